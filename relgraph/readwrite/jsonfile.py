@@ -1,0 +1,111 @@
+"""A data set as one JSON file: ``{"accounts": [...], "contacts": [...], ...}``.
+
+The tables and columns are those of the CSV folder; values may be JSON strings,
+numbers, booleans or null, and touchpoint ``staff`` / ``contacts`` may be arrays.
+Problems are located by table and index (``data.json:contacts[3]: ...``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidData, Problem
+from ..model import REFS, TABLES, Dataset
+from ..validate import RawData, RawTable, validate
+from .cells import json_value
+
+
+def read_raw_obj(obj: Any, filename: str) -> RawData:
+    """Raw tables from a parsed JSON document."""
+    raw = RawData()
+    if not isinstance(obj, dict):
+        raw.problems.append(Problem(filename, None, "expected a JSON object of tables"))
+        return raw
+    for key in obj:
+        if key not in TABLES:
+            raw.problems.append(
+                Problem(filename, None, f"unknown table {key!r} (expected {', '.join(TABLES)})", table=key)
+            )
+    for name, table in TABLES.items():
+        rows = obj.get(name)
+        if rows is None:
+            if not table.optional:
+                raw.problems.append(Problem(filename, None, f"missing table {name!r}", table=name))
+            continue
+        rt = RawTable(name, filename, [], json=True)
+        raw.tables[name] = rt
+        if not isinstance(rows, list):
+            rt.problems.append(Problem(filename, None, "expected an array of objects", table=name))
+            continue
+        columns: dict[str, None] = {}
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                rt.problems.append(rt.at(i, "expected an object"))
+                continue
+            for k, v in row.items():
+                columns.setdefault(k, None)
+                col = table.by_name.get(k)
+                if isinstance(v, dict) or (isinstance(v, list) and (col is None or col.type != REFS)):
+                    rt.problems.append(rt.at(i, f"{k}: expected a single value"))
+            rt.rows.append((i, row))
+        # In JSON a column is "present" when any row has it or the table is empty:
+        # a missing key in one row just means "not given".
+        rt.columns = list(columns) if rows else [c.name for c in table.columns]
+    return raw
+
+
+def read_obj(obj: Any, filename: str = "<data>") -> Dataset:
+    """Validate and type a data set given as a parsed JSON document.
+
+    Raises
+    ------
+    InvalidData
+        With every problem found.
+
+    Example
+    -------
+    >>> ds = read_obj({"accounts": [{"id": "A", "name": "Acme"}], "contacts": [],
+    ...                "staff": [], "relationships": []})
+    >>> ds["accounts"][0]["grade"]
+    'C'
+    """
+    ds, problems, warnings = validate(read_raw_obj(obj, filename))
+    if problems:
+        raise InvalidData(problems, warnings)
+    ds.warnings = warnings
+    return ds
+
+
+def read_raw_json(path: str | os.PathLike) -> RawData:
+    shown = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raw = RawData()
+        raw.problems.append(Problem(shown, 1, "not UTF-8 text"))
+        return raw
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as e:
+        raw = RawData()
+        raw.problems.append(Problem(shown, e.lineno, f"not valid JSON: {e.msg} (column {e.colno})"))
+        return raw
+    return read_raw_obj(obj, shown)
+
+
+def dataset_obj(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
+    """A data set as a JSON-ready document (values not given are left out)."""
+    return {
+        name: [{k: json_value(v) for k, v in row.items() if v is not None} for row in ds[name]]
+        for name in TABLES
+    }
+
+
+def write_json(ds: Dataset, path: str | os.PathLike) -> None:
+    """Write a data set as one JSON file."""
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(dataset_obj(ds), f, ensure_ascii=False, indent=1)
+        f.write("\n")
