@@ -217,7 +217,10 @@ def validate(raw: RawData) -> tuple[Dataset, list[Problem], list[Problem]]:
             present[name] = set()
             continue
         problems.extend(rt.problems)
-        cols = [c.name for c in table.columns]
+        if not rt.columns and rt.problems:  # unreadable: nothing more to say about it
+            locs[name] = []
+            present[name] = set()
+            continue
         seen: set[str] = set()
         for c in rt.columns:
             if c in seen:
@@ -261,7 +264,7 @@ def validate(raw: RawData) -> tuple[Dataset, list[Problem], list[Problem]]:
                 row[cname] = default
             for c in extra_cols:
                 row[c] = _text(cells.get(c))
-            if key is not None and ok and row.get(key) is not None:
+            if key is not None and row.get(key) is not None:
                 k = row[key]
                 if k in first_seen:
                     where = f"line {first_seen[k]}" if not rt.json else f"index {first_seen[k]}"
@@ -279,7 +282,12 @@ def validate(raw: RawData) -> tuple[Dataset, list[Problem], list[Problem]]:
     _check_periods(raw, ds, locs, problems)
     _collect_warnings(raw, ds, locs, warnings)
     order = {name: i for i, name in enumerate(TABLES)}
-    sort = lambda p: (p.file, p.table or "", order.get(p.table or "", 0), p.line or 0, p.index or 0)  # noqa: E731
+
+    def sort(p: Problem) -> tuple:
+        # Tables in load order (accounts first), then lines / indexes.
+        table = p.table if p.table is not None else p.file.rsplit("/", 1)[-1].removesuffix(".csv")
+        return (order.get(table, -1), p.line or 0, -1 if p.index is None else p.index)
+
     problems.sort(key=sort)
     warnings.sort(key=sort)
     return ds, problems, warnings
@@ -312,7 +320,13 @@ def _check_references(
         if name not in raw.tables:
             continue
         rt = raw.tables[name]
-        refcols = [c for c in table.columns if c.type in (REF, REFS) and c.name in present[name]]
+        # References into a missing or unreadable table are not checked: that
+        # table's own problem is the one to fix, not every row pointing at it.
+        refcols = [
+            c
+            for c in table.columns
+            if c.type in (REF, REFS) and c.name in present[name] and "id" in present[c.ref]
+        ]
         for loc, row in zip(locs[name], ds[name]):
             for c in refcols:
                 v = row[c.name]

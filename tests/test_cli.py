@@ -1,0 +1,139 @@
+"""The foundation commands through click's CliRunner, with exact output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from relgraph.cli import cli
+
+TINY = Path(__file__).parent / "data" / "tiny"
+README = Path(__file__).parent.parent / "README.md"
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def bad(tmp_path):
+    d = tmp_path / "bad"
+    shutil.copytree(TINY, d)
+    (d / "contacts.csv").write_text(
+        "id,name,account,influence\nC1,Zhang Wei,A1,7\nC2,Li Na,A9,3\nC3,Wang Fang,A1,2\n"
+        "C4,Chen Jie,A1,4\nC5,Omar Haddad,A2,3\n"
+    )
+    return d
+
+
+def test_validate_ok(runner):
+    r = runner.invoke(cli, ["validate", str(TINY)])
+    assert r.exit_code == 0
+    assert r.stdout == f"{TINY}: valid (3 warnings).\n"
+    assert f"{TINY}/contacts.csv:5: warning: contact 'C4' has no relationship" in r.stderr
+
+
+def test_validate_reports_every_problem_exit_2(runner, bad):
+    r = runner.invoke(cli, ["validate", str(bad)])
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    assert r.stderr.splitlines() == [
+        f"{bad}/contacts.csv:2: influence 7 is out of range 1-5",
+        f"{bad}/contacts.csv:3: account: unknown account 'A9'",
+        f"{bad}/contacts.csv:5: warning: contact 'C4' has no relationship",
+        f"{bad}/staff.csv:5: warning: staff member 'S4' is in no team",
+        f"{bad}/relationships.csv:6: warning: relationship of inactive staff member 'S4'",
+        "2 problems.",
+    ]
+    assert r.stderr.splitlines()[-1] == "2 problems."
+    assert "Traceback" not in r.stderr
+
+
+def test_validate_json(runner, bad):
+    r = runner.invoke(cli, ["validate", str(bad), "--format", "json"])
+    assert r.exit_code == 2
+    doc = json.loads(r.stdout)
+    assert doc["errors"] == [
+        {"file": f"{bad}/contacts.csv", "line": 2, "message": "influence 7 is out of range 1-5"},
+        {"file": f"{bad}/contacts.csv", "line": 3, "message": "account: unknown account 'A9'"},
+    ]
+    assert {"file": f"{bad}/staff.csv", "line": 5, "message": "staff member 'S4' is in no team"} in doc["warnings"]
+
+
+def test_every_loading_command_validates_first_and_writes_nothing(runner, bad, tmp_path):
+    out = tmp_path / "out.json"
+    r = runner.invoke(cli, ["export", str(bad), "--to", "json", "-o", str(out)])
+    assert r.exit_code == 2
+    assert r.stderr.splitlines()[0] == f"{bad}/contacts.csv:2: influence 7 is out of range 1-5"
+    assert r.stderr.splitlines()[-1] == "2 problems; nothing was written."
+    assert not out.exists()
+    r = runner.invoke(cli, ["summary", str(bad)])
+    assert r.exit_code == 2 and r.stdout == ""
+
+
+def test_summary_json(runner):
+    r = runner.invoke(cli, ["summary", str(TINY), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert [
+        {k: a[k] for k in ("id", "name", "grade", "contacts", "staff", "relationships")} for a in doc["accounts"]
+    ] == [
+        {"id": "A1", "name": "Eastern Telecom", "grade": "S", "contacts": 4, "staff": 4, "relationships": 4},
+        {"id": "A2", "name": "Harbor Power", "grade": "B", "contacts": 1, "staff": 1, "relationships": 1},
+    ]
+
+
+def test_summary_csv(runner):
+    r = runner.invoke(cli, ["summary", str(TINY), "--format", "csv"])
+    assert r.stdout.splitlines()[:2] == [
+        "id,name,grade,contacts,staff,relationships,units,links,touchpoints",
+        "A1,Eastern Telecom,S,4,4,4,3,4,3",
+    ]
+
+
+def test_export_round_trip_through_cli(runner, tmp_path):
+    a, d, b = tmp_path / "a.json", tmp_path / "d", tmp_path / "b.json"
+    assert runner.invoke(cli, ["export", str(TINY), "--to", "json", "-o", str(a)]).exit_code == 0
+    assert runner.invoke(cli, ["export", str(a), "--to", "csv", "-o", str(d)]).exit_code == 0
+    assert runner.invoke(cli, ["export", str(d), "--to", "json", "-o", str(b)]).exit_code == 0
+    assert a.read_text() == b.read_text()
+
+
+def test_missing_data_is_usage_error(runner, tmp_path):
+    r = runner.invoke(cli, ["summary", str(tmp_path / "nowhere")])
+    assert r.exit_code == 2
+    assert r.stderr.splitlines()[0] == f"{tmp_path}/nowhere:1: no such folder or JSON file"
+
+
+def commands():
+    return sorted(cli.commands)
+
+
+@pytest.mark.parametrize("name", commands())
+def test_every_command_has_help_with_an_example(runner, name):
+    r = runner.invoke(cli, [name, "--help"])
+    assert r.exit_code == 0
+    assert f"relgraph {name}" in r.stdout  # an example line
+
+
+@pytest.mark.parametrize("name", commands())
+def test_every_command_is_in_the_readme(name):
+    assert f"relgraph {name}" in README.read_text(encoding="utf-8")
+
+
+def test_help_does_not_import_heavy_libraries():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from relgraph.cli import cli\n"
+        "try:\n    cli(['--help'], prog_name='relgraph')\nexcept SystemExit: pass\n"
+        "print(sorted(m for m in ('networkx', 'pyvis', 'neo4j') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

@@ -1,0 +1,329 @@
+"""Validation: every file and column rule, every kind of bad input, exact lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from relgraph.errors import InvalidData
+from relgraph.readwrite import check, read
+from relgraph.readwrite.jsonfile import read_obj
+
+TINY = Path(__file__).parent / "data" / "tiny"
+
+
+@pytest.fixture
+def data(tmp_path):
+    """A writable copy of the tiny data set; returns its folder."""
+    d = tmp_path / "data"
+    shutil.copytree(TINY, d)
+    return d
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def lines(folder: Path) -> list[str]:
+    """The problems of a folder as 'FILE:LINE: message' with the folder left out."""
+    problems, _ = check(folder)
+    return [str(p).replace(str(folder) + "/", "") for p in problems]
+
+
+MINIMAL = {
+    "accounts": [{"id": "A", "name": "Acme"}],
+    "contacts": [{"id": "c1", "name": "Ann", "account": "A"}],
+    "staff": [{"id": "s1", "name": "Sam"}],
+    "relationships": [{"staff": "s1", "contact": "c1", "strength": 3}],
+}
+
+
+def test_tiny_is_valid_with_three_warnings():
+    problems, warnings = check(TINY)
+    assert problems == []
+    assert [w.message for w in warnings] == [
+        "contact 'C4' has no relationship",
+        "staff member 'S4' is in no team",
+        "relationship of inactive staff member 'S4'",
+    ]
+    assert [(Path(w.file).name, w.line) for w in warnings] == [
+        ("contacts.csv", 5),
+        ("staff.csv", 5),
+        ("relationships.csv", 6),
+    ]
+
+
+def test_defaults_and_types():
+    ds = read(TINY)
+    c1 = ds["contacts"][0]
+    assert c1["id"] == "C1" and c1["seniority"] == 5 and c1["coach"] is False
+    assert c1["wechat"] == "zw01"  # extra column kept
+    assert ds.extras["contacts"] == ["wechat"]
+    c3 = ds["contacts"][2]
+    assert c3["coach"] is False and c3["attitude"] == "supporter"
+    s3 = ds["staff"][2]
+    assert s3["in_role_since"] == dt.date(2020, 1, 1) and s3["active"] is True
+    assert ds["staff"][3]["active"] is False
+    assert ds["touchpoints"][1]["staff"] == ["S1", "S2"]
+    assert ds["relationships"][4]["until"] == dt.date(2024, 6, 1)
+    assert ds["links"][0]["weight"] == 4 and ds["links"][0]["kind"] == "reports_to"
+
+
+def test_defaults_when_columns_absent():
+    ds = read_obj(MINIMAL)
+    assert ds["accounts"][0]["grade"] == "C"
+    c = ds["contacts"][0]
+    assert (c["role"], c["seniority"], c["influence"], c["attitude"], c["coach"]) == (
+        "other",
+        2,
+        3,
+        "unknown",
+        False,
+    )
+    s = ds["staff"][0]
+    assert (s["role"], s["seniority"], s["active"], s["in_role_since"]) == ("other", 2, True, None)
+
+
+def test_level_rule():
+    """A contact's level is its unit's level, else its own column, else hq."""
+    from relgraph.graph import build_graph
+
+    obj = {
+        **MINIMAL,
+        "units": [{"id": "u1", "account": "A", "name": "Prov", "level": "Province"}],
+        "contacts": [
+            {"id": "c1", "name": "Ann", "account": "A", "unit": "u1", "level": "county"},
+            {"id": "c2", "name": "Bo", "account": "A", "level": "City"},
+            {"id": "c3", "name": "Cy", "account": "A"},
+            {"id": "c4", "name": "Di", "account": "A", "level": "region office"},
+        ],
+    }
+    G = build_graph(read_obj(obj))
+    levels = {G.nodes[f"Contact:{c}"]["id"]: G.nodes[f"Contact:{c}"]["level"] for c in ("c1", "c2", "c3", "c4")}
+    assert levels == {"c1": "province", "c2": "city", "c3": "hq", "c4": "region office"}
+    assert G.nodes["Contact:c1"]["given_level"] == "county"
+
+
+def test_excel_bom_and_crlf(data):
+    text = (data / "accounts.csv").read_text(encoding="utf-8")
+    (data / "accounts.csv").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    assert lines(data) == []
+    assert read(data)["accounts"][0]["id"] == "A1"
+
+
+def test_missing_file_and_column(data):
+    (data / "staff.csv").unlink()
+    write(data, "accounts.csv", "id,grade\nA1,S\nA2,B\n")
+    assert lines(data) == [
+        "accounts.csv:1: missing column 'name'",
+        "staff.csv:1: missing file staff.csv",
+    ]
+
+
+def test_bad_values_each_reported_at_its_line(data):
+    write(
+        data,
+        "contacts.csv",
+        "id,name,account,unit,role,seniority,influence,attitude,coach\n"
+        "C1,Zhang Wei,A1,U1,decision_maker,5,5,neutral,false\n"
+        "C2,Li Na,A1,U2,cto,4,9,supporter,maybe\n"
+        "C3,Wang Fang,A1,U3,technical,2.5,2,friendly,\n"
+        "C4,Chen Jie,A1,U1,finance,4,4,opponent,\n"
+        "C5,Omar Haddad,A2,,procurement,x,3,neutral,\n",
+    )
+    write(
+        data,
+        "relationships.csv",
+        "staff,contact,strength,last_contact\n"
+        "S1,C1,6,2026-10-01\n"
+        "S2,C4,3,2026-02-30\n"
+        "S2,C4,3,01/02/2026\n"
+        "S1,C5,0.5,\n",
+    )
+    assert lines(data) == [
+        "contacts.csv:3: unknown role 'cto' (expected one of decision_maker, technical, business, finance, user, procurement, other)",
+        "contacts.csv:3: influence 9 is out of range 1-5",
+        "contacts.csv:3: coach 'maybe' is not true or false",
+        "contacts.csv:4: seniority '2.5' is not a whole number",
+        "contacts.csv:4: unknown attitude 'friendly' (expected one of supporter, neutral, opponent, unknown)",
+        "contacts.csv:6: seniority 'x' is not a number",
+        "relationships.csv:2: strength 6 is out of range 1-5",
+        "relationships.csv:3: last_contact '2026-02-30' is not a valid date",
+        "relationships.csv:4: last_contact '01/02/2026' is not a date (expected YYYY-MM-DD)",
+        "relationships.csv:5: strength 0.5 is out of range 1-5",
+    ]
+
+
+def test_duplicate_ids_and_missing_values(data):
+    write(
+        data,
+        "staff.csv",
+        "id,name,role\nS1,Alice Martin,account_manager\nS2,Bob Stone,solution\nS3,,executive\n"
+        "S1,Alice Again,other\nS4,Dan Park,other\n",
+    )
+    assert lines(data) == [
+        "staff.csv:4: missing value for 'name'",
+        "staff.csv:5: duplicate id 'S1' (first at line 2)",
+    ]
+
+
+def test_dangling_references(data):
+    write(
+        data,
+        "relationships.csv",
+        "staff,contact,strength\nS1,C2,4\nS9,C2,3\nS2,C99,3\n",
+    )
+    write(data, "links.csv", "source,target,kind\nC2,C1,reports_to\nC2,CX,influences\n")
+    write(data, "team.csv", "account,staff,role\nA9,S1,\n")
+    write(data, "touchpoints.csv", "date,method,staff,contacts\n2026-01-01,visit,S1;S7,C1;C8\n")
+    assert lines(data) == [
+        "relationships.csv:3: staff: unknown staff member 'S9'",
+        "relationships.csv:4: contact: unknown contact 'C99'",
+        "links.csv:3: target: unknown contact 'CX'",
+        "touchpoints.csv:2: staff: unknown staff member 'S7'",
+        "touchpoints.csv:2: contacts: unknown contact 'C8'",
+        "team.csv:2: account: unknown account 'A9'",
+    ]
+
+
+def test_unit_of_another_account(data):
+    write(
+        data,
+        "units.csv",
+        "id,account,name,level,parent\nU1,A1,Head office,hq,\nU2,A1,North,province,U1\n"
+        "U3,A1,River city,city,U2\nV1,A2,Harbor HQ,hq,U1\n",
+    )
+    write(
+        data,
+        "contacts.csv",
+        "id,name,account,unit,role\nC1,Zhang Wei,A1,U1,decision_maker\nC2,Li Na,A1,U2,technical\n"
+        "C3,Wang Fang,A1,U3,technical\nC4,Chen Jie,A1,V1,finance\nC5,Omar Haddad,A2,,procurement\n",
+    )
+    assert lines(data) == [
+        "units.csv:5: parent unit 'U1' belongs to account 'A1', not 'A2'",
+        "contacts.csv:5: unit 'V1' belongs to account 'A2', not 'A1'",
+    ]
+
+
+def test_reports_to_cycle(data):
+    write(
+        data,
+        "links.csv",
+        "source,target,kind\nC1,C2,reports_to\nC2,C3,reports_to\nC3,C1,reports_to\n"
+        "C4,C1,influences\nC1,C4,influences\nC4,C4,reports_to\n",
+    )
+    assert lines(data) == [
+        "links.csv:2: reports_to cycle: C1 -> C2 -> C3 -> C1",
+        "links.csv:7: link from contact 'C4' to itself",
+    ]
+
+
+def test_unit_parent_cycle(data):
+    write(
+        data,
+        "units.csv",
+        "id,account,name,level,parent\nU1,A1,Head office,hq,U3\nU2,A1,North,province,U1\nU3,A1,River,city,U2\n",
+    )
+    assert lines(data) == ["units.csv:2: unit parent cycle: U1 -> U3 -> U2 -> U1"]
+
+
+def test_period_must_be_ordered(data):
+    write(data, "relationships.csv", "staff,contact,strength,since,until\nS1,C2,4,2025-01-01,2024-01-01\n")
+    assert lines(data) == ["relationships.csv:2: until 2024-01-01 is not after since 2025-01-01"]
+
+
+def test_ragged_rows_and_line_numbers_with_blank_and_multiline(data):
+    write(
+        data,
+        "accounts.csv",
+        'id,name,grade\nA1,"Eastern\nTelecom",S\n\nA2,Harbor Power,B,extra\nA3,Third,Q\n',
+    )
+    assert lines(data) == [
+        "accounts.csv:5: 4 values but the header has 3 columns",
+        "accounts.csv:6: unknown grade 'Q' (expected one of S, A, B, C)",
+    ]
+
+
+def test_not_utf8(data):
+    (data / "accounts.csv").write_bytes(b"id,name\nA1,Eastern\nA2,Caf\xe9\n")
+    assert lines(data)[0] == "accounts.csv:3: not UTF-8 text (save the file as CSV UTF-8)"
+    # References into an unreadable table are not reported again, row by row.
+    assert len(lines(data)) == 1
+
+
+def test_several_problems_at_once_are_all_reported(data):
+    write(data, "accounts.csv", "id,name,grade\nA1,Eastern Telecom,X\nA1,Again,S\nA2,Harbor Power,B\n")
+    write(data, "relationships.csv", "staff,contact,strength,last_contact\nS1,C2,9,yesterday\nS8,C2,3,\n")
+    assert lines(data) == [
+        "accounts.csv:2: unknown grade 'X' (expected one of S, A, B, C)",
+        "accounts.csv:3: duplicate id 'A1' (first at line 2)",
+        "relationships.csv:2: strength 9 is out of range 1-5",
+        "relationships.csv:2: last_contact 'yesterday' is not a date (expected YYYY-MM-DD)",
+        "relationships.csv:3: staff: unknown staff member 'S8'",
+    ]
+
+
+def test_read_raises_with_every_problem(data):
+    write(data, "team.csv", "account,staff\nA1,S1\nA9,S9\n")
+    with pytest.raises(InvalidData) as e:
+        read(data)
+    assert [p.message for p in e.value.problems] == [
+        "account: unknown account 'A9'",
+        "staff: unknown staff member 'S9'",
+    ]
+
+
+def test_json_problems_by_table_and_index():
+    obj = {
+        "accounts": [{"id": "A", "name": "Acme", "grade": "Z"}],
+        "contacts": [
+            {"id": "c1", "name": "Ann", "account": "A", "influence": 3},
+            {"id": "c2", "account": "A", "influence": 6},
+        ],
+        "staff": [{"id": "s1", "name": "Sam", "active": "perhaps"}],
+        "relationships": [{"staff": "s1", "contact": "c3", "strength": 3}],
+        "touchpoints": [{"date": "2026-01-01", "method": "visit", "staff": ["s1"], "contacts": "c1;c2"}],
+        "bogus": [],
+    }
+    with pytest.raises(InvalidData) as e:
+        read_obj(obj, "data.json")
+    assert [str(p) for p in e.value.problems] == [
+        "data.json:bogus: unknown table 'bogus' (expected accounts, units, contacts, staff, relationships, links, touchpoints, team)",
+        "data.json:accounts[0]: unknown grade 'Z' (expected one of S, A, B, C)",
+        "data.json:contacts[1]: missing value for 'name'",
+        "data.json:contacts[1]: influence 6 is out of range 1-5",
+        "data.json:staff[0]: active 'perhaps' is not true or false",
+        "data.json:relationships[0]: contact: unknown contact 'c3'",
+    ]
+    p = e.value.problems[1]
+    assert p.as_dict() == {
+        "file": "data.json",
+        "line": None,
+        "message": "unknown grade 'Z' (expected one of S, A, B, C)",
+        "table": "accounts",
+        "index": 0,
+    }
+
+
+def test_json_missing_tables_and_bad_json(tmp_path):
+    with pytest.raises(InvalidData) as e:
+        read_obj({"accounts": []}, "d.json")
+    assert [str(p) for p in e.value.problems] == [
+        "d.json:contacts: missing table 'contacts'",
+        "d.json:staff: missing table 'staff'",
+        "d.json:relationships: missing table 'relationships'",
+    ]
+    f = tmp_path / "bad.json"
+    f.write_text('{"accounts": [\n  {"id": "A",}\n]}\n')
+    problems, _ = check(f)
+    assert [str(p).replace(str(tmp_path) + "/", "") for p in problems] == [
+        "bad.json:2: not valid JSON: Expecting property name enclosed in double quotes (column 14)"
+    ]
+
+
+def test_missing_data_path(tmp_path):
+    problems, _ = check(tmp_path / "nope")
+    assert [p.message for p in problems] == ["no such folder or JSON file"]
