@@ -7,9 +7,55 @@ same answers.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-STORES = ["files"]
+BOLT_SERVERS = [pytest.param("falkordb", marks=pytest.mark.neo4j)]
+if os.environ.get("RELGRAPH_TEST_NEO4J_URI"):
+    BOLT_SERVERS.append(pytest.param("neo4j", marks=pytest.mark.neo4j))
+STORES = ["files", *BOLT_SERVERS]
+
+
+def _bolt_unavailable(message: str) -> None:
+    """Skip, or fail when CI=true: on CI a Bolt server that cannot start is a failure."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def falkordb_server():
+    """A FalkorDB Bolt server for the whole session (tests/bolt.py)."""
+    from bolt import start_falkordb
+
+    try:
+        server = start_falkordb()
+    except Exception as e:
+        _bolt_unavailable(f"FalkorDB Bolt server could not start: {e}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server():
+    """The real Neo4j named by RELGRAPH_TEST_NEO4J_URI."""
+    from bolt import neo4j_from_env
+
+    try:
+        server = neo4j_from_env()
+    except Exception as e:
+        _bolt_unavailable(f"Neo4j at $RELGRAPH_TEST_NEO4J_URI is not usable: {e}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BOLT_SERVERS)
+def bolt_server(request):
+    """Each Bolt server available, with an empty graph."""
+    server = request.getfixturevalue(f"{request.param}_server")
+    server.clear()
+    return server
 
 
 @pytest.fixture(params=STORES)
@@ -24,6 +70,16 @@ def make_store(request):
         ds = read_obj(data) if isinstance(data, dict) else data
         if request.param == "files":
             return FileStore.from_dataset(ds)
-        raise AssertionError(request.param)
+        # A Bolt store: the data set pushed into the session's server (the graph is
+        # cleared first, so only the latest store made in a test is current).
+        from bolt import TEST_BATCH_SIZE
+
+        from relgraph.stores.neo4j import Neo4jStore
+
+        server = request.getfixturevalue(f"{request.param}_server")
+        server.clear()
+        store = Neo4jStore(server.driver(), database=server.database, batch_size=TEST_BATCH_SIZE)
+        store.push(ds)
+        return store
 
     return make

@@ -1,0 +1,288 @@
+"""Influence paths: the best ways to reach a contact.
+
+An *influence path* to a target contact is a simple path in the access graph
+(:mod:`relgraph.analysis.access`) from an active staff member to the target; its
+*score* is the product of the probabilities of its steps. Intermediate contacts whose
+attitude is ``opponent`` are not used unless ``through_opponents``. Paths are ranked
+by score, highest first, ties broken by the sequence of node ids.
+
+The search runs backwards from the target (a Dijkstra over products, which never
+grow along a path) and stops as soon as the best start is settled, so reaching a
+contact close to our staff costs little even in a large account. The k best paths
+come from Yen's algorithm on top of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections.abc import Collection, Iterable
+
+import networkx as nx
+
+from .access import Access, build_access
+from .strength import strengths_at
+from .structure import contact_key, graph_index, staff_key
+
+__all__ = ["access_graph", "influence_paths", "best_start", "best_path", "k_best_paths", "path_dict"]
+
+REL = 1e-12  # relative tolerance under which two scores are the same (float products)
+
+
+def _key(score: float) -> float:
+    """Scores compared for ranking: equal up to float noise ties, then ids decide."""
+    return round(score, 12)
+
+
+def _scores_to(
+    A: Access,
+    targets: Iterable[int],
+    starts: Collection[int],
+    *,
+    banned_nodes: Collection[int] = (),
+    banned_edges: Collection[tuple[int, int]] = (),
+) -> tuple[dict[int, float], float | None]:
+    """Best score from each settled node to the nearest of ``targets``, searching
+    backwards and stopping once the best of ``starts`` (and every node at least as
+    good) is settled. Returns (settled scores, best start score or None)."""
+    tentative: dict[int, float] = {}
+    settled: dict[int, float] = {}
+    heap: list[tuple[float, int]] = []
+    for t in targets:
+        tentative[t] = 1.0
+        heap.append((-1.0, t))
+    heapq.heapify(heap)
+    best: float | None = None
+    pred = A.pred
+    while heap:
+        neg, v = heapq.heappop(heap)
+        score = -neg
+        if v in settled:
+            continue
+        if best is not None and score < best * (1 - REL):
+            break
+        settled[v] = score
+        if v in starts and best is None:
+            best = score
+        for u, p in pred[v].items():
+            if u in settled or u in banned_nodes or (banned_edges and (u, v) in banned_edges):
+                continue
+            s = score * p
+            if s > tentative.get(u, 0.0):
+                tentative[u] = s
+                heapq.heappush(heap, (-s, u))
+    return settled, best
+
+
+def best_start(
+    A: Access, targets: Iterable[int], *, starts: Collection[int] | None = None
+) -> int | None:
+    """The staff node that starts the best influence path to any of ``targets``
+    (ties: lowest id), or None when no staff member reaches them."""
+    starts = set(A.staff) if starts is None else set(starts)
+    settled, best = _scores_to(A, targets, starts)
+    if best is None:
+        return None
+    tied = [s for s in starts if s in settled and settled[s] >= best * (1 - REL)]
+    return min(tied, key=lambda s: A.ids[s])
+
+
+def best_path(
+    A: Access,
+    target: int,
+    starts: Collection[int],
+    *,
+    banned_nodes: Collection[int] = (),
+    banned_edges: Collection[tuple[int, int]] = (),
+) -> list[int] | None:
+    """The best influence path (node list) from one of ``starts`` to ``target``
+    avoiding ``banned_nodes``/``banned_edges``; ties broken by the node id sequence."""
+    settled, best = _scores_to(A, [target], starts, banned_nodes=banned_nodes, banned_edges=banned_edges)
+    if best is None:
+        return None
+    floor = best * (1 - REL)
+    ids = A.ids
+    # Every best path uses only "tight" edges (p * score(next) == score(here)); the
+    # first one found depth-first in id order is the smallest by node id sequence.
+    for s in sorted((s for s in starts if settled.get(s, -1.0) >= floor), key=lambda s: ids[s]):
+        path = [s]
+        on_path = {s}
+
+        def extend(x: int) -> bool:
+            here = settled[x]
+            for y in sorted(A.succ[x], key=lambda y: ids[y]):
+                if y in on_path or y in banned_nodes or (x, y) in banned_edges or y not in settled:
+                    continue
+                if A.succ[x][y] * settled[y] < here * (1 - REL):
+                    continue
+                path.append(y)
+                if y == target:
+                    return True
+                on_path.add(y)
+                if extend(y):
+                    return True
+                on_path.discard(y)
+                path.pop()
+            return False
+
+        if s == target or extend(s):
+            return path
+    return None
+
+
+def path_score(A: Access, path: list[int]) -> float:
+    """The product of a path's step probabilities, from its start to its end."""
+    score = 1.0
+    for u, v in zip(path, path[1:]):
+        score *= A.succ[u][v]
+    return score
+
+
+def k_best_paths(A: Access, target: int, *, k: int = 3, starts: Collection[int] | None = None) -> list[list[int]]:
+    """The ``k`` best influence paths to ``target`` (Yen's algorithm), best first."""
+    starts = set(A.staff) if starts is None else set(starts)
+    first = best_path(A, target, starts)
+    if first is None or k <= 0:
+        return []
+    ids = A.ids
+    found = [first]
+    seen = {tuple(first)}
+    candidates: list[tuple[float, tuple[str, ...], list[int]]] = []
+    while len(found) < k:
+        last = found[-1]
+        # Spur at i = 0 deviates in the start (the virtual source's edge); at i >= 1
+        # it keeps last[:i] and leaves last[i-1] by a new edge.
+        for i in range(len(last)):
+            if i == 0:
+                spur_starts = starts - {p[0] for p in found}
+                banned_nodes: set[int] = set()
+                banned_edges: set[tuple[int, int]] = set()
+                root: list[int] = []
+            else:
+                root = last[:i]
+                spur = root[-1]
+                if spur == target:
+                    break
+                spur_starts = {spur}
+                banned_nodes = set(root[:-1])
+                banned_edges = {(p[i - 1], p[i]) for p in found if len(p) > i and p[:i] == root}
+            if not spur_starts:
+                continue
+            tail = best_path(A, target, spur_starts, banned_nodes=banned_nodes, banned_edges=banned_edges)
+            if tail is None:
+                continue
+            path = root[:-1] + tail if root else tail
+            t = tuple(path)
+            if t in seen:
+                continue
+            seen.add(t)
+            heapq.heappush(candidates, (-_key(path_score(A, path)), tuple(ids[x] for x in path), path))
+        if not candidates:
+            break
+        found.append(heapq.heappop(candidates)[2])
+    return found
+
+
+def path_dict(A: Access, path: list[int]) -> dict:
+    """A path as in the SPEC's ``paths`` JSON: score, node ids and steps."""
+    return {
+        "score": path_score(A, path),
+        "nodes": [A.ids[x] for x in path],
+        "steps": [
+            {"from": A.ids[u], "to": A.ids[v], "kind": A.kinds[(u, v)], "p": A.succ[u][v]}
+            for u, v in zip(path, path[1:])
+        ],
+    }
+
+
+def influence_paths(
+    G: nx.MultiDiGraph,
+    target: str,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    k: int = 3,
+    source: str | None = None,
+    through_opponents: bool = False,
+) -> list[dict]:
+    """The ``k`` best influence paths to contact ``target`` (a data set id).
+
+    Parameters
+    ----------
+    source : str, optional
+        A staff id: the only start allowed (``--from``).
+    through_opponents : bool
+        Allow contacts whose attitude is ``opponent`` as intermediates.
+
+    Returns
+    -------
+    list of dict
+        ``{"score", "nodes": [ids], "steps": [{"from", "to", "kind", "p"}]}`` per
+        path, best first (ties by node id sequence); ``kind`` is ``knows``,
+        ``influences`` or ``reports_to`` (either way along the reporting line).
+
+    Raises
+    ------
+    NotFound
+        ``target`` is not a contact of ``G`` or ``source`` not a staff member.
+    """
+    A = account_access(G, target, as_of=as_of, half_life=half_life, through_opponents=through_opponents)
+    t = A.index[contact_key(G, target)]
+    starts = None
+    if source is not None:
+        s = A.index.get(staff_key(G, source))
+        if s is None or not A.is_staff[s]:
+            return []  # inactive, or no relationship in force in this account
+        starts = {s}
+    return [path_dict(A, p) for p in k_best_paths(A, t, k=k, starts=starts)]
+
+
+def account_access(
+    G: nx.MultiDiGraph,
+    contact: str,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    through_opponents: bool = False,
+    without: Collection[str] = (),
+) -> Access:
+    """The access graph of the account of contact ``contact`` (a data set id)."""
+    c = contact_key(G, contact)
+    index = graph_index(G)
+    acc = index.account(index.contact_account[c])
+    st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, without=without, contacts=acc.contacts)
+    return build_access(G, acc, st, through_opponents=through_opponents)
+
+
+def access_graph(
+    G: nx.MultiDiGraph,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    through_opponents: bool = False,
+    account: str | None = None,
+    without: Collection[str] = (),
+) -> nx.DiGraph:
+    """The access graph of every account of ``G`` (or of ``account``) as a networkx
+    DiGraph keyed like ``G`` ("Staff:id", "Contact:id"); edges carry ``p`` (the
+    probability) and ``kind``; nodes carry ``kind`` and ``id``.
+
+    ``without`` lists staff ids to count as having left. See
+    :mod:`relgraph.analysis.access` for the definition.
+    """
+    index = graph_index(G)
+    accounts = index.selected(None if account is None else [account])
+    leave = [staff_key(G, s) for s in without]
+    st = strengths_at(
+        G, as_of=as_of, half_life=half_life, without=leave, contacts=[c for a in accounts for c in a.contacts]
+    )
+    H = nx.DiGraph()
+    for acc in accounts:
+        A = build_access(G, acc, st, through_opponents=through_opponents)
+        for key, id_, staff in zip(A.keys, A.ids, A.is_staff):
+            H.add_node(key, kind="Staff" if staff else "Contact", id=id_)
+        for u, nbrs in enumerate(A.succ):
+            for v, p in nbrs.items():
+                H.add_edge(A.keys[u], A.keys[v], p=p, kind=A.kinds[(u, v)])
+    return H

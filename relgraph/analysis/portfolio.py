@@ -1,0 +1,254 @@
+"""The analysis commands over a whole store: one account graph at a time.
+
+Each function here answers one command of the CLI with the full JSON object of
+that command (SPEC section 3). It asks the store for one account's graph at a time
+(:meth:`GraphStore.account_graphs`), runs the graph analyses on it, and merges the
+answers, so the same code serves the file store and Neo4j, and the largest account
+bounds memory.
+
+``progress``, when given, is called as ``progress(done, total)`` after each account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import networkx as nx
+
+from ..errors import NotFound, UsageError
+from ..graph import STAFF, node_key
+from .coverage import account_coverage, account_gaps, gap_sort_key
+from .influencers import key_influencers
+from .paths import influence_paths
+from .strength import strengths_at
+from .structure import graph_index
+from .threads import account_threads, risk_rows, sole_threads, threads_sort_key
+from .whatif import diff, whatif
+
+__all__ = [
+    "coverage_report",
+    "diff_report",
+    "gaps_report",
+    "influencers_report",
+    "paths_report",
+    "risk_report",
+    "threads_report",
+    "whatif_report",
+]
+
+Progress = Callable[[int, int], None] | None
+
+
+def _graphs(
+    store, accounts: Sequence[str] | None, progress: Progress
+) -> Iterator[tuple[str, nx.MultiDiGraph]]:
+    """(account id, account graph) for ``accounts`` (all when None), ids checked first."""
+    known = store.account_ids()
+    if accounts is None:
+        ids = known
+    else:
+        have = set(known)
+        ids = list(dict.fromkeys(accounts))
+        for a in ids:
+            if a not in have:
+                raise NotFound(f"unknown account {a!r}")
+    total = len(ids)
+    for i, (a, G) in enumerate(zip(ids, store.account_graphs(ids))):
+        yield a, G
+        if progress is not None:
+            progress(i + 1, total)
+
+
+def _snapshot(G: nx.MultiDiGraph, account: str, *, as_of: dt.date, half_life: float, strong: float):
+    """The index of account ``account`` in its graph and its strengths at ``as_of``."""
+    acc = graph_index(G).account(account)
+    st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=acc.contacts)
+    return acc, st
+
+
+def coverage_report(
+    store,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    accounts: Sequence[str] | None = None,
+    progress: Progress = None,
+) -> dict[str, Any]:
+    """``{"as_of", "accounts": [...]}``: :func:`relgraph.analysis.coverage.coverage`
+    over the store, accounts sorted by id (or in the order given)."""
+    out = []
+    for a, G in _graphs(store, accounts, progress):
+        acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
+        out.append(account_coverage(G, acc, st))
+    return {"as_of": as_of, "accounts": out}
+
+
+def gaps_report(
+    store,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    accounts: Sequence[str] | None = None,
+    limit: int | None = None,
+    progress: Progress = None,
+) -> dict[str, Any]:
+    """``{"as_of", "gaps": [...]}``: :func:`relgraph.analysis.coverage.gaps` over the
+    store, highest priority first, at most ``limit``."""
+    out = []
+    for a, G in _graphs(store, accounts, progress):
+        acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
+        out.extend(account_gaps(G, acc, st))
+    out.sort(key=gap_sort_key)
+    return {"as_of": as_of, "gaps": out if limit is None else out[:limit]}
+
+
+def threads_report(
+    store,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    accounts: Sequence[str] | None = None,
+    all: bool = False,
+    progress: Progress = None,
+) -> dict[str, Any]:
+    """``{"as_of", "contacts": [...]}``: :func:`relgraph.analysis.threads.contact_threads`
+    over the store."""
+    rows = []
+    for a, G in _graphs(store, accounts, progress):
+        acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
+        rows.extend(account_threads(G, acc, st, all=all))
+    rows.sort(key=threads_sort_key)
+    return {"as_of": as_of, "contacts": rows}
+
+
+def risk_report(
+    store,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    horizon: int = 180,
+    rotation_years: int = 3,
+    progress: Progress = None,
+) -> dict[str, Any]:
+    """``{"as_of", "staff": [...]}``: rotation risk summed over every account, for
+    every active staff member of the store (also those in no account)."""
+    sole: dict[str, list[tuple[str, int]]] = {}
+    for a, G in _graphs(store, None, progress):
+        acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
+        for s, items in sole_threads(G, [acc], st).items():
+            sole.setdefault(s, []).extend(items)
+    rows = risk_rows(store.staff(), sole, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
+    return {"as_of": as_of, "staff": rows}
+
+
+def _check_staff(store, ids: Sequence[str]) -> list[str]:
+    for s in ids:
+        store.locate(STAFF, s)  # raises NotFound
+    return list(dict.fromkeys(ids))
+
+
+def whatif_report(
+    store,
+    *,
+    as_of: dt.date,
+    without: Sequence[str],
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    accounts: Sequence[str] | None = None,
+    progress: Progress = None,
+) -> dict[str, Any]:
+    """``{"as_of", "without", "accounts": [{"id", "before", "after"}], "lost":
+    [{"contact", "heir"}]}``: :func:`relgraph.analysis.whatif.whatif` over the store."""
+    leaving = _check_staff(store, without)
+    out_accounts, lost = [], []
+    for a, G in _graphs(store, accounts, progress):
+        r = whatif(G, as_of=as_of, without=leaving, half_life=half_life, strong=strong, accounts=[a])
+        out_accounts.extend(r["accounts"])
+        lost.extend(r["lost"])
+    lost.sort(key=lambda r: r["contact"])
+    return {"as_of": as_of, "without": leaving, "accounts": out_accounts, "lost": lost}
+
+
+def diff_report(
+    store,
+    *,
+    since: dt.date,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    accounts: Sequence[str] | None = None,
+    progress: Progress = None,
+) -> dict[str, Any]:
+    """``{"since", "as_of", "accounts", "gained", "lost"}``:
+    :func:`relgraph.analysis.whatif.diff` over the store."""
+    if since > as_of:
+        raise UsageError(f"--since {since.isoformat()} is after --as-of {as_of.isoformat()}")
+    out_accounts, gained, lost = [], [], []
+    for a, G in _graphs(store, accounts, progress):
+        r = diff(G, since=since, as_of=as_of, half_life=half_life, strong=strong, accounts=[a])
+        out_accounts.extend(r["accounts"])
+        gained.extend(r["gained"])
+        lost.extend(r["lost"])
+    gained.sort(key=lambda r: (r["staff"], r["contact"]))
+    lost.sort(key=lambda r: (r["staff"], r["contact"]))
+    return {"since": since, "as_of": as_of, "accounts": out_accounts, "gained": gained, "lost": lost}
+
+
+def paths_report(
+    store,
+    *,
+    target: str,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    k: int = 3,
+    source: str | None = None,
+    through_opponents: bool = False,
+) -> dict[str, Any]:
+    """``{"as_of", "target", "paths": [...]}``: the ``k`` best influence paths to
+    contact ``target`` (:func:`relgraph.analysis.paths.influence_paths`), read from
+    the target's account only. Each path also gets ``names`` (the node names)."""
+    if k < 1:
+        raise UsageError(f"-k must be at least 1 (got {k})")
+    account = store.locate("Contact", target)
+    if source is not None:
+        store.locate(STAFF, source)
+    G = store.account_graph(account)
+    if source is not None and node_key(STAFF, source) not in G:
+        paths: list[dict] = []  # that staff member knows no one at this account
+    else:
+        paths = influence_paths(
+            G, target, as_of=as_of, half_life=half_life, k=k, source=source, through_opponents=through_opponents
+        )
+    nodes = G._node
+    for p in paths:
+        labels = []
+        for i, x in enumerate(p["nodes"]):
+            d = nodes[node_key(STAFF if i == 0 else "Contact", x)]
+            labels.append({"id": x, "name": d.get("name"), "coach": bool(d.get("coach")), "attitude": d.get("attitude")})
+        p["names"] = [lab["name"] for lab in labels]
+        p["people"] = labels
+    return {"as_of": as_of, "target": target, "account": account, "paths": paths}
+
+
+def influencers_report(
+    store,
+    *,
+    account: str,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """``{"as_of", "account", "contacts": [...]}``:
+    :func:`relgraph.analysis.influencers.key_influencers` on one account."""
+    if account not in set(store.account_ids()):
+        raise NotFound(f"unknown account {account!r}")
+    G = store.account_graph(account)
+    rows = key_influencers(G, account, as_of=as_of, half_life=half_life, strong=strong, limit=limit)
+    return {"as_of": as_of, "account": account, "contacts": rows}

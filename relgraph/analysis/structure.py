@@ -1,0 +1,154 @@
+"""The shape of a graph that every analysis needs, indexed once.
+
+An *account index* lists, for each account of a graph, what belongs to it: its
+contacts and units (sorted by id), the levels that occur in it, its team, the links
+between its own contacts and the touchpoints listing one of its contacts. None of this
+depends on the date; the date-dependent figures (:mod:`relgraph.analysis.strength`)
+are computed on top of it, so that an analysis run at two dates (``diff``) or with
+and without some staff (``whatif``) indexes the graph once.
+
+Analyses work one account at a time: links between contacts of different accounts
+are ignored (see :mod:`relgraph.graph`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from ..errors import NotFound
+from ..graph import ACCOUNT, CONTACT, INFLUENCES, ON_TEAM, REPORTS_TO, STAFF, UNIT, node_key
+from ..model import level_sort_key
+
+
+@dataclass(frozen=True)
+class Link:
+    """A ``reports_to`` or ``influences`` link between two contacts of one account."""
+
+    source: str  # contact node key
+    target: str  # contact node key
+    type: str  # REPORTS_TO or INFLUENCES
+    weight: float
+    since: dt.date | None
+    until: dt.date | None
+
+
+@dataclass
+class AccountIndex:
+    """What belongs to one account (node keys, sorted by id)."""
+
+    key: str
+    id: str
+    name: str
+    grade: str
+    contacts: list[str]
+    units: list[str]
+    levels: list[str]
+    team: list[tuple[str, str | None]]  # (staff key, team.role) per team row
+    links: list[Link] = field(default_factory=list)
+    touchpoints: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class GraphIndex:
+    """The accounts of a graph, sorted by id, and lookups shared by the analyses."""
+
+    G: nx.MultiDiGraph
+    accounts: list[AccountIndex]
+    by_id: dict[str, AccountIndex]
+    contact_account: dict[str, str]  # contact key -> account id
+
+    def account(self, account_id: str) -> AccountIndex:
+        try:
+            return self.by_id[account_id]
+        except KeyError:
+            raise NotFound(f"unknown account {account_id!r}") from None
+
+    def selected(self, accounts: list[str] | tuple[str, ...] | None) -> list[AccountIndex]:
+        """The accounts named (in the order given, duplicates dropped), or all of them."""
+        if accounts is None:
+            return list(self.accounts)
+        return [self.account(a) for a in dict.fromkeys(accounts)]
+
+
+def graph_index(G: nx.MultiDiGraph) -> GraphIndex:
+    """Index the accounts of ``G`` (one pass over its nodes, links and touchpoints)."""
+    nodes = G._node  # plain dicts: this runs on every account of a portfolio
+    accounts: dict[str, AccountIndex] = {}
+    for n, d in nodes.items():
+        if d["kind"] == ACCOUNT:
+            accounts[d["id"]] = AccountIndex(
+                key=n, id=d["id"], name=d.get("name") or d["id"], grade=d.get("grade") or "C",
+                contacts=[], units=[], levels=[], team=[],
+            )
+    contact_account: dict[str, str] = {}
+    levels: dict[str, set[str]] = {a: set() for a in accounts}
+    for n, d in nodes.items():
+        kind = d["kind"]
+        if kind == CONTACT:
+            a = d["account"]
+            if a in accounts:
+                accounts[a].contacts.append(n)
+                contact_account[n] = a
+                levels[a].add(d.get("level") or "hq")
+        elif kind == UNIT:
+            a = d["account"]
+            if a in accounts:
+                accounts[a].units.append(n)
+                levels[a].add(d["level"])
+    for a, acc in accounts.items():
+        acc.contacts.sort(key=lambda k: nodes[k]["id"])
+        acc.units.sort(key=lambda k: nodes[k]["id"])
+        acc.levels = sorted(levels[a], key=level_sort_key)
+        for s, keydict in G._pred[acc.key].items():
+            if nodes[s]["kind"] != STAFF:
+                continue
+            for attrs in keydict.values():
+                if attrs["type"] == ON_TEAM:
+                    acc.team.append((s, attrs.get("role")))
+        acc.team.sort(key=lambda t: (nodes[t[0]]["id"], t[1] or ""))
+        for c in acc.contacts:
+            for v, keydict in G._succ[c].items():
+                if contact_account.get(v) != a:
+                    continue  # another account's contact, or not a contact
+                for attrs in keydict.values():
+                    t = attrs["type"]
+                    if t == REPORTS_TO or t == INFLUENCES:
+                        w = attrs.get("weight")
+                        acc.links.append(
+                            Link(c, v, t, 3.0 if w is None else float(w), attrs.get("since"), attrs.get("until"))
+                        )
+    contact_id_account = {nodes[c]["id"]: a for c, a in contact_account.items()}
+    for tp in G.graph.get("touchpoints", ()):
+        seen: set[str] = set()
+        for c in tp["contacts"]:
+            a = contact_id_account.get(c)
+            if a is not None and a not in seen:
+                seen.add(a)
+                accounts[a].touchpoints.append(tp)
+    ordered = [accounts[a] for a in sorted(accounts)]
+    return GraphIndex(G=G, accounts=ordered, by_id={a.id: a for a in ordered}, contact_account=contact_account)
+
+
+def contact_key(G: nx.MultiDiGraph, contact_id: str) -> str:
+    """The node key of contact ``contact_id``; :class:`NotFound` when ``G`` has none."""
+    k = node_key(CONTACT, contact_id)
+    if k not in G or G.nodes[k]["kind"] != CONTACT:
+        raise NotFound(f"unknown contact {contact_id!r}")
+    return k
+
+
+def staff_key(G: nx.MultiDiGraph, staff_id: str) -> str:
+    """The node key of staff member ``staff_id``; :class:`NotFound` when ``G`` has none."""
+    k = node_key(STAFF, staff_id)
+    if k not in G or G.nodes[k]["kind"] != STAFF:
+        raise NotFound(f"unknown staff member {staff_id!r}")
+    return k
+
+
+def is_key_contact(d: dict[str, Any]) -> bool:
+    """A *key contact* has role ``decision_maker`` or influence of 4 or more."""
+    return d.get("role") == "decision_maker" or (d.get("influence") or 3) >= 4

@@ -1,0 +1,344 @@
+"""Threads, redundancy, rank gaps and rotation risk: how fragile our access is.
+
+- The *threads* of a contact are the distinct active staff with a strong relationship
+  to them (:mod:`relgraph.analysis.strength`); ``threads == 1`` is single-threaded.
+- The *redundancy* of a contact is the number of node-disjoint paths from the set of
+  active staff to the contact in the access graph (:mod:`relgraph.analysis.access`):
+  how many people, staff or contacts, must drop out before every route to them is
+  lost. Staff are people too, so two threads already give redundancy 2; a contact
+  reached only through one coach has redundancy 1 however many of us know the coach.
+- The *rank gap* of a contact with threads is their seniority minus the highest
+  seniority among the staff of their threads (null without threads); 2 or more is
+  flagged.
+- The *backup* of a contact is the active staff member, not among its threads, with
+  the highest effective strength to them (ties: lowest id), or null.
+- The *rotation risk* of a staff member is ``sum(grade_weight * influence)`` over the
+  key contacts of which they are the only thread; their rotation is due
+  ``rotation_years`` after ``in_role_since``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from ..model import GRADE_WEIGHT
+from .access import Access, build_access
+from .strength import Strengths, strengths_at
+from .structure import AccountIndex, graph_index, is_key_contact
+
+__all__ = [
+    "contact_threads",
+    "node_disjoint_routes",
+    "redundancy",
+    "rotation_due",
+    "rotation_risk",
+    "risk_rows",
+    "sole_threads",
+]
+
+_SOURCE = -1
+
+
+def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, reach: list[bool] | None = None) -> int:
+    """The number of node-disjoint paths from the set of staff of ``A`` to ``target``
+    (at most ``cap``): a unit-capacity max-flow on the node-split graph, each
+    augmenting path found by a breadth-first search backwards from the target.
+
+    ``reach`` (:meth:`Access.reachable_from_staff`) bounds the answer by the number of
+    reachable in-neighbours of the target, so the last, failing search is often
+    skipped.
+    """
+    if reach is None:
+        reach = A.reachable_from_staff()
+    pred = A.pred
+    bound = sum(1 for u in pred[target] if reach[u])
+    if cap is not None:
+        bound = min(bound, cap)
+    if bound == 0:
+        return 0
+    n = len(A.keys)
+    is_staff = A.is_staff
+    used = [False] * n  # the node carries a route
+    nxt = [-2] * n  # the next node on its route (-2: none)
+    into_target: set[int] = set()
+    flow = 0
+    while flow < bound:
+        # States: 2*v (v's entry side), 2*v+1 (v's exit side); parent[state] = the
+        # state after it on the residual path towards the target (-1: the target).
+        parent: dict[int, int] = {}
+        queue: deque[int] = deque()
+        for u in pred[target]:
+            if reach[u] and u not in into_target:
+                parent[2 * u + 1] = -1
+                queue.append(2 * u + 1)
+        found = -1
+        while queue and found < 0:
+            state = queue.popleft()
+            v, side = state >> 1, state & 1
+            if side:  # exit side of v: reached from v's entry, or by rerouting v's flow
+                if not used[v]:
+                    nbr = 2 * v
+                    if nbr not in parent:
+                        parent[nbr] = state
+                        queue.append(nbr)
+                else:
+                    w = nxt[v]
+                    if w != target and w >= 0:
+                        nbr = 2 * w
+                        if nbr not in parent:
+                            parent[nbr] = state
+                            queue.append(nbr)
+            else:  # entry side of v
+                if used[v]:
+                    nbr = 2 * v + 1
+                    if nbr not in parent:
+                        parent[nbr] = state
+                        queue.append(nbr)
+                if is_staff[v]:
+                    if not used[v]:
+                        found = state
+                        break
+                    continue
+                for u in pred[v]:
+                    if u == target or not reach[u] or nxt[u] == v:
+                        continue
+                    nbr = 2 * u + 1
+                    if nbr not in parent:
+                        parent[nbr] = state
+                        queue.append(nbr)
+        if found < 0:
+            break
+        # Walk the residual path from the source side to the target and apply it:
+        # cancellations first, then the new flow.
+        states = [found]
+        while parent[states[-1]] != -1:
+            states.append(parent[states[-1]])
+        adds: list[tuple[int, int]] = []
+        cancels: list[int] = []
+        flips: list[tuple[int, bool]] = []
+        for a, b in zip(states, states[1:]):
+            va, sa, vb, sb = a >> 1, a & 1, b >> 1, b & 1
+            if va == vb:
+                flips.append((va, sa == 0))
+            elif sa == 1 and sb == 0:
+                adds.append((va, vb))
+            else:  # entry of va -> exit of vb: cancel vb's flow into va
+                cancels.append(vb)
+        last = states[-1] >> 1
+        for u in cancels:
+            nxt[u] = -2
+        for u, v in adds:
+            nxt[u] = v
+        nxt[last] = target
+        into_target.add(last)
+        for v, state_used in flips:
+            used[v] = state_used
+        flow += 1
+    return flow
+
+
+def redundancy(
+    G: nx.MultiDiGraph, contact: str, *, as_of: dt.date, half_life: float = 180.0, strong: float = 3.0
+) -> int:
+    """The redundancy of contact ``contact`` (a data set id): see the module docstring."""
+    from .paths import account_access
+
+    A = account_access(G, contact, as_of=as_of, half_life=half_life, strong=strong)
+    return node_disjoint_routes(A, A.index[f"Contact:{contact}"])
+
+
+def rank_gap(G: nx.MultiDiGraph, contact: str, threads: list[str]) -> int | None:
+    """Seniority of ``contact`` minus the best seniority among its ``threads`` (node
+    keys), or None without threads."""
+    if not threads:
+        return None
+    nodes = G._node
+    return (nodes[contact].get("seniority") or 2) - max(nodes[s].get("seniority") or 2 for s in threads)
+
+
+def backup(st: Strengths, contact: str, nodes: dict[str, dict[str, Any]]) -> str | None:
+    """The active staff member (node key), not among the threads of ``contact``, with
+    the highest effective strength to them (ties: lowest id), or None."""
+    threads = set(st.threads.get(contact, ()))
+    best: tuple[float, str] | None = None
+    for s, v in st.by_contact.get(contact, {}).items():
+        if s in threads or s not in st.active or v <= 0:
+            continue
+        if best is None or v > best[0] or (v == best[0] and nodes[s]["id"] < nodes[best[1]]["id"]):
+            best = (v, s)
+    return None if best is None else best[1]
+
+
+def account_threads(
+    G: nx.MultiDiGraph, acc: AccountIndex, st: Strengths, *, all: bool = False
+) -> list[dict[str, Any]]:
+    """The threads rows of one account (see :func:`contact_threads`), unsorted."""
+    nodes = G._node
+    A: Access | None = None
+    reach: list[bool] = []
+    rows = []
+    for c in acc.contacts:
+        d = nodes[c]
+        if not all and not is_key_contact(d):
+            continue
+        threads = st.threads.get(c, [])
+        gap = rank_gap(G, c, threads)
+        flagged = len(threads) <= 1 or (gap is not None and gap >= 2)
+        if A is None:
+            A = build_access(G, acc, st)
+            reach = A.reachable_from_staff()
+        t = A.index[c]
+        if not flagged:
+            # Listed only if redundancy <= 1 (two threads already make 2 routes, so
+            # this is a cheap check kept for the definition's sake).
+            if node_disjoint_routes(A, t, cap=2, reach=reach) >= 2:
+                continue
+        b = backup(st, c, nodes)
+        rows.append(
+            {
+                "id": d["id"],
+                "name": d.get("name"),
+                "account": acc.id,
+                "role": d.get("role"),
+                "influence": d.get("influence"),
+                "threads": len(threads),
+                "staff": [nodes[s]["id"] for s in threads],
+                "redundancy": node_disjoint_routes(A, t, reach=reach),
+                "rank_gap": gap,
+                "backup": None if b is None else nodes[b]["id"],
+                "level": d.get("level"),
+                "key": is_key_contact(d),
+                "staff_names": [nodes[s].get("name") for s in threads],
+                "backup_name": None if b is None else nodes[b].get("name"),
+            }
+        )
+    return rows
+
+
+def threads_sort_key(row: dict[str, Any]) -> tuple:
+    """Per account, the most fragile first: fewest threads, lowest redundancy, most
+    influence, then id."""
+    return (row["account"], row["threads"], row["redundancy"], -(row["influence"] or 0), row["id"])
+
+
+def contact_threads(
+    G: nx.MultiDiGraph,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    accounts: Iterable[str] | None = None,
+    all: bool = False,
+) -> list[dict[str, Any]]:
+    """Key contacts (every contact with ``all``) that are single- or unthreaded
+    (threads <= 1), have redundancy <= 1 or a rank gap >= 2.
+
+    Returns rows ``{"id", "name", "account", "role", "influence", "threads", "staff",
+    "redundancy", "rank_gap", "backup"}`` (``staff``: the ids of its threads, sorted),
+    plus ``level``, ``key``, ``staff_names`` and ``backup_name``; sorted by account,
+    threads, redundancy, influence (highest first) and id.
+    """
+    index = graph_index(G)
+    rows = []
+    selected = index.selected(None if accounts is None else list(accounts))
+    st = strengths_at(
+        G, as_of=as_of, half_life=half_life, strong=strong, contacts=[c for a in selected for c in a.contacts]
+    )
+    for acc in selected:
+        rows.extend(account_threads(G, acc, st, all=all))
+    rows.sort(key=threads_sort_key)
+    return rows
+
+
+def sole_threads(
+    G: nx.MultiDiGraph, accounts: Iterable[AccountIndex], st: Strengths
+) -> dict[str, list[tuple[str, int]]]:
+    """Per staff id, the (contact id, grade_weight * influence) of every key contact
+    of ``accounts`` of which they are the only thread."""
+    nodes = G._node
+    out: dict[str, list[tuple[str, int]]] = {}
+    for acc in accounts:
+        weight = GRADE_WEIGHT.get(acc.grade, 1)
+        for c in acc.contacts:
+            threads = st.threads.get(c)
+            d = nodes[c]
+            if threads and len(threads) == 1 and is_key_contact(d):
+                out.setdefault(nodes[threads[0]]["id"], []).append((d["id"], weight * (d.get("influence") or 3)))
+    return out
+
+
+def rotation_due(in_role_since: dt.date | None, years: int = 3) -> dt.date | None:
+    """``in_role_since`` plus ``years`` (29 February becomes 28 February), or None.
+
+    >>> rotation_due(dt.date(2020, 2, 29), 3)
+    datetime.date(2023, 2, 28)
+    """
+    if in_role_since is None:
+        return None
+    y = in_role_since.year + years
+    try:
+        return in_role_since.replace(year=y)
+    except ValueError:
+        return in_role_since.replace(year=y, day=28)
+
+
+def risk_rows(
+    staff: Iterable[dict[str, Any]],
+    sole: dict[str, list[tuple[str, int]]],
+    *,
+    as_of: dt.date,
+    horizon: int = 180,
+    rotation_years: int = 3,
+) -> list[dict[str, Any]]:
+    """The rotation-risk rows of every active staff member among ``staff`` rows, given
+    their sole threads (:func:`sole_threads`, merged over accounts); highest risk
+    first, then by id."""
+    limit = as_of + dt.timedelta(days=horizon)
+    rows = []
+    for s in staff:
+        if s.get("active", True) is False:
+            continue
+        mine = sole.get(s["id"], [])
+        due = rotation_due(s.get("in_role_since"), rotation_years)
+        rows.append(
+            {
+                "id": s["id"],
+                "name": s.get("name"),
+                "risk": sum(w for _, w in mine),
+                "sole_threads": sorted(c for c, _ in mine),
+                "rotation_due": due,
+                "due_soon": due is not None and due <= limit,
+                "role": s.get("role"),
+                "in_role_since": s.get("in_role_since"),
+            }
+        )
+    rows.sort(key=lambda r: (-r["risk"], r["id"]))
+    return rows
+
+
+def rotation_risk(
+    G: nx.MultiDiGraph,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    horizon: int = 180,
+    rotation_years: int = 3,
+) -> list[dict[str, Any]]:
+    """Every active staff member of ``G`` with their rotation risk: ``{"id", "name",
+    "risk", "sole_threads", "rotation_due", "due_soon"}``, highest risk first.
+
+    ``rotation_due`` is ``in_role_since + rotation_years`` (None without a date);
+    ``due_soon`` when it is on or before ``as_of + horizon`` days (overdue included).
+    """
+    index = graph_index(G)
+    st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong)
+    staff = [{k: v for k, v in d.items() if k != "kind"} for _, d in G.nodes(data=True) if d["kind"] == "Staff"]
+    return risk_rows(
+        staff, sole_threads(G, index.accounts, st), as_of=as_of, horizon=horizon, rotation_years=rotation_years
+    )

@@ -1,0 +1,503 @@
+"""The account map: one self-contained, interactive HTML page per account.
+
+An *account map* draws one account's relationship graph (SPEC section 4): the
+customer's people (dots, coloured by role, sized by influence, bordered by attitude),
+our staff (diamonds), the customer's units and the account itself (boxes), blind
+spots (dashed "?" ovals, one per coverage cell with no contact known); relationship
+lines as wide as their effective strength (solid when strong, dashed when weak),
+reporting lines (grey arrows to the manager) and influence lines (purple dashed
+arrows) drawn differently. Gaps glow red (contacts in a cell that is not covered, and
+key contacts nobody holds strongly), single-threaded key contacts glow orange, and
+with ``to`` the best influence path to that contact is drawn in gold. The page has a
+legend, a search box, filters by role and by staff member, the coverage matrix, and
+hover details; ``layout="org"`` draws the customer top-down along units and
+reporting lines instead of the force layout.
+
+The page is built in two steps: :func:`map_data` turns the graph and its analyses
+into plain, JSON-ready records (what is drawn and why: testable without a browser),
+and :func:`map_html` puts those records into the template with vis-network inlined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ..errors import NotFound, UsageError
+from ..graph import (
+    ACCOUNT,
+    AT,
+    CONTACT,
+    INFLUENCES,
+    KNOWS,
+    ON_TEAM,
+    PART_OF,
+    REPORTS_TO,
+    STAFF,
+    UNIT,
+    WORKS_IN,
+    node_key,
+)
+from ..model import CONTACT_ROLES, COVERAGE_ROLES, STRENGTH_NAMES, level_sort_key
+from .page import render_template, write_text_atomic
+
+LAYOUTS = ("network", "org")
+
+LIST_LIMIT = 100
+"""The most entries the map's side panel lists per list (the map draws them all)."""
+
+GAP = "Gap"
+"""The kind of the placeholder nodes drawn for blind spots (``unknown`` cells)."""
+
+PATH = "PATH"
+"""The type of the overlay edges drawn along the best influence path."""
+
+ROLE_LABELS = {
+    "decision_maker": "decision-maker",
+    "technical": "technical",
+    "business": "business",
+    "finance": "finance",
+    "user": "user",
+    "procurement": "procurement",
+    "other": "other",
+}
+
+PALETTE: dict[str, Any] = {
+    # Contact fill by role: distinct hues, none of them the red/orange/green/gold
+    # that mean gap, single thread, supporter and best path.
+    "role": {
+        "decision_maker": "#6a3d9a",
+        "technical": "#1f78b4",
+        "business": "#a6611a",
+        "finance": "#d4b106",
+        "user": "#4eb3a6",
+        "procurement": "#e377c2",
+        "other": "#a0a0a0",
+    },
+    # Contact border by attitude.
+    "attitude": {
+        "supporter": "#1a9850",
+        "neutral": "#616161",
+        "opponent": "#d73027",
+        "unknown": "#c8c8c8",
+    },
+    "flag": {"gap": "rgba(220,38,38,0.95)", "single": "rgba(245,124,0,0.95)"},
+    "status": {"covered": "#a5d6a7", "weak": "#ffe082", "uncovered": "#ef9a9a", "unknown": "#eeeeee"},
+    "staff": "#37474f",
+    "staff_inactive": "#cfd8dc",
+    "unit": "#eceff1",
+    "unit_border": "#90a4ae",
+    "account": "#263238",
+    "gap_node": "#dc2626",
+    "knows_strong": "#1565c0",
+    "knows_weak": "#90a4ae",
+    "reports_to": "#546e7a",
+    "influences": "#8e24aa",
+    "structure": "#d5dde2",
+    "team": "#80cbc4",
+    "path": "#f5b700",
+}
+
+
+def map_data(
+    G: nx.MultiDiGraph,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    to: str | None = None,
+    source: str | None = None,
+    through_opponents: bool = False,
+    layout: str = "network",
+) -> dict[str, Any]:
+    """What the map of one account draws, as JSON-ready records.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        One account's graph (:meth:`GraphStore.account_graph`).
+    as_of, half_life, strong :
+        As in SPEC section 2.
+    to : str, optional
+        A contact id of this account: draw the best influence path to it.
+    source : str, optional
+        A staff id: the only start of that path (``paths --from``).
+    through_opponents : bool
+        Let the path pass contacts whose attitude is ``opponent``.
+    layout : ``"network"`` or ``"org"``
+        Force layout, or a top-down hierarchy along units and reporting lines (then
+        every node has an integer ``level``, 0 at the top).
+
+    Returns
+    -------
+    dict
+        ``account`` (id, name, grade and the account figures of ``coverage``),
+        ``as_of``, ``layout``, ``strong``, ``target`` (node key or null), ``nodes``,
+        ``edges``, ``cells`` (the coverage cells), ``levels`` and ``roles`` (the
+        matrix axes), ``gaps`` (flagged contacts), ``blind_spots`` and ``single``
+        (node keys), ``path`` (the best influence path or null; ``paths`` the next
+        ones), ``staff`` (for the staff filter), ``palette`` and ``role_labels``.
+
+        Nodes: the account, units (top level first), contacts (by level, role, id),
+        staff (by name, id), blind spots (by level, role). Each has ``id`` (graph
+        key, ``Gap:<level>|<role>`` for a blind spot), ``kind``, ``ref`` (data set
+        id) and ``label``, plus its columns for the hover details; contacts also
+        ``key``, ``threads`` and ``flag`` (``"gap"``: in a cell that is not covered,
+        or a key contact without a thread; ``"single"``: a key contact with one
+        thread; else null), staff ``active`` and ``team_role``, blind spots
+        ``anchor`` (the unit, or the account, they hang from).
+
+        Edges: ``from``, ``to``, ``type``: ``KNOWS`` (one per staff-contact pair
+        with a relationship in force: ``strength`` effective, ``strong``),
+        ``REPORTS_TO`` / ``INFLUENCES`` (links in force, ``weight``), ``PART_OF``,
+        ``WORKS_IN``, ``AT`` (contacts without a unit), ``ON_TEAM``, ``Gap`` (blind
+        spot to anchor) and ``PATH`` (the best path's steps: ``step``, ``p``,
+        ``kind``).
+
+    Raises
+    ------
+    relgraph.errors.NotFound
+        ``to`` is not a contact of this account, or ``source`` not a staff member.
+    relgraph.errors.UsageError
+        An unknown ``layout``.
+    """
+    from ..analysis.coverage import account_coverage
+    from ..analysis.strength import in_force, strengths_at
+    from ..analysis.structure import graph_index, is_key_contact
+
+    if layout not in LAYOUTS:
+        raise UsageError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
+    index = graph_index(G)
+    if len(index.accounts) != 1:
+        raise UsageError(f"a map draws one account; this graph has {len(index.accounts)}")
+    acc = index.accounts[0]
+    nodes_of = G._node  # plain dicts: a map may hold tens of thousands of nodes
+    account = nodes_of[acc.key]
+    if to is not None and index.contact_account.get(node_key(CONTACT, to)) != acc.id:
+        raise NotFound(f"unknown contact {to!r} in account {acc.id!r}")
+    if source is not None and nodes_of.get(node_key(STAFF, source), {}).get("kind") != STAFF:
+        raise NotFound(f"staff member {source!r} has no relationship with account {acc.id!r}")
+
+    st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=acc.contacts)
+    figures = account_coverage(G, acc, st)
+    cells = figures.pop("cells")
+    status_of = {(c["level"], c["role"]): c["status"] for c in cells}
+
+    nodes: list[dict[str, Any]] = [
+        _record(
+            id=acc.key, kind=ACCOUNT, ref=acc.id, label=account["name"],
+            grade=account.get("grade"), industry=account.get("industry"), region=account.get("region"),
+        )
+    ]
+    units = sorted(acc.units, key=lambda u: (level_sort_key(nodes_of[u]["level"]), nodes_of[u]["id"]))
+    for u in units:
+        d = nodes_of[u]
+        nodes.append(
+            _record(id=u, kind=UNIT, ref=d["id"], label=d["name"], unit_level=d["level"], function=d.get("function"))
+        )
+
+    gap_contacts: list[str] = []
+    single_contacts: list[str] = []
+    contacts = sorted(
+        acc.contacts,
+        key=lambda c: (level_sort_key(nodes_of[c]["level"]), CONTACT_ROLES.index(nodes_of[c]["role"]), nodes_of[c]["id"]),
+    )
+    for c in contacts:
+        d = nodes_of[c]
+        n_threads = len(st.threads.get(c, ()))
+        key = is_key_contact(d)
+        status = status_of.get((d["level"], d["role"]))
+        if (key and n_threads == 0) or status in ("uncovered", "weak"):
+            flag = "gap"
+            gap_contacts.append(c)
+        elif key and n_threads == 1:
+            flag = "single"
+            single_contacts.append(c)
+        else:
+            flag = None
+        unit = d.get("unit")
+        nodes.append(
+            _record(
+                id=c, kind=CONTACT, ref=d["id"], label=d["name"],
+                role=d["role"], influence=d["influence"], seniority=d["seniority"], attitude=d["attitude"],
+                coach=bool(d.get("coach")), key=key, threads=n_threads, flag=flag,
+                level_name=d["level"], cell=status, title=d.get("title"),
+                unit=nodes_of[node_key(UNIT, unit)]["name"] if unit else None,
+                email=d.get("email"), phone=d.get("phone"), notes=d.get("notes"),
+            )
+        )
+
+    team_role = {s: (role or nodes_of[s].get("role") or "") for s, role in acc.team}
+    staff = sorted(
+        (s for s, d in nodes_of.items() if d["kind"] == STAFF), key=lambda s: (nodes_of[s]["name"], nodes_of[s]["id"])
+    )
+    for s in staff:
+        d = nodes_of[s]
+        nodes.append(
+            _record(
+                id=s, kind=STAFF, ref=d["id"], label=d["name"], active=s in st.active,
+                role=d.get("role"), title=d.get("title"), seniority=d.get("seniority"), office=d.get("office"),
+                in_role_since=d["in_role_since"].isoformat() if d.get("in_role_since") else None,
+                team_role=team_role.get(s),
+            )
+        )
+
+    edges: list[dict[str, Any]] = []
+    # Blind spots: one placeholder per unknown cell, hanging from a unit of its level.
+    anchors: dict[str, str] = {}
+    for u in acc.units:  # sorted by id
+        anchors.setdefault(nodes_of[u]["level"], u)
+    blind_spots: list[str] = []
+    for cell in cells:
+        if cell["status"] != "unknown":
+            continue
+        gid = f"{GAP}:{cell['level']}|{cell['role']}"
+        anchor = anchors.get(cell["level"], acc.key)
+        blind_spots.append(gid)
+        nodes.append(
+            _record(
+                id=gid, kind=GAP, ref=None, label=f"? {ROLE_LABELS[cell['role']]}",
+                role=cell["role"], level_name=cell["level"], anchor=anchor,
+            )
+        )
+        edges.append({"from": gid, "to": anchor, "type": GAP})
+
+    for c in contacts:  # relationships: one line per pair, at its effective strength
+        row = st.by_contact.get(c, {})
+        for s in sorted(row):
+            value = row[s]
+            edges.append(
+                {"from": s, "to": c, "type": KNOWS, "strength": value, "strong": s in st.active and value >= strong}
+            )
+    links: dict[tuple[str, str, str], float] = {}
+    for link in acc.links:
+        if in_force({"since": link.since, "until": link.until}, as_of):
+            k = (link.source, link.target, link.type)
+            links[k] = max(links.get(k, 0.0), link.weight)
+    for (u, v, t), weight in sorted(links.items()):
+        edges.append({"from": u, "to": v, "type": t, "weight": weight})
+    for u in units:
+        for v, keydict in G._succ[u].items():
+            if any(a["type"] == PART_OF for a in keydict.values()):
+                edges.append({"from": u, "to": v, "type": PART_OF})
+    for c in contacts:
+        unit = nodes_of[c].get("unit")
+        if unit:
+            edges.append({"from": c, "to": node_key(UNIT, unit), "type": WORKS_IN})
+        else:
+            edges.append({"from": c, "to": acc.key, "type": AT})
+    for s in sorted(team_role):
+        edges.append({"from": s, "to": acc.key, "type": ON_TEAM})
+
+    path = None
+    alternatives: list[dict[str, Any]] = []
+    if to is not None:
+        found = _paths_to(G, to, as_of=as_of, half_life=half_life, source=source, through_opponents=through_opponents)
+        if found:
+            path, alternatives = found[0], found[1:]
+            for i, step in enumerate(path["steps"]):
+                edges.append(
+                    {"from": step["from"], "to": step["to"], "type": PATH, "step": i, "p": step["p"], "kind": step["kind"]}
+                )
+
+    data = {
+        "account": {"id": acc.id, "name": account["name"], "grade": account.get("grade"), **figures},
+        "as_of": as_of.isoformat(),
+        "layout": layout,
+        "strong": strong,
+        "target": node_key(CONTACT, to) if to is not None else None,
+        "nodes": nodes,
+        "edges": edges,
+        "cells": cells,
+        "levels": list(acc.levels),
+        "roles": list(COVERAGE_ROLES),
+        "gaps": gap_contacts,
+        "blind_spots": blind_spots,
+        "single": single_contacts,
+        "path": path,
+        "paths": alternatives,
+        "staff": [{"id": s, "name": nodes_of[s]["name"]} for s in staff],
+        "palette": PALETTE,
+        "role_labels": ROLE_LABELS,
+        "strength_names": {str(k): v for k, v in STRENGTH_NAMES.items()},
+    }
+    if layout == "org":
+        rows = _org_levels(G, acc.key, nodes, links)
+        for node in nodes:
+            node["level"] = rows[node["id"]]
+    return data
+
+
+def _record(**fields: Any) -> dict[str, Any]:
+    """A node record without its empty fields (keeps big maps small)."""
+    return {k: v for k, v in fields.items() if v is not None and v != ""}
+
+
+def _paths_to(G, to, *, as_of, half_life, source, through_opponents) -> list[dict[str, Any]]:
+    """``paths --to`` with graph keys: ``nodes`` and step ends become node keys (a
+    path starts at a staff member and runs through contacts); ``ids`` keeps the
+    data set ids, as ``relgraph paths`` prints them."""
+    from ..analysis.paths import influence_paths
+
+    found = influence_paths(
+        G, to, as_of=as_of, half_life=half_life, k=3, source=source, through_opponents=through_opponents
+    )
+    out = []
+    for p in found:
+        keys = [node_key(STAFF, p["nodes"][0])] + [node_key(CONTACT, c) for c in p["nodes"][1:]]
+        steps = [{**step, "from": keys[i], "to": keys[i + 1]} for i, step in enumerate(p["steps"])]
+        out.append({"score": p["score"], "ids": list(p["nodes"]), "nodes": keys, "steps": steps})
+    return out
+
+
+def _org_levels(
+    G: nx.MultiDiGraph, account_key: str, nodes: list[dict[str, Any]], links: dict[tuple[str, str, str], float]
+) -> dict[str, int]:
+    """Rows of the org chart, 0 at the top: the account, its units by depth, each
+    contact below its unit and below everyone it reports to, blind spots below the
+    unit they hang from, and our staff in the row under the customer."""
+    level: dict[str, int] = {account_key: 0}
+    parent: dict[str, str] = {}
+    for node in nodes:
+        if node["kind"] == UNIT:
+            for v, keydict in G._succ[node["id"]].items():
+                if any(a["type"] == PART_OF for a in keydict.values()):
+                    parent[node["id"]] = v
+    for node in nodes:
+        if node["kind"] != UNIT:
+            continue
+        chain: list[str] = []
+        n: str | None = node["id"]
+        while n is not None and n not in level and n not in chain:
+            chain.append(n)
+            n = parent.get(n)
+        depth = level.get(n, 0) if n is not None else 0
+        for m in reversed(chain):
+            depth += 1
+            level[m] = depth
+    base: dict[str, int] = {}
+    for node in nodes:
+        if node["kind"] == CONTACT:
+            unit = G._node[node["id"]].get("unit")
+            base[node["id"]] = level[node_key(UNIT, unit)] + 1 if unit else 1
+    chart = nx.DiGraph()
+    chart.add_nodes_from(sorted(base))
+    chart.add_edges_from(sorted((v, u) for (u, v, t) in links if t == REPORTS_TO))  # manager -> report
+    try:
+        order = list(nx.lexicographical_topological_sort(chart))
+    except nx.NetworkXUnfeasible:  # a cycle only through links of different periods
+        order = sorted(base)
+    for c in order:
+        level[c] = max([base[c]] + [level[m] + 1 for m in chart.pred[c] if m in level])
+    for node in nodes:
+        if node["kind"] == GAP:
+            level[node["id"]] = level[node["anchor"]] + 1
+    bottom = max(level.values(), default=0)
+    for node in nodes:
+        if node["kind"] == STAFF:
+            level[node["id"]] = bottom + 1
+    return level
+
+
+def map_html(
+    G: nx.MultiDiGraph,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    to: str | None = None,
+    source: str | None = None,
+    through_opponents: bool = False,
+    layout: str = "network",
+) -> str:
+    """The self-contained HTML page of one account's map (see :func:`map_data`)."""
+    data = map_data(
+        G,
+        as_of=as_of,
+        half_life=half_life,
+        strong=strong,
+        to=to,
+        source=source,
+        through_opponents=through_opponents,
+        layout=layout,
+    )
+    return page_html(data)
+
+
+def page_html(data: dict[str, Any]) -> str:
+    """Render the records of :func:`map_data` into the page.
+
+    Edges travel as columns (``edge_table``: node positions, type codes and one
+    value each: strength, weight or p) rather than as records: a third of the size
+    and several times faster to encode and parse for tens of thousands of edges.
+    """
+    position = {n["id"]: i for i, n in enumerate(data["nodes"])}
+    types = sorted({e["type"] for e in data["edges"]})
+    code = {t: i for i, t in enumerate(types)}
+    edges = data["edges"]
+    table = {
+        "types": types,
+        "from": [position[e["from"]] for e in edges],
+        "to": [position[e["to"]] for e in edges],
+        "type": [code[e["type"]] for e in edges],
+        "value": [e.get("strength", e.get("weight", e.get("p"))) for e in edges],
+    }
+    payload = {k: v for k, v in data.items() if k != "edges"}
+    payload["edge_table"] = table
+    by_id = {n["id"]: n for n in data["nodes"]}
+    return render_template(
+        "map.html",
+        data=data,
+        payload=payload,
+        by_id=by_id,
+        limit=LIST_LIMIT,
+        title=f"{data['account']['name']} — relationship map",
+    )
+
+
+def write_map(
+    store,
+    path: str | Path | None = None,
+    *,
+    account: str | None = None,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    to: str | None = None,
+    source: str | None = None,
+    through_opponents: bool = False,
+    layout: str = "network",
+) -> Path:
+    """Write the map of one account of ``store`` to ``path`` and return the path.
+
+    ``account`` may be left out when ``to`` names a contact (its account is used).
+    The default ``path`` is ``<account>-map.html`` (a file-safe form of the id) in the
+    current folder. The file is written atomically.
+    """
+    if account is None:
+        if to is None:
+            raise UsageError("give --account ID (or --to CONTACT, whose account is then used)")
+        account = store.locate(CONTACT, to)
+    elif to is not None:
+        home = store.locate(CONTACT, to)
+        if home != account:
+            raise UsageError(f"contact {to!r} belongs to account {home!r}, not {account!r}")
+    if source is not None:
+        store.locate(STAFF, source)
+    G = store.account_graph(account)
+    html = map_html(
+        G,
+        as_of=as_of,
+        half_life=half_life,
+        strong=strong,
+        to=to,
+        source=source,
+        through_opponents=through_opponents,
+        layout=layout,
+    )
+    from .report import file_stem
+
+    return write_text_atomic(path if path is not None else f"{file_stem(account)}-map.html", html)

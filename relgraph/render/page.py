@@ -1,0 +1,133 @@
+"""Self-contained HTML pages: templates, inlined assets, embedded data, atomic writes.
+
+A *self-contained page* opens from disk with no network at all: every script and
+style is inlined, data travels as JSON inside ``<script type="application/json">``,
+and no font, image or stylesheet is fetched. This module is the only place that
+reads vis-network (shipped by pyvis 0.3.2 under ``pyvis/lib/vis-9.1.2``) and our own
+assets (``relgraph/render/assets``).
+
+Escaping is never left to chance: templates are Jinja2 with autoescape on, and
+:func:`script_json` escapes ``<``, ``>`` and ``&`` so that ``</script>`` inside a
+name cannot end the data block.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import markupsafe
+
+VIS_VERSION = "9.1.2"
+
+def script_json(obj: Any) -> markupsafe.Markup:
+    """``obj`` as JSON that is safe inside a ``<script type="application/json">``:
+    ``<``, ``>`` and ``&`` (and the JavaScript line separators) as ``\\uXXXX``, so
+    that no string in it can close the element.
+
+    >>> str(script_json({"name": "</script>"}))
+    '{"name":"\\\\u003c/script\\\\u003e"}'
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return markupsafe.Markup(text)
+
+
+@functools.cache
+def vis_network_assets() -> tuple[str, str]:
+    """``(javascript, css)`` of vis-network, read from the installed pyvis package."""
+    import pyvis  # the only module (with this package) that touches pyvis
+
+    lib = Path(pyvis.__file__).parent / "lib" / f"vis-{VIS_VERSION}"
+    js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    return _inline_safe(js, "script"), _inline_safe(css, "style")
+
+
+@functools.cache
+def asset_text(name: str) -> str:
+    """The text of one of our assets (``relgraph/render/assets/<name>``)."""
+    text = resources.files("relgraph.render").joinpath("assets", name).read_text(encoding="utf-8")
+    if name.endswith(".js"):
+        return _inline_safe(text, "script")
+    if name.endswith(".css"):
+        return _inline_safe(text, "style")
+    return text
+
+
+def _inline_safe(text: str, tag: str) -> str:
+    # A closing tag inside an inlined script or style would end it early.
+    return re.sub(f"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE)
+
+
+@functools.cache
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("relgraph.render", "assets"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["script_json"] = script_json
+    env.filters["pct"] = percent_text
+    return env
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render the autoescaping template ``assets/<name>`` with our assets available as
+    ``vis_js``, ``vis_css`` and ``asset(name)``."""
+    vis_js, vis_css = vis_network_assets()
+    context.setdefault("vis_js", markupsafe.Markup(vis_js))
+    context.setdefault("vis_css", markupsafe.Markup(vis_css))
+    context.setdefault("asset", lambda n: markupsafe.Markup(asset_text(n)))
+    return _environment().get_template(name).render(**context)
+
+
+def percent_text(value: float | None) -> str:
+    """A share as a whole percentage, ``"–"`` for null (a share of an empty set).
+
+    >>> percent_text(0.666), percent_text(None)
+    ('67%', '–')
+    """
+    if value is None:
+        return "–"
+    return f"{round(value * 100)}%"
+
+
+def stage_text(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to a new temporary file in ``path``'s folder (created if need
+    be) and return its path: :func:`os.replace` it onto ``path`` to publish it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a
+    rename, so that a failure never leaves a half-written file; returns the path."""
+    tmp = stage_text(path, text)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return Path(path)
