@@ -39,7 +39,7 @@ def file_stem(account: str) -> str:
     digits of its SHA-1, so that distinct ids never share a stem.
 
     >>> file_stem("ACME-01"), file_stem("../etc/passwd"), file_stem("中国移动")
-    ('ACME-01', 'etc_passwd-a1a4eb5e', 'account-7ad0ac39')
+    ('ACME-01', 'etc_passwd-e96c47ea', 'account-c912e498')
     """
     if _SAFE.fullmatch(account) and account.split(".")[0].lower() not in _RESERVED:
         return account
