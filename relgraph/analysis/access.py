@@ -60,6 +60,104 @@ class Access:
                     stack.append(v)
         return seen
 
+    def dominators(self) -> Dominators:
+        """The dominator tree of the access graph rooted at the set of staff."""
+        return dominators(self)
+
+
+@dataclass
+class Dominators:
+    """The dominator tree of an access graph, rooted at a virtual node ``root``
+    (= ``n``) joined to every staff node. Node *d dominates* u when every route from
+    the staff to u passes through d.
+
+    ``idom[u]`` is u's immediate dominator (``root`` for nodes reached by two
+    independent routes or directly by staff; -1 when u is unreachable); ``pre[u]``
+    and ``size[u]`` number the tree in preorder, so d dominates u exactly when
+    ``pre[d] <= pre[u] < pre[d] + size[d]``.
+    """
+
+    root: int
+    idom: list[int]
+    pre: list[int]
+    size: list[int]
+
+    def reachable(self, u: int) -> bool:
+        return self.idom[u] != -1
+
+    def dominates(self, d: int, u: int) -> bool:
+        pd = self.pre[d]
+        return pd <= self.pre[u] < pd + self.size[d]
+
+
+def dominators(A: Access) -> Dominators:
+    """Immediate dominators from the staff (Cooper, Harvey and Kennedy's iterative
+    algorithm on a reverse postorder), and a preorder numbering of their tree."""
+    n = len(A.keys)
+    root = n
+    succ = A.succ
+    # Postorder of a depth-first search from the root.
+    post = [-1] * (n + 1)
+    order: list[int] = []
+    seen = [False] * (n + 1)
+    seen[root] = True
+    stack: list[tuple[int, object]] = [(root, iter(A.staff))]
+    while stack:
+        u, it = stack[-1]
+        for v in it:  # type: ignore[attr-defined]
+            if not seen[v]:
+                seen[v] = True
+                stack.append((v, iter(succ[v])))
+                break
+        else:
+            stack.pop()
+            post[u] = len(order)
+            order.append(u)
+    idom = [-1] * (n + 1)
+    idom[root] = root
+    rpo = order[-2::-1]  # reverse postorder without the root
+    staff = set(A.staff)
+    pred = A.pred
+    changed = True
+    while changed:
+        changed = False
+        for u in rpo:
+            new = root if u in staff else -1
+            for p in pred[u]:
+                if idom[p] == -1:
+                    continue
+                if new == -1:
+                    new = p
+                    continue
+                a, b = p, new
+                while a != b:
+                    while post[a] < post[b]:
+                        a = idom[a]
+                    while post[b] < post[a]:
+                        b = idom[b]
+                new = a
+            if idom[u] != new:
+                idom[u] = new
+                changed = True
+    children: list[list[int]] = [[] for _ in range(n + 1)]
+    for u in rpo:
+        children[idom[u]].append(u)
+    pre = [-1] * (n + 1)
+    size = [0] * (n + 1)
+    counter = 0
+    stack2: list[tuple[int, bool]] = [(root, False)]
+    while stack2:
+        u, done = stack2.pop()
+        if done:
+            size[u] = counter - pre[u]
+            continue
+        pre[u] = counter
+        counter += 1
+        stack2.append((u, True))
+        for c in children[u]:
+            stack2.append((c, False))
+    return Dominators(root=root, idom=idom[:n] + [root], pre=pre, size=size)
+
 
 def build_access(
     G: nx.MultiDiGraph, acc: AccountIndex, st: Strengths, *, through_opponents: bool = False

@@ -80,7 +80,8 @@ class Strengths:
 
     ``by_contact[contact_key][staff_key]`` is the effective strength of every pair
     with a relationship in force (inactive staff, and staff in ``without``, at 0.0);
-    ``threads[contact_key]`` the staff keys of its strong relationships, sorted by id;
+    ``threads[contact_key]`` the staff keys of its strong relationships, sorted by id
+    (absent for a contact without relationships);
     ``active`` the staff keys counted as active.
     """
 
@@ -116,30 +117,42 @@ def strengths_at(
         n for n, d in nodes.items() if d["kind"] == STAFF and d.get("active", True) is not False and n not in without
     )
     touched = last_touchpoints(G, as_of=as_of)
+    factors: dict[dt.date | None, float] = {}  # decay per last-contact date, computed once
+    staff_prefix = STAFF + ":"
+    cut = len(staff_prefix)
     by_contact: dict[str, dict[str, float]] = {}
     threads: dict[str, list[str]] = {}
     for c in contacts:
         row: dict[str, float] = {}
-        cid = nodes[c]["id"]
+        cid = c[len(CONTACT) + 1 :]
         for s, keydict in pred[c].items():
-            sd = nodes[s]
-            if sd["kind"] != STAFF:
+            if not s.startswith(staff_prefix):
                 continue
-            best = None
-            tp = touched.get((sd["id"], cid))
+            best = -1.0
+            tp = touched.get((s[cut:], cid)) if touched else None
             for attrs in keydict.values():
-                if attrs["type"] != KNOWS or not in_force(attrs, as_of):
+                if attrs["type"] != KNOWS:
+                    continue
+                since = attrs.get("since")
+                if since is not None and since > as_of:
+                    continue
+                until = attrs.get("until")
+                if until is not None and as_of >= until:
                     continue
                 last = attrs.get("last_contact")
                 if tp is not None and (last is None or tp > last):
                     last = tp
-                value = float(attrs["strength"]) * decay_factor(last, as_of=as_of, half_life=half_life)
-                if best is None or value > best:
+                f = factors.get(last)
+                if f is None:
+                    f = factors[last] = decay_factor(last, as_of=as_of, half_life=half_life)
+                value = float(attrs["strength"]) * f
+                if value > best:
                     best = value
-            if best is not None:
+            if best >= 0.0:
                 row[s] = best if s in active else 0.0
         by_contact[c] = row
-        threads[c] = sorted(s for s, v in row.items() if s in active and v >= strong)
+        if row:
+            threads[c] = sorted(s for s, v in row.items() if v >= strong and s in active)
     return Strengths(as_of, half_life, strong, active, by_contact, threads)
 
 

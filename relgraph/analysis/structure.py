@@ -38,8 +38,13 @@ class Link:
 
 @dataclass
 class AccountIndex:
-    """What belongs to one account (node keys, sorted by id)."""
+    """What belongs to one account (node keys, sorted by id).
 
+    ``links`` and ``touchpoints`` are indexed on first use (not every analysis needs
+    them).
+    """
+
+    G: nx.MultiDiGraph = field(repr=False)
     key: str
     id: str
     name: str
@@ -48,8 +53,41 @@ class AccountIndex:
     units: list[str]
     levels: list[str]
     team: list[tuple[str, str | None]]  # (staff key, team.role) per team row
-    links: list[Link] = field(default_factory=list)
-    touchpoints: list[dict[str, Any]] = field(default_factory=list)
+    _links: list[Link] | None = field(default=None, repr=False)
+    _touchpoints: list[dict[str, Any]] | None = field(default=None, repr=False)
+
+    @property
+    def links(self) -> list[Link]:
+        """The reports_to / influences links between this account's own contacts."""
+        if self._links is None:
+            succ, nodes = self.G._succ, self.G._node
+            links = []
+            for c in self.contacts:
+                for v, keydict in succ[c].items():
+                    if not v.startswith(_CONTACT_PREFIX) or nodes[v].get("account") != self.id:
+                        continue  # the account node, a unit, or another account's contact
+                    for attrs in keydict.values():
+                        t = attrs["type"]
+                        if t == REPORTS_TO or t == INFLUENCES:
+                            w = attrs.get("weight")
+                            links.append(
+                                Link(c, v, t, 3.0 if w is None else float(w), attrs.get("since"), attrs.get("until"))
+                            )
+            self._links = links
+        return self._links
+
+    @property
+    def touchpoints(self) -> list[dict[str, Any]]:
+        """The touchpoints listing one of this account's contacts."""
+        if self._touchpoints is None:
+            ids = {c[len(_CONTACT_PREFIX) :] for c in self.contacts}
+            self._touchpoints = [
+                tp for tp in self.G.graph.get("touchpoints", ()) if any(c in ids for c in tp["contacts"])
+            ]
+        return self._touchpoints
+
+
+_CONTACT_PREFIX = CONTACT + ":"
 
 
 @dataclass
@@ -75,60 +113,42 @@ class GraphIndex:
 
 
 def graph_index(G: nx.MultiDiGraph) -> GraphIndex:
-    """Index the accounts of ``G`` (one pass over its nodes, links and touchpoints)."""
+    """Index the accounts of ``G`` (one pass over its nodes)."""
     nodes = G._node  # plain dicts: this runs on every account of a portfolio
     accounts: dict[str, AccountIndex] = {}
-    for n, d in nodes.items():
-        if d["kind"] == ACCOUNT:
-            accounts[d["id"]] = AccountIndex(
-                key=n, id=d["id"], name=d.get("name") or d["id"], grade=d.get("grade") or "C",
-                contacts=[], units=[], levels=[], team=[],
-            )
-    contact_account: dict[str, str] = {}
-    levels: dict[str, set[str]] = {a: set() for a in accounts}
+    contacts: dict[str, list[str]] = {}
+    units: dict[str, list[str]] = {}
+    levels: dict[str, set[str]] = {}
     for n, d in nodes.items():
         kind = d["kind"]
         if kind == CONTACT:
             a = d["account"]
-            if a in accounts:
-                accounts[a].contacts.append(n)
-                contact_account[n] = a
-                levels[a].add(d.get("level") or "hq")
+            contacts.setdefault(a, []).append(n)
+            levels.setdefault(a, set()).add(d.get("level") or "hq")
         elif kind == UNIT:
             a = d["account"]
-            if a in accounts:
-                accounts[a].units.append(n)
-                levels[a].add(d["level"])
+            units.setdefault(a, []).append(n)
+            levels.setdefault(a, set()).add(d["level"])
+        elif kind == ACCOUNT:
+            accounts[d["id"]] = AccountIndex(
+                G=G, key=n, id=d["id"], name=d.get("name") or d["id"], grade=d.get("grade") or "C",
+                contacts=[], units=[], levels=[], team=[],
+            )
+    contact_account: dict[str, str] = {}
     for a, acc in accounts.items():
-        acc.contacts.sort(key=lambda k: nodes[k]["id"])
-        acc.units.sort(key=lambda k: nodes[k]["id"])
-        acc.levels = sorted(levels[a], key=level_sort_key)
+        # Keys share their kind's prefix, so sorting keys sorts by id.
+        acc.contacts = sorted(contacts.get(a, ()))
+        acc.units = sorted(units.get(a, ()))
+        acc.levels = sorted(levels.get(a, ()), key=level_sort_key)
+        for c in acc.contacts:
+            contact_account[c] = a
         for s, keydict in G._pred[acc.key].items():
             if nodes[s]["kind"] != STAFF:
                 continue
             for attrs in keydict.values():
                 if attrs["type"] == ON_TEAM:
                     acc.team.append((s, attrs.get("role")))
-        acc.team.sort(key=lambda t: (nodes[t[0]]["id"], t[1] or ""))
-        for c in acc.contacts:
-            for v, keydict in G._succ[c].items():
-                if contact_account.get(v) != a:
-                    continue  # another account's contact, or not a contact
-                for attrs in keydict.values():
-                    t = attrs["type"]
-                    if t == REPORTS_TO or t == INFLUENCES:
-                        w = attrs.get("weight")
-                        acc.links.append(
-                            Link(c, v, t, 3.0 if w is None else float(w), attrs.get("since"), attrs.get("until"))
-                        )
-    contact_id_account = {nodes[c]["id"]: a for c, a in contact_account.items()}
-    for tp in G.graph.get("touchpoints", ()):
-        seen: set[str] = set()
-        for c in tp["contacts"]:
-            a = contact_id_account.get(c)
-            if a is not None and a not in seen:
-                seen.add(a)
-                accounts[a].touchpoints.append(tp)
+        acc.team.sort(key=lambda t: (t[0], t[1] or ""))
     ordered = [accounts[a] for a in sorted(accounts)]
     return GraphIndex(G=G, accounts=ordered, by_id={a.id: a for a in ordered}, contact_account=contact_account)
 

@@ -27,7 +27,7 @@ from typing import Any
 import networkx as nx
 
 from ..model import GRADE_WEIGHT
-from .access import Access, build_access
+from .access import Access, Dominators, build_access
 from .strength import Strengths, strengths_at
 from .structure import AccountIndex, graph_index, is_key_contact
 
@@ -44,23 +44,35 @@ __all__ = [
 _SOURCE = -1
 
 
-def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, reach: list[bool] | None = None) -> int:
+def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom: Dominators | None = None) -> int:
     """The number of node-disjoint paths from the set of staff of ``A`` to ``target``
-    (at most ``cap``): a unit-capacity max-flow on the node-split graph, each
-    augmenting path found by a breadth-first search backwards from the target.
+    (at most ``cap``).
 
-    ``reach`` (:meth:`Access.reachable_from_staff`) bounds the answer by the number of
-    reachable in-neighbours of the target, so the last, failing search is often
-    skipped.
+    A unit-capacity max-flow on the node-split graph, each augmenting path found by
+    a breadth-first search backwards from the target. The dominator tree ``dom``
+    (:meth:`Access.dominators`, computed once per account) answers 0 and 1 at once,
+    keeps the searches out of the nodes only reachable through the target, and
+    bounds the answer by the in-neighbours reachable without the target, so the last,
+    failing search is often skipped.
     """
-    if reach is None:
-        reach = A.reachable_from_staff()
+    if dom is None:
+        dom = A.dominators()
+    if not dom.reachable(target):
+        return 0
+    if dom.idom[target] != dom.root or cap == 1:
+        return 1  # one person (the immediate dominator) carries every route
+
+    pre, tpre, tsize = dom.pre, dom.pre[target], dom.size[target]
+
+    def useful(u: int) -> bool:
+        # On some simple route to the target: reachable, and not only through it.
+        p = pre[u]
+        return p >= 0 and not (tpre <= p < tpre + tsize)
+
     pred = A.pred
-    bound = sum(1 for u in pred[target] if reach[u])
+    bound = sum(1 for u in pred[target] if useful(u))
     if cap is not None:
         bound = min(bound, cap)
-    if bound == 0:
-        return 0
     n = len(A.keys)
     is_staff = A.is_staff
     used = [False] * n  # the node carries a route
@@ -73,7 +85,7 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, reac
         parent: dict[int, int] = {}
         queue: deque[int] = deque()
         for u in pred[target]:
-            if reach[u] and u not in into_target:
+            if u not in into_target and useful(u):
                 parent[2 * u + 1] = -1
                 queue.append(2 * u + 1)
         found = -1
@@ -105,10 +117,10 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, reac
                         break
                     continue
                 for u in pred[v]:
-                    if u == target or not reach[u] or nxt[u] == v:
+                    if nxt[u] == v or u == target:
                         continue
                     nbr = 2 * u + 1
-                    if nbr not in parent:
+                    if nbr not in parent and useful(u):
                         parent[nbr] = state
                         queue.append(nbr)
         if found < 0:
@@ -180,7 +192,7 @@ def account_threads(
     """The threads rows of one account (see :func:`contact_threads`), unsorted."""
     nodes = G._node
     A: Access | None = None
-    reach: list[bool] = []
+    dom: Dominators | None = None
     rows = []
     for c in acc.contacts:
         d = nodes[c]
@@ -191,12 +203,12 @@ def account_threads(
         flagged = len(threads) <= 1 or (gap is not None and gap >= 2)
         if A is None:
             A = build_access(G, acc, st)
-            reach = A.reachable_from_staff()
+            dom = A.dominators()
         t = A.index[c]
         if not flagged:
             # Listed only if redundancy <= 1 (two threads already make 2 routes, so
             # this is a cheap check kept for the definition's sake).
-            if node_disjoint_routes(A, t, cap=2, reach=reach) >= 2:
+            if node_disjoint_routes(A, t, cap=2, dom=dom) >= 2:
                 continue
         b = backup(st, c, nodes)
         rows.append(
@@ -208,7 +220,7 @@ def account_threads(
                 "influence": d.get("influence"),
                 "threads": len(threads),
                 "staff": [nodes[s]["id"] for s in threads],
-                "redundancy": node_disjoint_routes(A, t, reach=reach),
+                "redundancy": node_disjoint_routes(A, t, dom=dom),
                 "rank_gap": gap,
                 "backup": None if b is None else nodes[b]["id"],
                 "level": d.get("level"),

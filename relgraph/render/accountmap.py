@@ -31,7 +31,6 @@ from ..graph import (
     ACCOUNT,
     AT,
     CONTACT,
-    INFLUENCES,
     KNOWS,
     ON_TEAM,
     PART_OF,
@@ -160,7 +159,7 @@ def map_data(
     Raises
     ------
     relgraph.errors.NotFound
-        ``to`` is not a contact of this account, or ``source`` not a staff member.
+        ``to`` is not a contact of this account.
     relgraph.errors.UsageError
         An unknown ``layout``.
     """
@@ -178,8 +177,6 @@ def map_data(
     account = nodes_of[acc.key]
     if to is not None and index.contact_account.get(node_key(CONTACT, to)) != acc.id:
         raise NotFound(f"unknown contact {to!r} in account {acc.id!r}")
-    if source is not None and nodes_of.get(node_key(STAFF, source), {}).get("kind") != STAFF:
-        raise NotFound(f"staff member {source!r} has no relationship with account {acc.id!r}")
 
     st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=acc.contacts)
     figures = account_coverage(G, acc, st)
@@ -295,7 +292,12 @@ def map_data(
     path = None
     alternatives: list[dict[str, Any]] = []
     if to is not None:
-        found = _paths_to(G, to, as_of=as_of, half_life=half_life, source=source, through_opponents=through_opponents)
+        if source is not None and node_key(STAFF, source) not in nodes_of:
+            found = []  # a colleague with no tie to this account starts no path here
+        else:
+            found = _paths_to(
+                G, to, as_of=as_of, half_life=half_life, source=source, through_opponents=through_opponents
+            )
         if found:
             path, alternatives = found[0], found[1:]
             for i, step in enumerate(path["steps"]):

@@ -48,6 +48,7 @@ def vis_network_assets() -> tuple[str, str]:
     lib = Path(pyvis.__file__).parent / "lib" / f"vis-{VIS_VERSION}"
     js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
     css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.MULTILINE)  # no map to fetch
     return _inline_safe(js, "script"), _inline_safe(css, "style")
 
 

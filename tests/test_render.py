@@ -1,0 +1,306 @@
+"""The account maps and the portfolio report, without a browser (see test_browser.py).
+
+The data set is tests/data/render_tiny.json. Worked out by hand, at 2024-06-01 (no
+last_contact and no touchpoints, so nothing decays):
+
+Account A (grade S): units u1 "Head office" (hq) > u2 (province, named like a script
+tag). Contacts: c1 hq decision-maker (influence 5), c2 hq technical (influence 4,
+opponent, named <script>alert(1)</script>), c3 province finance (influence 3), c4
+province decision-maker (influence 4). Staff s1 Ann, s2 Bob, s3 (inactive, named like
+an <img> tag).
+
+Effective strengths: s1-c1 4, s2-c1 3, s1-c2 2, s2-c4 5, s3-c3 0 (inactive).
+Threads (strong = 3): c1 {s1, s2} = 2, c2 0, c3 0, c4 {s2} = 1.
+Key contacts: c1 (decision-maker), c2 (influence 4), c4 (decision-maker).
+Cells (2 levels x 6 roles): hq/decision_maker covered, hq/technical weak (best 2),
+province/decision_maker covered, province/finance uncovered (best 0); the other 8 are
+blind spots.
+Flags: c2 gap (key, no thread; weak cell), c3 gap (uncovered cell), c4 single.
+
+Influence path to c3 (access graph: knows p = strength / 5; reports_to both ways
+3/5 = 0.6; c2 is an opponent so no path passes it):
+  s2 -> c4 -> c3       1.0 x 0.6       = 0.6     (best)
+  s1 -> c1 -> c4 -> c3 0.8 x 0.6 x 0.6 = 0.288
+  s2 -> c1 -> c4 -> c3 0.6 x 0.6 x 0.6 = 0.216
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from relgraph.cli import cli
+from relgraph.errors import NotFound, UsageError
+from relgraph.render import file_stem, file_stems, map_data, map_html, write_report
+from relgraph.render.page import script_json, write_text_atomic
+from relgraph.stores.files import FileStore
+
+DATA = Path(__file__).parent / "data" / "render_tiny.json"
+AS_OF = dt.date(2024, 6, 1)
+AS_OF_ARG = ["--as-of", "2024-06-01"]
+
+
+@pytest.fixture(scope="module")
+def store():
+    return FileStore(DATA)
+
+
+@pytest.fixture(scope="module")
+def graph(store):
+    return store.account_graph("A")
+
+
+def test_map_nodes_in_order_with_flags(graph):
+    data = map_data(graph, as_of=AS_OF)
+    got = [(n["id"], n.get("flag"), n.get("threads")) for n in data["nodes"]]
+    blind = ["hq|business", "hq|finance", "hq|user", "hq|procurement"]
+    blind += ["province|technical", "province|business", "province|user", "province|procurement"]
+    assert got == [
+        ("Account:A", None, None),
+        ("Unit:u1", None, None),
+        ("Unit:u2", None, None),
+        ("Contact:c1", None, 2),
+        ("Contact:c2", "gap", 0),
+        ("Contact:c4", "single", 1),
+        ("Contact:c3", "gap", 0),
+        ("Staff:s3", None, None),  # "<img ..." sorts before "Ann"
+        ("Staff:s1", None, None),
+        ("Staff:s2", None, None),
+    ] + [(f"Gap:{b}", None, None) for b in blind]
+    assert data["gaps"] == ["Contact:c2", "Contact:c3"]
+    assert data["single"] == ["Contact:c4"]
+    assert data["blind_spots"] == [f"Gap:{b}" for b in blind]
+    by_id = {n["id"]: n for n in data["nodes"]}
+    assert [by_id[f"Gap:{b}"]["anchor"] for b in blind] == ["Unit:u1"] * 4 + ["Unit:u2"] * 4
+    assert [n["active"] for n in data["nodes"] if n["kind"] == "Staff"] == [False, True, True]
+    assert by_id["Contact:c2"]["label"] == "<script>alert(1)</script>"  # raw here; escaped on the page
+    assert by_id["Staff:s1"]["team_role"] == "account_manager"
+    assert "team_role" not in by_id["Staff:s3"]
+
+
+def test_map_edges_strengths_links_and_structure(graph):
+    data = map_data(graph, as_of=AS_OF)
+    knows = [(e["from"], e["to"], e["strength"], e["strong"]) for e in data["edges"] if e["type"] == "KNOWS"]
+    assert knows == [
+        ("Staff:s1", "Contact:c1", 4.0, True),
+        ("Staff:s2", "Contact:c1", 3.0, True),
+        ("Staff:s1", "Contact:c2", 2.0, False),
+        ("Staff:s2", "Contact:c4", 5.0, True),
+        ("Staff:s3", "Contact:c3", 0.0, False),
+    ]
+    links = [(e["from"], e["to"], e["type"], e["weight"]) for e in data["edges"] if "weight" in e]
+    assert links == [
+        ("Contact:c2", "Contact:c1", "INFLUENCES", 4.0),
+        ("Contact:c3", "Contact:c4", "REPORTS_TO", 3.0),
+        ("Contact:c4", "Contact:c1", "REPORTS_TO", 3.0),
+    ]
+    structure = [(e["from"], e["to"], e["type"]) for e in data["edges"] if e["type"] in ("PART_OF", "WORKS_IN", "ON_TEAM")]
+    assert structure == [
+        ("Unit:u1", "Account:A", "PART_OF"),
+        ("Unit:u2", "Unit:u1", "PART_OF"),
+        ("Contact:c1", "Unit:u1", "WORKS_IN"),
+        ("Contact:c2", "Unit:u1", "WORKS_IN"),
+        ("Contact:c4", "Unit:u2", "WORKS_IN"),
+        ("Contact:c3", "Unit:u2", "WORKS_IN"),
+        ("Staff:s1", "Account:A", "ON_TEAM"),
+        ("Staff:s2", "Account:A", "ON_TEAM"),
+    ]
+    assert len(data["edges"]) == 8 + 5 + 3 + 8  # blind spots, relationships, links, structure
+
+
+def test_map_figures_and_cells(graph):
+    data = map_data(graph, as_of=AS_OF)
+    a = data["account"]
+    assert (a["id"], a["name"], a["grade"]) == ("A", "Acme <b>Telecom</b>", "S")
+    assert a["key_coverage"] == pytest.approx(2 / 3)
+    assert a["multithreading"] == pytest.approx(1 / 3)
+    assert a["cell_coverage"] == pytest.approx(2 / 12)
+    assert data["levels"] == ["hq", "province"]
+    status = {(c["level"], c["role"]): c["status"] for c in data["cells"]}
+    assert [k for k, v in status.items() if v != "unknown"] == [
+        ("hq", "decision_maker"),
+        ("hq", "technical"),
+        ("province", "decision_maker"),
+        ("province", "finance"),
+    ]
+    assert [status[k] for k in [("hq", "technical"), ("province", "finance")]] == ["weak", "uncovered"]
+
+
+def test_map_best_path_is_the_paths_answer(graph):
+    data = map_data(graph, as_of=AS_OF, to="c3")
+    assert data["target"] == "Contact:c3"
+    assert data["path"]["ids"] == ["s2", "c4", "c3"]
+    assert data["path"]["nodes"] == ["Staff:s2", "Contact:c4", "Contact:c3"]
+    assert data["path"]["score"] == pytest.approx(0.6)
+    assert [p["ids"] for p in data["paths"]] == [["s1", "c1", "c4", "c3"], ["s2", "c1", "c4", "c3"]]
+    steps = [(e["from"], e["to"], e["step"], e["p"]) for e in data["edges"] if e["type"] == "PATH"]
+    assert steps == [("Staff:s2", "Contact:c4", 0, 1.0), ("Contact:c4", "Contact:c3", 1, pytest.approx(0.6))]
+
+
+def test_map_path_from_a_given_staff_member(graph):
+    data = map_data(graph, as_of=AS_OF, to="c3", source="s1")
+    assert data["path"]["ids"] == ["s1", "c1", "c4", "c3"]
+    assert data["path"]["score"] == pytest.approx(0.288)
+
+
+def test_map_path_from_staff_without_ties_to_the_account(store):
+    # Bob (s2) knows nobody at "B/2 ü": no path starts with him there.
+    data = map_data(store.account_graph("B/2 ü"), as_of=AS_OF, to="d1", source="s2")
+    assert (data["path"], data["paths"]) == (None, [])
+    assert "No influence path reaches this contact" in map_html(
+        store.account_graph("B/2 ü"), as_of=AS_OF, to="d1", source="s2"
+    )
+
+
+def test_org_layout_rows(graph):
+    # account 0; u1 1; u2 2; c1, c2 under u1: 2; c4 under u2 and below c1: 3;
+    # c3 under u2 and below c4: 4; blind spots one row under their unit; staff under all.
+    data = map_data(graph, as_of=AS_OF, layout="org")
+    rows = {n["id"]: n["level"] for n in data["nodes"]}
+    assert [rows[k] for k in ["Account:A", "Unit:u1", "Unit:u2", "Contact:c1", "Contact:c2", "Contact:c4", "Contact:c3"]] == [
+        0, 1, 2, 2, 2, 3, 4,
+    ]
+    assert rows["Gap:hq|finance"] == 2 and rows["Gap:province|user"] == 3
+    assert {rows[s] for s in ["Staff:s1", "Staff:s2", "Staff:s3"]} == {5}
+
+
+def test_map_bad_values(graph):
+    with pytest.raises(NotFound, match="unknown contact 'zz' in account 'A'"):
+        map_data(graph, as_of=AS_OF, to="zz")
+    with pytest.raises(NotFound, match="unknown contact 'd1' in account 'A'"):
+        map_data(graph, as_of=AS_OF, to="d1")  # a contact of the other account
+    with pytest.raises(UsageError, match="unknown layout 'tree'"):
+        map_data(graph, as_of=AS_OF, layout="tree")
+
+
+def test_script_json_cannot_close_its_element():
+    obj = {"name": "</script><script>alert(1)</script>", "amp": "a & b", "sep": "\u2028"}
+    text = str(script_json(obj))
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == obj
+
+
+def test_map_page_is_self_contained_and_escaped(graph):
+    html = map_html(graph, as_of=AS_OF, to="c3")
+    # Exactly three scripts, all inline: the data, vis-network and ours.
+    assert html.count("</script>") == 3
+    assert re.search(r"<script[^>]*\bsrc=", html) is None
+    assert re.search(r"<link\b|@import|@font-face|<img\b|<iframe\b", html) is None
+    assert re.search(r"url\(\s*(?!['\"]?data:)", html) is None
+    # No user string reaches the page as markup.
+    for raw in ["<script>alert(1)</script>", "</script><script>alert(2)</script>", "<img src=x onerror=alert(3)>", "<b>Telecom</b>"]:
+        assert raw not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the gap list shows it as text
+    assert "Acme &lt;b&gt;Telecom&lt;/b&gt;" in html
+    data = json.loads(re.search(r'<script type="application/json" id="relgraph-data">(.*?)</script>', html, re.S).group(1))
+    assert data["nodes"][4]["label"] == "<script>alert(1)</script>"
+    table = data["edge_table"]
+    assert len(table["from"]) == len(table["to"]) == len(table["type"]) == len(table["value"]) == 26
+
+
+def test_file_stems():
+    assert file_stem("nwm") == "nwm"
+    assert file_stem("ACME-01.v2") == "ACME-01.v2"
+    assert file_stem("B/2 ü") == "B_2-d8e98497"
+    assert file_stem("../etc/passwd") == "etc_passwd-e96c47ea"
+    assert file_stem("中国移动") == "account-c912e498"
+    assert file_stem("CON") == "CON-7679a072"  # a Windows device name
+    assert file_stem(".hidden") == "hidden-92f73832"
+    # Names that differ only by case clash on some file systems: both get the hash.
+    assert file_stems(["acme", "ACME", "x"]) == {"acme": "acme-293abb6b", "ACME": "ACME-8545c525", "x": "x"}
+
+
+def test_write_text_atomic_leaves_nothing_on_failure(tmp_path):
+    target = tmp_path / "out.html"
+    target.mkdir()  # a folder in the way: the final rename fails
+    with pytest.raises(OSError):
+        write_text_atomic(target, "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.html"]
+    assert list(target.iterdir()) == []
+
+
+def test_write_report_writes_maps_beside_it(store, tmp_path):
+    paths = write_report(store, tmp_path / "report.html", as_of=AS_OF)
+    assert [p.relative_to(tmp_path).as_posix() for p in paths] == [
+        "report.html",
+        "maps/A.html",
+        "maps/B_2-d8e98497.html",
+    ]
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    links = sorted(set(re.findall(r'href="(maps/[^"]+)"', html)))
+    assert links == ["maps/A.html", "maps/B_2-d8e98497.html"]
+    assert "<script" not in html  # the report has no script at all, and names stay text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Beta &amp; Sons" in html
+    leftovers = [p.name for p in tmp_path.rglob(".*.tmp")]
+    assert leftovers == []
+
+
+def test_write_report_failure_leaves_nothing(store, tmp_path):
+    (tmp_path / "report.html").mkdir()  # the report cannot replace a folder
+    with pytest.raises(OSError):
+        write_report(store, tmp_path / "report.html", as_of=AS_OF)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["maps", "report.html"]
+
+
+# --- CLI ------------------------------------------------------------------------------
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_cli_map_prints_the_path_it_wrote(tmp_path):
+    out = tmp_path / "m.html"
+    r = run("map", DATA, "--account", "A", "--to", "c3", "-o", out, *AS_OF_ARG)
+    assert r.exit_code == 0, r.output
+    assert r.output == f"{out}\n"
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_cli_map_default_name_and_account_from_to(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run("map", DATA, "--to", "d1", *AS_OF_ARG)  # d1 is a contact of "B/2 ü"
+    assert r.exit_code == 0, r.output
+    assert r.output == "B_2-d8e98497-map.html\n"
+    assert (tmp_path / "B_2-d8e98497-map.html").is_file()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--account", "Z"], "Error: unknown account 'Z'"),
+        (["--account", "A", "--to", "nobody"], "Error: unknown contact 'nobody'"),
+        (["--account", "A", "--to", "d1"], "Error: contact 'd1' belongs to account 'B/2 ü', not 'A'"),
+        (["--account", "A", "--to", "c3", "--from", "zz"], "Error: unknown staff member 'zz'"),
+        ([], "Error: give --account ID (or --to CONTACT, whose account is then used)"),
+    ],
+)
+def test_cli_map_bad_ids(tmp_path, args, message):
+    out = tmp_path / "m.html"
+    r = run("map", DATA, *args, "-o", out, *AS_OF_ARG)
+    assert r.exit_code == 2
+    assert r.output.strip().splitlines() == [message]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_report(tmp_path):
+    out = tmp_path / "sub" / "portfolio.html"
+    r = run("report", DATA, "-o", out, *AS_OF_ARG)
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines() == [str(out), f"2 account maps in {tmp_path / 'sub' / 'maps'}"]
+    assert sorted(p.name for p in (tmp_path / "sub" / "maps").iterdir()) == ["A.html", "B_2-d8e98497.html"]
+
+
+def test_cli_report_without_maps(tmp_path):
+    out = tmp_path / "r.html"
+    r = run("report", DATA, "-o", out, "--no-maps", *AS_OF_ARG)
+    assert r.exit_code == 0, r.output
+    assert r.output == f"{out}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+    assert 'href="maps/' not in out.read_text(encoding="utf-8")
