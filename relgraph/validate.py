@@ -236,8 +236,11 @@ def validate(raw: RawData) -> tuple[Dataset, list[Problem], list[Problem]]:
         ds.extras[name] = [c for c in dict.fromkeys(extras) if c not in RESERVED]
         present[name] = seen
 
-        convs = [(c.name, _converter(c), c.required, c.default) for c in table.columns if c.name in seen]
-        absent = [(c.name, c.default) for c in table.columns if c.name not in seen]
+        # Every row has the table's columns in schema order (absent ones at their
+        # default), then the extras: the same dict whichever reader typed it.
+        convs = [
+            (c.name, _converter(c) if c.name in seen else None, c.required, c.default) for c in table.columns
+        ]
         extra_cols = ds.extras[name]
         rows = ds.tables[name]
         row_locs = locs.setdefault(name, [])
@@ -247,6 +250,9 @@ def validate(raw: RawData) -> tuple[Dataset, list[Problem], list[Problem]]:
             row: dict[str, Any] = {}
             ok = True
             for cname, conv, required, default in convs:
+                if conv is None:
+                    row[cname] = default
+                    continue
                 try:
                     v = conv(cells.get(cname))
                 except _Bad as e:
@@ -260,8 +266,6 @@ def validate(raw: RawData) -> tuple[Dataset, list[Problem], list[Problem]]:
                         continue
                     v = default
                 row[cname] = v
-            for cname, default in absent:
-                row[cname] = default
             for c in extra_cols:
                 row[c] = _text(cells.get(c))
             if key is not None and row.get(key) is not None:
@@ -281,16 +285,18 @@ def validate(raw: RawData) -> tuple[Dataset, list[Problem], list[Problem]]:
     _check_cycles(raw, ds, locs, problems)
     _check_periods(raw, ds, locs, problems)
     _collect_warnings(raw, ds, locs, warnings)
-    order = {name: i for i, name in enumerate(TABLES)}
-
-    def sort(p: Problem) -> tuple:
-        # Tables in load order (accounts first), then lines / indexes.
-        table = p.table if p.table is not None else p.file.rsplit("/", 1)[-1].removesuffix(".csv")
-        return (order.get(table, -1), p.line or 0, -1 if p.index is None else p.index)
-
-    problems.sort(key=sort)
-    warnings.sort(key=sort)
+    problems.sort(key=problem_sort_key)
+    warnings.sort(key=problem_sort_key)
     return ds, problems, warnings
+
+
+_TABLE_ORDER = {name: i for i, name in enumerate(TABLES)}
+
+
+def problem_sort_key(p: Problem) -> tuple:
+    """Problems in table load order (accounts first), then by line or index."""
+    table = p.table if p.table is not None else p.file.rsplit("/", 1)[-1].removesuffix(".csv")
+    return (_TABLE_ORDER.get(table, -1), p.line or 0, -1 if p.index is None else p.index)
 
 
 def _table(raw: RawData, name: str) -> RawTable:
@@ -321,11 +327,14 @@ def _check_references(
             continue
         rt = raw.tables[name]
         # References into a missing or unreadable table are not checked: that
-        # table's own problem is the one to fix, not every row pointing at it.
+        # table's own problem is the one to fix, not every row pointing at it. An
+        # optional table that is simply absent (no units.csv) has no ids at all.
         refcols = [
             c
             for c in table.columns
-            if c.type in (REF, REFS) and c.name in present[name] and "id" in present[c.ref]
+            if c.type in (REF, REFS)
+            and c.name in present[name]
+            and ("id" in present[c.ref] or (c.ref not in raw.tables and TABLES[c.ref].optional))
         ]
         for loc, row in zip(locs[name], ds[name]):
             for c in refcols:

@@ -101,7 +101,7 @@ def test_key_contacts(case):
     got = run_file(store, "key_contacts", account=None, asOf=as_of.isoformat(), halfLife=180.0, strong=3.0)
     st = strengths_at(G, as_of=as_of)
     want = {
-        d["id"]: (d["account"], d["level"], [G.nodes[s]["id"] for s in st.threads[c]], st.best(c))
+        d["id"]: (d["account"], d["level"], [G.nodes[s]["id"] for s in st.threads.get(c, [])], st.best(c))
         for c, d in G.nodes(data=True)
         if d["kind"] == "Contact" and is_key_contact(d)
     }

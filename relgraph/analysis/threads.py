@@ -62,30 +62,41 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
     if dom.idom[target] != dom.root or cap == 1:
         return 1  # one person (the immediate dominator) carries every route
 
-    pre, tpre, tsize = dom.pre, dom.pre[target], dom.size[target]
-
-    def useful(u: int) -> bool:
-        # On some simple route to the target: reachable, and not only through it.
-        p = pre[u]
-        return p >= 0 and not (tpre <= p < tpre + tsize)
-
+    pre, tpre, tend = dom.pre, dom.pre[target], dom.pre[target] + dom.size[target]
+    # A node is useful when it is on some simple route to the target: reachable
+    # (pre >= 0) and not only through the target (outside its dominator subtree).
     pred = A.pred
-    bound = sum(1 for u in pred[target] if useful(u))
-    if cap is not None:
-        bound = min(bound, cap)
+    entries = [u for u in pred[target] if pre[u] >= 0 and not (tpre <= pre[u] < tend)]
+    bound = len(entries) if cap is None else min(len(entries), cap)
     n = len(A.keys)
     is_staff = A.is_staff
     used = [False] * n  # the node carries a route
     nxt = [-2] * n  # the next node on its route (-2: none)
     into_target: set[int] = set()
     flow = 0
+    # Routes of one or two steps first (staff -> target, staff -> contact -> target):
+    # most routes are found here, the searches below only reroute.
+    for u in entries:
+        if flow >= bound:
+            break
+        if is_staff[u]:
+            used[u] = True
+        else:
+            s = next((s for s in pred[u] if is_staff[s] and not used[s]), -1)
+            if s < 0:
+                continue
+            used[s] = used[u] = True
+            nxt[s] = u
+        nxt[u] = target
+        into_target.add(u)
+        flow += 1
     while flow < bound:
         # States: 2*v (v's entry side), 2*v+1 (v's exit side); parent[state] = the
         # state after it on the residual path towards the target (-1: the target).
         parent: dict[int, int] = {}
         queue: deque[int] = deque()
-        for u in pred[target]:
-            if u not in into_target and useful(u):
+        for u in entries:
+            if u not in into_target:
                 parent[2 * u + 1] = -1
                 queue.append(2 * u + 1)
         found = -1
@@ -120,9 +131,11 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
                     if nxt[u] == v or u == target:
                         continue
                     nbr = 2 * u + 1
-                    if nbr not in parent and useful(u):
-                        parent[nbr] = state
-                        queue.append(nbr)
+                    if nbr not in parent:
+                        p = pre[u]
+                        if p >= 0 and not (tpre <= p < tend):
+                            parent[nbr] = state
+                            queue.append(nbr)
         if found < 0:
             break
         # Walk the residual path from the source side to the target and apply it:
