@@ -40,12 +40,14 @@ but the analyses work one account at a time and ignore them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 import networkx as nx
 
 from .model import TABLES, Dataset
+from .rows import make_rows
 
 ACCOUNT = "Account"
 UNIT = "Unit"
@@ -60,6 +62,7 @@ REPORTS_TO = "REPORTS_TO"
 INFLUENCES = "INFLUENCES"
 ON_TEAM = "ON_TEAM"
 
+EDGE_TYPES = (PART_OF, AT, WORKS_IN, KNOWS, REPORTS_TO, INFLUENCES, ON_TEAM)
 LINK_TYPES = {"reports_to": REPORTS_TO, "influences": INFLUENCES}
 LINK_KINDS = {v: k for k, v in LINK_TYPES.items()}
 
@@ -85,88 +88,146 @@ def edges_of(G: nx.MultiDiGraph, type: str) -> Iterable[tuple[str, str, dict[str
     return ((u, v, d) for u, v, d in G.edges(data=True) if d["type"] == type)
 
 
-def build_graph(ds: Dataset) -> nx.MultiDiGraph:
+def build_graph(ds: Dataset, *, edge_types: Collection[str] | None = None) -> nx.MultiDiGraph:
     """Build the relationship graph of a validated data set.
 
     Parameters
     ----------
     ds : Dataset
         A data set that passed :func:`relgraph.validate.validate` (references resolve).
+    edge_types : collection of str, optional
+        Only the edges of these types (default: all); see :func:`graph_from_columns`.
 
     Returns
     -------
     networkx.MultiDiGraph
         The graph described in this module's docstring.
     """
+    columns = {}
+    for name, table in TABLES.items():
+        rows = ds[name]
+        names = [c.name for c in table.columns] + list(ds.extras.get(name, []))
+        columns[name] = {n: [r.get(n) for r in rows] for n in names}
+    seqs = {name: ds.seqs[name] for name in ("relationships", "links", "team") if ds.seqs.get(name)}
+    return graph_from_columns(
+        columns, extras=ds.extras, touchpoints=list(ds["touchpoints"]), seqs=seqs, edge_types=edge_types
+    )
+
+
+def graph_from_columns(
+    columns: Mapping[str, Mapping[str, Sequence[Any]]],
+    *,
+    extras: Mapping[str, Sequence[str]],
+    touchpoints: list[dict[str, Any]],
+    seqs: Mapping[str, Sequence[int]] | None = None,
+    edge_types: Collection[str] | None = None,
+) -> nx.MultiDiGraph:
+    """Build the relationship graph from a data set given column by column.
+
+    This is :func:`build_graph` for callers that hold columns (the file store
+    builds each account's graph from its share of typed columns without making a
+    dict per data set row first).
+
+    Parameters
+    ----------
+    columns : mapping
+        ``columns[table][column]`` lists the typed values of every model column and
+        every extra column of each table, one per row (a validated data set, or one
+        account's share of it, as :func:`relgraph.stores.files.FileStore` cuts it).
+    extras : mapping
+        The extra column names of each table.
+    touchpoints : list of dict
+        The touchpoint rows, kept as ``G.graph["touchpoints"]``.
+    seqs : mapping, optional
+        For ``relationships``, ``links`` and ``team``: each row's position in the
+        whole table (default: its position in ``columns``).
+    edge_types : collection of str, optional
+        Only the edges of these types, e.g. ``{KNOWS, ON_TEAM}``: an analysis that
+        needs no other edges gets its graph built faster. Every node is there either
+        way, with all its attributes. Default: every edge.
+    """
+    seqs = seqs or {}
+    wanted = set(EDGE_TYPES if edge_types is None else edge_types)
     G = nx.MultiDiGraph()
-    G.graph["extras"] = {t: list(cols) for t, cols in ds.extras.items()}
-    add_node = G._node  # fill the dicts directly: add_node per row is ~3x slower
-    succ, pred = G._succ, G._pred
+    G.graph["extras"] = {t: list(cols) for t, cols in extras.items()}
+    nodes, succ, pred = G._node, G._succ, G._pred  # filled directly: add_node per row is ~3x slower
 
-    def put(key: str, attrs: dict[str, Any]) -> None:
-        add_node[key] = attrs
-        succ[key] = {}
-        pred[key] = {}
+    def names(table: str) -> tuple[str, ...]:
+        return tuple(c.name for c in TABLES[table].columns) + tuple(extras.get(table, ()))
 
-    for row in ds["accounts"]:
-        put(node_key(ACCOUNT, row["id"]), {"kind": ACCOUNT, **row})
-    unit_level: dict[str, str] = {}
-    for row in ds["units"]:
-        put(node_key(UNIT, row["id"]), {"kind": UNIT, **row})
-        unit_level[row["id"]] = row["level"]
-    for row in ds["contacts"]:
-        attrs = {"kind": CONTACT, **row}
-        attrs["given_level"] = row["level"]
-        unit = row["unit"]
-        attrs["level"] = unit_level[unit] if unit is not None else (row["level"] or "hq")
-        put(node_key(CONTACT, row["id"]), attrs)
-    for row in ds["staff"]:
-        put(node_key(STAFF, row["id"]), {"kind": STAFF, **row})
+    def put(kind: str, keys: list[str], attr_names: tuple[str, ...], attr_columns: list) -> None:
+        nodes.update(zip(keys, make_rows(("kind", *attr_names), [repeat(kind), *attr_columns])))
+        succ.update(zip(keys, [{} for _ in keys]))
+        pred.update(zip(keys, [{} for _ in keys]))
 
-    edges: list[tuple[str, str, dict[str, Any]]] = []
-    for row in ds["units"]:
-        parent = row["parent"]
-        target = node_key(UNIT, parent) if parent is not None else node_key(ACCOUNT, row["account"])
-        edges.append((node_key(UNIT, row["id"]), target, {"type": PART_OF}))
-    for row in ds["contacts"]:
-        c = node_key(CONTACT, row["id"])
-        edges.append((c, node_key(ACCOUNT, row["account"]), {"type": AT}))
-        if row["unit"] is not None:
-            edges.append((c, node_key(UNIT, row["unit"]), {"type": WORKS_IN}))
-    seqs = ds.seqs.get("relationships") or range(len(ds["relationships"]))
-    for seq, row in zip(seqs, ds["relationships"]):
-        attrs = {k: v for k, v in row.items() if k not in ("staff", "contact")}
-        attrs["type"] = KNOWS
-        attrs["seq"] = seq
-        edges.append((node_key(STAFF, row["staff"]), node_key(CONTACT, row["contact"]), attrs))
-    seqs = ds.seqs.get("links") or range(len(ds["links"]))
-    for seq, row in zip(seqs, ds["links"]):
-        attrs = {k: v for k, v in row.items() if k not in ("source", "target", "kind")}
-        attrs["type"] = LINK_TYPES[row["kind"]]
-        attrs["seq"] = seq
-        edges.append((node_key(CONTACT, row["source"]), node_key(CONTACT, row["target"]), attrs))
-    seqs = ds.seqs.get("team") or range(len(ds["team"]))
-    for seq, row in zip(seqs, ds["team"]):
-        attrs = {k: v for k, v in row.items() if k not in ("staff", "account")}
-        attrs["type"] = ON_TEAM
-        attrs["seq"] = seq
-        edges.append((node_key(STAFF, row["staff"]), node_key(ACCOUNT, row["account"]), attrs))
-    _add_edges(G, edges)
-    G.graph["touchpoints"] = list(ds["touchpoints"])
+    def keyed(kind: str, ids: Sequence[str]) -> list[str]:
+        prefix = kind + ":"
+        return [prefix + i for i in ids]
+
+    accounts, units, contacts = columns["accounts"], columns["units"], columns["contacts"]
+    n = names("accounts")
+    put(ACCOUNT, keyed(ACCOUNT, accounts["id"]), n, [accounts[c] for c in n])
+    n = names("units")
+    unit_keys = keyed(UNIT, units["id"])
+    put(UNIT, unit_keys, n, [units[c] for c in n])
+    n = names("contacts")
+    unit_level = dict(zip(units["id"], units["level"]))
+    given = contacts["level"]
+    level = [unit_level[u] if u is not None else (lv or "hq") for u, lv in zip(contacts["unit"], given)]
+    contact_keys = keyed(CONTACT, contacts["id"])
+    put(CONTACT, contact_keys, (*n, "given_level"), [level if c == "level" else contacts[c] for c in n] + [given])
+    staff = columns["staff"]
+    n = names("staff")
+    put(STAFF, keyed(STAFF, staff["id"]), n, [staff[c] for c in n])
+
+    if PART_OF in wanted:
+        targets = [
+            UNIT + ":" + p if p is not None else ACCOUNT + ":" + a for p, a in zip(units["parent"], units["account"])
+        ]
+        _add_edges(G, unit_keys, targets, [{"type": PART_OF} for _ in unit_keys])
+    if AT in wanted:
+        _add_edges(G, contact_keys, keyed(ACCOUNT, contacts["account"]), [{"type": AT} for _ in contact_keys])
+    if WORKS_IN in wanted:
+        pairs = [(c, UNIT + ":" + u) for c, u in zip(contact_keys, contacts["unit"]) if u is not None]
+        _add_edges(G, [c for c, _ in pairs], [u for _, u in pairs], [{"type": WORKS_IN} for _ in pairs])
+    if KNOWS in wanted:
+        rel = columns["relationships"]
+        n = tuple(c for c in names("relationships") if c not in ("staff", "contact"))
+        seq = seqs.get("relationships") or range(len(rel["staff"]))
+        attrs = make_rows((*n, "type", "seq"), [*(rel[c] for c in n), repeat(KNOWS), seq])
+        _add_edges(G, keyed(STAFF, rel["staff"]), keyed(CONTACT, rel["contact"]), attrs)
+    if REPORTS_TO in wanted or INFLUENCES in wanted:
+        links = columns["links"]
+        n = tuple(c for c in names("links") if c not in ("source", "target", "kind"))
+        seq = seqs.get("links") or range(len(links["source"]))
+        types = [LINK_TYPES[k] for k in links["kind"]]
+        attrs = make_rows((*n, "type", "seq"), [*(links[c] for c in n), types, seq])
+        us, vs = keyed(CONTACT, links["source"]), keyed(CONTACT, links["target"])
+        if not (REPORTS_TO in wanted and INFLUENCES in wanted):
+            keep = [i for i, t in enumerate(types) if t in wanted]
+            us, vs, attrs = [us[i] for i in keep], [vs[i] for i in keep], [attrs[i] for i in keep]
+        _add_edges(G, us, vs, attrs)
+    if ON_TEAM in wanted:
+        team = columns["team"]
+        n = tuple(c for c in names("team") if c not in ("staff", "account"))
+        seq = seqs.get("team") or range(len(team["staff"]))
+        attrs = make_rows((*n, "type", "seq"), [*(team[c] for c in n), repeat(ON_TEAM), seq])
+        _add_edges(G, keyed(STAFF, team["staff"]), keyed(ACCOUNT, team["account"]), attrs)
+    G.graph["touchpoints"] = touchpoints
     return G
 
 
-def _add_edges(G: nx.MultiDiGraph, edges: list[tuple[str, str, dict[str, Any]]]) -> None:
-    """Add edges whose endpoints exist, keyed 0, 1, ... per pair, without the
+def _add_edges(G: nx.MultiDiGraph, us: list[str], vs: list[str], attrs: list[dict[str, Any]]) -> None:
+    """Add edges u -> v whose endpoints exist, keyed 0, 1, ... per pair, without the
     per-edge overhead of ``add_edges_from``."""
     succ, pred = G._succ, G._pred
-    for u, v, attrs in edges:
-        keydict = succ[u].get(v)
+    for u, v, a in zip(us, vs, attrs):
+        out = succ[u]
+        keydict = out.get(v)
         if keydict is None:
-            keydict = {}
-            succ[u][v] = keydict
-            pred[v][u] = keydict
-        keydict[len(keydict)] = attrs
+            out[v] = pred[v][u] = {0: a}
+        else:
+            keydict[len(keydict)] = a
 
 
 def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
@@ -259,13 +320,15 @@ def account_subgraph(G: nx.MultiDiGraph, account: str) -> nx.MultiDiGraph:
             H._node[n] = G._node[n]
             H._succ[n] = {}
             H._pred[n] = {}
-    edges = []
+    us, vs, attrs = [], [], []
     for u in H:
         for v, keydict in G._succ[u].items():
             if v in keep:
-                for attrs in keydict.values():
-                    edges.append((u, v, attrs))
-    _add_edges(H, edges)
+                for a in keydict.values():
+                    us.append(u)
+                    vs.append(v)
+                    attrs.append(a)
+    _add_edges(H, us, vs, attrs)
     ids = {G.nodes[c]["id"] for c in contacts}
     H.graph["touchpoints"] = [
         tp for tp in G.graph.get("touchpoints", []) if any(c in ids for c in tp["contacts"])

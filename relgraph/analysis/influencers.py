@@ -51,7 +51,7 @@ def pagerank(
 
     >>> r = pagerank(["a", "b"], {("a", "b"): 1.0})
     >>> round(r["b"], 6), round(r["a"] + r["b"], 12)
-    (0.648649, 1.0)
+    (0.649123, 1.0)
     """
     n = len(nodes)
     if n == 0:

@@ -67,7 +67,7 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
     # (pre >= 0) and not only through the target (outside its dominator subtree).
     pred = A.pred
     entries = [u for u in pred[target] if pre[u] >= 0 and not (tpre <= pre[u] < tend)]
-    bound = len(entries) if cap is None else min(len(entries), cap)
+    bound = min(len(entries), len(A.staff)) if cap is None else min(len(entries), len(A.staff), cap)
     n = len(A.keys)
     is_staff = A.is_staff
     used = [False] * n  # the node carries a route
@@ -79,6 +79,8 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
     for u in entries:
         if flow >= bound:
             break
+        if used[u]:
+            continue
         if is_staff[u]:
             used[u] = True
         else:

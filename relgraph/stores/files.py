@@ -1,150 +1,263 @@
-"""The file store: a data set read from a CSV folder or JSON file, held in memory."""
+"""The file store: a data set read from a CSV folder or JSON file, held in memory.
+
+The data set is held as typed columns (:class:`~relgraph.readwrite.columns.TypedTables`),
+a small fraction of the memory of one dict per row. Each account's graph is built on
+demand from the account's share of those columns (:func:`account_shares` cuts the
+tables once, by account), so a portfolio command holds one account graph at a time
+and asking for one account never builds the graph of the whole portfolio.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import NotFound
-from ..graph import ACCOUNT, CONTACT, STAFF, UNIT, build_graph
-from ..model import Dataset
+from ..graph import ACCOUNT, CONTACT, STAFF, UNIT, graph_from_columns
+from ..model import TABLES, Dataset
+from ..readwrite.columns import TypedTables, arange
+from ..rows import paused_gc
 
 
 class FileStore:
-    """A :class:`~relgraph.stores.base.GraphStore` over an in-memory data set.
-
-    Account graphs are built straight from the account's share of the tables
-    (:meth:`account_dataset`), so asking for one account does not build the graph of
-    the whole portfolio.
-    """
+    """A :class:`~relgraph.stores.base.GraphStore` over an in-memory data set."""
 
     def __init__(self, path: str | os.PathLike):
-        from ..readwrite import read
+        from ..readwrite import load
 
         self.path = str(path)
-        self._ds = read(path)
+        self._tables = load(path)
+        self._ds: Dataset | None = None
         self._index()
 
     @classmethod
     def from_dataset(cls, ds: Dataset) -> FileStore:
         self = cls.__new__(cls)
         self.path = "<dataset>"
+        with paused_gc():
+            self._tables = TypedTables.from_dataset(ds)
         self._ds = ds
         self._index()
         return self
 
     def _index(self) -> None:
-        ds = self._ds
-        self._accounts = {r["id"]: r for r in ds["accounts"]}
-        self._contact_account = {r["id"]: r["account"] for r in ds["contacts"]}
-        self._unit_account = {r["id"]: r["account"] for r in ds["units"]}
-        self._staff_ids = {r["id"] for r in ds["staff"]}
-        self._parts: dict[str, Dataset] | None = None
+        ids = self._tables.tables["accounts"].column("id").to_pylist()
+        self._account_row = {a: i for i, a in enumerate(ids)}
+        self._shares: AccountShares | None = None
+        self._lookup: dict[str, dict[str, str]] = {}
 
     @property
     def warnings(self) -> list:
-        return self._ds.warnings
+        return self._tables.warnings
 
     # --- GraphStore ---------------------------------------------------------------
 
     def account_ids(self) -> list[str]:
-        return sorted(self._accounts)
+        return sorted(self._account_row)
 
     def _check_account(self, account: str) -> None:
-        if account not in self._accounts:
+        if account not in self._account_row:
             raise NotFound(f"unknown account {account!r}")
+
+    def _share(self, account: str) -> AccountShare:
+        self._check_account(account)
+        if self._shares is None:
+            self._shares = account_shares(self._tables)
+        return self._shares.share(self._account_row[account])
 
     def account_dataset(self, account: str) -> Dataset:
         """The rows that belong to one account (see :func:`relgraph.graph.account_subgraph`)."""
-        self._check_account(account)
-        if self._parts is None:
-            self._parts = partition(self._ds)
-        return self._parts[account]
+        share = self._share(account)
+        with paused_gc():
+            ds = Dataset(
+                tables={name: share.rows(name) for name in TABLES},
+                extras={name: list(cols) for name, cols in self._tables.extras.items()},
+            )
+        ds.seqs = {name: list(share.seqs[name]) for name in ("relationships", "links", "team")}
+        return ds
 
-    def account_graph(self, account: str) -> nx.MultiDiGraph:
-        return build_graph(self.account_dataset(account))
+    def account_graph(self, account: str, *, edge_types: Collection[str] | None = None) -> nx.MultiDiGraph:
+        """One account's graph; ``edge_types`` as in :func:`relgraph.graph.graph_from_columns`."""
+        share = self._share(account)
+        with paused_gc():
+            return graph_from_columns(
+                {name: share.columns(name) for name in TABLES},
+                extras=self._tables.extras,
+                touchpoints=share.rows("touchpoints"),
+                seqs=share.seqs,
+                edge_types=edge_types,
+            )
 
-    def account_graphs(self, accounts: Sequence[str] | None = None) -> Iterator[nx.MultiDiGraph]:
+    def account_graphs(
+        self, accounts: Sequence[str] | None = None, *, edge_types: Collection[str] | None = None
+    ) -> Iterator[nx.MultiDiGraph]:
         ids = self.account_ids() if accounts is None else list(accounts)
         for a in ids:
             self._check_account(a)
         for a in ids:
-            yield self.account_graph(a)
+            yield self.account_graph(a, edge_types=edge_types)
 
     def staff(self) -> list[dict[str, Any]]:
-        return sorted(({"kind": STAFF, **r} for r in self._ds["staff"]), key=lambda r: r["id"])
+        rows = self._tables.rows("staff")
+        return sorted(({"kind": STAFF, **r} for r in rows), key=lambda r: r["id"])
 
     def locate(self, kind: str, id: str) -> str | None:
-        table = {
-            ACCOUNT: {a: a for a in self._accounts},
-            CONTACT: self._contact_account,
-            UNIT: self._unit_account,
-        }.get(kind)
         if kind == STAFF:
-            if id not in self._staff_ids:
+            if id not in self._ids("staff"):
                 raise NotFound(f"unknown staff member {id!r}")
             return None
-        if table is None or id not in table:
+        if kind == ACCOUNT:
+            table = {a: a for a in self._account_row}
+        elif kind in (CONTACT, UNIT):
+            table = self._ids("contacts" if kind == CONTACT else "units")
+        else:
+            table = {}
+        if id not in table:
             raise NotFound(f"unknown {kind.lower()} {id!r}")
         return table[id]
 
+    def _ids(self, name: str) -> dict[str, Any]:
+        """id -> account of the contacts or units; id -> None of the staff."""
+        if name not in self._lookup:
+            t = self._tables.tables[name]
+            ids = t.column("id").to_pylist()
+            accounts = t.column("account").to_pylist() if name != "staff" else [None] * len(ids)
+            self._lookup[name] = dict(zip(ids, accounts))
+        return self._lookup[name]
+
     def graph(self) -> nx.MultiDiGraph:
-        return build_graph(self._ds)
+        t = self._tables
+        with paused_gc():
+            return graph_from_columns(
+                {name: dict(zip(t.column_names(name), t.pylists(name))) for name in TABLES},
+                extras=t.extras,
+                touchpoints=t.rows("touchpoints"),
+            )
 
     def dataset(self) -> Dataset:
+        if self._ds is None:
+            with paused_gc():
+                self._ds = self._tables.to_dataset()
         return self._ds
 
     def close(self) -> None:
         pass
 
 
-def partition(ds: Dataset) -> dict[str, Dataset]:
-    """Split a data set into one data set per account, in one pass over each table.
+# --- cutting the tables by account ---------------------------------------------------------
 
-    An account's part holds its account row, units, contacts, team rows, the
-    relationships to its contacts, the links between its contacts, the touchpoints
-    listing one of its contacts, and the staff rows those refer to. Rows keep their
-    position in the whole table (``Dataset.seqs``) so that graphs built from a part
-    match :func:`relgraph.graph.account_subgraph`.
+
+@dataclass
+class AccountShares:
+    """Each table reordered so that every account's rows are contiguous (rows keep
+    their order within an account), and where each account's run is.
+
+    ``tables[name]`` is the reordered table, ``rows[name]`` the original row of
+    each of its rows, ``runs[name][account_row]`` the (start, length) of the
+    account's run. A touchpoint listing contacts of two accounts, and a staff member
+    working for two, appear in both runs.
     """
-    parts = {r["id"]: Dataset(extras=ds.extras) for r in ds["accounts"]}
-    for p in parts.values():
-        p.seqs = {"relationships": [], "links": [], "team": []}
-    for r in ds["accounts"]:
-        parts[r["id"]]["accounts"].append(r)
-    for r in ds["units"]:
-        parts[r["account"]]["units"].append(r)
-    contact_account = {}
-    for r in ds["contacts"]:
-        parts[r["account"]]["contacts"].append(r)
-        contact_account[r["id"]] = r["account"]
-    staff_of: dict[str, set[str]] = {a: set() for a in parts}
-    for i, r in enumerate(ds["relationships"]):
-        a = contact_account[r["contact"]]
-        p = parts[a]
-        p["relationships"].append(r)
-        p.seqs["relationships"].append(i)
-        staff_of[a].add(r["staff"])
-    for i, r in enumerate(ds["links"]):
-        a = contact_account[r["source"]]
-        if contact_account[r["target"]] != a:
-            continue
-        p = parts[a]
-        p["links"].append(r)
-        p.seqs["links"].append(i)
-    for i, r in enumerate(ds["team"]):
-        p = parts[r["account"]]
-        p["team"].append(r)
-        p.seqs["team"].append(i)
-        staff_of[r["account"]].add(r["staff"])
-    for tp in ds["touchpoints"]:
-        for a in dict.fromkeys(contact_account[c] for c in tp["contacts"]):
-            parts[a]["touchpoints"].append(tp)
-    position = {r["id"]: i for i, r in enumerate(ds["staff"])}
-    staff_rows = ds["staff"]
-    for a, ids in staff_of.items():
-        parts[a]["staff"].extend(staff_rows[i] for i in sorted(position[s] for s in ids))
-    return parts
+
+    typed: TypedTables
+    tables: dict[str, pa.Table]
+    rows: dict[str, pa.Array]
+    runs: dict[str, dict[int, tuple[int, int]]]
+
+    def share(self, account_row: int) -> AccountShare:
+        return AccountShare(self, account_row)
+
+
+@dataclass
+class AccountShare:
+    """One account's share of the data set (see :func:`relgraph.graph.account_subgraph`)."""
+
+    shares: AccountShares
+    account_row: int
+
+    def table(self, name: str) -> pa.Table:
+        s = self.shares
+        if name == "accounts":
+            return s.typed.tables["accounts"].slice(self.account_row, 1)
+        start, length = s.runs[name].get(self.account_row, (0, 0))
+        return s.tables[name].slice(start, length)
+
+    def columns(self, name: str) -> dict[str, list[Any]]:
+        t = self.shares.typed
+        return dict(zip(t.column_names(name), t.pylists(name, self.table(name))))
+
+    def rows(self, name: str) -> list[dict[str, Any]]:
+        return self.shares.typed.rows(name, self.table(name))
+
+    @property
+    def seqs(self) -> dict[str, list[int]]:
+        s = self.shares
+        out = {}
+        for name in ("relationships", "links", "team"):
+            start, length = s.runs[name].get(self.account_row, (0, 0))
+            out[name] = s.rows[name].slice(start, length).to_pylist()
+        return out
+
+
+def account_shares(typed: TypedTables) -> AccountShares:
+    """Cut every table by account, in one pass over each (see :class:`AccountShares`).
+
+    An account's share holds its account row, units, contacts, team rows, the
+    relationships to its contacts, the links between its contacts, the touchpoints
+    listing one of its contacts, and the staff rows those relationships and team
+    rows refer to.
+    """
+    refs = typed.reference_rows()
+    t = typed.tables
+    contact_account = refs[("contacts", "account")]
+    owner: dict[str, tuple[pa.Array, pa.Array]] = {}  # table -> (account row, table row) pairs
+
+    def rows_of(name: str) -> pa.Array:
+        return arange(t[name].num_rows)
+
+    owner["units"] = (refs[("units", "account")], rows_of("units"))
+    owner["contacts"] = (contact_account, rows_of("contacts"))
+    rel_account = pc.take(contact_account, refs[("relationships", "contact")])
+    owner["relationships"] = (rel_account, rows_of("relationships"))
+    source = pc.take(contact_account, refs[("links", "source")])
+    target = pc.take(contact_account, refs[("links", "target")])
+    inside = pc.equal(source, target)  # links between two accounts belong to neither
+    owner["links"] = (pc.filter(source, inside), pc.filter(rows_of("links"), inside))
+    team_account = refs[("team", "account")]
+    owner["team"] = (team_account, rows_of("team"))
+    listed = t["touchpoints"].column("contacts")
+    owner["touchpoints"] = (
+        pc.take(contact_account, refs[("touchpoints", "contacts")]),
+        pc.list_parent_indices(listed.combine_chunks() if isinstance(listed, pa.ChunkedArray) else listed),
+    )
+    owner["staff"] = (
+        pa.concat_arrays([rel_account, team_account]),
+        pa.concat_arrays([refs[("relationships", "staff")], refs[("team", "staff")]]),
+    )
+    tables, rows, runs = {}, {}, {}
+    for name, (account, row) in owner.items():
+        n = max(t[name].num_rows, 1)
+        key = pc.add(pc.multiply(pc.cast(account, pa.int64()), n), pc.cast(row, pa.int64()))
+        if name in ("touchpoints", "staff"):
+            key = pc.unique(key)  # a touchpoint or staff member once per account
+        key = pc.take(key, pc.sort_indices(key))
+        account_sorted = pc.divide(key, n)
+        rows[name] = pc.subtract(key, pc.multiply(account_sorted, n))
+        tables[name] = t[name].take(rows[name])
+        runs[name] = _runs(account_sorted)
+    return AccountShares(typed, tables, rows, runs)
+
+
+def _runs(sorted_values: pa.Array) -> dict[int, tuple[int, int]]:
+    """value -> (start, length) of its run in a sorted integer array."""
+    counts = pc.value_counts(sorted_values)
+    out, start = {}, 0
+    for v, n in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()):
+        out[v] = (start, n)
+        start += n
+    return out
