@@ -565,21 +565,22 @@ def demo(directory: str, force: bool) -> None:
 
 
 def _progress(label: str) -> Callable[[int, int], None] | None:
-    """A progress line on stderr (only when stderr is a terminal): ``label: 12/300``."""
+    """A progress line on stderr, ``label: 12/300 accounts``, redrawn at most five
+    times a second and cleared at the end; None (no progress) unless stderr is a
+    terminal, so that pipes and tests stay clean."""
     if not sys.stderr.isatty():
         return None
     import time
 
-    state = {"t": 0.0}
+    last = [0.0]
 
     def report(done: int, total: int) -> None:
         now = time.monotonic()
-        if done == total or now - state["t"] > 0.2:
-            state["t"] = now
-            end = "\n" if done == total else ""
+        if done == total:
+            click.echo("\r\033[K", err=True, nl=False)
+        elif now - last[0] > 0.2:
+            last[0] = now
             click.echo(f"\r{label}: {done}/{total} accounts", err=True, nl=False)
-            if end:
-                click.echo("\r" + " " * (len(label) + 30) + "\r", err=True, nl=False)
 
     return report
 

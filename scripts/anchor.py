@@ -27,13 +27,15 @@ LEVELS = ["hq", "province", "city", "county"]
 ROLES = ["decision_maker", "technical", "business", "finance", "user", "procurement"]
 
 
-def rows(folder: str, name: str):
+def table(folder: str, name: str):
+    """(column index, rows) of one CSV file; no rows when it is absent."""
     try:
         f = open(f"{folder}/{name}.csv", newline="", encoding="utf-8-sig")
     except FileNotFoundError:
-        return
-    with f:
-        yield from csv.DictReader(f)
+        return {}, iter(())
+    reader = csv.reader(f)
+    header = next(reader)
+    return {h.strip(): i for i, h in enumerate(header)}, reader
 
 
 def date(s: str) -> dt.date | None:
@@ -49,63 +51,69 @@ def main() -> None:
     half_life, strong = 180.0, 3.0
 
     G = nx.DiGraph()
-    for a in rows(args.data, "accounts"):
-        G.add_node(("account", a["id"]), kind="account", **a)
-    for u in rows(args.data, "units"):
-        G.add_node(("unit", u["id"]), kind="unit", **u)
-    for c in rows(args.data, "contacts"):
-        G.add_node(("contact", c["id"]), kind="contact", **c)
-        G.add_edge(("contact", c["id"]), ("account", c["account"]), type="at")
-    for s in rows(args.data, "staff"):
-        G.add_node(("staff", s["id"]), kind="staff", **s)
+    ix, rows = table(args.data, "accounts")
+    for r in rows:
+        G.add_node(("account", r[ix["id"]]), kind="account", name=r[ix["name"]])
+    unit_levels: dict[str, dict[str, str]] = {}
+    ix, rows = table(args.data, "units")
+    for r in rows:
+        G.add_node(("unit", r[ix["id"]]), kind="unit", account=r[ix["account"]], level=r[ix["level"]].lower())
+        unit_levels.setdefault(r[ix["account"]], {})[r[ix["id"]]] = r[ix["level"]].lower()
+    ix, rows = table(args.data, "contacts")
+    for r in rows:
+        c = ("contact", r[ix["id"]])
+        G.add_node(c, kind="contact", unit=r[ix["unit"]], level=r[ix["level"]], role=r[ix["role"]] or "other")
+        G.add_edge(c, ("account", r[ix["account"]]), type="at")
+    ix, rows = table(args.data, "staff")
+    for r in rows:
+        G.add_node(("staff", r[ix["id"]]), kind="staff", active=r[ix["active"]].lower() != "false")
     last_touch: dict[tuple[str, str], dt.date] = {}
-    for t in rows(args.data, "touchpoints"):
-        d = date(t["date"])
+    ix, rows = table(args.data, "touchpoints")
+    for r in rows:
+        d = date(r[ix["date"]])
         if d > as_of:
             continue
-        for s in t["staff"].split(";"):
-            for c in t["contacts"].split(";"):
+        for s in r[ix["staff"]].split(";"):
+            for c in r[ix["contacts"]].split(";"):
                 if d > last_touch.get((s, c), dt.date.min):
                     last_touch[(s, c)] = d
-    for r in rows(args.data, "relationships"):
-        since, until = date(r.get("since", "")), date(r.get("until", ""))
+    ix, rows = table(args.data, "relationships")
+    for r in rows:
+        since, until = date(r[ix["since"]]), date(r[ix["until"]])
         if (since and since > as_of) or (until and until <= as_of):
             continue
-        last = date(r.get("last_contact", ""))
-        tp = last_touch.get((r["staff"], r["contact"]))
+        last = date(r[ix["last_contact"]])
+        tp = last_touch.get((r[ix["staff"]], r[ix["contact"]]))
         if tp and (last is None or tp > last):
             last = tp
-        eff = float(r["strength"])
+        eff = float(r[ix["strength"]])
         if last and last <= as_of:
             eff *= 0.5 ** ((as_of - last).days / half_life)
-        u, v = ("staff", r["staff"]), ("contact", r["contact"])
+        u, v = ("staff", r[ix["staff"]]), ("contact", r[ix["contact"]])
         if not G.has_edge(u, v) or G.edges[u, v]["eff"] < eff:
-            G.add_edge(u, v, type="knows", eff=eff, **r)
-    for link in rows(args.data, "links"):
-        G.add_edge(("contact", link["source"]), ("contact", link["target"]), type=link["kind"], **link)
+            G.add_edge(u, v, type="knows", eff=eff)
+    ix, rows = table(args.data, "links")
+    for r in rows:
+        G.add_edge(("contact", r[ix["source"]]), ("contact", r[ix["target"]]), type=r[ix["kind"]], weight=r[ix["weight"]])
 
-    unit_levels: dict[str, dict[str, str]] = {}
-    for n, ud in G.nodes(data=True):
-        if ud["kind"] == "unit":
-            unit_levels.setdefault(ud["account"], {})[ud["id"]] = ud["level"].lower()
     for acc, d in sorted((n, d) for n, d in G.nodes(data=True) if d["kind"] == "account"):
-        unit_level = unit_levels.get(d["id"], {})
+        unit_level = unit_levels.get(acc[1], {})
         contacts = [n for n in G.predecessors(acc) if G.nodes[n]["kind"] == "contact"]
         levels = set(unit_level.values())
         cells: dict[tuple[str, str], list[tuple[float | None, int]]] = {}
         for c in contacts:
             cd = G.nodes[c]
-            level = unit_level.get(cd.get("unit") or "") or (cd.get("level") or "hq").lower()
+            level = unit_level.get(cd["unit"]) or (cd["level"] or "hq").lower()
             levels.add(level)
             best, threads = None, 0
             for s in G.predecessors(c):
                 sd = G.nodes[s]
                 if sd["kind"] != "staff":
                     continue
-                eff = G.edges[s, c]["eff"] if sd.get("active", "true").lower() != "false" else 0.0
+                eff = G.edges[s, c]["eff"] if sd["active"] else 0.0
                 best = eff if best is None or eff > best else best
                 threads += eff >= strong
-            cells.setdefault((level, cd.get("role") or "other"), []).append((best, threads))
+            cells.setdefault((level, cd["role"]), []).append((best, threads))
         covered = total = 0
         for level in sorted(levels, key=lambda x: (LEVELS.index(x) if x in LEVELS else 4, x)):
             for role in ROLES:
@@ -120,7 +128,7 @@ def main() -> None:
                 else:
                     status = "unknown"
                 covered += status == "covered"
-        print(f"{d['id']}\t{covered}/{total}")
+        print(f"{acc[1]}\t{covered}/{total}")
 
 
 if __name__ == "__main__":

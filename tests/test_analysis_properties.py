@@ -111,7 +111,7 @@ def portfolios(draw, max_contacts=9):
     }
 
 
-SETTINGS = settings(max_examples=int(__import__("os").environ.get("HYPO_N", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def independent_access(data, account, *, through_opponents=False):

@@ -57,20 +57,22 @@ def decay_factor(last: dt.date | None, *, as_of: dt.date, half_life: float = 180
     return 0.5 ** ((as_of - last).days / half_life)
 
 
-def last_touchpoints(G: nx.MultiDiGraph, *, as_of: dt.date) -> dict[tuple[str, str], dt.date]:
-    """The newest touchpoint date on or before ``as_of`` per (staff id, contact id)
-    pair listed together on a touchpoint."""
-    last: dict[tuple[str, str], dt.date] = {}
+def last_touchpoints(G: nx.MultiDiGraph, *, as_of: dt.date) -> dict[str, dict[str, dt.date]]:
+    """The newest touchpoint date on or before ``as_of`` per contact id and staff id
+    listed together on a touchpoint: ``{contact_id: {staff_id: date}}``."""
+    last: dict[str, dict[str, dt.date]] = {}
     for tp in G.graph.get("touchpoints", ()):
         d = tp["date"]
         if d > as_of:
             continue
-        for s in tp["staff"]:
-            for c in tp["contacts"]:
-                k = (s, c)
-                prev = last.get(k)
+        for c in tp["contacts"]:
+            mine = last.get(c)
+            if mine is None:
+                mine = last[c] = {}
+            for s in tp["staff"]:
+                prev = mine.get(s)
                 if prev is None or prev < d:
-                    last[k] = d
+                    mine[s] = d
     return last
 
 
@@ -118,18 +120,17 @@ def strengths_at(
     )
     touched = last_touchpoints(G, as_of=as_of)
     factors: dict[dt.date | None, float] = {}  # decay per last-contact date, computed once
-    staff_prefix = STAFF + ":"
-    cut = len(staff_prefix)
+    cut = len(STAFF) + 1
     by_contact: dict[str, dict[str, float]] = {}
     threads: dict[str, list[str]] = {}
     for c in contacts:
         row: dict[str, float] = {}
-        cid = c[len(CONTACT) + 1 :]
+        seen = touched.get(c[len(CONTACT) + 1 :])
         for s, keydict in pred[c].items():
-            if not s.startswith(staff_prefix):
+            if s[0] != "S":  # "Staff:..." is the only kind of key starting with S
                 continue
             best = -1.0
-            tp = touched.get((s[cut:], cid)) if touched else None
+            tp = seen.get(s[cut:]) if seen else None
             for attrs in keydict.values():
                 if attrs["type"] != KNOWS:
                     continue
@@ -145,14 +146,17 @@ def strengths_at(
                 f = factors.get(last)
                 if f is None:
                     f = factors[last] = decay_factor(last, as_of=as_of, half_life=half_life)
-                value = float(attrs["strength"]) * f
+                value = attrs["strength"] * f
                 if value > best:
                     best = value
             if best >= 0.0:
                 row[s] = best if s in active else 0.0
         by_contact[c] = row
         if row:
-            threads[c] = sorted(s for s, v in row.items() if v >= strong and s in active)
+            mine = [s for s, v in row.items() if v >= strong and s in active]
+            if len(mine) > 1:
+                mine.sort()  # keys share the "Staff:" prefix: sorted by id
+            threads[c] = mine
     return Strengths(as_of, half_life, strong, active, by_contact, threads)
 
 

@@ -9,20 +9,24 @@ and asking for one account never builds the graph of the whole portfolio.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Collection, Iterator, Sequence
+import sys
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import NotFound
-from ..graph import ACCOUNT, CONTACT, STAFF, UNIT, graph_from_columns
+from ..graph import ACCOUNT, CONTACT, INFLUENCES, KNOWS, ON_TEAM, REPORTS_TO, STAFF, UNIT, graph_from_columns
 from ..model import TABLES, Dataset
 from ..readwrite.columns import TypedTables, arange
 from ..rows import paused_gc
+
+T = TypeVar("T")
 
 
 class FileStore:
@@ -85,9 +89,10 @@ class FileStore:
     def account_graph(self, account: str, *, edge_types: Collection[str] | None = None) -> nx.MultiDiGraph:
         """One account's graph; ``edge_types`` as in :func:`relgraph.graph.graph_from_columns`."""
         share = self._share(account)
+        skip = _unused_tables(edge_types)
         with paused_gc():
             return graph_from_columns(
-                {name: share.columns(name) for name in TABLES},
+                {name: share.columns(name, empty=name in skip) for name in TABLES},
                 extras=self._tables.extras,
                 touchpoints=share.rows("touchpoints"),
                 seqs=share.seqs,
@@ -102,6 +107,58 @@ class FileStore:
             self._check_account(a)
         for a in ids:
             yield self.account_graph(a, edge_types=edge_types)
+
+    def map_accounts(
+        self,
+        fn: Callable[[str, nx.MultiDiGraph], T],
+        accounts: Sequence[str] | None = None,
+        *,
+        edge_types: Collection[str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        workers: int | None = None,
+    ) -> list[T]:
+        """``[fn(account, account_graph(account)) for account in accounts]``.
+
+        ``accounts`` defaults to every account, by id; ``edge_types`` as in
+        :meth:`account_graph`; ``progress(done, total)`` is called as accounts finish.
+        One graph at a time is built, handed to ``fn`` and dropped.
+
+        On Linux with more than one CPU and a portfolio big enough to pay for it
+        (:data:`PARALLEL_ROWS`), the accounts are shared out, largest first, among
+        ``workers`` processes (default: one per CPU, at most :data:`MAX_WORKERS`)
+        forked from this one after loading: they inherit the data set, and only
+        ``fn``'s results travel back, so they must pickle. An exception raised by
+        ``fn`` is raised here.
+        """
+        ids = self.account_ids() if accounts is None else list(accounts)
+        for a in ids:
+            self._check_account(a)
+        if workers is None:
+            workers = _default_workers()
+        shares = self._shares if self._shares is not None else account_shares(self._tables)
+        self._shares = shares
+        size = {a: shares.size(self._account_row[a]) for a in ids}
+        if workers < 2 or len(ids) < 2 or sum(size.values()) < PARALLEL_ROWS:
+            out = []
+            for i, a in enumerate(ids):
+                out.append(fn(a, self.account_graph(a, edge_types=edge_types)))
+                if progress is not None:
+                    progress(i + 1, len(ids))
+            return out
+        global _JOB
+        order = sorted(ids, key=lambda a: (-size[a], a))
+        _JOB = (self, fn, edge_types)  # inherited by the forked workers
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(min(workers, len(ids))) as pool:
+                results = {}
+                for a, r in pool.imap_unordered(_run_job, order):
+                    results[a] = r
+                    if progress is not None:
+                        progress(len(results), len(ids))
+        finally:
+            _JOB = None
+        return [results[a] for a in ids]
 
     def staff(self) -> list[dict[str, Any]]:
         rows = self._tables.rows("staff")
@@ -150,6 +207,46 @@ class FileStore:
         pass
 
 
+PARALLEL_ROWS = 200_000
+"""The data set rows (of the accounts asked for) from which :meth:`FileStore.map_accounts`
+forks workers: below that, starting them costs more than it saves."""
+
+MAX_WORKERS = 4
+
+_JOB: tuple[FileStore, Callable, Collection[str] | None] | None = None
+
+
+def _run_job(account: str) -> tuple[str, Any]:
+    """In a worker forked by :meth:`FileStore.map_accounts`: one account's result."""
+    store, fn, edge_types = _JOB
+    return account, fn(account, store.account_graph(account, edge_types=edge_types))
+
+
+def _default_workers() -> int:
+    if sys.platform != "linux":  # fork is only safe and cheap on Linux
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return min(cpus, MAX_WORKERS)
+
+
+def _unused_tables(edge_types: Collection[str] | None) -> set[str]:
+    """The edge tables a graph with only ``edge_types`` does not need."""
+    if edge_types is None:
+        return set()
+    used = set(edge_types)
+    skip = set()
+    if KNOWS not in used:
+        skip.add("relationships")
+    if REPORTS_TO not in used and INFLUENCES not in used:
+        skip.add("links")
+    if ON_TEAM not in used:
+        skip.add("team")
+    return skip
+
+
 # --- cutting the tables by account ---------------------------------------------------------
 
 
@@ -172,6 +269,10 @@ class AccountShares:
     def share(self, account_row: int) -> AccountShare:
         return AccountShare(self, account_row)
 
+    def size(self, account_row: int) -> int:
+        """How many rows the account's share holds (a measure of its work)."""
+        return sum(runs.get(account_row, (0, 0))[1] for runs in self.runs.values())
+
 
 @dataclass
 class AccountShare:
@@ -187,9 +288,13 @@ class AccountShare:
         start, length = s.runs[name].get(self.account_row, (0, 0))
         return s.tables[name].slice(start, length)
 
-    def columns(self, name: str) -> dict[str, list[Any]]:
+    def columns(self, name: str, *, empty: bool = False) -> dict[str, list[Any]]:
+        """The share of table ``name`` column by column (no rows with ``empty``)."""
         t = self.shares.typed
-        return dict(zip(t.column_names(name), t.pylists(name, self.table(name))))
+        table = self.table(name)
+        if empty:
+            table = table.slice(0, 0)
+        return dict(zip(t.column_names(name), t.pylists(name, table)))
 
     def rows(self, name: str) -> list[dict[str, Any]]:
         return self.shares.typed.rows(name, self.table(name))

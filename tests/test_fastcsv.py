@@ -1,0 +1,319 @@
+"""The fast (column-wise) CSV path against the exact row-by-row reader and validator.
+
+The fast path (relgraph.readwrite.fastcsv) either returns the typed tables of a
+clean, ordinary folder or declines (None) and lets the exact path decide. Whatever
+the input, the data set, the problems and the warnings must be those of the exact
+path: each case below is a small edit of the tiny data set, checked both ways.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from relgraph.errors import InvalidData
+from relgraph.graph import EDGE_TYPES, KNOWS, ON_TEAM, account_subgraph, build_graph
+from relgraph.readwrite import check, load, read, read_raw
+from relgraph.readwrite.columns import TypedTables
+from relgraph.readwrite.fastcsv import WHITESPACE, read_typed_dir
+from relgraph.stores import files
+from relgraph.stores.files import FileStore
+from relgraph.validate import validate
+
+TINY = Path(__file__).parent / "data" / "tiny"
+ROOT = Path(__file__).parent.parent
+
+
+def exact(folder: Path):
+    """(data set, problems, warnings) by the row-by-row reader and validator."""
+    return validate(read_raw(folder))
+
+
+def same_as_exact(folder: Path) -> bool:
+    """Assert the fast path agrees with the exact one on ``folder``; return whether
+    the fast path took it (False: it declined)."""
+    ds, problems, warnings = exact(folder)
+    fast = read_typed_dir(folder)
+    assert check(folder) == (problems, warnings)
+    if problems:
+        assert fast is None
+        with pytest.raises(InvalidData) as e:
+            read(folder)
+        assert e.value.problems == problems
+        return False
+    got = read(folder)
+    assert got.tables == ds.tables and got.extras == ds.extras and got.warnings == warnings
+    # Same keys in the same order, same value types (4 stays int, 2.5 float).
+    for name, rows in ds.tables.items():
+        for a, b in zip(rows, got.tables[name]):
+            assert list(a.items()) == list(b.items())
+            assert [type(v) for v in a.values()] == [type(v) for v in b.values()]
+    if fast is not None:
+        assert fast.to_dataset().tables == ds.tables
+        assert fast.warnings == warnings
+    return fast is not None
+
+
+@pytest.fixture
+def data(tmp_path):
+    d = tmp_path / "data"
+    shutil.copytree(TINY, d)
+    return d
+
+
+def put(folder: Path, name: str, text: str, encoding: str = "utf-8") -> None:
+    (folder / name).write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+
+
+def test_whitespace_is_what_str_strip_removes():
+    assert sorted(WHITESPACE) == sorted(chr(i) for i in range(0x110000) if chr(i).isspace())
+
+
+def test_tiny_takes_the_fast_path_and_agrees():
+    assert same_as_exact(TINY)
+    fast = read_typed_dir(TINY)
+    assert [(w.line, w.message) for w in fast.warnings] == [
+        (5, "contact 'C4' has no relationship"),
+        (5, "staff member 'S4' is in no team"),
+        (6, "relationship of inactive staff member 'S4'"),
+    ]
+
+
+# Inputs the fast path reads itself: clean and ordinary.
+FAST = {
+    "bom_crlf": ("accounts.csv", b"\xef\xbb\xbfid,name,grade\r\nA1,Eastern Telecom,S\r\nA2,Harbor Power,B\r\n"),
+    "no_final_newline": ("accounts.csv", "id,name,grade\nA1,Eastern Telecom,S\nA2,Harbor Power,B"),
+    "quoted_commas_and_quotes": (
+        "accounts.csv",
+        'id,name,grade\nA1,"Eastern Telecom, ""East""",S\n"A2","Harbor Power",""\n',
+    ),
+    "spaces_case_and_unicode_blanks": (
+        "accounts.csv",
+        "id,name,grade,region\n A1 ,\u3000Eastern Telecom\xa0, s ,\u2003\nA2,Harbor Power,b,\t\n",
+    ),
+    "numbers_booleans_levels": (
+        "contacts.csv",
+        "id,name,account,unit,level,role,seniority,influence,attitude,coach\n"
+        "C1,Zhang Wei,A1,U1,HQ,Decision_Maker,5.0,05,NEUTRAL,yes\n"
+        "C2,Li Na,A1,U2,,technical,4,4,supporter,TRUE\n"
+        "C3,Wang Fang,A1,U3,,technical,1,2,supporter,0\n"
+        "C4,Chen Jie,A1,U1,,finance,4,4,opponent,f\n"
+        "C5,Omar Haddad,A2,,County,procurement,2,3,neutral,\n",
+    ),
+    "fractional_and_whole_strengths": (
+        "relationships.csv",
+        "staff,contact,strength,last_contact\nS1,C2,4.0,2026-10-01\nS2,C2,2.5,\nS2,C3,5,2024-02-29\n",
+    ),
+    "extra_columns_and_blank_header_column": (
+        "staff.csv",
+        "id,name,role,active,wechat,\nS1,Alice,account_manager,true, al1 ,\nS2,Bob,solution,,,x\n"
+        "S3,Carol,executive,,,\nS4,Dan,other,false,,\n",
+    ),
+    "id_lists_with_spaces": (
+        "touchpoints.csv",
+        "date,method,staff,contacts\n2026-10-01,Meeting, S1 ; S2 ,C2\n2026-09-10,visit,S3,C1;C3\n",
+    ),
+    "absent_optional_tables": (None, None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FAST))
+def test_fast_path_agrees_with_exact(data, case):
+    name, text = FAST[case]
+    if name is None:
+        for f in ("units.csv", "links.csv", "touchpoints.csv", "team.csv"):
+            (data / f).unlink()
+        put(data, "contacts.csv", (data / "contacts.csv").read_text(encoding="utf-8-sig").replace(",U1,", ",,").replace(",U2,", ",,").replace(",U3,", ",,"))
+    else:
+        put(data, name, text)
+    assert same_as_exact(data), "the fast path should have read this itself"
+
+
+# Inputs the fast path leaves to the exact path: unusual, or with a problem.
+EXACT = {
+    "quoted_line_break": ("accounts.csv", 'id,name,grade\nA1,"Eastern\nTelecom",S\nA2,Harbor Power,B\n'),
+    "blank_lines": ("accounts.csv", "id,name,grade\n\nA1,Eastern Telecom,S\n\nA2,Harbor Power,B\n\n"),
+    "stray_quote": ("accounts.csv", 'id,name,grade\nA1,Eastern "Telecom",S\nA2,"Harbor" Power,B\n'),
+    "lone_cr": ("accounts.csv", "id,name,grade\rA1,Eastern Telecom,S\rA2,Harbor Power,B\r"),
+    "form_feed_in_cell": ("accounts.csv", "id,name,grade\nA1,Eastern\x0cTelecom,S\nA2,Harbor Power,B\n"),
+    "line_separator_in_cell": ("accounts.csv", "id,name,grade\nA1,Eastern\u2028Telecom,S\nA2,Harbor Power,B\n"),
+    "nul_byte": ("accounts.csv", "id,name,grade\nA1,Eastern\x00Telecom,S\nA2,Harbor Power,B\n"),
+    "kelvin_sign_enum": (
+        "contacts.csv",
+        "id,name,account,role\nC1,Zhang Wei,A1,decision_ma\u212aer\nC2,Li Na,A1,technical\n"
+        "C3,Wang Fang,A1,technical\nC4,Chen Jie,A1,finance\nC5,Omar Haddad,A2,procurement\n",
+    ),
+    "empty_id_in_list": ("touchpoints.csv", "date,method,staff,contacts\n2026-10-01,meeting,S1;;S2,C2;\n"),
+    "fewer_values_than_header": ("accounts.csv", "id,name,grade,region\nA1,Eastern Telecom,S\nA2,Harbor Power,B,South\n"),
+    "more_values_than_header": ("accounts.csv", "id,name,grade\nA1,Eastern Telecom,S,x\nA2,Harbor Power,B\n"),
+    "empty_trailing_values": ("accounts.csv", "id,name,grade\nA1,Eastern Telecom,S,,\nA2,Harbor Power,B\n"),
+    "bad_enum": ("accounts.csv", "id,name,grade\nA1,Eastern Telecom,Z\nA2,Harbor Power,B\n"),
+    "out_of_range": ("relationships.csv", "staff,contact,strength\nS1,C2,6\nS2,C3,0.5\n"),
+    "not_a_number": ("relationships.csv", "staff,contact,strength\nS1,C2,+4\nS2,C3,four\n"),
+    "bad_dates": (
+        "relationships.csv",
+        "staff,contact,strength,last_contact,since\nS1,C2,4,2026-02-30,\nS2,C3,3,0000-01-01,\nS2,C2,3,,2026-13-01\n",
+    ),
+    "period_not_ordered": ("relationships.csv", "staff,contact,strength,since,until\nS1,C2,4,2025-01-01,2025-01-01\n"),
+    "duplicate_id": ("accounts.csv", "id,name,grade\nA1,Eastern Telecom,S\nA2,Harbor Power,B\nA1,Again,C\n"),
+    "missing_value": ("accounts.csv", "id,name,grade\nA1,,S\nA2,Harbor Power,B\n"),
+    "dangling_references": ("team.csv", "account,staff,role\nA1,S1,\nA9,S9,\n"),
+    "dangling_id_list": ("touchpoints.csv", "date,method,staff,contacts\n2026-10-01,meeting,S1,C2;C99\n"),
+    "unit_of_other_account": (
+        "contacts.csv",
+        "id,name,account,unit\nC1,Zhang Wei,A1,U1\nC2,Li Na,A1,U2\nC3,Wang Fang,A1,U3\nC4,Chen Jie,A1,U1\n"
+        "C5,Omar Haddad,A2,U1\n",
+    ),
+    "parent_unit_cycle": (
+        "units.csv",
+        "id,account,name,level,parent\nU1,A1,Head office,hq,U3\nU2,A1,North,province,U1\nU3,A1,River,city,U2\n",
+    ),
+    "own_parent": ("units.csv", "id,account,name,level,parent\nU1,A1,Head office,hq,U1\nU2,A1,North,province,U1\nU3,A1,River,city,U2\n"),
+    "reports_to_cycle": (
+        "links.csv",
+        "source,target,kind\nC1,C2,reports_to\nC2,C3,reports_to\nC3,C1,reports_to\nC4,C1,influences\n",
+    ),
+    "influence_loop_is_fine_but_self_link_is_not": ("links.csv", "source,target,kind\nC1,C4,influences\nC4,C1,influences\nC4,C4,influences\n"),
+    "missing_column": ("staff.csv", "id,role\nS1,account_manager\n"),
+    "reserved_column": ("staff.csv", "id,name,kind\nS1,Alice,x\nS2,Bob,\nS3,Carol,\nS4,Dan,\n"),
+    "duplicate_column": ("staff.csv", "id,name,name\nS1,Alice,A\nS2,Bob,B\nS3,Carol,C\nS4,Dan,D\n"),
+    "empty_file": ("staff.csv", ""),
+    "header_only": ("accounts.csv", "id,name,grade\n"),
+    "not_utf8": ("accounts.csv", b"id,name\nA1,Eastern\nA2,Caf\xe9\n"),
+    "missing_required_file": ("staff.csv", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EXACT))
+def test_exact_path_decides(data, case):
+    name, text = EXACT[case]
+    if text is None:
+        (data / name).unlink()
+    else:
+        put(data, name, text)
+    assert not same_as_exact(data), "the fast path should have declined this input"
+
+
+def test_reference_to_a_unit_without_units_file(data):
+    """An absent optional table has no ids: a contact's unit must then be reported
+    (it used to pass validation and break the graph build)."""
+    (data / "units.csv").unlink()
+    problems, _ = check(data)
+    assert [(Path(p.file).name, p.line, p.message) for p in problems] == [
+        ("contacts.csv", 2, "unit: unknown unit 'U1'"),
+        ("contacts.csv", 3, "unit: unknown unit 'U2'"),
+        ("contacts.csv", 4, "unit: unknown unit 'U3'"),
+        ("contacts.csv", 5, "unit: unknown unit 'U1'"),
+    ]
+
+
+def test_rows_in_schema_order_when_columns_are_absent():
+    from relgraph.readwrite.jsonfile import read_obj
+
+    ds = read_obj({"accounts": [{"name": "Acme", "id": "A"}], "contacts": [], "staff": [], "relationships": []})
+    assert list(ds["accounts"][0]) == ["id", "name", "grade", "industry", "region"]
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory):
+    """A generated portfolio of 4 accounts (scripts/generate)."""
+    out = tmp_path_factory.mktemp("portfolio")
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate"), "--out", str(out), "--accounts", "4",
+         "--contacts", "400", "--staff", "40", "--seed", "3", "--force"],
+        check=True, capture_output=True,
+    )
+    return out
+
+
+def test_generated_portfolio_fast_equals_exact(portfolio):
+    assert same_as_exact(portfolio)
+
+
+def test_account_graphs_are_the_account_subgraphs(portfolio):
+    """Each account graph of the file store holds exactly what account_subgraph cuts
+    out of the whole graph: same nodes in the same order with the same attributes,
+    same edges, same touchpoints."""
+    store = FileStore(portfolio)
+    G = build_graph(read(portfolio))
+    assert store.account_ids() == ["a001", "a002", "a003", "a004"]
+    for a in store.account_ids():
+        H1, H2 = store.account_graph(a), account_subgraph(G, a)
+        assert list(H1.nodes(data=True)) == list(H2.nodes(data=True))
+        assert sorted(map(repr, H1.edges(keys=True, data=True))) == sorted(map(repr, H2.edges(keys=True, data=True)))
+        assert H1.graph["touchpoints"] == H2.graph["touchpoints"]
+    whole = store.graph()
+    assert list(whole.nodes(data=True)) == list(G.nodes(data=True))
+    assert list(whole.edges(keys=True, data=True)) == list(G.edges(keys=True, data=True))
+
+
+def test_store_from_json_dataset_equals_store_from_folder(portfolio, tmp_path):
+    """The exact path (a JSON file) and the fast path (the folder) give the same store."""
+    from relgraph.readwrite import write
+
+    write(read(portfolio), tmp_path / "p.json", "json")
+    a, b = FileStore(portfolio), FileStore(tmp_path / "p.json")
+    assert a.dataset().tables == b.dataset().tables
+    assert a.staff() == b.staff()
+    for acc in a.account_ids():
+        assert list(a.account_graph(acc).edges(keys=True, data=True)) == list(
+            b.account_graph(acc).edges(keys=True, data=True)
+        )
+
+
+def test_light_graph_is_the_full_graph_without_other_edges(portfolio):
+    store = FileStore(portfolio)
+    full = store.account_graph("a002")
+    light = store.account_graph("a002", edge_types={KNOWS, ON_TEAM})
+    assert list(light.nodes(data=True)) == list(full.nodes(data=True))
+    want = [(u, v, k, d) for u, v, k, d in full.edges(keys=True, data=True) if d["type"] in (KNOWS, ON_TEAM)]
+    assert list(light.edges(keys=True, data=True)) == want
+    assert light.graph == full.graph
+    assert set(EDGE_TYPES) == {d["type"] for _, _, d in full.edges(data=True)}
+
+
+def _edge_counts(account, G):
+    return account, G.number_of_nodes(), G.number_of_edges(), len(G.graph["touchpoints"])
+
+
+def test_map_accounts_in_worker_processes_gives_the_same_answers(portfolio, monkeypatch):
+    store = FileStore(portfolio)
+    one = store.map_accounts(_edge_counts, workers=1)
+    monkeypatch.setattr(files, "PARALLEL_ROWS", 0)  # fork even for this small portfolio
+    done = []
+    two = store.map_accounts(_edge_counts, workers=2, progress=lambda d, t: done.append((d, t)))
+    assert two == one
+    assert [r[0] for r in one] == ["a001", "a002", "a003", "a004"]
+    assert done == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert store.map_accounts(_edge_counts, ["a003", "a001"], workers=2) == [one[2], one[0]]
+
+
+def _fails_on_a003(account, G):
+    if account == "a003":
+        raise ValueError("no a003")
+    return account
+
+
+def test_map_accounts_raises_what_fn_raises(portfolio, monkeypatch):
+    store = FileStore(portfolio)
+    monkeypatch.setattr(files, "PARALLEL_ROWS", 0)
+    for workers in (1, 2):
+        with pytest.raises(ValueError, match="no a003"):
+            store.map_accounts(_fails_on_a003, workers=workers)
+
+
+def test_typed_tables_round_trip_values():
+    ds = read(TINY)
+    tt = TypedTables.from_dataset(ds)
+    back = tt.to_dataset()
+    assert back.tables == ds.tables
+    rel = back["relationships"]
+    assert rel[0]["strength"] == 4 and type(rel[0]["strength"]) is int
+    assert rel[0]["last_contact"] == dt.date(2026, 10, 1)
+    assert back["touchpoints"][1]["staff"] == ["S1", "S2"]
+    assert load(TINY).to_dataset().tables == ds.tables
