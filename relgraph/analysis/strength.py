@@ -57,23 +57,47 @@ def decay_factor(last: dt.date | None, *, as_of: dt.date, half_life: float = 180
     return 0.5 ** ((as_of - last).days / half_life)
 
 
-def last_touchpoints(G: nx.MultiDiGraph, *, as_of: dt.date) -> dict[str, dict[str, dt.date]]:
-    """The newest touchpoint date on or before ``as_of`` per contact id and staff id
-    listed together on a touchpoint: ``{contact_id: {staff_id: date}}``."""
+def last_touchpoints(
+    G: nx.MultiDiGraph, *, as_of: dt.date, contacts: Collection[str] | None = None
+) -> dict[str, dict[str, dt.date]]:
+    """The newest touchpoint date on or before ``as_of`` per staff id and contact id
+    listed together on a touchpoint: ``{staff_id: {contact_id: date}}`` (only the
+    contact ids in ``contacts``, when given)."""
     last: dict[str, dict[str, dt.date]] = {}
     for tp in G.graph.get("touchpoints", ()):
         d = tp["date"]
         if d > as_of:
             continue
-        for c in tp["contacts"]:
-            mine = last.get(c)
+        listed = tp["contacts"]
+        if contacts is not None:
+            listed = [c for c in listed if c in contacts]
+            if not listed:
+                continue
+        for s in tp["staff"]:
+            mine = last.get(s)
             if mine is None:
-                mine = last[c] = {}
-            for s in tp["staff"]:
-                prev = mine.get(s)
+                mine = last[s] = {}
+            for c in listed:
+                prev = mine.get(c)
                 if prev is None or prev < d:
-                    mine[s] = d
+                    mine[c] = d
     return last
+
+
+_FACTORS: dict[tuple[dt.date, float], dict[dt.date | None, float]] = {}
+
+
+def _decay_factors(as_of: dt.date, half_life: float) -> dict[dt.date | None, float]:
+    """A cache of :func:`decay_factor` per last-contact date for one (as-of, half-life):
+    a portfolio holds a few thousand distinct dates over hundreds of thousands of
+    relationships, and every account of a command shares them."""
+    key = (as_of, half_life)
+    factors = _FACTORS.get(key)
+    if factors is None:
+        if len(_FACTORS) >= 8:
+            _FACTORS.clear()
+        factors = _FACTORS[key] = {None: 1.0}
+    return factors
 
 
 @dataclass
@@ -111,26 +135,32 @@ def strengths_at(
 ) -> Strengths:
     """Effective strengths and threads of every contact of ``G`` (or of ``contacts``,
     node keys) at ``as_of``; ``without`` (staff node keys) counted as inactive."""
-    nodes, pred = G._node, G._pred  # plain dicts: this runs over a whole portfolio
+    nodes, succ = G._node, G._succ  # plain dicts: this runs over a whole portfolio
     if contacts is None:
         contacts = [n for n, d in nodes.items() if d["kind"] == CONTACT]
+        wanted = None
+    else:
+        contacts = list(contacts)
+        wanted = {c[len(CONTACT) + 1 :] for c in contacts}
     without = frozenset(without)
-    active = frozenset(
-        n for n, d in nodes.items() if d["kind"] == STAFF and d.get("active", True) is not False and n not in without
-    )
-    touched = last_touchpoints(G, as_of=as_of)
-    factors: dict[dt.date | None, float] = {}  # decay per last-contact date, computed once
-    cut = len(STAFF) + 1
-    by_contact: dict[str, dict[str, float]] = {}
-    threads: dict[str, list[str]] = {}
-    for c in contacts:
-        row: dict[str, float] = {}
-        seen = touched.get(c[len(CONTACT) + 1 :])
-        for s, keydict in pred[c].items():
-            if s[0] != "S":  # "Staff:..." is the only kind of key starting with S
-                continue
+    staff = sorted(n for n, d in nodes.items() if d["kind"] == STAFF)  # keys sort by id
+    active = frozenset(s for s in staff if nodes[s].get("active", True) is not False and s not in without)
+    touched = last_touchpoints(G, as_of=as_of, contacts=wanted)
+    factors = _decay_factors(as_of, half_life)
+    cut = len(CONTACT) + 1
+    by_contact: dict[str, dict[str, float]] = {c: {} for c in contacts}
+    strong_to: dict[str, list[str]] = {}
+    # Staff by staff (fewer, shorter adjacency lists than contact by contact, and the
+    # threads come out sorted by staff id).
+    for s in staff:
+        seen = touched.get(nodes[s]["id"])
+        is_active = s in active
+        for c, keydict in succ[s].items():
+            row = by_contact.get(c)
+            if row is None:
+                continue  # the account (team membership), or a contact not asked for
             best = -1.0
-            tp = seen.get(s[cut:]) if seen else None
+            tp = seen.get(c[cut:]) if seen else None
             for attrs in keydict.values():
                 if attrs["type"] != KNOWS:
                     continue
@@ -150,13 +180,17 @@ def strengths_at(
                 if value > best:
                     best = value
             if best >= 0.0:
-                row[s] = best if s in active else 0.0
-        by_contact[c] = row
-        if row:
-            mine = [s for s, v in row.items() if v >= strong and s in active]
-            if len(mine) > 1:
-                mine.sort()  # keys share the "Staff:" prefix: sorted by id
-            threads[c] = mine
+                if is_active:
+                    row[s] = best
+                    if best >= strong:
+                        mine = strong_to.get(c)
+                        if mine is None:
+                            strong_to[c] = [s]
+                        else:
+                            mine.append(s)
+                else:
+                    row[s] = 0.0
+    threads = {c: strong_to.get(c, []) for c, row in by_contact.items() if row}
     return Strengths(as_of, half_life, strong, active, by_contact, threads)
 
 

@@ -115,7 +115,7 @@ class FileStore:
         *,
         edge_types: Collection[str] | None = None,
         progress: Callable[[int, int], None] | None = None,
-        workers: int | None = None,
+        workers: int = 1,
     ) -> list[T]:
         """``[fn(account, account_graph(account)) for account in accounts]``.
 
@@ -123,18 +123,19 @@ class FileStore:
         :meth:`account_graph`; ``progress(done, total)`` is called as accounts finish.
         One graph at a time is built, handed to ``fn`` and dropped.
 
-        On Linux with more than one CPU and a portfolio big enough to pay for it
+        With ``workers`` > 1, on Linux, for a portfolio big enough to pay for it
         (:data:`PARALLEL_ROWS`), the accounts are shared out, largest first, among
-        ``workers`` processes (default: one per CPU, at most :data:`MAX_WORKERS`)
-        forked from this one after loading: they inherit the data set, and only
-        ``fn``'s results travel back, so they must pickle. An exception raised by
-        ``fn`` is raised here.
+        that many processes forked from this one after loading: they inherit the
+        data set, and only ``fn``'s results travel back, so they must pickle. An
+        exception raised by ``fn`` is raised here. (On a quiet two-core machine two
+        workers roughly halve the time; on one shared with other busy processes
+        they gain nothing, hence the default of one.)
         """
         ids = self.account_ids() if accounts is None else list(accounts)
         for a in ids:
             self._check_account(a)
-        if workers is None:
-            workers = _default_workers()
+        if sys.platform != "linux":  # fork is only safe and cheap on Linux
+            workers = 1
         shares = self._shares if self._shares is not None else account_shares(self._tables)
         self._shares = shares
         size = {a: shares.size(self._account_row[a]) for a in ids}
@@ -211,8 +212,6 @@ PARALLEL_ROWS = 200_000
 """The data set rows (of the accounts asked for) from which :meth:`FileStore.map_accounts`
 forks workers: below that, starting them costs more than it saves."""
 
-MAX_WORKERS = 4
-
 _JOB: tuple[FileStore, Callable, Collection[str] | None] | None = None
 
 
@@ -220,16 +219,6 @@ def _run_job(account: str) -> tuple[str, Any]:
     """In a worker forked by :meth:`FileStore.map_accounts`: one account's result."""
     store, fn, edge_types = _JOB
     return account, fn(account, store.account_graph(account, edge_types=edge_types))
-
-
-def _default_workers() -> int:
-    if sys.platform != "linux":  # fork is only safe and cheap on Linux
-        return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    return min(cpus, MAX_WORKERS)
 
 
 def _unused_tables(edge_types: Collection[str] | None) -> set[str]:
