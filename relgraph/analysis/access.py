@@ -14,7 +14,7 @@ run on; :func:`relgraph.analysis.paths.access_graph` gives it as a networkx grap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -31,20 +31,31 @@ REPORTS_TO_KIND = "reports_to"
 class Access:
     """An account's access graph over nodes ``0..n-1``.
 
-    ``keys``/``ids`` name the nodes (contacts of the account first, then the staff
-    with an edge, each sorted by id); ``succ[u][v]`` and ``pred[v][u]`` hold the
-    probability of edge u -> v and ``kinds[(u, v)]`` its kind (``knows``,
-    ``influences``, ``reports_to``); ``staff`` lists the staff nodes.
+    ``keys`` names the nodes (contacts of the account first, then the staff with an
+    edge, each sorted by id) and ``ids`` gives their data set ids; ``succ[u][v]`` and
+    ``pred[v][u]`` hold the probability of edge u -> v and :meth:`kind` its kind
+    (``knows``, ``influences``, ``reports_to``); ``staff`` lists the staff nodes.
     """
 
     keys: list[str]
-    ids: list[str]
     index: dict[str, int]
     is_staff: list[bool]
     staff: list[int]
     succ: list[dict[int, float]]
     pred: list[dict[int, float]]
-    kinds: dict[tuple[int, int], str]
+    link_kinds: dict[tuple[int, int], str]  # the kind of each contact -> contact edge
+    _ids: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def ids(self) -> list[str]:
+        """The data set id of each node (keys are "Kind:id")."""
+        if self._ids is None:
+            self._ids = [k[k.index(":") + 1 :] for k in self.keys]
+        return self._ids
+
+    def kind(self, u: int, v: int) -> str:
+        """The kind of edge u -> v: ``knows`` from a staff member, else the link's."""
+        return KNOWS_KIND if self.is_staff[u] else self.link_kinds[(u, v)]
 
     def reachable_from_staff(self) -> list[bool]:
         """Which nodes some staff member can reach (staff included)."""
@@ -164,63 +175,57 @@ def build_access(
 ) -> Access:
     """The access graph of account ``acc`` with the strengths ``st``."""
     nodes = G._node
-    keys = list(acc.contacts)
-    n_contacts = len(keys)
-    staff_keys: set[str] = set()
-    for c in acc.contacts:
-        for s, v in st.by_contact.get(c, {}).items():
-            if v > 0 and s in st.active:
-                staff_keys.add(s)
-    keys.extend(sorted(staff_keys, key=lambda k: nodes[k]["id"]))
+    contacts = acc.contacts
+    n_contacts = len(contacts)
+    by_contact, active = st.by_contact, st.active
+    empty: dict[str, float] = {}
+    rows = [by_contact.get(c, empty) for c in contacts]
+    staff_keys = {s for row in rows for s, v in row.items() if v > 0 and s in active}
+    keys = [*contacts, *sorted(staff_keys)]  # "Staff:" keys sort by id
     index = {k: i for i, k in enumerate(keys)}
     n = len(keys)
     succ: list[dict[int, float]] = [{} for _ in range(n)]
+    pred: list[dict[int, float]] = [{} for _ in range(n)]
+    for v, row in enumerate(rows):
+        for s, value in row.items():
+            if value > 0 and s in active:
+                u = index[s]
+                succ[u][v] = pred[v][u] = value / 5.0
+    # Opponents end routes: no edge leaves them (unless through_opponents).
+    blocked = (
+        [False] * n_contacts
+        if through_opponents
+        else [nodes[c].get("attitude") == "opponent" for c in contacts]
+    )
     kinds: dict[tuple[int, int], str] = {}
-
-    def put(u: int, v: int, p: float, kind: str) -> None:
-        if u == v:
-            return
-        old = succ[u].get(v)
-        if old is None or p > old or (p == old and kind < kinds[(u, v)]):
-            succ[u][v] = p
-            kinds[(u, v)] = kind
-
-    for c in acc.contacts:
-        v = index[c]
-        for s, value in st.by_contact.get(c, {}).items():
-            u = index.get(s)
-            if u is not None and value > 0:
-                put(u, v, value / 5.0, KNOWS_KIND)
     as_of = st.as_of
-    for link in acc.links:
-        if not (
-            (link.since is None or link.since <= as_of) and (link.until is None or as_of < link.until)
-        ):
+
+    def put(a: int, b: int, p: float, kind: str) -> None:
+        # Where two edges join the same pair the stronger counts; at equal
+        # probability "influences" (the smaller kind) is reported.
+        if a == b or blocked[a]:
+            return
+        out = succ[a]
+        old = out.get(b)
+        if old is None or p > old or (p == old and kind < kinds[(a, b)]):
+            out[b] = pred[b][a] = p
+            kinds[(a, b)] = kind
+
+    for source, target, type_, weight, since, until in acc.links:
+        if (since is not None and since > as_of) or (until is not None and as_of >= until):
             continue
-        a, b, p = index[link.source], index[link.target], link.weight / 5.0
-        if link.type == INFLUENCES:
+        a, b, p = index[source], index[target], weight / 5.0
+        if type_ == INFLUENCES:
             put(a, b, p, INFLUENCES_KIND)
         else:
             put(a, b, p, REPORTS_TO_KIND)
             put(b, a, p, REPORTS_TO_KIND)
-    if not through_opponents:
-        for i in range(n_contacts):
-            if nodes[keys[i]].get("attitude") == "opponent":
-                for v in succ[i]:
-                    del kinds[(i, v)]
-                succ[i] = {}
-    pred: list[dict[int, float]] = [{} for _ in range(n)]
-    for u in range(n):
-        for v, p in succ[u].items():
-            pred[v][u] = p
     return Access(
         keys=keys,
-        ids=[nodes[k]["id"] for k in keys],
         index=index,
-        is_staff=[i >= n_contacts for i in range(n)],
+        is_staff=[False] * n_contacts + [True] * (n - n_contacts),
         staff=list(range(n_contacts, n)),
         succ=succ,
         pred=pred,
-        kinds=kinds,
+        link_kinds=kinds,
     )
-

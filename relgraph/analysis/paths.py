@@ -189,7 +189,7 @@ def path_dict(A: Access, path: list[int]) -> dict:
         "score": path_score(A, path),
         "nodes": [A.ids[x] for x in path],
         "steps": [
-            {"from": A.ids[u], "to": A.ids[v], "kind": A.kinds[(u, v)], "p": A.succ[u][v]}
+            {"from": A.ids[u], "to": A.ids[v], "kind": A.kind(u, v), "p": A.succ[u][v]}
             for u, v in zip(path, path[1:])
         ],
     }
@@ -284,5 +284,5 @@ def access_graph(
             H.add_node(key, kind="Staff" if staff else "Contact", id=id_)
         for u, nbrs in enumerate(A.succ):
             for v, p in nbrs.items():
-                H.add_edge(A.keys[u], A.keys[v], p=p, kind=A.kinds[(u, v)])
+                H.add_edge(A.keys[u], A.keys[v], p=p, kind=A.kind(u, v))
     return H

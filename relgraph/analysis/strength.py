@@ -136,18 +136,28 @@ def strengths_at(
     """Effective strengths and threads of every contact of ``G`` (or of ``contacts``,
     node keys) at ``as_of``; ``without`` (staff node keys) counted as inactive."""
     nodes, succ = G._node, G._succ  # plain dicts: this runs over a whole portfolio
+    everyone = []
+    staff = []
+    for n, d in nodes.items():
+        kind = d["kind"]
+        if kind == CONTACT:
+            everyone.append(n)
+        elif kind == STAFF:
+            staff.append(n)
+    staff.sort()  # keys share the "Staff:" prefix: sorted by id
+    cut = len(CONTACT) + 1
+    wanted = None  # the contact ids asked for, when not every contact
     if contacts is None:
-        contacts = [n for n, d in nodes.items() if d["kind"] == CONTACT]
-        wanted = None
+        contacts = everyone
     else:
         contacts = list(contacts)
-        wanted = {c[len(CONTACT) + 1 :] for c in contacts}
+        wanted = {c[cut:] for c in contacts}
+        if len(wanted) == len(everyone):
+            wanted = None
     without = frozenset(without)
-    staff = sorted(n for n, d in nodes.items() if d["kind"] == STAFF)  # keys sort by id
     active = frozenset(s for s in staff if nodes[s].get("active", True) is not False and s not in without)
     touched = last_touchpoints(G, as_of=as_of, contacts=wanted)
     factors = _decay_factors(as_of, half_life)
-    cut = len(CONTACT) + 1
     by_contact: dict[str, dict[str, float]] = {c: {} for c in contacts}
     strong_to: dict[str, list[str]] = {}
     # Staff by staff (fewer, shorter adjacency lists than contact by contact, and the

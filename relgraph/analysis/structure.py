@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -24,9 +24,11 @@ from ..graph import ACCOUNT, CONTACT, INFLUENCES, ON_TEAM, REPORTS_TO, STAFF, UN
 from ..model import level_sort_key
 
 
-@dataclass(frozen=True)
-class Link:
-    """A ``reports_to`` or ``influences`` link between two contacts of one account."""
+class Link(NamedTuple):
+    """A ``reports_to`` or ``influences`` link between two contacts of one account.
+
+    A named tuple rather than a dataclass: an account of a large portfolio has
+    thousands of links, indexed on every run."""
 
     source: str  # contact node key
     target: str  # contact node key
@@ -60,11 +62,12 @@ class AccountIndex:
     def links(self) -> list[Link]:
         """The reports_to / influences links between this account's own contacts."""
         if self._links is None:
-            succ, nodes = self.G._succ, self.G._node
+            succ = self.G._succ
+            mine = set(self.contacts)
             links = []
             for c in self.contacts:
                 for v, keydict in succ[c].items():
-                    if not v.startswith(_CONTACT_PREFIX) or nodes[v].get("account") != self.id:
+                    if v not in mine:
                         continue  # the account node, a unit, or another account's contact
                     for attrs in keydict.values():
                         t = attrs["type"]
@@ -81,9 +84,7 @@ class AccountIndex:
         """The touchpoints listing one of this account's contacts."""
         if self._touchpoints is None:
             ids = {c[len(_CONTACT_PREFIX) :] for c in self.contacts}
-            self._touchpoints = [
-                tp for tp in self.G.graph.get("touchpoints", ()) if any(c in ids for c in tp["contacts"])
-            ]
+            self._touchpoints = [tp for tp in self.G.graph.get("touchpoints", ()) if not ids.isdisjoint(tp["contacts"])]
         return self._touchpoints
 
 
@@ -97,7 +98,14 @@ class GraphIndex:
     G: nx.MultiDiGraph
     accounts: list[AccountIndex]
     by_id: dict[str, AccountIndex]
-    contact_account: dict[str, str]  # contact key -> account id
+    _contact_account: dict[str, str] | None = field(default=None, repr=False)
+
+    @property
+    def contact_account(self) -> dict[str, str]:
+        """Contact key -> account id (indexed on first use)."""
+        if self._contact_account is None:
+            self._contact_account = {c: acc.id for acc in self.accounts for c in acc.contacts}
+        return self._contact_account
 
     def account(self, account_id: str) -> AccountIndex:
         try:
@@ -118,30 +126,29 @@ def graph_index(G: nx.MultiDiGraph) -> GraphIndex:
     accounts: dict[str, AccountIndex] = {}
     contacts: dict[str, list[str]] = {}
     units: dict[str, list[str]] = {}
-    levels: dict[str, set[str]] = {}
     for n, d in nodes.items():
         kind = d["kind"]
         if kind == CONTACT:
             a = d["account"]
-            contacts.setdefault(a, []).append(n)
-            levels.setdefault(a, set()).add(d.get("level") or "hq")
+            mine = contacts.get(a)
+            if mine is None:
+                contacts[a] = [n]
+            else:
+                mine.append(n)
         elif kind == UNIT:
-            a = d["account"]
-            units.setdefault(a, []).append(n)
-            levels.setdefault(a, set()).add(d["level"])
+            units.setdefault(d["account"], []).append(n)
         elif kind == ACCOUNT:
             accounts[d["id"]] = AccountIndex(
                 G=G, key=n, id=d["id"], name=d.get("name") or d["id"], grade=d.get("grade") or "C",
                 contacts=[], units=[], levels=[], team=[],
             )
-    contact_account: dict[str, str] = {}
     for a, acc in accounts.items():
         # Keys share their kind's prefix, so sorting keys sorts by id.
         acc.contacts = sorted(contacts.get(a, ()))
         acc.units = sorted(units.get(a, ()))
-        acc.levels = sorted(levels.get(a, ()), key=level_sort_key)
-        for c in acc.contacts:
-            contact_account[c] = a
+        levels = {nodes[c].get("level") or "hq" for c in acc.contacts}
+        levels.update(nodes[u]["level"] for u in acc.units)
+        acc.levels = sorted(levels, key=level_sort_key)
         for s, keydict in G._pred[acc.key].items():
             if nodes[s]["kind"] != STAFF:
                 continue
@@ -150,7 +157,7 @@ def graph_index(G: nx.MultiDiGraph) -> GraphIndex:
                     acc.team.append((s, attrs.get("role")))
         acc.team.sort(key=lambda t: (t[0], t[1] or ""))
     ordered = [accounts[a] for a in sorted(accounts)]
-    return GraphIndex(G=G, accounts=ordered, by_id={a.id: a for a in ordered}, contact_account=contact_account)
+    return GraphIndex(G=G, accounts=ordered, by_id={a.id: a for a in ordered})
 
 
 def contact_key(G: nx.MultiDiGraph, contact_id: str) -> str:
