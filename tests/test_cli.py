@@ -137,3 +137,10 @@ def test_help_does_not_import_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_public_api_names_resolve():
+    import relgraph
+
+    for name in relgraph.__all__:
+        assert getattr(relgraph, name) is not None, name
