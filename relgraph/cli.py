@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from .errors import InvalidData, Problem, RelgraphError
+from .errors import InvalidData, RelgraphError
 
 EPILOG_DATA = (
     "DATA is a folder of CSV files, one JSON file, or a Neo4j URI (neo4j://, "
@@ -145,8 +145,8 @@ def database_option(f: Callable) -> Callable:
     )(f)
 
 
-def analysis_options(f: Callable) -> Callable:
-    """--as-of, --half-life, --strong, --format, --database: shared by every analysis."""
+def model_options(f: Callable) -> Callable:
+    """--as-of, --half-life, --strong: the parameters of every figure."""
     f = click.option(
         "--strong",
         type=click.FloatRange(min=0, min_open=True),
@@ -167,7 +167,12 @@ def analysis_options(f: Callable) -> Callable:
         metavar="DATE",
         help="Compute as on this day (YYYY-MM-DD; default today).",
     )(f)
-    return database_option(format_option(f))
+    return f
+
+
+def analysis_options(f: Callable) -> Callable:
+    """--as-of, --half-life, --strong, --format, --database: shared by every analysis."""
+    return database_option(format_option(model_options(f)))
 
 
 def handle_errors(f: Callable) -> Callable:
@@ -353,33 +358,12 @@ def export(data: str, to: str, output: str, force: bool, database: str | None) -
     click.echo(f"wrote {output}", err=True)
 
 
-def _problem_lines(problems: list[Problem]) -> str:
-    return "\n".join(str(p) for p in problems)
-
-
 # --- maps and the portfolio report (render/) -----------------------------------------
 
 
 def render_options(f: Callable) -> Callable:
     """--as-of, --half-life, --strong, --database: the analysis options of a page."""
-    f = click.option(
-        "--strong",
-        type=click.FloatRange(min=0, min_open=True),
-        default=3.0,
-        show_default=True,
-        help="Effective strength from which a relationship counts as strong.",
-    )(f)
-    f = click.option(
-        "--half-life",
-        type=click.FloatRange(min=0, min_open=True),
-        default=180.0,
-        show_default=True,
-        help="Days after which an untended relationship has lost half its strength.",
-    )(f)
-    f = click.option(
-        "--as-of", callback=parse_date, metavar="DATE", help="Draw as on this day (YYYY-MM-DD; default today)."
-    )(f)
-    return database_option(f)
+    return database_option(model_options(f))
 
 
 @cli.command("map")

@@ -6,7 +6,7 @@ anything else is a bug and keeps its traceback under ``--debug``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class RelgraphError(Exception):
