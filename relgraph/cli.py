@@ -224,9 +224,16 @@ def handle_errors(f: Callable) -> Callable:
 
 def open_data(data: str, database: str | None = None):
     """Open the store behind a DATA argument (validating files first)."""
+    import gc
+
     from .stores import open_store
 
-    return open_store(data, database=database)
+    store = open_store(data, database=database)
+    # A loaded portfolio is millions of long-lived objects: keep the cyclic garbage
+    # collector from walking them again and again while the analyses run.
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    return store
 
 
 def today() -> dt.date:
