@@ -274,6 +274,27 @@ def test_rank_gap():
     ]
 
 
+def test_thread_of_strength_zero_is_no_route():
+    # With --strong 0 a relationship decayed to 0.0 is still a thread, but no route
+    # (the access graph only has edges above 0): vp has two threads and redundancy 1,
+    # so it is listed. e2's 5 * 0.5 ** (1461 days / 1) underflows to 0.0.
+    data = {
+        "accounts": [{"id": "A", "name": "Acme"}],
+        "contacts": [{"id": "vp", "name": "Vp", "account": "A", "role": "decision_maker"}],
+        "staff": [{"id": "e1", "name": "Ea"}, {"id": "e2", "name": "Eb"}],
+        "relationships": [
+            {"staff": "e1", "contact": "vp", "strength": 4},
+            {"staff": "e2", "contact": "vp", "strength": 5, "last_contact": "2020-01-01"},
+        ],
+    }
+    G = build_graph(read_obj(data))
+    assert effective_strengths(G, as_of=AS_OF, half_life=1) == {("Staff:e1", "Contact:vp"): 4.0,
+                                                                ("Staff:e2", "Contact:vp"): 0.0}
+    rows = contact_threads(G, as_of=AS_OF, half_life=1, strong=0)
+    assert [(r["id"], r["threads"], r["staff"], r["redundancy"]) for r in rows] == [("vp", 2, ["e1", "e2"], 1)]
+    assert contact_threads(G, as_of=AS_OF, half_life=180, strong=0) == []  # two routes: not listed
+
+
 def test_risk_funnel(funnel):
     r = P.risk_report(funnel, as_of=AS_OF)
     # sol is the only thread of key contact proc: 3 (grade A) * 4. Rotation: sol

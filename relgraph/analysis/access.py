@@ -127,13 +127,15 @@ def dominators(A: Access) -> Dominators:
     idom = [-1] * (n + 1)
     idom[root] = root
     rpo = order[-2::-1]  # reverse postorder without the root
-    staff = set(A.staff)
+    for s in A.staff:
+        idom[s] = root  # the staff hang from the root alone (nothing leads to them)
+    rest = [u for u in rpo if not A.is_staff[u]]
     pred = A.pred
     changed = True
     while changed:
         changed = False
-        for u in rpo:
-            new = root if u in staff else -1
+        for u in rest:
+            new = -1
             for p in pred[u]:
                 if idom[p] == -1:
                     continue
@@ -147,6 +149,8 @@ def dominators(A: Access) -> Dominators:
                     while post[b] < post[a]:
                         b = idom[b]
                 new = a
+                if new == root:
+                    break  # nothing above the root
             if idom[u] != new:
                 idom[u] = new
                 changed = True
@@ -199,27 +203,26 @@ def build_access(
     )
     kinds: dict[tuple[int, int], str] = {}
     as_of = st.as_of
-
-    def put(a: int, b: int, p: float, kind: str) -> None:
-        # Where two edges join the same pair the stronger counts; at equal
-        # probability "influences" (the smaller kind) is reported.
-        if a == b or blocked[a]:
-            return
-        out = succ[a]
-        old = out.get(b)
-        if old is None or p > old or (p == old and kind < kinds[(a, b)]):
-            out[b] = pred[b][a] = p
-            kinds[(a, b)] = kind
-
     for source, target, type_, weight, since, until in acc.links:
         if (since is not None and since > as_of) or (until is not None and as_of >= until):
             continue
         a, b, p = index[source], index[target], weight / 5.0
+        if a == b:
+            continue
         if type_ == INFLUENCES:
-            put(a, b, p, INFLUENCES_KIND)
+            kind, pairs = INFLUENCES_KIND, ((a, b),)
         else:
-            put(a, b, p, REPORTS_TO_KIND)
-            put(b, a, p, REPORTS_TO_KIND)
+            kind, pairs = REPORTS_TO_KIND, ((a, b), (b, a))
+        for x, y in pairs:
+            if blocked[x]:
+                continue
+            # Where two edges join the same pair the stronger counts; at equal
+            # probability "influences" (the smaller kind) is reported.
+            out = succ[x]
+            old = out.get(y)
+            if old is None or p > old or (p == old and kind < kinds[(x, y)]):
+                out[y] = pred[y][x] = p
+                kinds[(x, y)] = kind
     return Access(
         keys=keys,
         index=index,

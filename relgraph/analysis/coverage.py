@@ -40,7 +40,7 @@ from ..model import COVERAGE_ROLES, GRADE_WEIGHT, TOUCHPOINT_METHODS, TRIANGLE, 
 from .access import build_access
 from .paths import best_start
 from .strength import Strengths, strengths_at
-from .structure import AccountIndex, graph_index, is_key_contact
+from .structure import AccountIndex, graph_index
 
 __all__ = ["FIGURES", "account_cells", "account_figures", "account_gaps", "coverage", "gaps", "gap_sort_key"]
 
@@ -65,22 +65,22 @@ def account_cells(G: nx.MultiDiGraph, acc: AccountIndex, st: Strengths) -> list[
     """The coverage cells of one account, level by level (top first), roles in the
     order of :data:`relgraph.model.COVERAGE_ROLES`."""
     nodes = G._node
-    members: dict[tuple[str, str], list[str]] = {}
-    for c in acc.contacts:
-        d = nodes[c]
-        members.setdefault((d.get("level") or "hq", d.get("role") or "other"), []).append(c)
+    by_contact, threads = st.by_contact, st.threads
+    members = acc.cell_members
     cells = []
     for level in acc.levels:
         for role in COVERAGE_ROLES:
-            contacts = members.get((level, role), [])
+            contacts = members.get((level, role), ())
             best = None
             covered = False
             for c in contacts:
-                b = st.best(c)
-                if b is not None and (best is None or b > best):
-                    best = b
-                if st.threads.get(c):
-                    covered = True
+                row = by_contact.get(c)
+                if row:
+                    b = max(row.values())
+                    if best is None or b > best:
+                        best = b
+                    if not covered and threads.get(c):
+                        covered = True
             if not contacts:
                 status = "unknown"
             elif covered:
@@ -109,11 +109,21 @@ def account_figures(
     nodes = G._node
     if cells is None:
         cells = account_cells(G, acc, st)
-    keys = [c for c in acc.contacts if is_key_contact(nodes[c])]
+    keys = acc.key_contacts
     threads = st.threads
-    with_thread = sum(1 for c in keys if threads.get(c))
-    multi = sum(1 for c in keys if len(threads.get(c, ())) >= 2)
-    opponents = sorted(nodes[c]["id"] for c in keys if nodes[c].get("attitude") == "opponent")
+    with_thread = multi = 0
+    opponents = []
+    exec_ties = []
+    for c in keys:
+        mine = threads.get(c)
+        if mine:
+            with_thread += 1
+            if len(mine) >= 2:
+                multi += 1
+            if any(nodes[s].get("role") == "executive" for s in mine):
+                exec_ties.append(nodes[c]["id"])
+        if nodes[c].get("attitude") == "opponent":
+            opponents.append(nodes[c]["id"])
     roles = set()
     for s, role in acc.team:
         if s in st.active:
@@ -121,28 +131,29 @@ def account_figures(
     triangle = [r for r in TRIANGLE if r in roles]
     unit_ids = {nodes[u]["id"] for u in acc.units}
     reached_units = set()
-    for c in acc.contacts:
-        unit = nodes[c].get("unit")
-        if unit in unit_ids and unit not in reached_units:
-            if any(v > 0 for v in st.by_contact.get(c, {}).values()):
-                reached_units.add(unit)
-    exec_ties = sorted(
-        nodes[c]["id"] for c in keys if any(nodes[s].get("role") == "executive" for s in threads.get(c, ()))
-    )
+    if unit_ids:
+        by_contact = st.by_contact
+        for c in acc.contacts:
+            unit = nodes[c].get("unit")
+            if unit in unit_ids and unit not in reached_units:
+                row = by_contact.get(c)
+                if row and any(v > 0 for v in row.values()):
+                    reached_units.add(unit)
     activity = {m: 0 for m in TOUCHPOINT_METHODS}
+    last = st.as_of  # the 365 days up to and including as-of
+    first = last - dt.timedelta(days=364) if last.toordinal() > 364 else dt.date.min
     for tp in acc.touchpoints:
-        age = (st.as_of - tp["date"]).days
-        if 0 <= age < 365:
+        if first <= tp["date"] <= last:
             activity[tp["method"]] = activity.get(tp["method"], 0) + 1
     activity["total"] = sum(activity.values())
     return {
         "key_coverage": _share(with_thread, len(keys)),
         "cell_coverage": _share(sum(1 for c in cells if c["status"] == "covered"), len(cells)),
         "multithreading": _share(multi, len(keys)),
-        "opponents": opponents,
+        "opponents": sorted(opponents),
         "triangle": triangle,
         "unit_coverage": _share(len(reached_units), len(unit_ids)),
-        "exec_ties": exec_ties,
+        "exec_ties": sorted(exec_ties),
         "activity": activity,
         "contacts": len(acc.contacts),
         "key_contacts": len(keys),

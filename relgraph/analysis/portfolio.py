@@ -140,7 +140,9 @@ def risk_report(
     every active staff member of the store (also those in no account)."""
     sole: dict[str, list[tuple[str, int]]] = {}
     for a, G in _graphs(store, None, progress):
-        acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
+        acc = graph_index(G).account(a)
+        # Only the threads of key contacts count.
+        st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=acc.key_contacts)
         for s, items in sole_threads(G, [acc], st).items():
             sole.setdefault(s, []).extend(items)
     rows = risk_rows(store.staff(), sole, as_of=as_of, horizon=horizon, rotation_years=rotation_years)

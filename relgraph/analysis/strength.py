@@ -57,22 +57,15 @@ def decay_factor(last: dt.date | None, *, as_of: dt.date, half_life: float = 180
     return 0.5 ** ((as_of - last).days / half_life)
 
 
-def last_touchpoints(
-    G: nx.MultiDiGraph, *, as_of: dt.date, contacts: Collection[str] | None = None
-) -> dict[str, dict[str, dt.date]]:
+def last_touchpoints(G: nx.MultiDiGraph, *, as_of: dt.date) -> dict[str, dict[str, dt.date]]:
     """The newest touchpoint date on or before ``as_of`` per staff id and contact id
-    listed together on a touchpoint: ``{staff_id: {contact_id: date}}`` (only the
-    contact ids in ``contacts``, when given)."""
+    listed together on a touchpoint: ``{staff_id: {contact_id: date}}``."""
     last: dict[str, dict[str, dt.date]] = {}
     for tp in G.graph.get("touchpoints", ()):
         d = tp["date"]
         if d > as_of:
             continue
         listed = tp["contacts"]
-        if contacts is not None:
-            listed = [c for c in listed if c in contacts]
-            if not listed:
-                continue
         for s in tp["staff"]:
             mine = last.get(s)
             if mine is None:
@@ -136,27 +129,13 @@ def strengths_at(
     """Effective strengths and threads of every contact of ``G`` (or of ``contacts``,
     node keys) at ``as_of``; ``without`` (staff node keys) counted as inactive."""
     nodes, succ = G._node, G._succ  # plain dicts: this runs over a whole portfolio
-    everyone = []
-    staff = []
-    for n, d in nodes.items():
-        kind = d["kind"]
-        if kind == CONTACT:
-            everyone.append(n)
-        elif kind == STAFF:
-            staff.append(n)
-    staff.sort()  # keys share the "Staff:" prefix: sorted by id
-    cut = len(CONTACT) + 1
-    wanted = None  # the contact ids asked for, when not every contact
     if contacts is None:
-        contacts = everyone
-    else:
-        contacts = list(contacts)
-        wanted = {c[cut:] for c in contacts}
-        if len(wanted) == len(everyone):
-            wanted = None
+        contacts = [n for n, d in nodes.items() if d["kind"] == CONTACT]
+    staff = sorted(n for n, d in nodes.items() if d["kind"] == STAFF)  # "Staff:" keys sort by id
     without = frozenset(without)
     active = frozenset(s for s in staff if nodes[s].get("active", True) is not False and s not in without)
-    touched = last_touchpoints(G, as_of=as_of, contacts=wanted)
+    touched = last_touchpoints(G, as_of=as_of)
+    cut = len(CONTACT) + 1
     factors = _decay_factors(as_of, half_life)
     by_contact: dict[str, dict[str, float]] = {c: {} for c in contacts}
     strong_to: dict[str, list[str]] = {}

@@ -42,8 +42,8 @@ class Link(NamedTuple):
 class AccountIndex:
     """What belongs to one account (node keys, sorted by id).
 
-    ``links`` and ``touchpoints`` are indexed on first use (not every analysis needs
-    them).
+    ``links``, ``touchpoints``, ``key_contacts`` and ``cell_members`` are indexed on
+    first use (not every analysis needs them).
     """
 
     G: nx.MultiDiGraph = field(repr=False)
@@ -57,6 +57,33 @@ class AccountIndex:
     team: list[tuple[str, str | None]]  # (staff key, team.role) per team row
     _links: list[Link] | None = field(default=None, repr=False)
     _touchpoints: list[dict[str, Any]] | None = field(default=None, repr=False)
+    _key_contacts: list[str] | None = field(default=None, repr=False)
+    _cell_members: dict[tuple[str, str], list[str]] | None = field(default=None, repr=False)
+
+    @property
+    def key_contacts(self) -> list[str]:
+        """The key contacts of the account (:func:`is_key_contact`), sorted by id."""
+        if self._key_contacts is None:
+            nodes = self.G._node
+            self._key_contacts = [c for c in self.contacts if is_key_contact(nodes[c])]
+        return self._key_contacts
+
+    @property
+    def cell_members(self) -> dict[tuple[str, str], list[str]]:
+        """The contacts of the account by (level, role), each list sorted by id."""
+        if self._cell_members is None:
+            nodes = self.G._node
+            members: dict[tuple[str, str], list[str]] = {}
+            for c in self.contacts:
+                d = nodes[c]
+                cell = (d.get("level") or "hq", d.get("role") or "other")
+                mine = members.get(cell)
+                if mine is None:
+                    members[cell] = [c]
+                else:
+                    mine.append(c)
+            self._cell_members = members
+        return self._cell_members
 
     @property
     def links(self) -> list[Link]:

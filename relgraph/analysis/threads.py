@@ -68,10 +68,11 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
     pred = A.pred
     entries = [u for u in pred[target] if pre[u] >= 0 and not (tpre <= pre[u] < tend)]
     bound = min(len(entries), len(A.staff)) if cap is None else min(len(entries), len(A.staff), cap)
-    n = len(A.keys)
     is_staff = A.is_staff
-    used = [False] * n  # the node carries a route
-    nxt = [-2] * n  # the next node on its route (-2: none)
+    # Sparse (a set and a dict, not lists of the account's size): most searches
+    # touch a handful of nodes.
+    used: set[int] = set()  # the nodes carrying a route
+    nxt: dict[int, int] = {}  # the next node on each route
     into_target: set[int] = set()
     flow = 0
     # Routes of one or two steps first (staff -> target, staff -> contact -> target):
@@ -79,15 +80,16 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
     for u in entries:
         if flow >= bound:
             break
-        if used[u]:
+        if u in used:
             continue
         if is_staff[u]:
-            used[u] = True
+            used.add(u)
         else:
-            s = next((s for s in pred[u] if is_staff[s] and not used[s]), -1)
+            s = next((s for s in pred[u] if is_staff[s] and s not in used), -1)
             if s < 0:
                 continue
-            used[s] = used[u] = True
+            used.add(s)
+            used.add(u)
             nxt[s] = u
         nxt[u] = target
         into_target.add(u)
@@ -106,31 +108,31 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
             state = queue.popleft()
             v, side = state >> 1, state & 1
             if side:  # exit side of v: reached from v's entry, or by rerouting v's flow
-                if not used[v]:
+                if v not in used:
                     nbr = 2 * v
                     if nbr not in parent:
                         parent[nbr] = state
                         queue.append(nbr)
                 else:
-                    w = nxt[v]
+                    w = nxt.get(v, -2)
                     if w != target and w >= 0:
                         nbr = 2 * w
                         if nbr not in parent:
                             parent[nbr] = state
                             queue.append(nbr)
             else:  # entry side of v
-                if used[v]:
+                if v in used:
                     nbr = 2 * v + 1
                     if nbr not in parent:
                         parent[nbr] = state
                         queue.append(nbr)
                 if is_staff[v]:
-                    if not used[v]:
+                    if v not in used:
                         found = state
                         break
                     continue
                 for u in pred[v]:
-                    if nxt[u] == v or u == target:
+                    if nxt.get(u) == v or u == target:
                         continue
                     nbr = 2 * u + 1
                     if nbr not in parent:
@@ -158,13 +160,16 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
                 cancels.append(vb)
         last = states[-1] >> 1
         for u in cancels:
-            nxt[u] = -2
+            nxt.pop(u, None)
         for u, v in adds:
             nxt[u] = v
         nxt[last] = target
         into_target.add(last)
         for v, state_used in flips:
-            used[v] = state_used
+            if state_used:
+                used.add(v)
+            else:
+                used.discard(v)
         flow += 1
     return flow
 
@@ -208,23 +213,25 @@ def account_threads(
     nodes = G._node
     A: Access | None = None
     dom: Dominators | None = None
+    by_contact = st.by_contact
     rows = []
-    for c in acc.contacts:
+    for c in acc.contacts if all else acc.key_contacts:
         d = nodes[c]
-        if not all and not is_key_contact(d):
-            continue
         threads = st.threads.get(c, [])
         gap = rank_gap(G, c, threads)
-        flagged = len(threads) <= 1 or (gap is not None and gap >= 2)
+        if len(threads) >= 2 and (gap is None or gap < 2):
+            # Listed only if redundancy <= 1, and two threads are two routes of their
+            # own (staff with an edge to the contact) unless one is of strength 0.
+            row = by_contact[c]
+            if sum(1 for s in threads if row[s] > 0) >= 2:
+                continue
         if A is None:
             A = build_access(G, acc, st)
             dom = A.dominators()
         t = A.index[c]
-        if not flagged:
-            # Listed only if redundancy <= 1 (two threads already make 2 routes, so
-            # this is a cheap check kept for the definition's sake).
-            if node_disjoint_routes(A, t, cap=2, dom=dom) >= 2:
-                continue
+        redundancy = node_disjoint_routes(A, t, dom=dom)
+        if len(threads) >= 2 and (gap is None or gap < 2) and redundancy >= 2:
+            continue
         b = backup(st, c, nodes)
         rows.append(
             {
@@ -235,7 +242,7 @@ def account_threads(
                 "influence": d.get("influence"),
                 "threads": len(threads),
                 "staff": [nodes[s]["id"] for s in threads],
-                "redundancy": node_disjoint_routes(A, t, dom=dom),
+                "redundancy": redundancy,
                 "rank_gap": gap,
                 "backup": None if b is None else nodes[b]["id"],
                 "level": d.get("level"),
@@ -291,10 +298,10 @@ def sole_threads(
     out: dict[str, list[tuple[str, int]]] = {}
     for acc in accounts:
         weight = GRADE_WEIGHT.get(acc.grade, 1)
-        for c in acc.contacts:
+        for c in acc.key_contacts:
             threads = st.threads.get(c)
-            d = nodes[c]
-            if threads and len(threads) == 1 and is_key_contact(d):
+            if threads and len(threads) == 1:
+                d = nodes[c]
                 out.setdefault(nodes[threads[0]]["id"], []).append((d["id"], weight * (d.get("influence") or 3)))
     return out
 
@@ -364,7 +371,9 @@ def rotation_risk(
     ``due_soon`` when it is on or before ``as_of + horizon`` days (overdue included).
     """
     index = graph_index(G)
-    st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong)
+    # Only the threads of key contacts count.
+    keys = [c for acc in index.accounts for c in acc.key_contacts]
+    st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=keys)
     staff = [{k: v for k, v in d.items() if k != "kind"} for _, d in G.nodes(data=True) if d["kind"] == "Staff"]
     return risk_rows(
         staff, sole_threads(G, index.accounts, st), as_of=as_of, horizon=horizon, rotation_years=rotation_years
