@@ -18,7 +18,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import NotFound, UsageError
-from ..graph import STAFF, node_key
+from ..graph import INFLUENCES, KNOWS, ON_TEAM, REPORTS_TO, STAFF, node_key
 from .coverage import account_coverage, account_gaps, gap_sort_key
 from .influencers import key_influencers
 from .paths import influence_paths
@@ -41,8 +41,16 @@ __all__ = [
 Progress = Callable[[int, int], None] | None
 
 
+# The edges each command reads (every node is always there): the store need not
+# build the others. tests/test_portfolio.py holds every report to the full graphs.
+COVERAGE_EDGES = frozenset({KNOWS, ON_TEAM})
+RISK_EDGES = frozenset({KNOWS})
+ACCESS_EDGES = frozenset({KNOWS, REPORTS_TO, INFLUENCES})
+WHATIF_EDGES = frozenset({KNOWS, ON_TEAM, REPORTS_TO, INFLUENCES})
+
+
 def _graphs(
-    store, accounts: Sequence[str] | None, progress: Progress
+    store, accounts: Sequence[str] | None, progress: Progress, edge_types: frozenset[str] | None = None
 ) -> Iterator[tuple[str, nx.MultiDiGraph]]:
     """(account id, account graph) for ``accounts`` (all when None), ids checked first."""
     known = store.account_ids()
@@ -55,7 +63,7 @@ def _graphs(
             if a not in have:
                 raise NotFound(f"unknown account {a!r}")
     total = len(ids)
-    for i, (a, G) in enumerate(zip(ids, store.account_graphs(ids))):
+    for i, (a, G) in enumerate(zip(ids, store.account_graphs(ids, edge_types=edge_types))):
         yield a, G
         if progress is not None:
             progress(i + 1, total)
@@ -80,7 +88,7 @@ def coverage_report(
     """``{"as_of", "accounts": [...]}``: :func:`relgraph.analysis.coverage.coverage`
     over the store, accounts sorted by id (or in the order given)."""
     out = []
-    for a, G in _graphs(store, accounts, progress):
+    for a, G in _graphs(store, accounts, progress, COVERAGE_EDGES):
         acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
         out.append(account_coverage(G, acc, st))
     return {"as_of": as_of, "accounts": out}
@@ -99,7 +107,7 @@ def gaps_report(
     """``{"as_of", "gaps": [...]}``: :func:`relgraph.analysis.coverage.gaps` over the
     store, highest priority first, at most ``limit``."""
     out = []
-    for a, G in _graphs(store, accounts, progress):
+    for a, G in _graphs(store, accounts, progress, ACCESS_EDGES):
         acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
         out.extend(account_gaps(G, acc, st))
     out.sort(key=gap_sort_key)
@@ -119,7 +127,7 @@ def threads_report(
     """``{"as_of", "contacts": [...]}``: :func:`relgraph.analysis.threads.contact_threads`
     over the store."""
     rows = []
-    for a, G in _graphs(store, accounts, progress):
+    for a, G in _graphs(store, accounts, progress, ACCESS_EDGES):
         acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
         rows.extend(account_threads(G, acc, st, all=all))
     rows.sort(key=threads_sort_key)
@@ -139,7 +147,7 @@ def risk_report(
     """``{"as_of", "staff": [...]}``: rotation risk summed over every account, for
     every active staff member of the store (also those in no account)."""
     sole: dict[str, list[tuple[str, int]]] = {}
-    for a, G in _graphs(store, None, progress):
+    for a, G in _graphs(store, None, progress, RISK_EDGES):
         acc = graph_index(G).account(a)
         # Only the threads of key contacts count.
         st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=acc.key_contacts)
@@ -169,7 +177,7 @@ def whatif_report(
     [{"contact", "heir"}]}``: :func:`relgraph.analysis.whatif.whatif` over the store."""
     leaving = _check_staff(store, without)
     out_accounts, lost = [], []
-    for a, G in _graphs(store, accounts, progress):
+    for a, G in _graphs(store, accounts, progress, WHATIF_EDGES):
         r = whatif(G, as_of=as_of, without=leaving, half_life=half_life, strong=strong, accounts=[a])
         out_accounts.extend(r["accounts"])
         lost.extend(r["lost"])
@@ -192,7 +200,7 @@ def diff_report(
     if since > as_of:
         raise UsageError(f"--since {since.isoformat()} is after --as-of {as_of.isoformat()}")
     out_accounts, gained, lost = [], [], []
-    for a, G in _graphs(store, accounts, progress):
+    for a, G in _graphs(store, accounts, progress, COVERAGE_EDGES):
         r = diff(G, since=since, as_of=as_of, half_life=half_life, strong=strong, accounts=[a])
         out_accounts.extend(r["accounts"])
         gained.extend(r["gained"])
@@ -220,7 +228,7 @@ def paths_report(
     account = store.locate("Contact", target)
     if source is not None:
         store.locate(STAFF, source)
-    G = store.account_graph(account)
+    G = store.account_graph(account, edge_types=ACCESS_EDGES)
     if source is not None and node_key(STAFF, source) not in G:
         paths: list[dict] = []  # that staff member knows no one at this account
     else:
@@ -251,6 +259,6 @@ def influencers_report(
     :func:`relgraph.analysis.influencers.key_influencers` on one account."""
     if account not in set(store.account_ids()):
         raise NotFound(f"unknown account {account!r}")
-    G = store.account_graph(account)
+    G = store.account_graph(account, edge_types=ACCESS_EDGES)
     rows = key_influencers(G, account, as_of=as_of, half_life=half_life, strong=strong, limit=limit)
     return {"as_of": as_of, "account": account, "contacts": rows}

@@ -8,7 +8,7 @@ graph came from.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
 import networkx as nx
@@ -23,12 +23,18 @@ class GraphStore(Protocol):
     def account_ids(self) -> list[str]:
         """Every account id, sorted."""
 
-    def account_graph(self, account: str) -> nx.MultiDiGraph:
+    def account_graph(self, account: str, *, edge_types: Collection[str] | None = None) -> nx.MultiDiGraph:
         """One account's subgraph (:func:`relgraph.graph.account_subgraph`).
+
+        With ``edge_types`` (a set of edge ``type`` names) the graph may hold only
+        those edges — every node is still there. An analysis asks for the edges it
+        reads, so that a store can skip building the rest.
 
         Raises :class:`relgraph.errors.NotFound` for an unknown account."""
 
-    def account_graphs(self, accounts: Sequence[str] | None = None) -> Iterator[nx.MultiDiGraph]:
+    def account_graphs(
+        self, accounts: Sequence[str] | None = None, *, edge_types: Collection[str] | None = None
+    ) -> Iterator[nx.MultiDiGraph]:
         """The subgraphs of ``accounts`` (default: all), one account each, in order."""
 
     def staff(self) -> list[dict]:

@@ -36,7 +36,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Collection, Callable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -614,10 +614,12 @@ class Neo4jStore:
             raise NotFound(f"unknown account {account!r}")
         return ds
 
-    def account_graph(self, account: str) -> nx.MultiDiGraph:
-        return build_graph(self.account_dataset(account))
+    def account_graph(self, account: str, *, edge_types: Collection[str] | None = None) -> nx.MultiDiGraph:
+        return build_graph(self.account_dataset(account), edge_types=edge_types)
 
-    def account_graphs(self, accounts: Sequence[str] | None = None) -> Iterator[nx.MultiDiGraph]:
+    def account_graphs(
+        self, accounts: Sequence[str] | None = None, *, edge_types: Collection[str] | None = None
+    ) -> Iterator[nx.MultiDiGraph]:
         known = self.account_ids()
         ids = known if accounts is None else list(accounts)
         known_set = set(known)
@@ -625,7 +627,7 @@ class Neo4jStore:
             if a not in known_set:
                 raise NotFound(f"unknown account {a!r}")
         for a in ids:
-            yield self.account_graph(a)
+            yield self.account_graph(a, edge_types=edge_types)
 
     def staff(self) -> list[dict[str, Any]]:
         names = property_names("staff", self._extras()["staff"])
