@@ -404,29 +404,10 @@ def _org_levels(
     return level
 
 
-def map_html(
-    G: nx.MultiDiGraph,
-    *,
-    as_of: dt.date,
-    half_life: float = 180.0,
-    strong: float = 3.0,
-    to: str | None = None,
-    source: str | None = None,
-    through_opponents: bool = False,
-    layout: str = "network",
-) -> str:
-    """The self-contained HTML page of one account's map (see :func:`map_data`)."""
-    data = map_data(
-        G,
-        as_of=as_of,
-        half_life=half_life,
-        strong=strong,
-        to=to,
-        source=source,
-        through_opponents=through_opponents,
-        layout=layout,
-    )
-    return page_html(data)
+def map_html(G: nx.MultiDiGraph, **options: Any) -> str:
+    """The self-contained HTML page of one account's map; ``options`` are those of
+    :func:`map_data`."""
+    return page_html(map_data(G, **options))
 
 
 def page_html(data: dict[str, Any]) -> str:
