@@ -12,8 +12,9 @@ bounds memory.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 Progress = Callable[[int, int], None] | None
+T = TypeVar("T")
 
 
 # The edges each command reads (every node is always there): the store need not
@@ -49,10 +51,32 @@ ACCESS_EDGES = frozenset({KNOWS, REPORTS_TO, INFLUENCES})
 WHATIF_EDGES = frozenset({KNOWS, ON_TEAM, REPORTS_TO, INFLUENCES})
 
 
-def _graphs(
-    store, accounts: Sequence[str] | None, progress: Progress, edge_types: frozenset[str] | None = None
-) -> Iterator[tuple[str, nx.MultiDiGraph]]:
-    """(account id, account graph) for ``accounts`` (all when None), ids checked first."""
+def workers() -> int:
+    """Processes a file store may fork to analyse accounts in parallel: the
+    ``RELGRAPH_WORKERS`` environment variable, else the CPU count (at most 4)."""
+    value = os.environ.get("RELGRAPH_WORKERS")
+    if value:
+        try:
+            return max(1, int(value))
+        except ValueError:
+            raise UsageError(f"RELGRAPH_WORKERS={value!r} is not a whole number") from None
+    return min(os.cpu_count() or 1, 4)
+
+
+def _each_account(
+    store,
+    accounts: Sequence[str] | None,
+    fn: Callable[[str, nx.MultiDiGraph], T],
+    progress: Progress,
+    edge_types: frozenset[str] | None = None,
+) -> list[T]:
+    """``[fn(account, account graph) ...]`` for ``accounts`` (all when None, ids
+    checked first), in that order, one graph at a time.
+
+    A store that can run accounts in parallel (the file store's ``map_accounts``
+    forks workers for a large portfolio) does; any other store hands out one graph
+    after the other. Either way every account goes through the same ``fn``.
+    """
     known = store.account_ids()
     if accounts is None:
         ids = known
@@ -62,11 +86,15 @@ def _graphs(
         for a in ids:
             if a not in have:
                 raise NotFound(f"unknown account {a!r}")
-    total = len(ids)
+    parallel = getattr(store, "map_accounts", None)
+    if parallel is not None:
+        return parallel(fn, ids, edge_types=edge_types, progress=progress, workers=workers())
+    out = []
     for i, (a, G) in enumerate(zip(ids, store.account_graphs(ids, edge_types=edge_types))):
-        yield a, G
+        out.append(fn(a, G))
         if progress is not None:
-            progress(i + 1, total)
+            progress(i + 1, len(ids))
+    return out
 
 
 def _snapshot(G: nx.MultiDiGraph, account: str, *, as_of: dt.date, half_life: float, strong: float):
@@ -87,11 +115,12 @@ def coverage_report(
 ) -> dict[str, Any]:
     """``{"as_of", "accounts": [...]}``: :func:`relgraph.analysis.coverage.coverage`
     over the store, accounts sorted by id (or in the order given)."""
-    out = []
-    for a, G in _graphs(store, accounts, progress, COVERAGE_EDGES):
+
+    def one(a: str, G: nx.MultiDiGraph) -> dict[str, Any]:
         acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
-        out.append(account_coverage(G, acc, st))
-    return {"as_of": as_of, "accounts": out}
+        return account_coverage(G, acc, st)
+
+    return {"as_of": as_of, "accounts": _each_account(store, accounts, one, progress, COVERAGE_EDGES)}
 
 
 def gaps_report(
@@ -106,10 +135,12 @@ def gaps_report(
 ) -> dict[str, Any]:
     """``{"as_of", "gaps": [...]}``: :func:`relgraph.analysis.coverage.gaps` over the
     store, highest priority first, at most ``limit``."""
-    out = []
-    for a, G in _graphs(store, accounts, progress, ACCESS_EDGES):
+
+    def one(a: str, G: nx.MultiDiGraph) -> list[dict[str, Any]]:
         acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
-        out.extend(account_gaps(G, acc, st))
+        return account_gaps(G, acc, st)
+
+    out = [g for part in _each_account(store, accounts, one, progress, ACCESS_EDGES) for g in part]
     out.sort(key=gap_sort_key)
     return {"as_of": as_of, "gaps": out if limit is None else out[:limit]}
 
@@ -126,10 +157,12 @@ def threads_report(
 ) -> dict[str, Any]:
     """``{"as_of", "contacts": [...]}``: :func:`relgraph.analysis.threads.contact_threads`
     over the store."""
-    rows = []
-    for a, G in _graphs(store, accounts, progress, ACCESS_EDGES):
+
+    def one(a: str, G: nx.MultiDiGraph) -> list[dict[str, Any]]:
         acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
-        rows.extend(account_threads(G, acc, st, all=all))
+        return account_threads(G, acc, st, all=all)
+
+    rows = [r for part in _each_account(store, accounts, one, progress, ACCESS_EDGES) for r in part]
     rows.sort(key=threads_sort_key)
     return {"as_of": as_of, "contacts": rows}
 
@@ -146,12 +179,16 @@ def risk_report(
 ) -> dict[str, Any]:
     """``{"as_of", "staff": [...]}``: rotation risk summed over every account, for
     every active staff member of the store (also those in no account)."""
-    sole: dict[str, list[tuple[str, int]]] = {}
-    for a, G in _graphs(store, None, progress, RISK_EDGES):
+
+    def one(a: str, G: nx.MultiDiGraph) -> dict[str, list[tuple[str, int]]]:
         acc = graph_index(G).account(a)
         # Only the threads of key contacts count.
         st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=acc.key_contacts)
-        for s, items in sole_threads(G, [acc], st).items():
+        return sole_threads(G, [acc], st)
+
+    sole: dict[str, list[tuple[str, int]]] = {}
+    for part in _each_account(store, None, one, progress, RISK_EDGES):
+        for s, items in part.items():
             sole.setdefault(s, []).extend(items)
     rows = risk_rows(store.staff(), sole, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
     return {"as_of": as_of, "staff": rows}
@@ -176,9 +213,12 @@ def whatif_report(
     """``{"as_of", "without", "accounts": [{"id", "before", "after"}], "lost":
     [{"contact", "heir"}]}``: :func:`relgraph.analysis.whatif.whatif` over the store."""
     leaving = _check_staff(store, without)
+
+    def one(a: str, G: nx.MultiDiGraph) -> dict[str, Any]:
+        return whatif(G, as_of=as_of, without=leaving, half_life=half_life, strong=strong, accounts=[a])
+
     out_accounts, lost = [], []
-    for a, G in _graphs(store, accounts, progress, WHATIF_EDGES):
-        r = whatif(G, as_of=as_of, without=leaving, half_life=half_life, strong=strong, accounts=[a])
+    for r in _each_account(store, accounts, one, progress, WHATIF_EDGES):
         out_accounts.extend(r["accounts"])
         lost.extend(r["lost"])
     lost.sort(key=lambda r: r["contact"])
@@ -199,9 +239,12 @@ def diff_report(
     :func:`relgraph.analysis.whatif.diff` over the store."""
     if since > as_of:
         raise UsageError(f"--since {since.isoformat()} is after --as-of {as_of.isoformat()}")
+
+    def one(a: str, G: nx.MultiDiGraph) -> dict[str, Any]:
+        return diff(G, since=since, as_of=as_of, half_life=half_life, strong=strong, accounts=[a])
+
     out_accounts, gained, lost = [], [], []
-    for a, G in _graphs(store, accounts, progress, COVERAGE_EDGES):
-        r = diff(G, since=since, as_of=as_of, half_life=half_life, strong=strong, accounts=[a])
+    for r in _each_account(store, accounts, one, progress, COVERAGE_EDGES):
         out_accounts.extend(r["accounts"])
         gained.extend(r["gained"])
         lost.extend(r["lost"])
