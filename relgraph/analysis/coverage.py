@@ -39,8 +39,8 @@ import networkx as nx
 from ..model import COVERAGE_ROLES, GRADE_WEIGHT, TOUCHPOINT_METHODS, TRIANGLE, level_sort_key
 from .access import build_access
 from .paths import best_start
-from .strength import Strengths, strengths_at
-from .structure import AccountIndex, graph_index
+from .strength import Strengths, selected_strengths
+from .structure import AccountIndex
 
 __all__ = ["FIGURES", "account_cells", "account_figures", "account_gaps", "coverage", "gaps", "gap_sort_key"]
 
@@ -190,12 +190,8 @@ def coverage(
     NotFound
         An id in ``accounts`` is not an account of ``G``.
     """
-    index = graph_index(G)
+    selected, st = selected_strengths(G, accounts, as_of=as_of, half_life=half_life, strong=strong)
     out = []
-    selected = index.selected(None if accounts is None else list(accounts))
-    st = strengths_at(
-        G, as_of=as_of, half_life=half_life, strong=strong, contacts=[c for a in selected for c in a.contacts]
-    )
     for acc in selected:
         out.append(account_coverage(G, acc, st))
     return out
@@ -273,12 +269,8 @@ def gaps(
     "suggested_staff"}`` per gap, plus ``best_strength`` and ``suggested_staff_name``;
     ties by account id, level (top first) and role order; at most ``limit``.
     """
-    index = graph_index(G)
+    selected, st = selected_strengths(G, accounts, as_of=as_of, half_life=half_life, strong=strong)
     out = []
-    selected = index.selected(None if accounts is None else list(accounts))
-    st = strengths_at(
-        G, as_of=as_of, half_life=half_life, strong=strong, contacts=[c for a in selected for c in a.contacts]
-    )
     for acc in selected:
         out.extend(account_gaps(G, acc, st))
     out.sort(key=gap_sort_key)

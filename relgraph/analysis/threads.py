@@ -28,7 +28,7 @@ import networkx as nx
 
 from ..model import GRADE_WEIGHT
 from .access import Access, Dominators, build_access
-from .strength import Strengths, strengths_at
+from .strength import Strengths, selected_strengths, strengths_at
 from .structure import AccountIndex, graph_index, is_key_contact
 
 __all__ = [
@@ -277,12 +277,8 @@ def contact_threads(
     plus ``level``, ``key``, ``staff_names`` and ``backup_name``; sorted by account,
     threads, redundancy, influence (highest first) and id.
     """
-    index = graph_index(G)
+    selected, st = selected_strengths(G, accounts, as_of=as_of, half_life=half_life, strong=strong)
     rows = []
-    selected = index.selected(None if accounts is None else list(accounts))
-    st = strengths_at(
-        G, as_of=as_of, half_life=half_life, strong=strong, contacts=[c for a in selected for c in a.contacts]
-    )
     for acc in selected:
         rows.extend(account_threads(G, acc, st, all=all))
     rows.sort(key=threads_sort_key)
