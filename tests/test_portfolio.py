@@ -15,12 +15,15 @@ AS_OF = dt.date(2026, 11, 1)
 
 
 class FullGraphs:
-    """A store that ignores ``edge_types`` and always hands out full graphs."""
+    """A store that ignores ``edge_types`` and always hands out full graphs (and no
+    whole-portfolio frame, so every report goes account graph by account graph)."""
 
     def __init__(self, store):
         self._store = store
 
     def __getattr__(self, name):
+        if name == "frame":
+            raise AttributeError(name)
         return getattr(self._store, name)
 
     def account_graph(self, account, *, edge_types=None):

@@ -14,6 +14,7 @@ run on; :func:`relgraph.analysis.paths.access_graph` gives it as a networkx grap
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -180,10 +181,36 @@ def build_access(
     """The access graph of account ``acc`` with the strengths ``st``."""
     nodes = G._node
     contacts = acc.contacts
-    n_contacts = len(contacts)
-    by_contact, active = st.by_contact, st.active
     empty: dict[str, float] = {}
-    rows = [by_contact.get(c, empty) for c in contacts]
+    as_of = st.as_of
+    return access_graph(
+        contacts,
+        [nodes[c].get("attitude") for c in contacts],
+        [st.by_contact.get(c, empty) for c in contacts],
+        st.active,
+        [
+            (source, target, type_ == INFLUENCES, weight)
+            for source, target, type_, weight, since, until in acc.links
+            if not ((since is not None and since > as_of) or (until is not None and as_of >= until))
+        ],
+        through_opponents=through_opponents,
+    )
+
+
+def access_graph(
+    contacts: Sequence[str],
+    attitudes: Sequence[str | None],
+    rows: Sequence[Mapping[str, float]],
+    active: Collection[str],
+    links: Iterable[tuple[str, str, bool, float]],
+    *,
+    through_opponents: bool = False,
+) -> Access:
+    """The access graph of one account from its parts: its contacts (node keys,
+    sorted by id) with their attitudes and their rows of effective strengths
+    (staff key -> strength), the staff counted as active, and the links in force
+    as (source key, target key, is ``influences``, weight)."""
+    n_contacts = len(contacts)
     staff_keys = {s for row in rows for s, v in row.items() if v > 0 and s in active}
     keys = [*contacts, *sorted(staff_keys)]  # "Staff:" keys sort by id
     index = {k: i for i, k in enumerate(keys)}
@@ -196,20 +223,13 @@ def build_access(
                 u = index[s]
                 succ[u][v] = pred[v][u] = value / 5.0
     # Opponents end routes: no edge leaves them (unless through_opponents).
-    blocked = (
-        [False] * n_contacts
-        if through_opponents
-        else [nodes[c].get("attitude") == "opponent" for c in contacts]
-    )
+    blocked = [False] * n_contacts if through_opponents else [a == "opponent" for a in attitudes]
     kinds: dict[tuple[int, int], str] = {}
-    as_of = st.as_of
-    for source, target, type_, weight, since, until in acc.links:
-        if (since is not None and since > as_of) or (until is not None and as_of >= until):
-            continue
+    for source, target, influences, weight in links:
         a, b, p = index[source], index[target], weight / 5.0
         if a == b:
             continue
-        if type_ == INFLUENCES:
+        if influences:
             kind, pairs = INFLUENCES_KIND, ((a, b),)
         else:
             kind, pairs = REPORTS_TO_KIND, ((a, b), (b, a))

@@ -31,18 +31,28 @@ B=2, C=1; max influence 3 for a cell without contacts; no best strength counts 0
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
+from ..errors import NotFound
+from ..graph import CONTACT, STAFF
 from ..model import COVERAGE_ROLES, GRADE_WEIGHT, TOUCHPOINT_METHODS, TRIANGLE, level_sort_key
-from .access import build_access
+from .access import access_graph
+from .frame import NO_DATE, Frame, PairStrengths, day, frame_from_graph, is_key, pair_strengths
 from .paths import best_start
-from .strength import Strengths, selected_strengths
-from .structure import AccountIndex
 
-__all__ = ["FIGURES", "account_cells", "account_figures", "account_gaps", "coverage", "gaps", "gap_sort_key"]
+__all__ = [
+    "FIGURES",
+    "coverage",
+    "frame_coverage",
+    "frame_gaps",
+    "gaps",
+    "gap_sort_key",
+    "select_accounts",
+]
 
 FIGURES = (
     "key_coverage",
@@ -61,109 +71,180 @@ def _share(hits: int, total: int) -> float | None:
     return hits / total if total else None
 
 
-def account_cells(G: nx.MultiDiGraph, acc: AccountIndex, st: Strengths) -> list[dict[str, Any]]:
-    """The coverage cells of one account, level by level (top first), roles in the
-    order of :data:`relgraph.model.COVERAGE_ROLES`."""
-    nodes = G._node
-    by_contact, threads = st.by_contact, st.threads
-    members = acc.cell_members
-    cells = []
-    for level in acc.levels:
-        for role in COVERAGE_ROLES:
-            contacts = members.get((level, role), ())
-            best = None
-            covered = False
-            for c in contacts:
-                row = by_contact.get(c)
-                if row:
-                    b = max(row.values())
-                    if best is None or b > best:
-                        best = b
-                    if not covered and threads.get(c):
-                        covered = True
-            if not contacts:
-                status = "unknown"
-            elif covered:
-                status = "covered"
-            elif best is not None and best > 0:
-                status = "weak"
-            else:
-                status = "uncovered"
-            cells.append(
-                {
-                    "level": level,
-                    "role": role,
-                    "status": status,
-                    "contacts": [nodes[c]["id"] for c in contacts],
-                    "best_strength": best,
-                }
-            )
-    return cells
+def select_accounts(F: Frame, accounts: Iterable[str] | None) -> list[int]:
+    """The indexes of ``accounts`` (ids, in the order given, duplicates dropped) in
+    ``F``, or of every account by id; :class:`NotFound` for an unknown id."""
+    if accounts is None:
+        return list(range(len(F.account_ids)))
+    at = {a: i for i, a in enumerate(F.account_ids)}
+    out = []
+    for a in dict.fromkeys(accounts):
+        if a not in at:
+            raise NotFound(f"unknown account {a!r}")
+        out.append(at[a])
+    return out
 
 
-def account_figures(
-    G: nx.MultiDiGraph, acc: AccountIndex, st: Strengths, *, cells: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    """The account figures of one account (see the module docstring), plus the counts
-    ``contacts`` and ``key_contacts``."""
-    nodes = G._node
-    if cells is None:
-        cells = account_cells(G, acc, st)
-    keys = acc.key_contacts
-    threads = st.threads
-    with_thread = multi = 0
-    opponents = []
-    exec_ties = []
-    for c in keys:
-        mine = threads.get(c)
-        if mine:
-            with_thread += 1
-            if len(mine) >= 2:
-                multi += 1
-            if any(nodes[s].get("role") == "executive" for s in mine):
-                exec_ties.append(nodes[c]["id"])
-        if nodes[c].get("attitude") == "opponent":
-            opponents.append(nodes[c]["id"])
-    roles = set()
-    for s, role in acc.team:
-        if s in st.active:
-            roles.add(role.strip() if role and role.strip() else nodes[s].get("role"))
-    triangle = [r for r in TRIANGLE if r in roles]
-    unit_ids = {nodes[u]["id"] for u in acc.units}
-    reached_units = set()
-    if unit_ids:
-        by_contact = st.by_contact
-        for c in acc.contacts:
-            unit = nodes[c].get("unit")
-            if unit in unit_ids and unit not in reached_units:
-                row = by_contact.get(c)
-                if row and any(v > 0 for v in row.values()):
-                    reached_units.add(unit)
-    activity = {m: 0 for m in TOUCHPOINT_METHODS}
-    last = st.as_of  # the 365 days up to and including as-of
-    first = last - dt.timedelta(days=364) if last.toordinal() > 364 else dt.date.min
-    for tp in acc.touchpoints:
-        if first <= tp["date"] <= last:
-            activity[tp["method"]] = activity.get(tp["method"], 0) + 1
-    activity["total"] = sum(activity.values())
-    return {
-        "key_coverage": _share(with_thread, len(keys)),
-        "cell_coverage": _share(sum(1 for c in cells if c["status"] == "covered"), len(cells)),
-        "multithreading": _share(multi, len(keys)),
-        "opponents": sorted(opponents),
-        "triangle": triangle,
-        "unit_coverage": _share(len(reached_units), len(unit_ids)),
-        "exec_ties": sorted(exec_ties),
-        "activity": activity,
-        "contacts": len(acc.contacts),
-        "key_contacts": len(keys),
-    }
+class _Contacts:
+    """Per-contact figures of a frame at one date: ``best`` effective strength (-1
+    for a contact with no relationship in force), ``threads`` (count), key
+    contacts, and the contacts with a strong relationship from an executive."""
+
+    def __init__(self, F: Frame, ps: PairStrengths):
+        n = len(F.contact_ids)
+        self.best = np.full(n, -1.0)
+        if len(ps.contact):
+            starts = np.flatnonzero(np.r_[True, ps.contact[1:] != ps.contact[:-1]])
+            self.best[ps.contact[starts]] = np.maximum.reduceat(ps.value, starts)
+        self.threads = np.bincount(ps.contact[ps.strong], minlength=n)
+        executive = np.array([r == "executive" for r in F.staff_roles], dtype=bool)
+        self.exec_tie = np.zeros(n, dtype=bool)
+        if len(executive):
+            self.exec_tie[ps.contact[ps.strong & executive[ps.staff]]] = True
+        self.key = is_key(F)
 
 
-def account_coverage(G: nx.MultiDiGraph, acc: AccountIndex, st: Strengths) -> dict[str, Any]:
-    """One account of the coverage JSON: id, name, grade, the figures and the cells."""
-    cells = account_cells(G, acc, st)
-    return {"id": acc.id, "name": acc.name, "grade": acc.grade, **account_figures(G, acc, st, cells=cells), "cells": cells}
+class _Cells:
+    """The coverage cells of every account of a frame (see the module docstring):
+    for each (account, level, role) with contacts, the run of its contacts (by id)
+    in ``order``, its best strength and whether it is covered."""
+
+    def __init__(self, F: Frame, c: _Contacts):
+        levels = sorted({*F.contact_levels, *F.unit_levels}, key=level_sort_key)
+        level_at = {lv: i for i, lv in enumerate(levels)}
+        role_at = {r: i for i, r in enumerate(COVERAGE_ROLES)}
+        n_levels, n_roles = len(levels), len(COVERAGE_ROLES)
+        contact_level = np.fromiter((level_at[lv] for lv in F.contact_levels), dtype=np.int64, count=len(F.contact_levels))
+        role = np.fromiter((role_at.get(r, -1) for r in F.contact_roles), dtype=np.int64, count=len(F.contact_roles))
+        # The levels of each account: its units' and its contacts'.
+        unit_level = np.fromiter((level_at[lv] for lv in F.unit_levels), dtype=np.int64, count=len(F.unit_levels))
+        pairs = np.unique(np.r_[F.contact_account * n_levels + contact_level, F.unit_account * n_levels + unit_level])
+        self.levels = levels
+        self.account_levels: dict[int, list[int]] = {}
+        for a, lv in zip((pairs // n_levels).tolist(), (pairs % n_levels).tolist()):
+            self.account_levels.setdefault(a, []).append(lv)  # ascending: top level first
+        self.contact_level = contact_level
+        inside = np.flatnonzero(role >= 0)  # role "other" is in no cell
+        code = (F.contact_account[inside] * n_levels + contact_level[inside]) * n_roles + role[inside]
+        order = np.argsort(code, kind="stable")  # contacts are sorted by id already
+        self.order = inside[order].tolist()
+        code = code[order]
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else np.zeros(0, dtype=np.int64)
+        ends = np.r_[starts[1:], len(code)].astype(np.int64)
+        sorted_best = c.best[inside][order]
+        sorted_threads = c.threads[inside][order]
+        best = np.maximum.reduceat(sorted_best, starts) if len(code) else np.zeros(0)
+        covered = np.maximum.reduceat(sorted_threads, starts) > 0 if len(code) else np.zeros(0, dtype=bool)
+        self.n_levels, self.n_roles = n_levels, n_roles
+        self.run = dict(
+            zip(code[starts].tolist(), zip(starts.tolist(), ends.tolist(), best.tolist(), covered.tolist()))
+        )
+
+    def of(self, F: Frame, a: int) -> list[dict[str, Any]]:
+        """The cells of account ``a``, level by level (top first), roles in the order
+        of :data:`relgraph.model.COVERAGE_ROLES`."""
+        ids, order = F.contact_ids, self.order
+        out = []
+        for lv in self.account_levels.get(a, ()):
+            base = (a * self.n_levels + lv) * self.n_roles
+            for r, role in enumerate(COVERAGE_ROLES):
+                run = self.run.get(base + r)
+                if run is None:
+                    status, contacts, best = "unknown", [], None
+                else:
+                    start, end, b, covered = run
+                    contacts = [ids[i] for i in order[start:end]]
+                    best = None if b < 0 else b
+                    if covered:
+                        status = "covered"
+                    elif best is not None and best > 0:
+                        status = "weak"
+                    else:
+                        status = "uncovered"
+                out.append(
+                    {"level": self.levels[lv], "role": role, "status": status, "contacts": contacts, "best_strength": best}
+                )
+        return out
+
+
+def frame_coverage(
+    F: Frame, ps: PairStrengths, *, accounts: Sequence[int] | None = None, cells: bool = True
+) -> list[dict[str, Any]]:
+    """The coverage of the accounts ``accounts`` (indexes; default all) of frame
+    ``F`` with the strengths ``ps``: per account ``{"id", "name", "grade", the
+    figures (see :data:`FIGURES`), "contacts", "key_contacts", "cells"}`` (no
+    ``cells`` when ``cells`` is False)."""
+    n_accounts = len(F.account_ids)
+    picked = list(range(n_accounts)) if accounts is None else list(accounts)
+    c = _Contacts(F, ps)
+    grid = _Cells(F, c)
+    acc = F.contact_account
+
+    def count(mask: np.ndarray) -> list[int]:
+        return np.bincount(acc[mask], minlength=n_accounts).tolist()
+
+    contacts_n = np.bincount(acc, minlength=n_accounts).tolist()
+    key_n = count(c.key)
+    with_thread = count(c.key & (c.threads >= 1))
+    multi = count(c.key & (c.threads >= 2))
+    ids = F.contact_ids
+    opponents: dict[int, list[str]] = {}
+    attitudes = F.contact_attitudes
+    for i in np.flatnonzero(c.key).tolist():
+        if attitudes[i] == "opponent":
+            opponents.setdefault(int(acc[i]), []).append(ids[i])
+    exec_ties: dict[int, list[str]] = {}
+    for i in np.flatnonzero(c.key & c.exec_tie).tolist():
+        exec_ties.setdefault(int(acc[i]), []).append(ids[i])
+    # The iron triangle: the roles on the account's team of staff counted active.
+    team_roles: dict[int, set] = {}
+    active, staff_roles = ps.active, F.staff_roles
+    for a, s, role in zip(F.team_account.tolist(), F.team_staff.tolist(), F.team_roles):
+        if active[s]:
+            team_roles.setdefault(a, set()).add(role.strip() if role and role.strip() else staff_roles[s])
+    # Units reached: a contact directly in the unit with a relationship above 0.
+    units_n = np.bincount(F.unit_account, minlength=n_accounts).tolist()
+    reached_units = np.unique(F.contact_unit[(F.contact_unit >= 0) & (c.best > 0)])
+    reached_n = np.bincount(F.unit_account[reached_units], minlength=n_accounts).tolist()
+    # Activity: the touchpoints listing one of the account's contacts, in the 365
+    # days up to and including as-of, each once per account, by method.
+    a_day = day(ps.as_of)
+    pair = np.unique(F.tp_listed * max(n_accounts, 1) + acc[F.tp_contact])
+    tp_of, acc_of = pair // max(n_accounts, 1), pair % max(n_accounts, 1)
+    recent = (F.tp_day[tp_of] <= a_day) & (F.tp_day[tp_of] >= a_day - 364)
+    activity: dict[int, dict[str, int]] = {}
+    methods = F.tp_method
+    for t, a in zip(tp_of[recent].tolist(), acc_of[recent].tolist()):
+        mine = activity.get(a)
+        if mine is None:
+            mine = activity[a] = {m: 0 for m in TOUCHPOINT_METHODS}
+        mine[methods[t]] += 1
+
+    out = []
+    for a in picked:
+        mine = grid.of(F, a)
+        roles = team_roles.get(a, ())
+        act = dict(activity.get(a) or {m: 0 for m in TOUCHPOINT_METHODS})
+        act["total"] = sum(act.values())
+        row = {
+            "id": F.account_ids[a],
+            "name": F.account_names[a],
+            "grade": F.account_grades[a],
+            "key_coverage": _share(with_thread[a], key_n[a]),
+            "cell_coverage": _share(sum(1 for x in mine if x["status"] == "covered"), len(mine)),
+            "multithreading": _share(multi[a], key_n[a]),
+            "opponents": opponents.get(a, []),
+            "triangle": [r for r in TRIANGLE if r in roles],
+            "unit_coverage": _share(reached_n[a], units_n[a]),
+            "exec_ties": exec_ties.get(a, []),
+            "activity": act,
+            "contacts": contacts_n[a],
+            "key_contacts": key_n[a],
+        }
+        if cells:
+            row["cells"] = mine
+        out.append(row)
+    return out
 
 
 def coverage(
@@ -190,11 +271,10 @@ def coverage(
     NotFound
         An id in ``accounts`` is not an account of ``G``.
     """
-    selected, st = selected_strengths(G, accounts, as_of=as_of, half_life=half_life, strong=strong)
-    out = []
-    for acc in selected:
-        out.append(account_coverage(G, acc, st))
-    return out
+    F = frame_from_graph(G)
+    picked = select_accounts(F, accounts)
+    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+    return frame_coverage(F, ps, accounts=picked)
 
 
 def gap_sort_key(gap: dict[str, Any]) -> tuple:
@@ -207,50 +287,78 @@ def gap_sort_key(gap: dict[str, Any]) -> tuple:
     )
 
 
-def account_gaps(G: nx.MultiDiGraph, acc: AccountIndex, st: Strengths) -> list[dict[str, Any]]:
-    """The gaps of one account (cells not covered), unsorted, each with
-    ``suggested_staff``: the start of the best influence path to a contact in the
-    cell, or for an ``unknown`` cell to any contact at its level (None when there is
-    no such path)."""
-    nodes = G._node
-    weight = GRADE_WEIGHT.get(acc.grade, 1)
-    A = None
-    by_level: dict[str, list[int]] = {}
-    suggested_for_level: dict[str, int | None] = {}
+def frame_gaps(F: Frame, ps: PairStrengths, *, accounts: Sequence[int] | None = None) -> list[dict[str, Any]]:
+    """The gaps (cells not covered) of the accounts ``accounts`` (indexes; default
+    all) of frame ``F``, unsorted, each with ``suggested_staff``: the start of the
+    best influence path to a contact in the cell, or for an ``unknown`` cell to any
+    contact at its level (None when there is no such path)."""
+    n_accounts = len(F.account_ids)
+    picked = list(range(n_accounts)) if accounts is None else list(accounts)
+    c = _Contacts(F, ps)
+    grid = _Cells(F, c)
+    influence = F.contact_influence.tolist()
+    contact_at = {x: i for i, x in enumerate(F.contact_ids)}
+    # Each account's contacts (by id), strengths and links in force.
+    by_account = np.argsort(F.contact_account, kind="stable")
+    bounds = np.searchsorted(F.contact_account[by_account], np.arange(n_accounts + 1)).tolist()
+    by_account = by_account.tolist()
+    pair_bounds = np.searchsorted(ps.contact, np.arange(len(F.contact_ids) + 1)).tolist()
+    pair_staff, pair_value = ps.staff.tolist(), ps.value.tolist()
+    a_day = day(ps.as_of)
+    in_force = (F.link_since <= a_day) & ((F.link_until == NO_DATE) | (a_day < F.link_until))
+    link_rows = np.flatnonzero(in_force)
+    link_account = F.contact_account[F.link_source[link_rows]]
+    link_order = link_rows[np.argsort(link_account, kind="stable")]
+    link_bounds = np.searchsorted(np.sort(link_account), np.arange(n_accounts + 1)).tolist()
+    link_order = link_order.tolist()
+    staff_keys = [STAFF + ":" + s for s in F.staff_ids]
+    staff_at = {s: i for i, s in enumerate(F.staff_ids)}
+    active = frozenset(k for k, on in zip(staff_keys, ps.active.tolist()) if on)
+    ls, lt, li, lw = F.link_source.tolist(), F.link_target.tolist(), F.link_influences.tolist(), F.link_weight.tolist()
+    levels = F.contact_levels
     gaps = []
-    for cell in account_cells(G, acc, st):
-        if cell["status"] == "covered":
+    for a in picked:
+        cells = [cell for cell in grid.of(F, a) if cell["status"] != "covered"]
+        if not cells:
             continue
-        if A is None:
-            A = build_access(G, acc, st)
-            for c in acc.contacts:
-                by_level.setdefault(nodes[c].get("level") or "hq", []).append(A.index[c])
-        if cell["contacts"]:
-            targets = [A.index[f"Contact:{c}"] for c in cell["contacts"]]
-            max_influence = max(nodes[f"Contact:{c}"].get("influence") or 3 for c in cell["contacts"])
-            s = best_start(A, targets)
-        else:
-            max_influence = 3
-            level = cell["level"]
-            if level not in suggested_for_level:
-                targets = by_level.get(level, [])
-                suggested_for_level[level] = best_start(A, targets) if targets else None
-            s = suggested_for_level[level]
-        best = cell["best_strength"] or 0.0
-        staff_id = None if s is None else A.ids[s]
-        gaps.append(
-            {
-                "account": acc.id,
-                "level": cell["level"],
-                "role": cell["role"],
-                "status": cell["status"],
-                "priority": weight * max_influence * (1 - best / 5),
-                "contacts": cell["contacts"],
-                "suggested_staff": staff_id,
-                "best_strength": cell["best_strength"],
-                "suggested_staff_name": None if s is None else nodes[A.keys[s]].get("name"),
-            }
-        )
+        mine = by_account[bounds[a] : bounds[a + 1]]
+        keys = [CONTACT + ":" + F.contact_ids[i] for i in mine]
+        rows = [
+            {staff_keys[pair_staff[p]]: pair_value[p] for p in range(pair_bounds[i], pair_bounds[i + 1])} for i in mine
+        ]
+        links = [
+            (CONTACT + ":" + F.contact_ids[ls[k]], CONTACT + ":" + F.contact_ids[lt[k]], li[k], lw[k])
+            for k in link_order[link_bounds[a] : link_bounds[a + 1]]
+        ]
+        A = access_graph(keys, [F.contact_attitudes[i] for i in mine], rows, active, links)
+        weight = GRADE_WEIGHT.get(F.account_grades[a], 1)
+        suggested_for_level: dict[str, int | None] = {}
+        for cell in cells:
+            if cell["contacts"]:
+                targets = [A.index[CONTACT + ":" + x] for x in cell["contacts"]]
+                max_influence = max(influence[contact_at[x]] for x in cell["contacts"])
+                s = best_start(A, targets)
+            else:
+                max_influence = 3
+                level = cell["level"]
+                if level not in suggested_for_level:
+                    targets = [A.index[keys[j]] for j, i in enumerate(mine) if levels[i] == level]
+                    suggested_for_level[level] = best_start(A, targets) if targets else None
+                s = suggested_for_level[level]
+            best = cell["best_strength"] or 0.0
+            gaps.append(
+                {
+                    "account": F.account_ids[a],
+                    "level": cell["level"],
+                    "role": cell["role"],
+                    "status": cell["status"],
+                    "priority": weight * max_influence * (1 - best / 5),
+                    "contacts": cell["contacts"],
+                    "suggested_staff": None if s is None else A.ids[s],
+                    "best_strength": cell["best_strength"],
+                    "suggested_staff_name": None if s is None else F.staff_names[staff_at[A.ids[s]]],
+                }
+            )
     return gaps
 
 
@@ -263,15 +371,15 @@ def gaps(
     accounts: Iterable[str] | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Every cell not covered, highest priority first (see :func:`account_gaps`).
+    """Every cell not covered, highest priority first (see :func:`frame_gaps`).
 
     Returns ``{"account", "level", "role", "status", "priority", "contacts",
     "suggested_staff"}`` per gap, plus ``best_strength`` and ``suggested_staff_name``;
     ties by account id, level (top first) and role order; at most ``limit``.
     """
-    selected, st = selected_strengths(G, accounts, as_of=as_of, half_life=half_life, strong=strong)
-    out = []
-    for acc in selected:
-        out.extend(account_gaps(G, acc, st))
+    F = frame_from_graph(G)
+    picked = select_accounts(F, accounts)
+    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+    out = frame_gaps(F, ps, accounts=picked)
     out.sort(key=gap_sort_key)
     return out if limit is None else out[:limit]

@@ -1,10 +1,13 @@
-"""The analysis commands over a whole store: one account graph at a time.
+"""The analysis commands over a whole store.
 
 Each function here answers one command of the CLI with the full JSON object of
-that command (SPEC section 3). It asks the store for one account's graph at a time
-(:meth:`GraphStore.account_graphs`), runs the graph analyses on it, and merges the
-answers, so the same code serves the file store and Neo4j, and the largest account
-bounds memory.
+that command (SPEC section 3). Coverage, gaps and rotation risk are computed from
+an analysis frame (:mod:`relgraph.analysis.frame`): the file store gives the frame
+of the whole portfolio at once, built column-wise from its typed tables; any other
+store (Neo4j) is asked for one account's graph at a time
+(:meth:`GraphStore.account_graphs`), whose frame goes through the same functions.
+The other commands run the graph analyses account graph by account graph and merge
+the answers, so the largest account bounds memory.
 
 ``progress``, when given, is called as ``progress(done, total)`` after each account.
 """
@@ -20,7 +23,8 @@ import networkx as nx
 
 from ..errors import NotFound, UsageError
 from ..graph import INFLUENCES, KNOWS, ON_TEAM, REPORTS_TO, STAFF, node_key
-from .coverage import account_coverage, account_gaps, gap_sort_key
+from .coverage import frame_coverage, frame_gaps, gap_sort_key, select_accounts
+from .frame import Frame, frame_from_graph, pair_strengths
 from .influencers import key_influencers
 from .paths import influence_paths
 from .strength import strengths_at
@@ -104,6 +108,32 @@ def _snapshot(G: nx.MultiDiGraph, account: str, *, as_of: dt.date, half_life: fl
     return acc, st
 
 
+def _over_frames(
+    store,
+    accounts: Sequence[str] | None,
+    compute: Callable[[Frame, list[int]], T],
+    progress: Progress,
+    edge_types: frozenset[str],
+) -> list[T]:
+    """``compute(frame, account indexes)`` over the store: once over the frame of
+    the whole store when it gives one (the file store's ``frame()``), else once per
+    account over the frame of its graph (``accounts``: all when None, ids checked)."""
+    frame = getattr(store, "frame", None)
+    if frame is not None:
+        F = frame()
+        picked = select_accounts(F, accounts)
+        out = [compute(F, picked)]
+        if progress is not None:
+            progress(len(picked), len(picked))
+        return out
+
+    def one(a: str, G: nx.MultiDiGraph) -> T:
+        F = frame_from_graph(G)
+        return compute(F, select_accounts(F, [a]))
+
+    return _each_account(store, accounts, one, progress, edge_types)
+
+
 def coverage_report(
     store,
     *,
@@ -116,11 +146,12 @@ def coverage_report(
     """``{"as_of", "accounts": [...]}``: :func:`relgraph.analysis.coverage.coverage`
     over the store, accounts sorted by id (or in the order given)."""
 
-    def one(a: str, G: nx.MultiDiGraph) -> dict[str, Any]:
-        acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
-        return account_coverage(G, acc, st)
+    def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
+        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+        return frame_coverage(F, ps, accounts=picked)
 
-    return {"as_of": as_of, "accounts": _each_account(store, accounts, one, progress, COVERAGE_EDGES)}
+    parts = _over_frames(store, accounts, compute, progress, COVERAGE_EDGES)
+    return {"as_of": as_of, "accounts": [row for part in parts for row in part]}
 
 
 def gaps_report(
@@ -136,11 +167,11 @@ def gaps_report(
     """``{"as_of", "gaps": [...]}``: :func:`relgraph.analysis.coverage.gaps` over the
     store, highest priority first, at most ``limit``."""
 
-    def one(a: str, G: nx.MultiDiGraph) -> list[dict[str, Any]]:
-        acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
-        return account_gaps(G, acc, st)
+    def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
+        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+        return frame_gaps(F, ps, accounts=picked)
 
-    out = [g for part in _each_account(store, accounts, one, progress, ACCESS_EDGES) for g in part]
+    out = [g for part in _over_frames(store, accounts, compute, progress, ACCESS_EDGES) for g in part]
     out.sort(key=gap_sort_key)
     return {"as_of": as_of, "gaps": out if limit is None else out[:limit]}
 
@@ -180,14 +211,12 @@ def risk_report(
     """``{"as_of", "staff": [...]}``: rotation risk summed over every account, for
     every active staff member of the store (also those in no account)."""
 
-    def one(a: str, G: nx.MultiDiGraph) -> dict[str, list[tuple[str, int]]]:
-        acc = graph_index(G).account(a)
-        # Only the threads of key contacts count.
-        st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=acc.key_contacts)
-        return sole_threads(G, [acc], st)
+    def compute(F: Frame, picked: list[int]) -> dict[str, list[tuple[str, int]]]:
+        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+        return sole_threads(F, ps, picked)
 
     sole: dict[str, list[tuple[str, int]]] = {}
-    for part in _each_account(store, None, one, progress, RISK_EDGES):
+    for part in _over_frames(store, None, compute, progress, RISK_EDGES):
         for s, items in part.items():
             sole.setdefault(s, []).extend(items)
     rows = risk_rows(store.staff(), sole, as_of=as_of, horizon=horizon, rotation_years=rotation_years)

@@ -22,14 +22,14 @@ from typing import Any
 
 import networkx as nx
 
-from ..graph import CONTACT, KNOWS, STAFF
+from ..graph import CONTACT, STAFF
+from .frame import pair_strengths, strength_inputs_from_graph
 
 __all__ = [
     "Strengths",
     "decay_factor",
     "effective_strengths",
     "in_force",
-    "last_touchpoints",
     "strengths_at",
 ]
 
@@ -55,42 +55,6 @@ def decay_factor(last: dt.date | None, *, as_of: dt.date, half_life: float = 180
     if last is None or last > as_of:
         return 1.0
     return 0.5 ** ((as_of - last).days / half_life)
-
-
-def last_touchpoints(G: nx.MultiDiGraph, *, as_of: dt.date) -> dict[str, dict[str, dt.date]]:
-    """The newest touchpoint date on or before ``as_of`` per staff id and contact id
-    listed together on a touchpoint: ``{staff_id: {contact_id: date}}``."""
-    last: dict[str, dict[str, dt.date]] = {}
-    for tp in G.graph.get("touchpoints", ()):
-        d = tp["date"]
-        if d > as_of:
-            continue
-        listed = tp["contacts"]
-        for s in tp["staff"]:
-            mine = last.get(s)
-            if mine is None:
-                mine = last[s] = {}
-            for c in listed:
-                prev = mine.get(c)
-                if prev is None or prev < d:
-                    mine[c] = d
-    return last
-
-
-_FACTORS: dict[tuple[dt.date, float], dict[dt.date | None, float]] = {}
-
-
-def _decay_factors(as_of: dt.date, half_life: float) -> dict[dt.date | None, float]:
-    """A cache of :func:`decay_factor` per last-contact date for one (as-of, half-life):
-    a portfolio holds a few thousand distinct dates over hundreds of thousands of
-    relationships, and every account of a command shares them."""
-    key = (as_of, half_life)
-    factors = _FACTORS.get(key)
-    if factors is None:
-        if len(_FACTORS) >= 8:
-            _FACTORS.clear()
-        factors = _FACTORS[key] = {None: 1.0}
-    return factors
 
 
 @dataclass
@@ -127,59 +91,37 @@ def strengths_at(
     contacts: Iterable[str] | None = None,
 ) -> Strengths:
     """Effective strengths and threads of every contact of ``G`` (or of ``contacts``,
-    node keys) at ``as_of``; ``without`` (staff node keys) counted as inactive."""
-    nodes, succ = G._node, G._succ  # plain dicts: this runs over a whole portfolio
-    if contacts is None:
-        contacts = [n for n, d in nodes.items() if d["kind"] == CONTACT]
-    staff = sorted(n for n, d in nodes.items() if d["kind"] == STAFF)  # "Staff:" keys sort by id
-    without = frozenset(without)
-    active = frozenset(s for s in staff if nodes[s].get("active", True) is not False and s not in without)
-    touched = last_touchpoints(G, as_of=as_of)
-    cut = len(CONTACT) + 1
-    factors = _decay_factors(as_of, half_life)
-    by_contact: dict[str, dict[str, float]] = {c: {} for c in contacts}
+    node keys) at ``as_of``; ``without`` (staff node keys) counted as inactive.
+
+    The figures come from :func:`relgraph.analysis.frame.pair_strengths`, the one
+    implementation of effective strength; this gives them keyed by node.
+    """
+    nodes = G._node
+    wanted = None if contacts is None else list(dict.fromkeys(contacts))
+    inp = strength_inputs_from_graph(G, None if wanted is None else [c for c in wanted if c in nodes])
+    staff_keys = [STAFF + ":" + s for s in inp.staff_ids]
+    contact_keys = [CONTACT + ":" + c for c in inp.contact_ids]
+    leaving = set(without)
+    ps = pair_strengths(
+        inp,
+        as_of=as_of,
+        half_life=half_life,
+        strong=strong,
+        without=[i for i, s in enumerate(staff_keys) if s in leaving],
+    )
+    by_contact: dict[str, dict[str, float]] = {c: {} for c in (contact_keys if wanted is None else wanted)}
     strong_to: dict[str, list[str]] = {}
-    # Staff by staff (fewer, shorter adjacency lists than contact by contact, and the
-    # threads come out sorted by staff id).
-    for s in staff:
-        seen = touched.get(nodes[s]["id"])
-        is_active = s in active
-        for c, keydict in succ[s].items():
-            row = by_contact.get(c)
-            if row is None:
-                continue  # the account (team membership), or a contact not asked for
-            best = -1.0
-            tp = seen.get(c[cut:]) if seen else None
-            for attrs in keydict.values():
-                if attrs["type"] != KNOWS:
-                    continue
-                since = attrs.get("since")
-                if since is not None and since > as_of:
-                    continue
-                until = attrs.get("until")
-                if until is not None and as_of >= until:
-                    continue
-                last = attrs.get("last_contact")
-                if tp is not None and (last is None or tp > last):
-                    last = tp
-                f = factors.get(last)
-                if f is None:
-                    f = factors[last] = decay_factor(last, as_of=as_of, half_life=half_life)
-                value = attrs["strength"] * f
-                if value > best:
-                    best = value
-            if best >= 0.0:
-                if is_active:
-                    row[s] = best
-                    if best >= strong:
-                        mine = strong_to.get(c)
-                        if mine is None:
-                            strong_to[c] = [s]
-                        else:
-                            mine.append(s)
-                else:
-                    row[s] = 0.0
+    for s, c, v, is_strong in zip(ps.staff.tolist(), ps.contact.tolist(), ps.value.tolist(), ps.strong.tolist()):
+        ck, sk = contact_keys[c], staff_keys[s]
+        by_contact[ck][sk] = v
+        if is_strong:
+            mine = strong_to.get(ck)
+            if mine is None:
+                strong_to[ck] = [sk]
+            else:
+                mine.append(sk)
     threads = {c: strong_to.get(c, []) for c, row in by_contact.items() if row}
+    active = frozenset(s for s, on in zip(staff_keys, ps.active.tolist()) if on)
     return Strengths(as_of, half_life, strong, active, by_contact, threads)
 
 

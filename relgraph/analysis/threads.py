@@ -25,11 +25,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from ..model import GRADE_WEIGHT
 from .access import Access, Dominators, build_access
-from .strength import Strengths, selected_strengths, strengths_at
-from .structure import AccountIndex, graph_index, is_key_contact
+from .frame import Frame, PairStrengths, frame_from_graph, is_key, pair_strengths
+from .strength import Strengths, selected_strengths
+from .structure import AccountIndex, is_key_contact
 
 __all__ = [
     "contact_threads",
@@ -285,20 +287,21 @@ def contact_threads(
     return rows
 
 
-def sole_threads(
-    G: nx.MultiDiGraph, accounts: Iterable[AccountIndex], st: Strengths
-) -> dict[str, list[tuple[str, int]]]:
+def sole_threads(F: Frame, ps: PairStrengths, accounts: Iterable[int] | None = None) -> dict[str, list[tuple[str, int]]]:
     """Per staff id, the (contact id, grade_weight * influence) of every key contact
-    of ``accounts`` of which they are the only thread."""
-    nodes = G._node
+    of the accounts ``accounts`` (indexes into frame ``F``; default all) of which
+    they are the only thread at the strengths ``ps``."""
+    threads = np.bincount(ps.contact[ps.strong], minlength=len(F.contact_ids))
+    picked = np.zeros(len(F.account_ids), dtype=bool)
+    picked[list(range(len(F.account_ids))) if accounts is None else list(accounts)] = True
+    sole = is_key(F) & (threads == 1) & picked[F.contact_account]
+    strong = ps.strong & sole[ps.contact]
     out: dict[str, list[tuple[str, int]]] = {}
-    for acc in accounts:
-        weight = GRADE_WEIGHT.get(acc.grade, 1)
-        for c in acc.key_contacts:
-            threads = st.threads.get(c)
-            if threads and len(threads) == 1:
-                d = nodes[c]
-                out.setdefault(nodes[threads[0]]["id"], []).append((d["id"], weight * (d.get("influence") or 3)))
+    influence = F.contact_influence
+    for s, c in zip(ps.staff[strong].tolist(), ps.contact[strong].tolist()):
+        weight = GRADE_WEIGHT.get(F.account_grades[F.contact_account[c]], 1)
+        x = float(influence[c])
+        out.setdefault(F.staff_ids[s], []).append((F.contact_ids[c], weight * (int(x) if x.is_integer() else x)))
     return out
 
 
@@ -366,11 +369,7 @@ def rotation_risk(
     ``rotation_due`` is ``in_role_since + rotation_years`` (None without a date);
     ``due_soon`` when it is on or before ``as_of + horizon`` days (overdue included).
     """
-    index = graph_index(G)
-    # Only the threads of key contacts count.
-    keys = [c for acc in index.accounts for c in acc.key_contacts]
-    st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=keys)
+    F = frame_from_graph(G)
+    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
     staff = [{k: v for k, v in d.items() if k != "kind"} for _, d in G.nodes(data=True) if d["kind"] == "Staff"]
-    return risk_rows(
-        staff, sole_threads(G, index.accounts, st), as_of=as_of, horizon=horizon, rotation_years=rotation_years
-    )
+    return risk_rows(staff, sole_threads(F, ps), as_of=as_of, horizon=horizon, rotation_years=rotation_years)

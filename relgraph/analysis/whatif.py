@@ -21,12 +21,22 @@ import networkx as nx
 from ..errors import UsageError
 from ..graph import STAFF, node_key
 from .access import build_access
-from .coverage import account_figures
+from .coverage import frame_coverage, select_accounts
+from .frame import Frame, PairStrengths, frame_from_graph, pair_strengths
 from .paths import best_start
 from .strength import strengths_at
 from .structure import graph_index
 
 __all__ = ["whatif", "diff"]
+
+
+def _figures(F: Frame, picked: list[int], ps: PairStrengths) -> list[dict[str, Any]]:
+    """The account figures (and the counts ``contacts`` and ``key_contacts``) of the
+    accounts ``picked`` of ``F`` (see :func:`relgraph.analysis.coverage.frame_coverage`)."""
+    return [
+        {k: v for k, v in row.items() if k not in ("id", "name", "grade")}
+        for row in frame_coverage(F, ps, accounts=picked, cells=False)
+    ]
 
 
 def whatif(
@@ -48,7 +58,7 @@ def whatif(
     dict
         ``{"accounts": [{"id", "before", "after"}], "lost": [{"contact", "heir"}]}``:
         every account (sorted by id) with its figures
-        (:func:`relgraph.analysis.coverage.account_figures`) before and after; the
+        (:func:`relgraph.analysis.coverage.frame_coverage`) before and after; the
         contacts that become unthreaded, sorted by id, with ``account``, ``name``
         and ``heir_name`` added.
     """
@@ -58,13 +68,19 @@ def whatif(
     out_accounts = []
     lost = []
     selected = index.selected(None if accounts is None else list(accounts))
+    F = frame_from_graph(G)
+    picked = select_accounts(F, [acc.id for acc in selected])
+    staff_at = {s: i for i, s in enumerate(F.staff_ids)}
+    gone = [staff_at[s] for s in dict.fromkeys(without) if s in staff_at]
+    figures_before = _figures(F, picked, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong))
+    figures_after = _figures(
+        F, picked, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong, without=gone)
+    )
     contacts = [c for a in selected for c in a.contacts]
     before = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=contacts)
     after = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=contacts, without=leaving)
-    for acc in selected:
-        out_accounts.append(
-            {"id": acc.id, "before": account_figures(G, acc, before), "after": account_figures(G, acc, after)}
-        )
+    for acc, fb, fa in zip(selected, figures_before, figures_after):
+        out_accounts.append({"id": acc.id, "before": fb, "after": fa})
         A = None
         for c in acc.contacts:
             if before.threads.get(c) and not after.threads.get(c):
@@ -116,13 +132,15 @@ def diff(
     gained = []
     lost = []
     selected = index.selected(None if accounts is None else list(accounts))
+    F = frame_from_graph(G)
+    picked = select_accounts(F, [acc.id for acc in selected])
+    figures_before = _figures(F, picked, pair_strengths(F.strengths, as_of=since, half_life=half_life, strong=strong))
+    figures_after = _figures(F, picked, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong))
     contacts = [c for a in selected for c in a.contacts]
     before = strengths_at(G, as_of=since, half_life=half_life, strong=strong, contacts=contacts)
     after = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=contacts)
-    for acc in selected:
-        out_accounts.append(
-            {"id": acc.id, "before": account_figures(G, acc, before), "after": account_figures(G, acc, after)}
-        )
+    for acc, fb, fa in zip(selected, figures_before, figures_after):
+        out_accounts.append({"id": acc.id, "before": fb, "after": fa})
         for c in acc.contacts:
             old = set(before.threads.get(c, ()))
             new = set(after.threads.get(c, ()))

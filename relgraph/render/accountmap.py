@@ -163,7 +163,7 @@ def map_data(
     relgraph.errors.UsageError
         An unknown ``layout``.
     """
-    from ..analysis.coverage import account_coverage
+    from ..analysis.coverage import coverage
     from ..analysis.strength import in_force, strengths_at
     from ..analysis.structure import graph_index, is_key_contact
 
@@ -179,7 +179,7 @@ def map_data(
         raise NotFound(f"unknown contact {to!r} in account {acc.id!r}")
 
     st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=acc.contacts)
-    figures = account_coverage(G, acc, st)
+    figures = coverage(G, as_of=as_of, half_life=half_life, strong=strong, accounts=[acc.id])[0]
     cells = figures.pop("cells")
     status_of = {(c["level"], c["role"]): c["status"] for c in cells}
 

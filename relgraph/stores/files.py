@@ -55,6 +55,7 @@ class FileStore:
         self._account_row = {a: i for i, a in enumerate(ids)}
         self._shares: AccountShares | None = None
         self._lookup: dict[str, dict[str, str]] = {}
+        self._frame = None
 
     @property
     def warnings(self) -> list:
@@ -160,6 +161,15 @@ class FileStore:
         finally:
             _JOB = None
         return [results[a] for a in ids]
+
+    def frame(self):
+        """The analysis frame of the whole data set
+        (:func:`relgraph.analysis.frame.frame_from_tables`), built on first use."""
+        if self._frame is None:
+            from ..analysis.frame import frame_from_tables
+
+            self._frame = frame_from_tables(self._tables)
+        return self._frame
 
     def staff(self) -> list[dict[str, Any]]:
         rows = self._tables.rows("staff")
