@@ -35,10 +35,11 @@ def canonical(F) -> dict:
     for t, c in zip(F.tp_listed.tolist(), F.tp_contact.tolist()):
         tps.setdefault(t, []).append(cid[c])
     return {
-        "staff": (sid, s.staff_active.tolist(), F.staff_names, F.staff_roles),
+        "staff": (sid, s.staff_active.tolist(), F.staff_names, F.staff_roles, F.staff_seniority.tolist()),
         "contacts": (
             cid, F.contact_account.tolist(), F.contact_levels, F.contact_roles, F.contact_names,
-            F.contact_influence.tolist(), F.contact_attitudes, F.contact_unit.tolist(),
+            F.contact_influence.tolist(), F.contact_seniority.tolist(), F.contact_attitudes,
+            F.contact_unit.tolist(),
         ),
         "accounts": (F.account_ids, F.account_names, F.account_grades),
         "units": (F.unit_ids, F.unit_account.tolist(), F.unit_levels),

@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..graph import INFLUENCES
+import numpy as np
+
+from ..graph import CONTACT, INFLUENCES, STAFF
+from .frame import NO_DATE, Frame, PairStrengths, day
 from .strength import Strengths
 from .structure import AccountIndex
 
@@ -252,3 +255,55 @@ def access_graph(
         pred=pred,
         link_kinds=kinds,
     )
+
+
+class FrameAccounts:
+    """A frame cut by account, with its strengths, to build access graphs account
+    by account (:func:`access_graph` is the one builder; this feeds it).
+
+    ``contacts(a)`` lists the contact indexes of account ``a`` (by id);
+    ``pairs(i)`` the positions in ``ps`` of contact ``i``'s pairs (by staff id).
+    """
+
+    def __init__(self, F: Frame, ps: PairStrengths):
+        self.F, self.ps = F, ps
+        n_accounts = len(F.account_ids)
+        by_account = np.argsort(F.contact_account, kind="stable")
+        self._bounds = np.searchsorted(F.contact_account[by_account], np.arange(n_accounts + 1)).tolist()
+        self._by_account = by_account.tolist()
+        self._pair_bounds = np.searchsorted(ps.contact, np.arange(len(F.contact_ids) + 1)).tolist()
+        self.pair_staff, self.pair_value = ps.staff.tolist(), ps.value.tolist()
+        a_day = day(ps.as_of)
+        in_force = np.flatnonzero((F.link_since <= a_day) & ((F.link_until == NO_DATE) | (a_day < F.link_until)))
+        link_account = F.contact_account[F.link_source[in_force]]
+        order = np.argsort(link_account, kind="stable")
+        self._links = in_force[order].tolist()
+        self._link_bounds = np.searchsorted(link_account[order], np.arange(n_accounts + 1)).tolist()
+        self.staff_keys = [STAFF + ":" + x for x in F.staff_ids]
+        self.active = frozenset(k for k, on in zip(self.staff_keys, ps.active.tolist()) if on)
+
+    def contacts(self, a: int) -> list[int]:
+        return self._by_account[self._bounds[a] : self._bounds[a + 1]]
+
+    def pairs(self, i: int) -> range:
+        return range(self._pair_bounds[i], self._pair_bounds[i + 1])
+
+    def access(self, a: int, *, through_opponents: bool = False) -> Access:
+        """The access graph of account ``a`` (its contacts first, in :meth:`contacts` order)."""
+        F = self.F
+        ids, staff_keys, ps_staff, ps_value = F.contact_ids, self.staff_keys, self.pair_staff, self.pair_value
+        mine = self.contacts(a)
+        rows = [{staff_keys[ps_staff[p]]: ps_value[p] for p in self.pairs(i)} for i in mine]
+        ls, lt = F.link_source, F.link_target
+        links = [
+            (CONTACT + ":" + ids[ls[k]], CONTACT + ":" + ids[lt[k]], bool(F.link_influences[k]), float(F.link_weight[k]))
+            for k in self._links[self._link_bounds[a] : self._link_bounds[a + 1]]
+        ]
+        return access_graph(
+            [CONTACT + ":" + ids[i] for i in mine],
+            [F.contact_attitudes[i] for i in mine],
+            rows,
+            self.active,
+            links,
+            through_opponents=through_opponents,
+        )

@@ -37,11 +37,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from ..errors import NotFound
-from ..graph import CONTACT, STAFF
+from ..graph import CONTACT
 from ..model import COVERAGE_ROLES, GRADE_WEIGHT, TOUCHPOINT_METHODS, TRIANGLE, level_sort_key
-from .access import access_graph
-from .frame import NO_DATE, Frame, PairStrengths, day, frame_from_graph, is_key, pair_strengths
+from .access import FrameAccounts
+from .frame import Frame, PairStrengths, day, frame_from_graph, is_key, pair_strengths, select_accounts
 from .paths import best_start
 
 __all__ = [
@@ -51,7 +50,6 @@ __all__ = [
     "frame_gaps",
     "gaps",
     "gap_sort_key",
-    "select_accounts",
 ]
 
 FIGURES = (
@@ -69,20 +67,6 @@ FIGURES = (
 
 def _share(hits: int, total: int) -> float | None:
     return hits / total if total else None
-
-
-def select_accounts(F: Frame, accounts: Iterable[str] | None) -> list[int]:
-    """The indexes of ``accounts`` (ids, in the order given, duplicates dropped) in
-    ``F``, or of every account by id; :class:`NotFound` for an unknown id."""
-    if accounts is None:
-        return list(range(len(F.account_ids)))
-    at = {a: i for i, a in enumerate(F.account_ids)}
-    out = []
-    for a in dict.fromkeys(accounts):
-        if a not in at:
-            raise NotFound(f"unknown account {a!r}")
-        out.append(at[a])
-    return out
 
 
 class _Contacts:
@@ -298,39 +282,16 @@ def frame_gaps(F: Frame, ps: PairStrengths, *, accounts: Sequence[int] | None = 
     grid = _Cells(F, c)
     influence = F.contact_influence.tolist()
     contact_at = {x: i for i, x in enumerate(F.contact_ids)}
-    # Each account's contacts (by id), strengths and links in force.
-    by_account = np.argsort(F.contact_account, kind="stable")
-    bounds = np.searchsorted(F.contact_account[by_account], np.arange(n_accounts + 1)).tolist()
-    by_account = by_account.tolist()
-    pair_bounds = np.searchsorted(ps.contact, np.arange(len(F.contact_ids) + 1)).tolist()
-    pair_staff, pair_value = ps.staff.tolist(), ps.value.tolist()
-    a_day = day(ps.as_of)
-    in_force = (F.link_since <= a_day) & ((F.link_until == NO_DATE) | (a_day < F.link_until))
-    link_rows = np.flatnonzero(in_force)
-    link_account = F.contact_account[F.link_source[link_rows]]
-    link_order = link_rows[np.argsort(link_account, kind="stable")]
-    link_bounds = np.searchsorted(np.sort(link_account), np.arange(n_accounts + 1)).tolist()
-    link_order = link_order.tolist()
-    staff_keys = [STAFF + ":" + s for s in F.staff_ids]
-    staff_at = {s: i for i, s in enumerate(F.staff_ids)}
-    active = frozenset(k for k, on in zip(staff_keys, ps.active.tolist()) if on)
-    ls, lt, li, lw = F.link_source.tolist(), F.link_target.tolist(), F.link_influences.tolist(), F.link_weight.tolist()
+    staff_at = {x: i for i, x in enumerate(F.staff_ids)}
+    parts = FrameAccounts(F, ps)
     levels = F.contact_levels
     gaps = []
     for a in picked:
         cells = [cell for cell in grid.of(F, a) if cell["status"] != "covered"]
         if not cells:
             continue
-        mine = by_account[bounds[a] : bounds[a + 1]]
-        keys = [CONTACT + ":" + F.contact_ids[i] for i in mine]
-        rows = [
-            {staff_keys[pair_staff[p]]: pair_value[p] for p in range(pair_bounds[i], pair_bounds[i + 1])} for i in mine
-        ]
-        links = [
-            (CONTACT + ":" + F.contact_ids[ls[k]], CONTACT + ":" + F.contact_ids[lt[k]], li[k], lw[k])
-            for k in link_order[link_bounds[a] : link_bounds[a + 1]]
-        ]
-        A = access_graph(keys, [F.contact_attitudes[i] for i in mine], rows, active, links)
+        mine = parts.contacts(a)
+        A = parts.access(a)
         weight = GRADE_WEIGHT.get(F.account_grades[a], 1)
         suggested_for_level: dict[str, int | None] = {}
         for cell in cells:
@@ -342,7 +303,7 @@ def frame_gaps(F: Frame, ps: PairStrengths, *, accounts: Sequence[int] | None = 
                 max_influence = 3
                 level = cell["level"]
                 if level not in suggested_for_level:
-                    targets = [A.index[keys[j]] for j, i in enumerate(mine) if levels[i] == level]
+                    targets = [j for j, i in enumerate(mine) if levels[i] == level]  # contacts come first in A
                     suggested_for_level[level] = best_start(A, targets) if targets else None
                 s = suggested_for_level[level]
             best = cell["best_strength"] or 0.0

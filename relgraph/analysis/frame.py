@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
+from ..errors import NotFound
 from ..graph import ACCOUNT, CONTACT, INFLUENCES, KNOWS, ON_TEAM, REPORTS_TO, STAFF, UNIT
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "frame_from_graph",
     "frame_from_tables",
     "is_key",
+    "select_accounts",
     "pair_strengths",
     "strength_inputs_from_graph",
 ]
@@ -236,6 +238,7 @@ class Frame:
     Contacts: ``contact_account`` (account index), ``contact_level`` (the effective
     level: the unit's, else the contact's own, else ``hq``), ``contact_role``
     (``other`` when not given), ``contact_influence`` (3 when not given),
+    ``contact_seniority`` and ``staff_seniority`` (2 when not given),
     ``contact_attitude``, ``contact_unit`` (unit index, -1 for none). Links between
     two contacts of the same account only (the analyses ignore the others):
     ``link_influences`` is True for ``influences``, False for ``reports_to``.
@@ -255,10 +258,12 @@ class Frame:
     contact_roles: list[str]
     contact_names: list[str | None]
     contact_influence: np.ndarray
+    contact_seniority: np.ndarray
     contact_attitudes: list[str | None]
     contact_unit: np.ndarray
     staff_names: list[str | None]
     staff_roles: list[str | None]
+    staff_seniority: np.ndarray
     link_source: np.ndarray
     link_target: np.ndarray
     link_influences: np.ndarray
@@ -280,6 +285,20 @@ class Frame:
     @property
     def staff_ids(self) -> list[str]:
         return self.strengths.staff_ids
+
+
+def select_accounts(F: Frame, accounts: Iterable[str] | None) -> list[int]:
+    """The indexes of ``accounts`` (ids, in the order given, duplicates dropped) in
+    ``F``, or of every account by id; :class:`NotFound` for an unknown id."""
+    if accounts is None:
+        return list(range(len(F.account_ids)))
+    at = {a: i for i, a in enumerate(F.account_ids)}
+    out = []
+    for a in dict.fromkeys(accounts):
+        if a not in at:
+            raise NotFound(f"unknown account {a!r}")
+        out.append(at[a])
+    return out
 
 
 def is_key(F: Frame) -> np.ndarray:
@@ -359,11 +378,13 @@ def frame_from_graph(G: nx.MultiDiGraph) -> Frame:
         contact_levels=[d.get("level") or "hq" for d in cd],
         contact_roles=[d.get("role") or "other" for d in cd],
         contact_names=[d.get("name") for d in cd],
-        contact_influence=_floats(d.get("influence") or 3 for d in cd),
+        contact_influence=_ints(d.get("influence") or 3 for d in cd),
+        contact_seniority=_ints(d.get("seniority") or 2 for d in cd),
         contact_attitudes=[d.get("attitude") for d in cd],
         contact_unit=_ints(unit_at.get(d.get("unit"), -1) for d in cd),
         staff_names=[nodes[s].get("name") for s in staff_keys],
         staff_roles=[nodes[s].get("role") for s in staff_keys],
+        staff_seniority=_ints(nodes[s].get("seniority") or 2 for s in staff_keys),
         link_source=_ints(ls),
         link_target=_ints(lt),
         link_influences=np.array(li, dtype=bool),
@@ -410,6 +431,11 @@ def frame_from_tables(typed) -> Frame:
     def days(column) -> np.ndarray:
         arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
         return arr.cast(pa.int32()).fill_null(NO_DATE).to_numpy(zero_copy_only=False).astype(np.int64)
+
+    def ints(column, default: int) -> np.ndarray:
+        arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        arr = arr.cast(pa.int64()).fill_null(default)
+        return pc.if_else(pc.equal(arr, 0), default, arr).to_numpy(zero_copy_only=False)  # "or default"
 
     def floats(column, default: float) -> np.ndarray:
         arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
@@ -465,11 +491,13 @@ def frame_from_tables(typed) -> Frame:
         contact_levels=level.to_pylist(),
         contact_roles=[r or "other" for r in text(contacts, "role")],
         contact_names=text(contacts, "name"),
-        contact_influence=floats(contacts.column("influence"), 3.0),
+        contact_influence=ints(contacts.column("influence"), 3),
+        contact_seniority=ints(contacts.column("seniority"), 2),
         contact_attitudes=text(contacts, "attitude"),
         contact_unit=moved(unit_new, contact_unit_rows),
         staff_names=text(staff, "name"),
         staff_roles=text(staff, "role"),
+        staff_seniority=ints(staff.column("seniority"), 2),
         link_source=ls[inside],
         link_target=lt[inside],
         link_influences=np.array([k == "influences" for k in kind], dtype=bool)[inside],

@@ -23,13 +23,11 @@ import networkx as nx
 
 from ..errors import NotFound, UsageError
 from ..graph import INFLUENCES, KNOWS, ON_TEAM, REPORTS_TO, STAFF, node_key
-from .coverage import frame_coverage, frame_gaps, gap_sort_key, select_accounts
-from .frame import Frame, frame_from_graph, pair_strengths
+from .coverage import frame_coverage, frame_gaps, gap_sort_key
+from .frame import Frame, frame_from_graph, pair_strengths, select_accounts
 from .influencers import key_influencers
 from .paths import influence_paths
-from .strength import strengths_at
-from .structure import graph_index
-from .threads import account_threads, risk_rows, sole_threads, threads_sort_key
+from .threads import frame_threads, risk_rows, sole_threads, threads_sort_key
 from .whatif import diff, whatif
 
 __all__ = [
@@ -99,13 +97,6 @@ def _each_account(
         if progress is not None:
             progress(i + 1, len(ids))
     return out
-
-
-def _snapshot(G: nx.MultiDiGraph, account: str, *, as_of: dt.date, half_life: float, strong: float):
-    """The index of account ``account`` in its graph and its strengths at ``as_of``."""
-    acc = graph_index(G).account(account)
-    st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=acc.contacts)
-    return acc, st
 
 
 def _over_frames(
@@ -189,11 +180,11 @@ def threads_report(
     """``{"as_of", "contacts": [...]}``: :func:`relgraph.analysis.threads.contact_threads`
     over the store."""
 
-    def one(a: str, G: nx.MultiDiGraph) -> list[dict[str, Any]]:
-        acc, st = _snapshot(G, a, as_of=as_of, half_life=half_life, strong=strong)
-        return account_threads(G, acc, st, all=all)
+    def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
+        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+        return frame_threads(F, ps, accounts=picked, all=all)
 
-    rows = [r for part in _each_account(store, accounts, one, progress, ACCESS_EDGES) for r in part]
+    rows = [r for part in _over_frames(store, accounts, compute, progress, ACCESS_EDGES) for r in part]
     rows.sort(key=threads_sort_key)
     return {"as_of": as_of, "contacts": rows}
 

@@ -28,10 +28,8 @@ import networkx as nx
 import numpy as np
 
 from ..model import GRADE_WEIGHT
-from .access import Access, Dominators, build_access
-from .frame import Frame, PairStrengths, frame_from_graph, is_key, pair_strengths
-from .strength import Strengths, selected_strengths
-from .structure import AccountIndex, is_key_contact
+from .access import Access, Dominators, FrameAccounts
+from .frame import Frame, PairStrengths, frame_from_graph, is_key, pair_strengths, select_accounts
 
 __all__ = [
     "contact_threads",
@@ -186,73 +184,68 @@ def redundancy(
     return node_disjoint_routes(A, A.index[f"Contact:{contact}"])
 
 
-def rank_gap(G: nx.MultiDiGraph, contact: str, threads: list[str]) -> int | None:
-    """Seniority of ``contact`` minus the best seniority among its ``threads`` (node
-    keys), or None without threads."""
-    if not threads:
-        return None
-    nodes = G._node
-    return (nodes[contact].get("seniority") or 2) - max(nodes[s].get("seniority") or 2 for s in threads)
-
-
-def backup(st: Strengths, contact: str, nodes: dict[str, dict[str, Any]]) -> str | None:
-    """The active staff member (node key), not among the threads of ``contact``, with
-    the highest effective strength to them (ties: lowest id), or None."""
-    threads = set(st.threads.get(contact, ()))
-    best: tuple[float, str] | None = None
-    for s, v in st.by_contact.get(contact, {}).items():
-        if s in threads or s not in st.active or v <= 0:
-            continue
-        if best is None or v > best[0] or (v == best[0] and nodes[s]["id"] < nodes[best[1]]["id"]):
-            best = (v, s)
-    return None if best is None else best[1]
-
-
-def account_threads(
-    G: nx.MultiDiGraph, acc: AccountIndex, st: Strengths, *, all: bool = False
+def frame_threads(
+    F: Frame, ps: PairStrengths, *, accounts: Iterable[int] | None = None, all: bool = False
 ) -> list[dict[str, Any]]:
-    """The threads rows of one account (see :func:`contact_threads`), unsorted."""
-    nodes = G._node
-    A: Access | None = None
-    dom: Dominators | None = None
-    by_contact = st.by_contact
+    """The threads rows of the accounts ``accounts`` (indexes into frame ``F``;
+    default all) at the strengths ``ps`` (see :func:`contact_threads`), unsorted.
+
+    The *rank gap* of a contact is their seniority minus the best seniority among
+    the staff of their threads (None without threads); the *backup* the active
+    staff member, not among the threads, with the highest effective strength to
+    them (ties: lowest id), or None.
+    """
+    picked = range(len(F.account_ids)) if accounts is None else accounts
+    parts = FrameAccounts(F, ps)
+    key = is_key(F).tolist()
+    strong, active = ps.strong.tolist(), ps.active.tolist()
+    ids, staff_ids, staff_names = F.contact_ids, F.staff_ids, F.staff_names
+    seniority, staff_seniority = F.contact_seniority.tolist(), F.staff_seniority.tolist()
+    influence = F.contact_influence.tolist()
     rows = []
-    for c in acc.contacts if all else acc.key_contacts:
-        d = nodes[c]
-        threads = st.threads.get(c, [])
-        gap = rank_gap(G, c, threads)
-        if len(threads) >= 2 and (gap is None or gap < 2):
-            # Listed only if redundancy <= 1, and two threads are two routes of their
-            # own (staff with an edge to the contact) unless one is of strength 0.
-            row = by_contact[c]
-            if sum(1 for s in threads if row[s] > 0) >= 2:
+    for a in picked:
+        A: Access | None = None
+        dom: Dominators | None = None
+        for j, i in enumerate(parts.contacts(a)):
+            if not (all or key[i]):
                 continue
-        if A is None:
-            A = build_access(G, acc, st)
-            dom = A.dominators()
-        t = A.index[c]
-        redundancy = node_disjoint_routes(A, t, dom=dom)
-        if len(threads) >= 2 and (gap is None or gap < 2) and redundancy >= 2:
-            continue
-        b = backup(st, c, nodes)
-        rows.append(
-            {
-                "id": d["id"],
-                "name": d.get("name"),
-                "account": acc.id,
-                "role": d.get("role"),
-                "influence": d.get("influence"),
-                "threads": len(threads),
-                "staff": [nodes[s]["id"] for s in threads],
-                "redundancy": redundancy,
-                "rank_gap": gap,
-                "backup": None if b is None else nodes[b]["id"],
-                "level": d.get("level"),
-                "key": is_key_contact(d),
-                "staff_names": [nodes[s].get("name") for s in threads],
-                "backup_name": None if b is None else nodes[b].get("name"),
-            }
-        )
+            pairs = parts.pairs(i)
+            threads = [parts.pair_staff[p] for p in pairs if strong[p]]
+            gap = seniority[i] - max(staff_seniority[s] for s in threads) if threads else None
+            if len(threads) >= 2 and (gap is None or gap < 2):
+                # Listed only if redundancy <= 1, and two threads are two routes of their
+                # own (staff with an edge to the contact) unless one is of strength 0.
+                if sum(1 for p in pairs if strong[p] and parts.pair_value[p] > 0) >= 2:
+                    continue
+            if A is None:
+                A = parts.access(a)
+                dom = A.dominators()
+            redundancy = node_disjoint_routes(A, j, dom=dom)  # contacts come first in A
+            if len(threads) >= 2 and (gap is None or gap < 2) and redundancy >= 2:
+                continue
+            backup, best = None, 0.0
+            for p in pairs:
+                s, v = parts.pair_staff[p], parts.pair_value[p]
+                if not strong[p] and active[s] and v > best:  # pairs come by staff id: ties keep the first
+                    backup, best = s, v
+            rows.append(
+                {
+                    "id": ids[i],
+                    "name": F.contact_names[i],
+                    "account": F.account_ids[a],
+                    "role": F.contact_roles[i],
+                    "influence": influence[i],
+                    "threads": len(threads),
+                    "staff": [staff_ids[s] for s in threads],
+                    "redundancy": redundancy,
+                    "rank_gap": gap,
+                    "backup": None if backup is None else staff_ids[backup],
+                    "level": F.contact_levels[i],
+                    "key": key[i],
+                    "staff_names": [staff_names[s] for s in threads],
+                    "backup_name": None if backup is None else staff_names[backup],
+                }
+            )
     return rows
 
 
@@ -279,10 +272,9 @@ def contact_threads(
     plus ``level``, ``key``, ``staff_names`` and ``backup_name``; sorted by account,
     threads, redundancy, influence (highest first) and id.
     """
-    selected, st = selected_strengths(G, accounts, as_of=as_of, half_life=half_life, strong=strong)
-    rows = []
-    for acc in selected:
-        rows.extend(account_threads(G, acc, st, all=all))
+    F = frame_from_graph(G)
+    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+    rows = frame_threads(F, ps, accounts=select_accounts(F, accounts), all=all)
     rows.sort(key=threads_sort_key)
     return rows
 
@@ -297,11 +289,10 @@ def sole_threads(F: Frame, ps: PairStrengths, accounts: Iterable[int] | None = N
     sole = is_key(F) & (threads == 1) & picked[F.contact_account]
     strong = ps.strong & sole[ps.contact]
     out: dict[str, list[tuple[str, int]]] = {}
-    influence = F.contact_influence
+    influence = F.contact_influence.tolist()
     for s, c in zip(ps.staff[strong].tolist(), ps.contact[strong].tolist()):
         weight = GRADE_WEIGHT.get(F.account_grades[F.contact_account[c]], 1)
-        x = float(influence[c])
-        out.setdefault(F.staff_ids[s], []).append((F.contact_ids[c], weight * (int(x) if x.is_integer() else x)))
+        out.setdefault(F.staff_ids[s], []).append((F.contact_ids[c], weight * influence[c]))
     return out
 
 

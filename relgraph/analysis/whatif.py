@@ -21,8 +21,8 @@ import networkx as nx
 from ..errors import UsageError
 from ..graph import STAFF, node_key
 from .access import build_access
-from .coverage import frame_coverage, select_accounts
-from .frame import Frame, PairStrengths, frame_from_graph, pair_strengths
+from .coverage import frame_coverage
+from .frame import Frame, PairStrengths, frame_from_graph, pair_strengths, select_accounts
 from .paths import best_start
 from .strength import strengths_at
 from .structure import graph_index
