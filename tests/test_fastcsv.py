@@ -21,7 +21,6 @@ from relgraph.graph import EDGE_TYPES, KNOWS, ON_TEAM, account_subgraph, build_g
 from relgraph.readwrite import check, load, read, read_raw
 from relgraph.readwrite.columns import TypedTables
 from relgraph.readwrite.fastcsv import WHITESPACE, read_typed_dir
-from relgraph.stores import files
 from relgraph.stores.files import FileStore
 from relgraph.validate import validate
 
@@ -277,36 +276,6 @@ def test_light_graph_is_the_full_graph_without_other_edges(portfolio):
     assert list(light.edges(keys=True, data=True)) == want
     assert light.graph == full.graph
     assert set(EDGE_TYPES) == {d["type"] for _, _, d in full.edges(data=True)}
-
-
-def _edge_counts(account, G):
-    return account, G.number_of_nodes(), G.number_of_edges(), len(G.graph["touchpoints"])
-
-
-def test_map_accounts_in_worker_processes_gives_the_same_answers(portfolio, monkeypatch):
-    store = FileStore(portfolio)
-    one = store.map_accounts(_edge_counts, workers=1)
-    monkeypatch.setattr(files, "PARALLEL_ROWS", 0)  # fork even for this small portfolio
-    done = []
-    two = store.map_accounts(_edge_counts, workers=2, progress=lambda d, t: done.append((d, t)))
-    assert two == one
-    assert [r[0] for r in one] == ["a001", "a002", "a003", "a004"]
-    assert done == [(1, 4), (2, 4), (3, 4), (4, 4)]
-    assert store.map_accounts(_edge_counts, ["a003", "a001"], workers=2) == [one[2], one[0]]
-
-
-def _fails_on_a003(account, G):
-    if account == "a003":
-        raise ValueError("no a003")
-    return account
-
-
-def test_map_accounts_raises_what_fn_raises(portfolio, monkeypatch):
-    store = FileStore(portfolio)
-    monkeypatch.setattr(files, "PARALLEL_ROWS", 0)
-    for workers in (1, 2):
-        with pytest.raises(ValueError, match="no a003"):
-            store.map_accounts(_fails_on_a003, workers=workers)
 
 
 def test_typed_tables_round_trip_values():

@@ -59,25 +59,3 @@ def test_light_graphs_give_the_same_answers(demo, command):
     full = CALLS[command](portfolio, FullGraphs(store))
     assert light == full
     assert light  # a real answer, not an empty one
-
-
-@pytest.mark.parametrize("command", ["coverage", "gaps", "threads", "risk", "whatif", "diff"])
-def test_reports_forked_across_workers_equal_one_process(demo, command, monkeypatch):
-    from relgraph.stores import files
-
-    store, _ = demo
-    monkeypatch.setenv("RELGRAPH_WORKERS", "1")
-    one = CALLS[command](portfolio, store)
-    monkeypatch.setattr(files, "PARALLEL_ROWS", 0)  # fork even for the small demo
-    monkeypatch.setenv("RELGRAPH_WORKERS", "2")
-    assert CALLS[command](portfolio, store) == one
-
-
-def test_workers_setting(monkeypatch):
-    from relgraph.errors import UsageError
-
-    monkeypatch.setenv("RELGRAPH_WORKERS", "3")
-    assert portfolio.workers() == 3
-    monkeypatch.setenv("RELGRAPH_WORKERS", "many")
-    with pytest.raises(UsageError, match="RELGRAPH_WORKERS='many' is not a whole number"):
-        portfolio.workers()

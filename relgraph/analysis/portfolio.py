@@ -15,7 +15,6 @@ the answers, so the largest account bounds memory.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -28,7 +27,7 @@ from .frame import Frame, frame_from_graph, pair_strengths, select_accounts
 from .influencers import key_influencers
 from .paths import influence_paths
 from .threads import frame_threads, risk_rows, sole_threads, threads_sort_key
-from .whatif import diff, whatif
+from .whatif import frame_diff, frame_whatif
 
 __all__ = [
     "coverage_report",
@@ -53,18 +52,6 @@ ACCESS_EDGES = frozenset({KNOWS, REPORTS_TO, INFLUENCES})
 WHATIF_EDGES = frozenset({KNOWS, ON_TEAM, REPORTS_TO, INFLUENCES})
 
 
-def workers() -> int:
-    """Processes a file store may fork to analyse accounts in parallel: the
-    ``RELGRAPH_WORKERS`` environment variable, else the CPU count (at most 4)."""
-    value = os.environ.get("RELGRAPH_WORKERS")
-    if value:
-        try:
-            return max(1, int(value))
-        except ValueError:
-            raise UsageError(f"RELGRAPH_WORKERS={value!r} is not a whole number") from None
-    return min(os.cpu_count() or 1, 4)
-
-
 def _each_account(
     store,
     accounts: Sequence[str] | None,
@@ -73,12 +60,7 @@ def _each_account(
     edge_types: frozenset[str] | None = None,
 ) -> list[T]:
     """``[fn(account, account graph) ...]`` for ``accounts`` (all when None, ids
-    checked first), in that order, one graph at a time.
-
-    A store that can run accounts in parallel (the file store's ``map_accounts``
-    forks workers for a large portfolio) does; any other store hands out one graph
-    after the other. Either way every account goes through the same ``fn``.
-    """
+    checked first), in that order, one graph at a time."""
     known = store.account_ids()
     if accounts is None:
         ids = known
@@ -88,9 +70,6 @@ def _each_account(
         for a in ids:
             if a not in have:
                 raise NotFound(f"unknown account {a!r}")
-    parallel = getattr(store, "map_accounts", None)
-    if parallel is not None:
-        return parallel(fn, ids, edge_types=edge_types, progress=progress, workers=workers())
     out = []
     for i, (a, G) in enumerate(zip(ids, store.account_graphs(ids, edge_types=edge_types))):
         out.append(fn(a, G))
@@ -234,11 +213,11 @@ def whatif_report(
     [{"contact", "heir"}]}``: :func:`relgraph.analysis.whatif.whatif` over the store."""
     leaving = _check_staff(store, without)
 
-    def one(a: str, G: nx.MultiDiGraph) -> dict[str, Any]:
-        return whatif(G, as_of=as_of, without=leaving, half_life=half_life, strong=strong, accounts=[a])
+    def compute(F: Frame, picked: list[int]) -> dict[str, Any]:
+        return frame_whatif(F, as_of=as_of, without=leaving, half_life=half_life, strong=strong, accounts=picked)
 
     out_accounts, lost = [], []
-    for r in _each_account(store, accounts, one, progress, WHATIF_EDGES):
+    for r in _over_frames(store, accounts, compute, progress, WHATIF_EDGES):
         out_accounts.extend(r["accounts"])
         lost.extend(r["lost"])
     lost.sort(key=lambda r: r["contact"])
@@ -260,11 +239,11 @@ def diff_report(
     if since > as_of:
         raise UsageError(f"--since {since.isoformat()} is after --as-of {as_of.isoformat()}")
 
-    def one(a: str, G: nx.MultiDiGraph) -> dict[str, Any]:
-        return diff(G, since=since, as_of=as_of, half_life=half_life, strong=strong, accounts=[a])
+    def compute(F: Frame, picked: list[int]) -> dict[str, Any]:
+        return frame_diff(F, since=since, as_of=as_of, half_life=half_life, strong=strong, accounts=picked)
 
     out_accounts, gained, lost = [], [], []
-    for r in _each_account(store, accounts, one, progress, COVERAGE_EDGES):
+    for r in _over_frames(store, accounts, compute, progress, COVERAGE_EDGES):
         out_accounts.extend(r["accounts"])
         gained.extend(r["gained"])
         lost.extend(r["lost"])

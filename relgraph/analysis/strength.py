@@ -125,23 +125,6 @@ def strengths_at(
     return Strengths(as_of, half_life, strong, active, by_contact, threads)
 
 
-def selected_strengths(
-    G: nx.MultiDiGraph,
-    accounts: Iterable[str] | None,
-    *,
-    as_of: dt.date,
-    half_life: float = 180.0,
-    strong: float = 3.0,
-) -> tuple[list, Strengths]:
-    """The indexes of ``accounts`` of ``G`` (all when None; unknown ids raise
-    :class:`relgraph.errors.NotFound`) and the strengths of their contacts at ``as_of``."""
-    from .structure import graph_index
-
-    selected = graph_index(G).selected(None if accounts is None else list(accounts))
-    contacts = [c for a in selected for c in a.contacts]
-    return selected, strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=contacts)
-
-
 def effective_strengths(
     G: nx.MultiDiGraph, *, as_of: dt.date, half_life: float = 180.0
 ) -> dict[tuple[str, str], float]:

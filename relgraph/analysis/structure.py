@@ -1,11 +1,12 @@
-"""The shape of a graph that every analysis needs, indexed once.
+"""The shape of one account's graph, indexed once, for the analyses that walk a
+graph (paths, influencers, the map).
 
 An *account index* lists, for each account of a graph, what belongs to it: its
-contacts and units (sorted by id), the levels that occur in it, its team, the links
-between its own contacts and the touchpoints listing one of its contacts. None of this
-depends on the date; the date-dependent figures (:mod:`relgraph.analysis.strength`)
-are computed on top of it, so that an analysis run at two dates (``diff``) or with
-and without some staff (``whatif``) indexes the graph once.
+contacts and units (sorted by id), the levels that occur in it, its team and the
+links between its own contacts. None of this depends on the date; the
+date-dependent figures (:mod:`relgraph.analysis.strength`) are computed on top of
+it. (The portfolio figures are computed from an analysis frame instead:
+:mod:`relgraph.analysis.frame`.)
 
 Analyses work one account at a time: links between contacts of different accounts
 are ignored (see :mod:`relgraph.graph`).
@@ -42,8 +43,7 @@ class Link(NamedTuple):
 class AccountIndex:
     """What belongs to one account (node keys, sorted by id).
 
-    ``links``, ``touchpoints``, ``key_contacts`` and ``cell_members`` are indexed on
-    first use (not every analysis needs them).
+    ``links`` are indexed on first use (not every analysis needs them).
     """
 
     G: nx.MultiDiGraph = field(repr=False)
@@ -56,34 +56,6 @@ class AccountIndex:
     levels: list[str]
     team: list[tuple[str, str | None]]  # (staff key, team.role) per team row
     _links: list[Link] | None = field(default=None, repr=False)
-    _touchpoints: list[dict[str, Any]] | None = field(default=None, repr=False)
-    _key_contacts: list[str] | None = field(default=None, repr=False)
-    _cell_members: dict[tuple[str, str], list[str]] | None = field(default=None, repr=False)
-
-    @property
-    def key_contacts(self) -> list[str]:
-        """The key contacts of the account (:func:`is_key_contact`), sorted by id."""
-        if self._key_contacts is None:
-            nodes = self.G._node
-            self._key_contacts = [c for c in self.contacts if is_key_contact(nodes[c])]
-        return self._key_contacts
-
-    @property
-    def cell_members(self) -> dict[tuple[str, str], list[str]]:
-        """The contacts of the account by (level, role), each list sorted by id."""
-        if self._cell_members is None:
-            nodes = self.G._node
-            members: dict[tuple[str, str], list[str]] = {}
-            for c in self.contacts:
-                d = nodes[c]
-                cell = (d.get("level") or "hq", d.get("role") or "other")
-                mine = members.get(cell)
-                if mine is None:
-                    members[cell] = [c]
-                else:
-                    mine.append(c)
-            self._cell_members = members
-        return self._cell_members
 
     @property
     def links(self) -> list[Link]:
@@ -105,17 +77,6 @@ class AccountIndex:
                             )
             self._links = links
         return self._links
-
-    @property
-    def touchpoints(self) -> list[dict[str, Any]]:
-        """The touchpoints listing one of this account's contacts."""
-        if self._touchpoints is None:
-            ids = {c[len(_CONTACT_PREFIX) :] for c in self.contacts}
-            self._touchpoints = [tp for tp in self.G.graph.get("touchpoints", ()) if not ids.isdisjoint(tp["contacts"])]
-        return self._touchpoints
-
-
-_CONTACT_PREFIX = CONTACT + ":"
 
 
 @dataclass

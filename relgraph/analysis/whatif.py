@@ -13,30 +13,76 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from ..errors import UsageError
-from ..graph import STAFF, node_key
-from .access import build_access
+from .access import FrameAccounts
 from .coverage import frame_coverage
 from .frame import Frame, PairStrengths, frame_from_graph, pair_strengths, select_accounts
 from .paths import best_start
-from .strength import strengths_at
-from .structure import graph_index
 
-__all__ = ["whatif", "diff"]
+__all__ = ["diff", "frame_diff", "frame_whatif", "whatif"]
 
 
-def _figures(F: Frame, picked: list[int], ps: PairStrengths) -> list[dict[str, Any]]:
+def _figures(F: Frame, picked: Sequence[int], ps: PairStrengths) -> list[dict[str, Any]]:
     """The account figures (and the counts ``contacts`` and ``key_contacts``) of the
     accounts ``picked`` of ``F`` (see :func:`relgraph.analysis.coverage.frame_coverage`)."""
     return [
         {k: v for k, v in row.items() if k not in ("id", "name", "grade")}
         for row in frame_coverage(F, ps, accounts=picked, cells=False)
     ]
+
+
+def frame_whatif(
+    F: Frame,
+    *,
+    as_of: dt.date,
+    without: Iterable[str],
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    accounts: Sequence[int] | None = None,
+) -> dict[str, Any]:
+    """:func:`whatif` over the accounts ``accounts`` (indexes; default all) of frame
+    ``F``; staff ids in ``without`` that ``F`` does not hold are ignored."""
+    picked = list(range(len(F.account_ids))) if accounts is None else list(accounts)
+    staff_at = {s: i for i, s in enumerate(F.staff_ids)}
+    gone = [staff_at[s] for s in dict.fromkeys(without) if s in staff_at]
+    before = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+    after = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong, without=gone)
+    out_accounts = [
+        {"id": F.account_ids[a], "before": fb, "after": fa}
+        for a, fb, fa in zip(picked, _figures(F, picked, before), _figures(F, picked, after))
+    ]
+    n = len(F.contact_ids)
+    threaded_before = np.bincount(before.contact[before.strong], minlength=n) > 0
+    threaded_after = np.bincount(after.contact[after.strong], minlength=n) > 0
+    lost_now = (threaded_before & ~threaded_after).tolist()
+    parts = FrameAccounts(F, after)
+    lost = []
+    for a in picked:
+        A = None
+        for j, i in enumerate(parts.contacts(a)):
+            if not lost_now[i]:
+                continue
+            if A is None:
+                A = parts.access(a)
+            s = best_start(A, [j])  # contacts come first in A
+            heir = None if s is None else A.ids[s]
+            lost.append(
+                {
+                    "contact": F.contact_ids[i],
+                    "heir": heir,
+                    "account": F.account_ids[a],
+                    "name": F.contact_names[i],
+                    "heir_name": None if heir is None else F.staff_names[staff_at[heir]],
+                }
+            )
+    lost.sort(key=lambda r: r["contact"])
+    return {"accounts": out_accounts, "lost": lost}
 
 
 def whatif(
@@ -62,42 +108,54 @@ def whatif(
         contacts that become unthreaded, sorted by id, with ``account``, ``name``
         and ``heir_name`` added.
     """
-    leaving = [node_key(STAFF, s) for s in without]
-    index = graph_index(G)
-    nodes = G._node
-    out_accounts = []
-    lost = []
-    selected = index.selected(None if accounts is None else list(accounts))
     F = frame_from_graph(G)
-    picked = select_accounts(F, [acc.id for acc in selected])
-    staff_at = {s: i for i, s in enumerate(F.staff_ids)}
-    gone = [staff_at[s] for s in dict.fromkeys(without) if s in staff_at]
-    figures_before = _figures(F, picked, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong))
-    figures_after = _figures(
-        F, picked, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong, without=gone)
+    return frame_whatif(
+        F, as_of=as_of, without=without, half_life=half_life, strong=strong, accounts=select_accounts(F, accounts)
     )
-    contacts = [c for a in selected for c in a.contacts]
-    before = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=contacts)
-    after = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=contacts, without=leaving)
-    for acc, fb, fa in zip(selected, figures_before, figures_after):
-        out_accounts.append({"id": acc.id, "before": fb, "after": fa})
-        A = None
-        for c in acc.contacts:
-            if before.threads.get(c) and not after.threads.get(c):
-                if A is None:
-                    A = build_access(G, acc, after)
-                s = best_start(A, [A.index[c]])
-                lost.append(
-                    {
-                        "contact": nodes[c]["id"],
-                        "heir": None if s is None else A.ids[s],
-                        "account": acc.id,
-                        "name": nodes[c].get("name"),
-                        "heir_name": None if s is None else nodes[A.keys[s]].get("name"),
-                    }
-                )
-    lost.sort(key=lambda r: r["contact"])
-    return {"accounts": out_accounts, "lost": lost}
+
+
+def frame_diff(
+    F: Frame,
+    *,
+    since: dt.date,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    strong: float = 3.0,
+    accounts: Sequence[int] | None = None,
+) -> dict[str, Any]:
+    """:func:`diff` over the accounts ``accounts`` (indexes; default all) of frame ``F``."""
+    if since > as_of:
+        raise UsageError(f"--since {since.isoformat()} is after --as-of {as_of.isoformat()}")
+    picked = list(range(len(F.account_ids))) if accounts is None else list(accounts)
+    before = pair_strengths(F.strengths, as_of=since, half_life=half_life, strong=strong)
+    after = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+    out_accounts = [
+        {"id": F.account_ids[a], "before": fb, "after": fa}
+        for a, fb, fa in zip(picked, _figures(F, picked, before), _figures(F, picked, after))
+    ]
+    chosen = np.zeros(len(F.account_ids), dtype=bool)
+    chosen[picked] = True
+
+    def threads(ps: PairStrengths) -> np.ndarray:
+        keep = ps.strong & chosen[F.contact_account[ps.contact]]
+        return (ps.staff[keep] << 32) | ps.contact[keep]
+
+    old, new = threads(before), threads(after)
+
+    def rows(pairs: np.ndarray) -> list[dict[str, str]]:
+        out = [
+            {"staff": F.staff_ids[p >> 32], "contact": F.contact_ids[p & 0xFFFFFFFF],
+             "account": F.account_ids[F.contact_account[p & 0xFFFFFFFF]]}
+            for p in pairs.tolist()
+        ]
+        out.sort(key=lambda r: (r["staff"], r["contact"]))
+        return out
+
+    return {
+        "accounts": out_accounts,
+        "gained": rows(np.setdiff1d(new, old)),
+        "lost": rows(np.setdiff1d(old, new)),
+    }
 
 
 def diff(
@@ -126,29 +184,7 @@ def diff(
     """
     if since > as_of:
         raise UsageError(f"--since {since.isoformat()} is after --as-of {as_of.isoformat()}")
-    index = graph_index(G)
-    nodes = G._node
-    out_accounts = []
-    gained = []
-    lost = []
-    selected = index.selected(None if accounts is None else list(accounts))
     F = frame_from_graph(G)
-    picked = select_accounts(F, [acc.id for acc in selected])
-    figures_before = _figures(F, picked, pair_strengths(F.strengths, as_of=since, half_life=half_life, strong=strong))
-    figures_after = _figures(F, picked, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong))
-    contacts = [c for a in selected for c in a.contacts]
-    before = strengths_at(G, as_of=since, half_life=half_life, strong=strong, contacts=contacts)
-    after = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=contacts)
-    for acc, fb, fa in zip(selected, figures_before, figures_after):
-        out_accounts.append({"id": acc.id, "before": fb, "after": fa})
-        for c in acc.contacts:
-            old = set(before.threads.get(c, ()))
-            new = set(after.threads.get(c, ()))
-            cid = nodes[c]["id"]
-            for s in new - old:
-                gained.append({"staff": nodes[s]["id"], "contact": cid, "account": acc.id})
-            for s in old - new:
-                lost.append({"staff": nodes[s]["id"], "contact": cid, "account": acc.id})
-    gained.sort(key=lambda r: (r["staff"], r["contact"]))
-    lost.sort(key=lambda r: (r["staff"], r["contact"]))
-    return {"accounts": out_accounts, "gained": gained, "lost": lost}
+    return frame_diff(
+        F, since=since, as_of=as_of, half_life=half_life, strong=strong, accounts=select_accounts(F, accounts)
+    )

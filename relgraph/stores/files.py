@@ -1,20 +1,20 @@
 """The file store: a data set read from a CSV folder or JSON file, held in memory.
 
 The data set is held as typed columns (:class:`~relgraph.readwrite.columns.TypedTables`),
-a small fraction of the memory of one dict per row. Each account's graph is built on
-demand from the account's share of those columns (:func:`account_shares` cuts the
-tables once, by account), so a portfolio command holds one account graph at a time
-and asking for one account never builds the graph of the whole portfolio.
+a small fraction of the memory of one dict per row. The portfolio analyses read the
+analysis frame of the whole data set, built from those columns at once
+(:meth:`FileStore.frame`); a command about one account (a map, paths, influencers)
+gets that account's graph, built on demand from the account's share of the columns
+(:func:`account_shares` cuts the tables once, by account), never the graph of the
+whole portfolio.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import networkx as nx
 import pyarrow as pa
@@ -25,9 +25,6 @@ from ..graph import ACCOUNT, CONTACT, INFLUENCES, KNOWS, ON_TEAM, REPORTS_TO, ST
 from ..model import TABLES, Dataset
 from ..readwrite.columns import TypedTables, arange
 from ..rows import paused_gc
-
-T = TypeVar("T")
-
 
 class FileStore:
     """A :class:`~relgraph.stores.base.GraphStore` over an in-memory data set."""
@@ -109,59 +106,6 @@ class FileStore:
         for a in ids:
             yield self.account_graph(a, edge_types=edge_types)
 
-    def map_accounts(
-        self,
-        fn: Callable[[str, nx.MultiDiGraph], T],
-        accounts: Sequence[str] | None = None,
-        *,
-        edge_types: Collection[str] | None = None,
-        progress: Callable[[int, int], None] | None = None,
-        workers: int = 1,
-    ) -> list[T]:
-        """``[fn(account, account_graph(account)) for account in accounts]``.
-
-        ``accounts`` defaults to every account, by id; ``edge_types`` as in
-        :meth:`account_graph`; ``progress(done, total)`` is called as accounts finish.
-        One graph at a time is built, handed to ``fn`` and dropped.
-
-        With ``workers`` > 1, on Linux, for a portfolio big enough to pay for it
-        (:data:`PARALLEL_ROWS`), the accounts are shared out, largest first, among
-        that many processes forked from this one after loading: they inherit the
-        data set, and only ``fn``'s results travel back, so they must pickle. An
-        exception raised by ``fn`` is raised here. (On a quiet two-core machine two
-        workers roughly halve the time; on one shared with other busy processes
-        they gain nothing, hence the default of one.)
-        """
-        ids = self.account_ids() if accounts is None else list(accounts)
-        for a in ids:
-            self._check_account(a)
-        if sys.platform != "linux":  # fork is only safe and cheap on Linux
-            workers = 1
-        shares = self._shares if self._shares is not None else account_shares(self._tables)
-        self._shares = shares
-        size = {a: shares.size(self._account_row[a]) for a in ids}
-        if workers < 2 or len(ids) < 2 or sum(size.values()) < PARALLEL_ROWS:
-            out = []
-            for i, a in enumerate(ids):
-                out.append(fn(a, self.account_graph(a, edge_types=edge_types)))
-                if progress is not None:
-                    progress(i + 1, len(ids))
-            return out
-        global _JOB
-        order = sorted(ids, key=lambda a: (-size[a], a))
-        _JOB = (self, fn, edge_types)  # inherited by the forked workers
-        try:
-            ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(min(workers, len(ids))) as pool:
-                results = {}
-                for a, r in pool.imap_unordered(_run_job, order):
-                    results[a] = r
-                    if progress is not None:
-                        progress(len(results), len(ids))
-        finally:
-            _JOB = None
-        return [results[a] for a in ids]
-
     def frame(self):
         """The analysis frame of the whole data set
         (:func:`relgraph.analysis.frame.frame_from_tables`), built on first use."""
@@ -216,19 +160,6 @@ class FileStore:
 
     def close(self) -> None:
         pass
-
-
-PARALLEL_ROWS = 200_000
-"""The data set rows (of the accounts asked for) from which :meth:`FileStore.map_accounts`
-forks workers: below that, starting them costs more than it saves."""
-
-_JOB: tuple[FileStore, Callable, Collection[str] | None] | None = None
-
-
-def _run_job(account: str) -> tuple[str, Any]:
-    """In a worker forked by :meth:`FileStore.map_accounts`: one account's result."""
-    store, fn, edge_types = _JOB
-    return account, fn(account, store.account_graph(account, edge_types=edge_types))
 
 
 def _unused_tables(edge_types: Collection[str] | None) -> set[str]:
