@@ -52,7 +52,14 @@ def day(d: dt.date | None) -> int:
 
 
 def _days(values: Iterable[dt.date | None]) -> np.ndarray:
-    return np.fromiter((NO_DATE if d is None else d.toordinal() - _EPOCH for d in values), dtype=np.int64)
+    known: dict[dt.date | None, int] = {None: NO_DATE}  # few distinct dates, many rows
+    out = []
+    for d in values:
+        n = known.get(d)
+        if n is None:
+            n = known[d] = d.toordinal() - _EPOCH
+        out.append(n)
+    return np.array(out, dtype=np.int64)
 
 
 def _ints(values: Iterable[int]) -> np.ndarray:
@@ -185,7 +192,7 @@ def strength_inputs_from_graph(G: nx.MultiDiGraph, contacts: Collection[str] | N
     else:
         contact_keys = sorted(contacts)
     contact_index = {k: i for i, k in enumerate(contact_keys)}
-    ks, kc, strength, last, since, until = [], [], [], [], [], []
+    ks, kc, rows = [], [], []
     for i, s in enumerate(staff_keys):
         for c, keydict in succ[s].items():
             j = contact_index.get(c)
@@ -195,10 +202,7 @@ def strength_inputs_from_graph(G: nx.MultiDiGraph, contacts: Collection[str] | N
                 if attrs["type"] == KNOWS:
                     ks.append(i)
                     kc.append(j)
-                    strength.append(attrs["strength"])
-                    last.append(attrs.get("last_contact"))
-                    since.append(attrs.get("since"))
-                    until.append(attrs.get("until"))
+                    rows.append(attrs)
     staff_ids = [nodes[s]["id"] for s in staff_keys]
     contact_ids = [nodes[c]["id"] for c in contact_keys]
     staff_at = {x: i for i, x in enumerate(staff_ids)}
@@ -221,10 +225,10 @@ def strength_inputs_from_graph(G: nx.MultiDiGraph, contacts: Collection[str] | N
         contact_ids=contact_ids,
         knows_staff=_ints(ks),
         knows_contact=_ints(kc),
-        knows_strength=_floats(strength),
-        knows_last=_days(last),
-        knows_since=_days(since),
-        knows_until=_days(until),
+        knows_strength=_floats([a["strength"] for a in rows]),
+        knows_last=_days([a.get("last_contact") for a in rows]),
+        knows_since=_days([a.get("since") for a in rows]),
+        knows_until=_days([a.get("until") for a in rows]),
         touch_staff=_ints(ts),
         touch_contact=_ints(tc),
         touch_day=_ints(td),
@@ -327,12 +331,13 @@ def frame_from_graph(G: nx.MultiDiGraph) -> Frame:
     contact_at = {c: i for i, c in enumerate(contact_keys)}
     staff_keys = sorted(by_kind[STAFF])
     staff_at = {s: i for i, s in enumerate(staff_keys)}
-    contact_account = _ints(account_at[d["account"]] for d in cd)
+    accounts_of = [account_at[d["account"]] for d in cd]
     ls, lt, li, lw, lsince, luntil = [], [], [], [], [], []
     for i, c in enumerate(contact_keys):
+        mine = accounts_of[i]
         for v, keydict in succ[c].items():
             j = contact_at.get(v)
-            if j is None or contact_account[j] != contact_account[i]:
+            if j is None or accounts_of[j] != mine:
                 continue  # the account node, a unit, or another account's contact
             for attrs in keydict.values():
                 t = attrs["type"]
@@ -362,7 +367,7 @@ def frame_from_graph(G: nx.MultiDiGraph) -> Frame:
         if not listed:
             continue
         k = len(tday)
-        tday.append(day(tp["date"]))
+        tday.append(tp["date"])
         tmethod.append(tp["method"])
         tl.extend([k] * len(listed))
         tc.extend(listed)
@@ -374,7 +379,7 @@ def frame_from_graph(G: nx.MultiDiGraph) -> Frame:
         unit_ids=unit_ids,
         unit_account=_ints(account_at[nodes[u]["account"]] for u in unit_keys),
         unit_levels=[nodes[u].get("level") or "hq" for u in unit_keys],
-        contact_account=contact_account,
+        contact_account=_ints(accounts_of),
         contact_levels=[d.get("level") or "hq" for d in cd],
         contact_roles=[d.get("role") or "other" for d in cd],
         contact_names=[d.get("name") for d in cd],
@@ -394,7 +399,7 @@ def frame_from_graph(G: nx.MultiDiGraph) -> Frame:
         team_account=_ints(ta),
         team_staff=_ints(tsf),
         team_roles=tr,
-        tp_day=_ints(tday),
+        tp_day=_days(tday),
         tp_method=tmethod,
         tp_listed=_ints(tl),
         tp_contact=_ints(tc),

@@ -23,7 +23,7 @@ from typing import Any
 import networkx as nx
 
 from ..graph import CONTACT, STAFF
-from .frame import pair_strengths, strength_inputs_from_graph
+from .frame import PairStrengths, StrengthInputs, pair_strengths, strength_inputs_from_graph
 
 __all__ = [
     "Strengths",
@@ -31,6 +31,7 @@ __all__ = [
     "effective_strengths",
     "in_force",
     "strengths_at",
+    "strengths_of_pairs",
 ]
 
 
@@ -99,21 +100,25 @@ def strengths_at(
     nodes = G._node
     wanted = None if contacts is None else list(dict.fromkeys(contacts))
     inp = strength_inputs_from_graph(G, None if wanted is None else [c for c in wanted if c in nodes])
+    leaving = set(without)
+    gone = [i for i, s in enumerate(inp.staff_ids) if STAFF + ":" + s in leaving]
+    ps = pair_strengths(inp, as_of=as_of, half_life=half_life, strong=strong, without=gone)
+    return strengths_of_pairs(inp, ps, contacts=wanted)
+
+
+def strengths_of_pairs(inp: StrengthInputs, ps: PairStrengths, *, contacts: Iterable[str] | None = None) -> Strengths:
+    """The :class:`Strengths` (keyed by node) of pair strengths ``ps`` computed from
+    ``inp``, for every contact of ``inp`` (or for ``contacts``, node keys)."""
     staff_keys = [STAFF + ":" + s for s in inp.staff_ids]
     contact_keys = [CONTACT + ":" + c for c in inp.contact_ids]
-    leaving = set(without)
-    ps = pair_strengths(
-        inp,
-        as_of=as_of,
-        half_life=half_life,
-        strong=strong,
-        without=[i for i, s in enumerate(staff_keys) if s in leaving],
-    )
-    by_contact: dict[str, dict[str, float]] = {c: {} for c in (contact_keys if wanted is None else wanted)}
+    by_contact: dict[str, dict[str, float]] = {c: {} for c in (contact_keys if contacts is None else contacts)}
     strong_to: dict[str, list[str]] = {}
     for s, c, v, is_strong in zip(ps.staff.tolist(), ps.contact.tolist(), ps.value.tolist(), ps.strong.tolist()):
         ck, sk = contact_keys[c], staff_keys[s]
-        by_contact[ck][sk] = v
+        row = by_contact.get(ck)
+        if row is None:
+            continue  # a contact not asked for
+        row[sk] = v
         if is_strong:
             mine = strong_to.get(ck)
             if mine is None:
@@ -122,7 +127,7 @@ def strengths_at(
                 mine.append(sk)
     threads = {c: strong_to.get(c, []) for c, row in by_contact.items() if row}
     active = frozenset(s for s, on in zip(staff_keys, ps.active.tolist()) if on)
-    return Strengths(as_of, half_life, strong, active, by_contact, threads)
+    return Strengths(ps.as_of, ps.half_life, ps.strong_at, active, by_contact, threads)
 
 
 def effective_strengths(

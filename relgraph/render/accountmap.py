@@ -163,8 +163,9 @@ def map_data(
     relgraph.errors.UsageError
         An unknown ``layout``.
     """
-    from ..analysis.coverage import coverage
-    from ..analysis.strength import in_force, strengths_at
+    from ..analysis.coverage import frame_coverage
+    from ..analysis.frame import frame_from_graph, pair_strengths, select_accounts
+    from ..analysis.strength import in_force, strengths_of_pairs
     from ..analysis.structure import graph_index, is_key_contact
 
     if layout not in LAYOUTS:
@@ -178,8 +179,10 @@ def map_data(
     if to is not None and index.contact_account.get(node_key(CONTACT, to)) != acc.id:
         raise NotFound(f"unknown contact {to!r} in account {acc.id!r}")
 
-    st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=acc.contacts)
-    figures = coverage(G, as_of=as_of, half_life=half_life, strong=strong, accounts=[acc.id])[0]
+    F = frame_from_graph(G)
+    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+    st = strengths_of_pairs(F.strengths, ps, contacts=acc.contacts)
+    figures = frame_coverage(F, ps, accounts=select_accounts(F, [acc.id]))[0]
     cells = figures.pop("cells")
     status_of = {(c["level"], c["role"]): c["status"] for c in cells}
 
