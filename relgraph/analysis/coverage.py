@@ -37,7 +37,6 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from ..graph import CONTACT
 from ..model import COVERAGE_ROLES, GRADE_WEIGHT, TOUCHPOINT_METHODS, TRIANGLE, level_sort_key
 from .access import FrameAccounts
 from .frame import Frame, PairStrengths, day, frame_from_graph, is_key, pair_strengths, select_accounts
@@ -123,6 +122,11 @@ class _Cells:
         self.run = dict(
             zip(code[starts].tolist(), zip(starts.tolist(), ends.tolist(), best.tolist(), covered.tolist()))
         )
+
+    def members(self, a: int, level: str, role: str) -> list[int]:
+        """The contact indexes (by id) of one cell of account ``a``."""
+        run = self.run.get((a * self.n_levels + self.levels.index(level)) * self.n_roles + COVERAGE_ROLES.index(role))
+        return [] if run is None else self.order[run[0] : run[1]]
 
     def of(self, F: Frame, a: int) -> list[dict[str, Any]]:
         """The cells of account ``a``, level by level (top first), roles in the order
@@ -281,7 +285,6 @@ def frame_gaps(F: Frame, ps: PairStrengths, *, accounts: Sequence[int] | None = 
     c = _Contacts(F, ps)
     grid = _Cells(F, c)
     influence = F.contact_influence.tolist()
-    contact_at = {x: i for i, x in enumerate(F.contact_ids)}
     staff_at = {x: i for i, x in enumerate(F.staff_ids)}
     parts = FrameAccounts(F, ps)
     levels = F.contact_levels
@@ -292,18 +295,20 @@ def frame_gaps(F: Frame, ps: PairStrengths, *, accounts: Sequence[int] | None = 
             continue
         mine = parts.contacts(a)
         A = parts.access(a)
+        local = {i: j for j, i in enumerate(mine)}  # contacts come first in A
         weight = GRADE_WEIGHT.get(F.account_grades[a], 1)
         suggested_for_level: dict[str, int | None] = {}
         for cell in cells:
             if cell["contacts"]:
-                targets = [A.index[CONTACT + ":" + x] for x in cell["contacts"]]
-                max_influence = max(influence[contact_at[x]] for x in cell["contacts"])
+                members = grid.members(a, cell["level"], cell["role"])
+                targets = [local[i] for i in members]
+                max_influence = max(influence[i] for i in members)
                 s = best_start(A, targets)
             else:
                 max_influence = 3
                 level = cell["level"]
                 if level not in suggested_for_level:
-                    targets = [j for j, i in enumerate(mine) if levels[i] == level]  # contacts come first in A
+                    targets = [j for j, i in enumerate(mine) if levels[i] == level]
                     suggested_for_level[level] = best_start(A, targets) if targets else None
                 s = suggested_for_level[level]
             best = cell["best_strength"] or 0.0
