@@ -186,7 +186,7 @@ def build_access(
     contacts = acc.contacts
     empty: dict[str, float] = {}
     as_of = st.as_of
-    return access_graph(
+    return access_from_parts(
         contacts,
         [nodes[c].get("attitude") for c in contacts],
         [st.by_contact.get(c, empty) for c in contacts],
@@ -200,7 +200,7 @@ def build_access(
     )
 
 
-def access_graph(
+def access_from_parts(
     contacts: Sequence[str],
     attitudes: Sequence[str | None],
     rows: Sequence[Mapping[str, float]],
@@ -259,7 +259,7 @@ def access_graph(
 
 class FrameAccounts:
     """A frame cut by account, with its strengths, to build access graphs account
-    by account (:func:`access_graph` is the one builder; this feeds it).
+    by account (:func:`access_from_parts` is the one builder; this feeds it).
 
     ``contacts(a)`` lists the contact indexes of account ``a`` (by id);
     ``pairs(i)`` the positions in ``ps`` of contact ``i``'s pairs (by staff id).
@@ -299,7 +299,7 @@ class FrameAccounts:
             (CONTACT + ":" + ids[ls[k]], CONTACT + ":" + ids[lt[k]], bool(F.link_influences[k]), float(F.link_weight[k]))
             for k in self._links[self._link_bounds[a] : self._link_bounds[a + 1]]
         ]
-        return access_graph(
+        return access_from_parts(
             [CONTACT + ":" + ids[i] for i in mine],
             [F.contact_attitudes[i] for i in mine],
             rows,
