@@ -253,6 +253,26 @@ def test_account_graphs_are_the_account_subgraphs(portfolio):
     assert list(whole.edges(keys=True, data=True)) == list(G.edges(keys=True, data=True))
 
 
+@pytest.mark.parametrize("account", ["a001", "a003", "a004"])
+def test_first_account_cut_alone_equals_the_cut_of_all(portfolio, account):
+    """The first account a store is asked for is cut out alone (a map or paths need
+    no other); its graph is the one cut out of the whole data set."""
+    alone = FileStore(portfolio)
+    assert alone._shares is None
+    H1 = alone.account_graph(account)
+    assert alone._shares is None and alone._first_share.account_row == alone._account_row[account]
+    everything = FileStore(portfolio)
+    everything.account_graph("a002")
+    everything.account_graph(account)  # a second account: the whole data set is cut
+    assert everything._shares is not None
+    H2 = everything.account_graph(account)
+    assert list(H1.nodes(data=True)) == list(H2.nodes(data=True))
+    assert list(H1.edges(keys=True, data=True)) == list(H2.edges(keys=True, data=True))
+    assert H1.graph == H2.graph
+    assert alone.account_dataset(account).tables == everything.account_dataset(account).tables
+    assert H1.number_of_nodes() > 30 and H1.number_of_edges() > 30  # a real account
+
+
 def test_store_from_json_dataset_equals_store_from_folder(portfolio, tmp_path):
     """The exact path (a JSON file) and the fast path (the folder) give the same store."""
     from relgraph.readwrite import write

@@ -51,6 +51,7 @@ class FileStore:
         ids = self._tables.tables["accounts"].column("id").to_pylist()
         self._account_row = {a: i for i, a in enumerate(ids)}
         self._shares: AccountShares | None = None
+        self._first_share: AccountShare | None = None
         self._lookup: dict[str, dict[str, str]] = {}
         self._frame = None
 
@@ -68,10 +69,18 @@ class FileStore:
             raise NotFound(f"unknown account {account!r}")
 
     def _share(self, account: str) -> AccountShare:
+        """One account's share: cut out alone for the first account asked for (a map,
+        paths), from one cut of the whole data set once a second is asked for."""
         self._check_account(account)
+        row = self._account_row[account]
         if self._shares is None:
+            if self._first_share is None:
+                self._first_share = account_shares(self._tables, only=row).share(row)
+                return self._first_share
+            if self._first_share.account_row == row:
+                return self._first_share
             self._shares = account_shares(self._tables)
-        return self._shares.share(self._account_row[account])
+        return self._shares.share(row)
 
     def account_dataset(self, account: str) -> Dataset:
         """The rows that belong to one account (see :func:`relgraph.graph.account_subgraph`)."""
@@ -239,8 +248,9 @@ class AccountShare:
         return out
 
 
-def account_shares(typed: TypedTables) -> AccountShares:
-    """Cut every table by account, in one pass over each (see :class:`AccountShares`).
+def account_shares(typed: TypedTables, only: int | None = None) -> AccountShares:
+    """Cut every table by account, in one pass over each (see :class:`AccountShares`);
+    with ``only`` (an account row), cut out that account's share alone.
 
     An account's share holds its account row, units, contacts, team rows, the
     relationships to its contacts, the links between its contacts, the touchpoints
@@ -276,6 +286,9 @@ def account_shares(typed: TypedTables) -> AccountShares:
     )
     tables, rows, runs = {}, {}, {}
     for name, (account, row) in owner.items():
+        if only is not None:
+            mine = pc.equal(account, only)
+            account, row = pc.filter(account, mine), pc.filter(row, mine)
         n = max(t[name].num_rows, 1)
         key = pc.add(pc.multiply(pc.cast(account, pa.int64()), n), pc.cast(row, pa.int64()))
         if name in ("touchpoints", "staff"):
