@@ -22,8 +22,8 @@ import networkx as nx
 import numpy as np
 
 from ..graph import CONTACT, INFLUENCES, STAFF
-from .frame import NO_DATE, Frame, PairStrengths, day
-from .strength import Strengths
+from .frame import Frame, PairStrengths, day, in_force_days
+from .strength import Strengths, exists_at
 from .structure import AccountIndex
 
 KNOWS_KIND = "knows"
@@ -194,7 +194,7 @@ def build_access(
         [
             (source, target, type_ == INFLUENCES, weight)
             for source, target, type_, weight, since, until in acc.links
-            if not ((since is not None and since > as_of) or (until is not None and as_of >= until))
+            if exists_at(since, until, as_of)
         ],
         through_opponents=through_opponents,
     )
@@ -273,12 +273,15 @@ class FrameAccounts:
         self._by_account = by_account.tolist()
         self._pair_bounds = np.searchsorted(ps.contact, np.arange(len(F.contact_ids) + 1)).tolist()
         self.pair_staff, self.pair_value = ps.staff.tolist(), ps.value.tolist()
-        a_day = day(ps.as_of)
-        in_force = np.flatnonzero((F.link_since <= a_day) & ((F.link_until == NO_DATE) | (a_day < F.link_until)))
+        in_force = np.flatnonzero(in_force_days(F.link_since, F.link_until, day(ps.as_of)))
         link_account = F.contact_account[F.link_source[in_force]]
         order = np.argsort(link_account, kind="stable")
         self._links = in_force[order].tolist()
         self._link_bounds = np.searchsorted(link_account[order], np.arange(n_accounts + 1)).tolist()
+        # Plain lists: access() reads them item by item.
+        self._link_columns = (
+            F.link_source.tolist(), F.link_target.tolist(), F.link_influences.tolist(), F.link_weight.tolist()
+        )
         self.staff_keys = [STAFF + ":" + x for x in F.staff_ids]
         self.active = frozenset(k for k, on in zip(self.staff_keys, ps.active.tolist()) if on)
 
@@ -294,9 +297,9 @@ class FrameAccounts:
         ids, staff_keys, ps_staff, ps_value = F.contact_ids, self.staff_keys, self.pair_staff, self.pair_value
         mine = self.contacts(a)
         rows = [{staff_keys[ps_staff[p]]: ps_value[p] for p in self.pairs(i)} for i in mine]
-        ls, lt = F.link_source, F.link_target
+        ls, lt, li, lw = self._link_columns
         links = [
-            (CONTACT + ":" + ids[ls[k]], CONTACT + ":" + ids[lt[k]], bool(F.link_influences[k]), float(F.link_weight[k]))
+            (CONTACT + ":" + ids[ls[k]], CONTACT + ":" + ids[lt[k]], li[k], lw[k])
             for k in self._links[self._link_bounds[a] : self._link_bounds[a + 1]]
         ]
         return access_from_parts(

@@ -39,7 +39,7 @@ import numpy as np
 
 from ..model import COVERAGE_ROLES, GRADE_WEIGHT, TOUCHPOINT_METHODS, TRIANGLE, level_sort_key
 from .access import FrameAccounts
-from .frame import Frame, PairStrengths, day, frame_from_graph, is_key, pair_strengths, select_accounts
+from .frame import Frame, PairStrengths, day, frame_from_graph, is_key, pair_strengths, select_accounts, thread_counts
 from .paths import best_start
 
 __all__ = [
@@ -79,7 +79,7 @@ class _Contacts:
         if len(ps.contact):
             starts = np.flatnonzero(np.r_[True, ps.contact[1:] != ps.contact[:-1]])
             self.best[ps.contact[starts]] = np.maximum.reduceat(ps.value, starts)
-        self.threads = np.bincount(ps.contact[ps.strong], minlength=n)
+        self.threads = thread_counts(F, ps)
         executive = np.array([r == "executive" for r in F.staff_roles], dtype=bool)
         self.exec_tie = np.zeros(n, dtype=bool)
         if len(executive):
@@ -106,7 +106,6 @@ class _Cells:
         self.account_levels: dict[int, list[int]] = {}
         for a, lv in zip((pairs // n_levels).tolist(), (pairs % n_levels).tolist()):
             self.account_levels.setdefault(a, []).append(lv)  # ascending: top level first
-        self.contact_level = contact_level
         inside = np.flatnonzero(role >= 0)  # role "other" is in no cell
         code = (F.contact_account[inside] * n_levels + contact_level[inside]) * n_roles + role[inside]
         order = np.argsort(code, kind="stable")  # contacts are sorted by id already

@@ -34,10 +34,12 @@ __all__ = [
     "day",
     "frame_from_graph",
     "frame_from_tables",
+    "in_force_days",
     "is_key",
     "select_accounts",
     "pair_strengths",
     "strength_inputs_from_graph",
+    "thread_counts",
 ]
 
 NO_DATE = np.iinfo(np.int32).min
@@ -60,6 +62,13 @@ def _days(values: Iterable[dt.date | None]) -> np.ndarray:
             n = known[d] = d.toordinal() - _EPOCH
         out.append(n)
     return np.array(out, dtype=np.int64)
+
+
+def in_force_days(since: np.ndarray, until: np.ndarray, a: int) -> np.ndarray:
+    """Which rows with ``since``/``until`` days exist on day ``a`` (from ``since``
+    inclusive to ``until`` exclusive; :data:`NO_DATE` is below every day, so a
+    missing ``since`` passes)."""
+    return (since <= a) & ((until == NO_DATE) | (a < until))
 
 
 def _ints(values: Iterable[int]) -> np.ndarray:
@@ -137,8 +146,7 @@ def pair_strengths(
     active = inp.staff_active.copy()
     if without:
         active[np.fromiter(without, dtype=np.int64)] = False
-    since, until = inp.knows_since, inp.knows_until
-    keep = (since <= a) & ((until == NO_DATE) | (a < until))  # NO_DATE is below every day
+    keep = in_force_days(inp.knows_since, inp.knows_until, a)
     s = inp.knows_staff[keep]
     c = inp.knows_contact[keep]
     last = inp.knows_last[keep]
@@ -182,9 +190,22 @@ def pair_strengths(
     )
 
 
+def thread_counts(F: Frame, ps: PairStrengths) -> np.ndarray:
+    """The threads of each contact of ``F`` at the strengths ``ps`` (a count)."""
+    return np.bincount(ps.contact[ps.strong], minlength=len(F.contact_ids))
+
+
 def strength_inputs_from_graph(G: nx.MultiDiGraph, contacts: Collection[str] | None = None) -> StrengthInputs:
     """The :class:`StrengthInputs` of a graph: its staff, its contacts (or only
     ``contacts``, node keys), the relationships between them and its touchpoints."""
+    return _graph_inputs(G, contacts)[0]
+
+
+def _graph_inputs(
+    G: nx.MultiDiGraph, contacts: Collection[str] | None
+) -> tuple[StrengthInputs, list[tuple[dict, list[int]]]]:
+    """:func:`strength_inputs_from_graph`, and each touchpoint listing one of the
+    contacts with the indexes of those it lists (for :func:`frame_from_graph`)."""
     nodes, succ = G._node, G._succ
     staff_keys = sorted(n for n, d in nodes.items() if d["kind"] == STAFF)  # "Staff:" keys sort by id
     if contacts is None:
@@ -208,18 +229,20 @@ def strength_inputs_from_graph(G: nx.MultiDiGraph, contacts: Collection[str] | N
     staff_at = {x: i for i, x in enumerate(staff_ids)}
     contact_at = {x: i for i, x in enumerate(contact_ids)}
     ts, tc, td = [], [], []
+    touchpoints = []
     for tp in G.graph.get("touchpoints", ()):
-        d = day(tp["date"])
         listed = [contact_at[x] for x in tp["contacts"] if x in contact_at]
         if not listed:
             continue
+        touchpoints.append((tp, listed))
+        d = day(tp["date"])
         for x in tp["staff"]:
             i = staff_at.get(x)
             if i is not None:
                 ts.extend([i] * len(listed))
                 tc.extend(listed)
                 td.extend([d] * len(listed))
-    return StrengthInputs(
+    inputs = StrengthInputs(
         staff_ids=staff_ids,
         staff_active=np.array([nodes[s].get("active", True) is not False for s in staff_keys], dtype=bool),
         contact_ids=contact_ids,
@@ -233,6 +256,7 @@ def strength_inputs_from_graph(G: nx.MultiDiGraph, contacts: Collection[str] | N
         touch_contact=_ints(tc),
         touch_day=_ints(td),
     )
+    return inputs, touchpoints
 
 
 @dataclass
@@ -326,7 +350,7 @@ def frame_from_graph(G: nx.MultiDiGraph) -> Frame:
     unit_ids = [nodes[u]["id"] for u in unit_keys]
     unit_at = {u: i for i, u in enumerate(unit_ids)}
     contact_keys = sorted(c for c in by_kind[CONTACT] if nodes[c]["account"] in account_at)
-    inputs = strength_inputs_from_graph(G, contact_keys)
+    inputs, touchpoints = _graph_inputs(G, contact_keys)
     cd = [nodes[c] for c in contact_keys]
     contact_at = {c: i for i, c in enumerate(contact_keys)}
     staff_keys = sorted(by_kind[STAFF])
@@ -360,12 +384,8 @@ def frame_from_graph(G: nx.MultiDiGraph) -> Frame:
                     ta.append(i)
                     tsf.append(j)
                     tr.append(attrs.get("role"))
-    contact_id_at = {x: i for i, x in enumerate(inputs.contact_ids)}
     tday, tmethod, tl, tc = [], [], [], []
-    for tp in G.graph.get("touchpoints", ()):
-        listed = [contact_id_at[x] for x in tp["contacts"] if x in contact_id_at]
-        if not listed:
-            continue
+    for tp, listed in touchpoints:
         k = len(tday)
         tday.append(tp["date"])
         tmethod.append(tp["method"])
@@ -415,13 +435,14 @@ def frame_from_tables(typed) -> Frame:
     t = typed.tables
     refs = typed.reference_rows()
 
-    def sorted_by_id(name: str) -> tuple[pa.Table, np.ndarray]:
-        """The table sorted by id, and for each original row its new index."""
+    def sorted_by_id(name: str) -> tuple[pa.Table, pa.Array, np.ndarray]:
+        """The table sorted by id, the original row of each of its rows, and for
+        each original row its new index."""
         table = t[name]
-        order = pc.sort_indices(table.column("id")).to_numpy()
+        order = pc.sort_indices(table.column("id"))
         new = np.empty(len(order), dtype=np.int64)
-        new[order] = np.arange(len(order))
-        return table.take(pa.array(order)), new
+        new[order.to_numpy()] = np.arange(len(order))
+        return table.take(order), order, new
 
     def moved(new: np.ndarray, ref: pa.Array) -> np.ndarray:
         """References (row numbers, null for none) as new indexes (-1 for none)."""
@@ -446,12 +467,10 @@ def frame_from_tables(typed) -> Frame:
         arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
         return arr.cast(pa.float64()).fill_null(default).to_numpy(zero_copy_only=False)
 
-    accounts, account_new = sorted_by_id("accounts")
-    units, unit_new = sorted_by_id("units")
-    contacts, contact_new = sorted_by_id("contacts")
-    staff, staff_new = sorted_by_id("staff")
-    unit_order = pc.sort_indices(t["units"].column("id"))
-    contact_order = pc.sort_indices(t["contacts"].column("id"))
+    accounts, _, account_new = sorted_by_id("accounts")
+    units, unit_order, unit_new = sorted_by_id("units")
+    contacts, contact_order, contact_new = sorted_by_id("contacts")
+    staff, _, staff_new = sorted_by_id("staff")
 
     # Contacts: the effective level is the unit's level, else their own, else hq.
     contact_unit_rows = pc.take(refs[("contacts", "unit")], contact_order)

@@ -18,7 +18,7 @@ from typing import Any
 import networkx as nx
 
 from ..graph import INFLUENCES
-from .strength import strengths_at
+from .strength import exists_at, strengths_at
 from .structure import AccountIndex, graph_index
 
 __all__ = ["key_influencers", "pagerank", "power_edges"]
@@ -28,7 +28,7 @@ def power_edges(acc: AccountIndex, *, as_of: dt.date) -> dict[tuple[str, str], f
     """The weighted edges (contact key pairs) PageRank runs on (module docstring)."""
     edges: dict[tuple[str, str], float] = {}
     for link in acc.links:
-        if not ((link.since is None or link.since <= as_of) and (link.until is None or as_of < link.until)):
+        if not exists_at(link.since, link.until, as_of):
             continue
         pair = (link.target, link.source) if link.type == INFLUENCES else (link.source, link.target)
         if link.weight > edges.get(pair, 0.0):

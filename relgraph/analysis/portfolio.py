@@ -1,13 +1,13 @@
 """The analysis commands over a whole store.
 
 Each function here answers one command of the CLI with the full JSON object of
-that command (SPEC section 3). Coverage, gaps and rotation risk are computed from
-an analysis frame (:mod:`relgraph.analysis.frame`): the file store gives the frame
-of the whole portfolio at once, built column-wise from its typed tables; any other
-store (Neo4j) is asked for one account's graph at a time
-(:meth:`GraphStore.account_graphs`), whose frame goes through the same functions.
-The other commands run the graph analyses account graph by account graph and merge
-the answers, so the largest account bounds memory.
+that command (SPEC section 3). Coverage, gaps, threads, rotation risk, what-if and
+diff are computed from an analysis frame (:mod:`relgraph.analysis.frame`): the file
+store gives the frame of the whole portfolio at once, built column-wise from its
+typed tables; any other store (Neo4j) is asked for one account's graph at a time
+(:meth:`GraphStore.account_graphs`), whose frame goes through the same functions, so
+the largest account bounds memory. Paths and influencers read the graph of the one
+account they are about.
 
 ``progress``, when given, is called as ``progress(done, total)`` after each account.
 """
@@ -27,7 +27,7 @@ from .frame import Frame, frame_from_graph, pair_strengths, select_accounts
 from .influencers import key_influencers
 from .paths import influence_paths
 from .threads import frame_threads, risk_rows, sole_threads, threads_sort_key
-from .whatif import frame_diff, frame_whatif
+from .whatif import check_since, frame_diff, frame_whatif
 
 __all__ = [
     "coverage_report",
@@ -236,8 +236,7 @@ def diff_report(
 ) -> dict[str, Any]:
     """``{"since", "as_of", "accounts", "gained", "lost"}``:
     :func:`relgraph.analysis.whatif.diff` over the store."""
-    if since > as_of:
-        raise UsageError(f"--since {since.isoformat()} is after --as-of {as_of.isoformat()}")
+    check_since(since, as_of)  # before any account is read
 
     def compute(F: Frame, picked: list[int]) -> dict[str, Any]:
         return frame_diff(F, since=since, as_of=as_of, half_life=half_life, strong=strong, accounts=picked)

@@ -27,12 +27,19 @@ from .frame import PairStrengths, StrengthInputs, pair_strengths, strength_input
 
 __all__ = [
     "Strengths",
-    "decay_factor",
     "effective_strengths",
+    "exists_at",
     "in_force",
     "strengths_at",
     "strengths_of_pairs",
 ]
+
+
+def exists_at(since: dt.date | None, until: dt.date | None, as_of: dt.date) -> bool:
+    """True when a row existing from ``since`` (inclusive; None: always) to ``until``
+    (exclusive; None: for good) exists at ``as_of``
+    (:func:`relgraph.analysis.frame.in_force_days` for day arrays)."""
+    return (since is None or since <= as_of) and (until is None or as_of < until)
 
 
 def in_force(row: Mapping[str, Any], as_of: dt.date) -> bool:
@@ -41,21 +48,7 @@ def in_force(row: Mapping[str, Any], as_of: dt.date) -> bool:
     >>> in_force({"since": dt.date(2024, 1, 1), "until": dt.date(2024, 2, 1)}, dt.date(2024, 2, 1))
     False
     """
-    since = row.get("since")
-    until = row.get("until")
-    return (since is None or since <= as_of) and (until is None or as_of < until)
-
-
-def decay_factor(last: dt.date | None, *, as_of: dt.date, half_life: float = 180.0) -> float:
-    """``0.5 ** (days / half_life)`` with ``days = (as_of - last).days``; 1 when
-    ``last`` is None or after ``as_of``.
-
-    >>> decay_factor(dt.date(2024, 1, 1), as_of=dt.date(2024, 6, 29), half_life=180)
-    0.5
-    """
-    if last is None or last > as_of:
-        return 1.0
-    return 0.5 ** ((as_of - last).days / half_life)
+    return exists_at(row.get("since"), row.get("until"), as_of)
 
 
 @dataclass

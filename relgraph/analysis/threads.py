@@ -29,7 +29,7 @@ import numpy as np
 
 from ..model import GRADE_WEIGHT
 from .access import Access, Dominators, FrameAccounts
-from .frame import Frame, PairStrengths, frame_from_graph, is_key, pair_strengths, select_accounts
+from .frame import Frame, PairStrengths, frame_from_graph, is_key, pair_strengths, select_accounts, thread_counts
 
 __all__ = [
     "contact_threads",
@@ -212,16 +212,17 @@ def frame_threads(
             pairs = parts.pairs(i)
             threads = [parts.pair_staff[p] for p in pairs if strong[p]]
             gap = seniority[i] - max(staff_seniority[s] for s in threads) if threads else None
-            if len(threads) >= 2 and (gap is None or gap < 2):
-                # Listed only if redundancy <= 1, and two threads are two routes of their
-                # own (staff with an edge to the contact) unless one is of strength 0.
-                if sum(1 for p in pairs if strong[p] and parts.pair_value[p] > 0) >= 2:
-                    continue
+            # Two threads and no rank gap: listed only if redundancy <= 1, and two
+            # threads are two routes of their own (staff with an edge to the contact)
+            # unless one is of strength 0.
+            threaded = len(threads) >= 2 and (gap is None or gap < 2)
+            if threaded and sum(1 for p in pairs if strong[p] and parts.pair_value[p] > 0) >= 2:
+                continue
             if A is None:
                 A = parts.access(a)
                 dom = A.dominators()
             redundancy = node_disjoint_routes(A, j, dom=dom)  # contacts come first in A
-            if len(threads) >= 2 and (gap is None or gap < 2) and redundancy >= 2:
+            if threaded and redundancy >= 2:
                 continue
             backup, best = None, 0.0
             for p in pairs:
@@ -283,7 +284,7 @@ def sole_threads(F: Frame, ps: PairStrengths, accounts: Iterable[int] | None = N
     """Per staff id, the (contact id, grade_weight * influence) of every key contact
     of the accounts ``accounts`` (indexes into frame ``F``; default all) of which
     they are the only thread at the strengths ``ps``."""
-    threads = np.bincount(ps.contact[ps.strong], minlength=len(F.contact_ids))
+    threads = thread_counts(F, ps)
     picked = np.zeros(len(F.account_ids), dtype=bool)
     picked[list(range(len(F.account_ids))) if accounts is None else list(accounts)] = True
     sole = is_key(F) & (threads == 1) & picked[F.contact_account]

@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import UsageError
 from .access import FrameAccounts
 from .coverage import frame_coverage
-from .frame import Frame, PairStrengths, frame_from_graph, pair_strengths, select_accounts
+from .frame import Frame, PairStrengths, frame_from_graph, pair_strengths, select_accounts, thread_counts
 from .paths import best_start
 
 __all__ = ["diff", "frame_diff", "frame_whatif", "whatif"]
@@ -57,10 +57,7 @@ def frame_whatif(
         {"id": F.account_ids[a], "before": fb, "after": fa}
         for a, fb, fa in zip(picked, _figures(F, picked, before), _figures(F, picked, after))
     ]
-    n = len(F.contact_ids)
-    threaded_before = np.bincount(before.contact[before.strong], minlength=n) > 0
-    threaded_after = np.bincount(after.contact[after.strong], minlength=n) > 0
-    lost_now = (threaded_before & ~threaded_after).tolist()
+    lost_now = ((thread_counts(F, before) > 0) & (thread_counts(F, after) == 0)).tolist()
     parts = FrameAccounts(F, after)
     lost = []
     for a in picked:
@@ -114,6 +111,12 @@ def whatif(
     )
 
 
+def check_since(since: dt.date, as_of: dt.date) -> None:
+    """:class:`UsageError` when ``since`` is after ``as_of``."""
+    if since > as_of:
+        raise UsageError(f"--since {since.isoformat()} is after --as-of {as_of.isoformat()}")
+
+
 def frame_diff(
     F: Frame,
     *,
@@ -124,8 +127,7 @@ def frame_diff(
     accounts: Sequence[int] | None = None,
 ) -> dict[str, Any]:
     """:func:`diff` over the accounts ``accounts`` (indexes; default all) of frame ``F``."""
-    if since > as_of:
-        raise UsageError(f"--since {since.isoformat()} is after --as-of {as_of.isoformat()}")
+    check_since(since, as_of)
     picked = list(range(len(F.account_ids))) if accounts is None else list(accounts)
     before = pair_strengths(F.strengths, as_of=since, half_life=half_life, strong=strong)
     after = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
@@ -182,8 +184,7 @@ def diff(
     UsageError
         ``since`` is after ``as_of``.
     """
-    if since > as_of:
-        raise UsageError(f"--since {since.isoformat()} is after --as-of {as_of.isoformat()}")
+    check_since(since, as_of)
     F = frame_from_graph(G)
     return frame_diff(
         F, since=since, as_of=as_of, half_life=half_life, strong=strong, accounts=select_accounts(F, accounts)

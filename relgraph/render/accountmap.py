@@ -165,7 +165,7 @@ def map_data(
     """
     from ..analysis.coverage import frame_coverage
     from ..analysis.frame import frame_from_graph, pair_strengths, select_accounts
-    from ..analysis.strength import in_force, strengths_of_pairs
+    from ..analysis.strength import exists_at, strengths_of_pairs
     from ..analysis.structure import graph_index, is_key_contact
 
     if layout not in LAYOUTS:
@@ -274,7 +274,7 @@ def map_data(
             )
     links: dict[tuple[str, str, str], float] = {}
     for link in acc.links:
-        if in_force({"since": link.since, "until": link.until}, as_of):
+        if exists_at(link.since, link.until, as_of):
             k = (link.source, link.target, link.type)
             links[k] = max(links.get(k, 0.0), link.weight)
     for (u, v, t), weight in sorted(links.items()):
