@@ -78,6 +78,11 @@ RETURN null AS account;
 MATCH (m:RelgraphMeta {key: 'relgraph'})
 RETURN properties(m) AS props;
 
+// name: indexes
+// The (label, properties) of each index, on a server other than Neo4j (FalkorDB).
+CALL db.indexes() YIELD label, properties
+RETURN label, properties;
+
 // name: server_product
 CALL dbms.components() YIELD name
 RETURN name;

@@ -129,3 +129,9 @@ WHERE (n:Account OR n:Unit OR n:Contact OR n:Staff OR n:Touchpoint)
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted;
+
+// name: clear
+// Deletes every relgraph node and relationship (the labels of SPEC section 5).
+MATCH (n)
+WHERE n:Account OR n:Unit OR n:Contact OR n:Staff OR n:Touchpoint OR n:RelgraphMeta
+DETACH DELETE n;

@@ -1,6 +1,10 @@
-"""The relationship graph: the contract between stores and analyses.
+"""The relationship graph: the interchange format at the library's edge.
 
-Every store yields the same :class:`networkx.MultiDiGraph`:
+The analyses read typed tables (:mod:`relgraph.tables`); a graph is what the library
+hands out (``account_graph``, export, GraphML) and what its graph functions take in
+(``coverage(G)``, ``influence_paths(G, ...)``), converted to tables by
+:func:`tables_from_graph` through networkx's public API. Every store yields the same
+:class:`networkx.MultiDiGraph`:
 
 Nodes are keyed ``"<Kind>:<id>"`` (:func:`node_key`) because ids are unique only
 within their own table (a staff member and a contact may both be ``"17"``). Each node
@@ -40,7 +44,7 @@ but the analyses work one account at a time and ignore them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -48,6 +52,7 @@ import networkx as nx
 
 from .model import TABLES, Dataset
 from .rows import make_rows
+from .tables import TypedTables, effective_level, with_defaults
 
 ACCOUNT = "Account"
 UNIT = "Unit"
@@ -76,16 +81,6 @@ def node_key(kind: str, id: str) -> str:
     'Contact:c1'
     """
     return f"{kind}:{id}"
-
-
-def nodes_of(G: nx.MultiDiGraph, kind: str) -> Iterable[tuple[str, dict[str, Any]]]:
-    """``(key, attributes)`` of every node of ``kind``, in insertion order."""
-    return ((n, d) for n, d in G.nodes(data=True) if d["kind"] == kind)
-
-
-def edges_of(G: nx.MultiDiGraph, type: str) -> Iterable[tuple[str, str, dict[str, Any]]]:
-    """``(u, v, attributes)`` of every edge of ``type``."""
-    return ((u, v, d) for u, v, d in G.edges(data=True) if d["type"] == type)
 
 
 def build_graph(ds: Dataset, *, edge_types: Collection[str] | None = None) -> nx.MultiDiGraph:
@@ -150,15 +145,12 @@ def graph_from_columns(
     wanted = set(EDGE_TYPES if edge_types is None else edge_types)
     G = nx.MultiDiGraph()
     G.graph["extras"] = {t: list(cols) for t, cols in extras.items()}
-    nodes, succ, pred = G._node, G._succ, G._pred  # filled directly: add_node per row is ~3x slower
 
     def names(table: str) -> tuple[str, ...]:
         return tuple(c.name for c in TABLES[table].columns) + tuple(extras.get(table, ()))
 
     def put(kind: str, keys: list[str], attr_names: tuple[str, ...], attr_columns: list) -> None:
-        nodes.update(zip(keys, make_rows(("kind", *attr_names), [repeat(kind), *attr_columns])))
-        succ.update(zip(keys, [{} for _ in keys]))
-        pred.update(zip(keys, [{} for _ in keys]))
+        G.add_nodes_from(zip(keys, make_rows(("kind", *attr_names), [repeat(kind), *attr_columns])))
 
     def keyed(kind: str, ids: Sequence[str]) -> list[str]:
         prefix = kind + ":"
@@ -173,7 +165,7 @@ def graph_from_columns(
     n = names("contacts")
     unit_level = dict(zip(units["id"], units["level"]))
     given = contacts["level"]
-    level = [unit_level[u] if u is not None else (lv or "hq") for u, lv in zip(contacts["unit"], given)]
+    level = [effective_level(None if u is None else unit_level[u], lv) for u, lv in zip(contacts["unit"], given)]
     contact_keys = keyed(CONTACT, contacts["id"])
     put(CONTACT, contact_keys, (*n, "given_level"), [level if c == "level" else contacts[c] for c in n] + [given])
     staff = columns["staff"]
@@ -218,16 +210,22 @@ def graph_from_columns(
 
 
 def _add_edges(G: nx.MultiDiGraph, us: list[str], vs: list[str], attrs: list[dict[str, Any]]) -> None:
-    """Add edges u -> v whose endpoints exist, keyed 0, 1, ... per pair, without the
-    per-edge overhead of ``add_edges_from``."""
-    succ, pred = G._succ, G._pred
-    for u, v, a in zip(us, vs, attrs):
-        out = succ[u]
-        keydict = out.get(v)
-        if keydict is None:
-            out[v] = pred[v][u] = {0: a}
-        else:
-            keydict[len(keydict)] = a
+    """Add edges u -> v (their endpoints are in ``G``), keyed 0, 1, ... per pair."""
+    G.add_edges_from(zip(us, vs, attrs))
+
+
+def tables_from_graph(G: nx.MultiDiGraph) -> TypedTables:
+    """The typed tables of a relationship graph (:func:`dataset_from_graph`), the
+    form every analysis reads: how a graph handed in enters the analyses.
+
+    Columns the model gives a default and the graph leaves out (a graph built by
+    hand) get their default here (:func:`relgraph.tables.with_defaults`).
+    """
+    ds = dataset_from_graph(G)
+    for name, rows in ds.tables.items():
+        for row in rows:
+            with_defaults(name, row)
+    return TypedTables.from_dataset(ds)
 
 
 def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
@@ -241,7 +239,8 @@ def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
         table = {ACCOUNT: "accounts", UNIT: "units", CONTACT: "contacts", STAFF: "staff"}[d["kind"]]
         row = {k: v for k, v in d.items() if k not in strip}
         if table == "contacts":
-            row["level"] = row.pop("given_level", None)
+            if "given_level" in row:  # a graph of ours; one built by hand has only `level`
+                row["level"] = row.pop("given_level")
         tables[table].append(row)
     # Columns first in schema order, then the extras.
     for name in ("accounts", "units", "contacts", "staff"):
@@ -277,14 +276,6 @@ def _ordered(table: str, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def account_of(G: nx.MultiDiGraph, key: str) -> str | None:
-    """The account id of a contact, unit or account node (None for staff)."""
-    d = G.nodes[key]
-    if d["kind"] == ACCOUNT:
-        return d["id"]
-    return d.get("account")
-
-
 def account_subgraph(G: nx.MultiDiGraph, account: str) -> nx.MultiDiGraph:
     """The part of ``G`` that belongs to one account, as a new graph.
 
@@ -315,20 +306,11 @@ def account_subgraph(G: nx.MultiDiGraph, account: str) -> nx.MultiDiGraph:
                 keep.add(s)
     H = nx.MultiDiGraph()
     H.graph["extras"] = G.graph.get("extras", {})
-    for n in G:  # keep G's node order so results are ordered the same in every store
-        if n in keep:
-            H._node[n] = G._node[n]
-            H._succ[n] = {}
-            H._pred[n] = {}
-    us, vs, attrs = [], [], []
-    for u in H:
-        for v, keydict in G._succ[u].items():
-            if v in keep:
-                for a in keydict.values():
-                    us.append(u)
-                    vs.append(v)
-                    attrs.append(a)
-    _add_edges(H, us, vs, attrs)
+    # G's node order, so that results are ordered the same in every store.
+    H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in keep)
+    H.add_edges_from(
+        (u, v, k, d) for u in H for v, keydict in G.adj[u].items() if v in keep for k, d in keydict.items()
+    )
     ids = {G.nodes[c]["id"] for c in contacts}
     H.graph["touchpoints"] = [
         tp for tp in G.graph.get("touchpoints", []) if any(c in ids for c in tp["contacts"])

@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 from networkx.algorithms.connectivity import local_node_connectivity
 
 from relgraph.analysis import portfolio as P
+from relgraph.analysis.access import FrameAccounts
 from relgraph.analysis.coverage import FIGURES, coverage, gaps
 from relgraph.analysis.influencers import key_influencers, pagerank, power_edges
 from relgraph.analysis.paths import influence_paths
 from relgraph.analysis.strength import effective_strengths, in_force
-from relgraph.analysis.structure import graph_index
 from relgraph.analysis.threads import contact_threads, redundancy, rotation_risk
 from relgraph.analysis.whatif import whatif
 from relgraph.graph import build_graph
@@ -244,14 +244,16 @@ def test_threads_imply_strong_best_strength(data):
 @given(portfolios())
 def test_pagerank_matches_networkx(data):
     G = build_graph(read_obj(data))
-    for acc in graph_index(G).accounts:
-        edges = power_edges(acc, as_of=AS_OF)
+    parts = FrameAccounts.of_graph(G, as_of=AS_OF)
+    for a in range(len(parts.F.account_ids)):
+        contacts = parts.contacts(a)
+        edges = power_edges(parts, a)
         H = nx.DiGraph()
-        H.add_nodes_from(acc.contacts)
+        H.add_nodes_from(contacts)
         for (u, v), w in edges.items():
             H.add_edge(u, v, weight=w)
         expected = nx.algorithms.link_analysis.pagerank_alg._pagerank_python(H, tol=1e-14, max_iter=10_000)
-        got = pagerank(acc.contacts, edges)
+        got = pagerank(contacts, edges)
         assert got == pytest.approx(expected, abs=1e-10)
 
 

@@ -14,17 +14,18 @@ run on; :func:`relgraph.analysis.paths.access_graph` gives it as a networkx grap
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import bisect
+import datetime as dt
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
-
 import numpy as np
 
-from ..graph import CONTACT, INFLUENCES, STAFF
-from .frame import Frame, PairStrengths, day, in_force_days
-from .strength import Strengths, exists_at
-from .structure import AccountIndex
+from ..errors import NotFound
+from ..graph import CONTACT, STAFF
+from .frame import Frame, PairStrengths, frame_from_graph, pair_strengths
+from .rules import day, in_force_days, strongest
 
 KNOWS_KIND = "knows"
 INFLUENCES_KIND = "influences"
@@ -61,20 +62,6 @@ class Access:
         """The kind of edge u -> v: ``knows`` from a staff member, else the link's."""
         return KNOWS_KIND if self.is_staff[u] else self.link_kinds[(u, v)]
 
-    def reachable_from_staff(self) -> list[bool]:
-        """Which nodes some staff member can reach (staff included)."""
-        seen = [False] * len(self.keys)
-        stack = list(self.staff)
-        for s in stack:
-            seen[s] = True
-        while stack:
-            u = stack.pop()
-            for v in self.succ[u]:
-                if not seen[v]:
-                    seen[v] = True
-                    stack.append(v)
-        return seen
-
     def dominators(self) -> Dominators:
         """The dominator tree of the access graph rooted at the set of staff."""
         return dominators(self)
@@ -99,10 +86,6 @@ class Dominators:
 
     def reachable(self, u: int) -> bool:
         return self.idom[u] != -1
-
-    def dominates(self, d: int, u: int) -> bool:
-        pd = self.pre[d]
-        return pd <= self.pre[u] < pd + self.size[d]
 
 
 def dominators(A: Access) -> Dominators:
@@ -178,28 +161,6 @@ def dominators(A: Access) -> Dominators:
     return Dominators(root=root, idom=idom[:n] + [root], pre=pre, size=size)
 
 
-def build_access(
-    G: nx.MultiDiGraph, acc: AccountIndex, st: Strengths, *, through_opponents: bool = False
-) -> Access:
-    """The access graph of account ``acc`` with the strengths ``st``."""
-    nodes = G._node
-    contacts = acc.contacts
-    empty: dict[str, float] = {}
-    as_of = st.as_of
-    return access_from_parts(
-        contacts,
-        [nodes[c].get("attitude") for c in contacts],
-        [st.by_contact.get(c, empty) for c in contacts],
-        st.active,
-        [
-            (source, target, type_ == INFLUENCES, weight)
-            for source, target, type_, weight, since, until in acc.links
-            if exists_at(since, until, as_of)
-        ],
-        through_opponents=through_opponents,
-    )
-
-
 def access_from_parts(
     contacts: Sequence[str],
     attitudes: Sequence[str | None],
@@ -227,25 +188,26 @@ def access_from_parts(
                 succ[u][v] = pred[v][u] = value / 5.0
     # Opponents end routes: no edge leaves them (unless through_opponents).
     blocked = [False] * n_contacts if through_opponents else [a == "opponent" for a in attitudes]
-    kinds: dict[tuple[int, int], str] = {}
-    for source, target, influences, weight in links:
-        a, b, p = index[source], index[target], weight / 5.0
-        if a == b:
-            continue
-        if influences:
-            kind, pairs = INFLUENCES_KIND, ((a, b),)
-        else:
-            kind, pairs = REPORTS_TO_KIND, ((a, b), (b, a))
-        for x, y in pairs:
-            if blocked[x]:
+
+    def steps() -> Iterator[tuple[int, int, float, str]]:
+        for source, target, influences, weight in links:
+            a, b, p = index[source], index[target], weight / 5.0
+            if a == b:
                 continue
-            # Where two edges join the same pair the stronger counts; at equal
-            # probability "influences" (the smaller kind) is reported.
-            out = succ[x]
-            old = out.get(y)
-            if old is None or p > old or (p == old and kind < kinds[(x, y)]):
-                out[y] = pred[y][x] = p
-                kinds[(x, y)] = kind
+            if influences:
+                kind, pairs = INFLUENCES_KIND, ((a, b),)
+            else:
+                kind, pairs = REPORTS_TO_KIND, ((a, b), (b, a))
+            for x, y in pairs:
+                if not blocked[x]:
+                    yield x, y, p, kind
+
+    # Where two edges join the same pair the stronger counts; at equal probability
+    # "influences" (the smaller kind) is reported.
+    kinds: dict[tuple[int, int], str] = {}
+    for (x, y), (p, kind) in strongest(steps()).items():
+        succ[x][y] = pred[y][x] = p
+        kinds[(x, y)] = kind
     return Access(
         keys=keys,
         index=index,
@@ -285,8 +247,31 @@ class FrameAccounts:
         self.staff_keys = [STAFF + ":" + x for x in F.staff_ids]
         self.active = frozenset(k for k, on in zip(self.staff_keys, ps.active.tolist()) if on)
 
+    @classmethod
+    def of_graph(
+        cls,
+        G: nx.MultiDiGraph,
+        *,
+        as_of: dt.date,
+        half_life: float = 180.0,
+        strong: float = 3.0,
+        without: Collection[str] = (),
+    ) -> FrameAccounts:
+        """The frame of graph ``G`` cut by account, with its strengths at ``as_of``;
+        staff ids in ``without`` (:class:`NotFound` for one ``G`` lacks) counted as
+        inactive."""
+        F = frame_from_graph(G)
+        gone = [staff_index(F, s) for s in without]
+        return cls(F, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong, without=gone))
+
     def contacts(self, a: int) -> list[int]:
         return self._by_account[self._bounds[a] : self._bounds[a + 1]]
+
+    def links(self, a: int) -> list[tuple[int, int, bool, float]]:
+        """The links in force between contacts of account ``a``, as (source, target,
+        is ``influences``, weight), contact indexes."""
+        ls, lt, li, lw = self._link_columns
+        return [(ls[k], lt[k], li[k], lw[k]) for k in self._links[self._link_bounds[a] : self._link_bounds[a + 1]]]
 
     def pairs(self, i: int) -> range:
         return range(self._pair_bounds[i], self._pair_bounds[i + 1])
@@ -297,11 +282,7 @@ class FrameAccounts:
         ids, staff_keys, ps_staff, ps_value = F.contact_ids, self.staff_keys, self.pair_staff, self.pair_value
         mine = self.contacts(a)
         rows = [{staff_keys[ps_staff[p]]: ps_value[p] for p in self.pairs(i)} for i in mine]
-        ls, lt, li, lw = self._link_columns
-        links = [
-            (CONTACT + ":" + ids[ls[k]], CONTACT + ":" + ids[lt[k]], li[k], lw[k])
-            for k in self._links[self._link_bounds[a] : self._link_bounds[a + 1]]
-        ]
+        links = [(CONTACT + ":" + ids[u], CONTACT + ":" + ids[v], li, w) for u, v, li, w in self.links(a)]
         return access_from_parts(
             [CONTACT + ":" + ids[i] for i in mine],
             [F.contact_attitudes[i] for i in mine],
@@ -310,3 +291,20 @@ class FrameAccounts:
             links,
             through_opponents=through_opponents,
         )
+
+
+def contact_index(F: Frame, contact: str) -> int:
+    """The index of contact ``contact`` (an id) in ``F``; :class:`NotFound` when there is none."""
+    return _index(F.contact_ids, contact, "contact")
+
+
+def staff_index(F: Frame, staff: str) -> int:
+    """The index of staff member ``staff`` (an id) in ``F``; :class:`NotFound` when there is none."""
+    return _index(F.staff_ids, staff, "staff member")
+
+
+def _index(ids: list[str], id: str, what: str) -> int:
+    i = bisect.bisect_left(ids, id)  # frame ids are sorted
+    if i == len(ids) or ids[i] != id:
+        raise NotFound(f"unknown {what} {id!r}")
+    return i

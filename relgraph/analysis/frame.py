@@ -1,30 +1,35 @@
-"""The analysis frame: what the date-dependent figures are computed from, as arrays.
+"""The analysis frame: what every figure is computed from, as arrays.
 
-A *frame* holds the accounts, units, contacts and staff of a graph or data set
-(each sorted by id, so that an index order is an id order), and the rows that join
-them (relationships, links, team rows, touchpoints) as integer indexes into those
-lists, with dates as whole days since 1970 (:data:`NO_DATE` when not given).
+A *frame* holds the accounts, units, contacts and staff of a data set (each sorted
+by id, so that an index order is an id order), and the rows that join them
+(relationships, links, team rows, touchpoints) as integer indexes into those lists,
+with dates as whole days since 1970 (:data:`NO_DATE` when not given).
 
-Every figure of SPEC section 2 that is computed over a whole portfolio at once
-(effective strengths, coverage cells, account figures, gaps) is computed from a
-frame, by one implementation whatever the store: the file store builds the frame
-of a whole portfolio straight from its typed columns (:func:`frame_from_tables`),
-every other caller from a graph (:func:`frame_from_graph`, used by Neo4j and by the
-graph functions of the library). The two builders only move data; the tests hold
-them to each other.
+Every figure of SPEC section 2 is computed from a frame, by one implementation
+whatever the store: there is one builder, :func:`frame_from_tables`, from the typed
+tables every store yields (:mod:`relgraph.tables`); a graph handed to the library's
+graph functions is converted to typed tables first (:func:`frame_from_graph`).
+Links between contacts of two accounts, and references to rows the tables do not
+hold (a touchpoint of an account's share listing another account's contact), are
+left out here, once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import NotFound
-from ..graph import ACCOUNT, CONTACT, INFLUENCES, KNOWS, ON_TEAM, REPORTS_TO, STAFF, UNIT
+from ..graph import tables_from_graph
+from ..tables import TypedTables, effective_level
+from .rules import NO_DATE, day, in_force_days, key_contacts
 
 __all__ = [
     "NO_DATE",
@@ -34,41 +39,13 @@ __all__ = [
     "day",
     "frame_from_graph",
     "frame_from_tables",
+    "frame_of",
     "in_force_days",
     "is_key",
     "select_accounts",
     "pair_strengths",
-    "strength_inputs_from_graph",
     "thread_counts",
 ]
-
-NO_DATE = np.iinfo(np.int32).min
-"""The day number of a date that is not given (below every real date)."""
-
-_EPOCH = dt.date(1970, 1, 1).toordinal()
-
-
-def day(d: dt.date | None) -> int:
-    """Days since 1970-01-01 (:data:`NO_DATE` for None)."""
-    return NO_DATE if d is None else d.toordinal() - _EPOCH
-
-
-def _days(values: Iterable[dt.date | None]) -> np.ndarray:
-    known: dict[dt.date | None, int] = {None: NO_DATE}  # few distinct dates, many rows
-    out = []
-    for d in values:
-        n = known.get(d)
-        if n is None:
-            n = known[d] = d.toordinal() - _EPOCH
-        out.append(n)
-    return np.array(out, dtype=np.int64)
-
-
-def in_force_days(since: np.ndarray, until: np.ndarray, a: int) -> np.ndarray:
-    """Which rows with ``since``/``until`` days exist on day ``a`` (from ``since``
-    inclusive to ``until`` exclusive; :data:`NO_DATE` is below every day, so a
-    missing ``since`` passes)."""
-    return (since <= a) & ((until == NO_DATE) | (a < until))
 
 
 def _ints(values: Iterable[int]) -> np.ndarray:
@@ -195,79 +172,15 @@ def thread_counts(F: Frame, ps: PairStrengths) -> np.ndarray:
     return np.bincount(ps.contact[ps.strong], minlength=len(F.contact_ids))
 
 
-def strength_inputs_from_graph(G: nx.MultiDiGraph, contacts: Collection[str] | None = None) -> StrengthInputs:
-    """The :class:`StrengthInputs` of a graph: its staff, its contacts (or only
-    ``contacts``, node keys), the relationships between them and its touchpoints."""
-    return _graph_inputs(G, contacts)[0]
-
-
-def _graph_inputs(
-    G: nx.MultiDiGraph, contacts: Collection[str] | None
-) -> tuple[StrengthInputs, list[tuple[dict, list[int]]]]:
-    """:func:`strength_inputs_from_graph`, and each touchpoint listing one of the
-    contacts with the indexes of those it lists (for :func:`frame_from_graph`)."""
-    nodes, succ = G._node, G._succ
-    staff_keys = sorted(n for n, d in nodes.items() if d["kind"] == STAFF)  # "Staff:" keys sort by id
-    if contacts is None:
-        contact_keys = sorted(n for n, d in nodes.items() if d["kind"] == CONTACT)
-    else:
-        contact_keys = sorted(contacts)
-    contact_index = {k: i for i, k in enumerate(contact_keys)}
-    ks, kc, rows = [], [], []
-    for i, s in enumerate(staff_keys):
-        for c, keydict in succ[s].items():
-            j = contact_index.get(c)
-            if j is None:
-                continue  # the account (team membership), or a contact not asked for
-            for attrs in keydict.values():
-                if attrs["type"] == KNOWS:
-                    ks.append(i)
-                    kc.append(j)
-                    rows.append(attrs)
-    staff_ids = [nodes[s]["id"] for s in staff_keys]
-    contact_ids = [nodes[c]["id"] for c in contact_keys]
-    staff_at = {x: i for i, x in enumerate(staff_ids)}
-    contact_at = {x: i for i, x in enumerate(contact_ids)}
-    ts, tc, td = [], [], []
-    touchpoints = []
-    for tp in G.graph.get("touchpoints", ()):
-        listed = [contact_at[x] for x in tp["contacts"] if x in contact_at]
-        if not listed:
-            continue
-        touchpoints.append((tp, listed))
-        d = day(tp["date"])
-        for x in tp["staff"]:
-            i = staff_at.get(x)
-            if i is not None:
-                ts.extend([i] * len(listed))
-                tc.extend(listed)
-                td.extend([d] * len(listed))
-    inputs = StrengthInputs(
-        staff_ids=staff_ids,
-        staff_active=np.array([nodes[s].get("active", True) is not False for s in staff_keys], dtype=bool),
-        contact_ids=contact_ids,
-        knows_staff=_ints(ks),
-        knows_contact=_ints(kc),
-        knows_strength=_floats([a["strength"] for a in rows]),
-        knows_last=_days([a.get("last_contact") for a in rows]),
-        knows_since=_days([a.get("since") for a in rows]),
-        knows_until=_days([a.get("until") for a in rows]),
-        touch_staff=_ints(ts),
-        touch_contact=_ints(tc),
-        touch_day=_ints(td),
-    )
-    return inputs, touchpoints
-
-
 @dataclass
 class Frame:
     """The frame of a graph or data set (see the module docstring).
 
-    Contacts: ``contact_account`` (account index), ``contact_level`` (the effective
-    level: the unit's, else the contact's own, else ``hq``), ``contact_role``
-    (``other`` when not given), ``contact_influence`` (3 when not given),
-    ``contact_seniority`` and ``staff_seniority`` (2 when not given),
-    ``contact_attitude``, ``contact_unit`` (unit index, -1 for none). Links between
+    Contacts: ``contact_account`` (account index), ``contact_levels`` (the effective
+    level, :func:`relgraph.tables.effective_level`), ``contact_roles``,
+    ``contact_influence``, ``contact_seniority`` and ``staff_seniority`` (as
+    validated, defaults applied), ``contact_attitudes``, ``contact_unit`` (unit
+    index, -1 for none). Links between
     two contacts of the same account only (the analyses ignore the others):
     ``link_influences`` is True for ``influences``, False for ``reports_to``.
     Touchpoints: ``tp_day``, ``tp_method`` per touchpoint, and ``tp_listed`` /
@@ -288,6 +201,7 @@ class Frame:
     contact_influence: np.ndarray
     contact_seniority: np.ndarray
     contact_attitudes: list[str | None]
+    contact_coach: list[bool]
     contact_unit: np.ndarray
     staff_names: list[str | None]
     staff_roles: list[str | None]
@@ -330,108 +244,62 @@ def select_accounts(F: Frame, accounts: Iterable[str] | None) -> list[int]:
 
 
 def is_key(F: Frame) -> np.ndarray:
-    """Which contacts of ``F`` are key contacts: role ``decision_maker`` or influence
-    of 4 or more (:func:`relgraph.analysis.structure.is_key_contact`, column-wise)."""
-    return np.array([r == "decision_maker" for r in F.contact_roles], dtype=bool) | (F.contact_influence >= 4)
+    """Which contacts of ``F`` are key contacts (:func:`relgraph.analysis.rules.key_contacts`)."""
+    return key_contacts(F.contact_roles, F.contact_influence)
 
 
 def frame_from_graph(G: nx.MultiDiGraph) -> Frame:
     """The frame of a relationship graph (:mod:`relgraph.graph`): every account,
-    unit, contact and staff node, the edges between them and ``G.graph["touchpoints"]``.
+    unit, contact and staff node, the edges between them and ``G.graph["touchpoints"]``
+    (:func:`relgraph.graph.tables_from_graph`, then :func:`frame_from_tables`).
     Units and contacts of an account that is not in ``G`` are left out."""
-    nodes, succ, pred = G._node, G._succ, G._pred
-    by_kind: dict[str, list[str]] = {ACCOUNT: [], UNIT: [], CONTACT: [], STAFF: []}
-    for n, d in nodes.items():
-        by_kind[d["kind"]].append(n)
-    account_keys = sorted(by_kind[ACCOUNT])
-    account_ids = [nodes[a]["id"] for a in account_keys]
-    account_at = {a: i for i, a in enumerate(account_ids)}
-    unit_keys = sorted(u for u in by_kind[UNIT] if nodes[u]["account"] in account_at)
-    unit_ids = [nodes[u]["id"] for u in unit_keys]
-    unit_at = {u: i for i, u in enumerate(unit_ids)}
-    contact_keys = sorted(c for c in by_kind[CONTACT] if nodes[c]["account"] in account_at)
-    inputs, touchpoints = _graph_inputs(G, contact_keys)
-    cd = [nodes[c] for c in contact_keys]
-    contact_at = {c: i for i, c in enumerate(contact_keys)}
-    staff_keys = sorted(by_kind[STAFF])
-    staff_at = {s: i for i, s in enumerate(staff_keys)}
-    accounts_of = [account_at[d["account"]] for d in cd]
-    ls, lt, li, lw, lsince, luntil = [], [], [], [], [], []
-    for i, c in enumerate(contact_keys):
-        mine = accounts_of[i]
-        for v, keydict in succ[c].items():
-            j = contact_at.get(v)
-            if j is None or accounts_of[j] != mine:
-                continue  # the account node, a unit, or another account's contact
-            for attrs in keydict.values():
-                t = attrs["type"]
-                if t == REPORTS_TO or t == INFLUENCES:
-                    w = attrs.get("weight")
-                    ls.append(i)
-                    lt.append(j)
-                    li.append(t == INFLUENCES)
-                    lw.append(3.0 if w is None else float(w))
-                    lsince.append(attrs.get("since"))
-                    luntil.append(attrs.get("until"))
-    ta, tsf, tr = [], [], []
-    for i, a in enumerate(account_keys):
-        for s, keydict in pred[a].items():
-            j = staff_at.get(s)
-            if j is None:
-                continue
-            for attrs in keydict.values():
-                if attrs["type"] == ON_TEAM:
-                    ta.append(i)
-                    tsf.append(j)
-                    tr.append(attrs.get("role"))
-    tday, tmethod, tl, tc = [], [], [], []
-    for tp, listed in touchpoints:
-        k = len(tday)
-        tday.append(tp["date"])
-        tmethod.append(tp["method"])
-        tl.extend([k] * len(listed))
-        tc.extend(listed)
-    return Frame(
-        strengths=inputs,
-        account_ids=account_ids,
-        account_names=[nodes[a].get("name") or nodes[a]["id"] for a in account_keys],
-        account_grades=[nodes[a].get("grade") or "C" for a in account_keys],
-        unit_ids=unit_ids,
-        unit_account=_ints(account_at[nodes[u]["account"]] for u in unit_keys),
-        unit_levels=[nodes[u].get("level") or "hq" for u in unit_keys],
-        contact_account=_ints(accounts_of),
-        contact_levels=[d.get("level") or "hq" for d in cd],
-        contact_roles=[d.get("role") or "other" for d in cd],
-        contact_names=[d.get("name") for d in cd],
-        contact_influence=_ints(d.get("influence") or 3 for d in cd),
-        contact_seniority=_ints(d.get("seniority") or 2 for d in cd),
-        contact_attitudes=[d.get("attitude") for d in cd],
-        contact_unit=_ints(unit_at.get(d.get("unit"), -1) for d in cd),
-        staff_names=[nodes[s].get("name") for s in staff_keys],
-        staff_roles=[nodes[s].get("role") for s in staff_keys],
-        staff_seniority=_ints(nodes[s].get("seniority") or 2 for s in staff_keys),
-        link_source=_ints(ls),
-        link_target=_ints(lt),
-        link_influences=np.array(li, dtype=bool),
-        link_weight=_floats(lw),
-        link_since=_days(lsince),
-        link_until=_days(luntil),
-        team_account=_ints(ta),
-        team_staff=_ints(tsf),
-        team_roles=tr,
-        tp_day=_days(tday),
-        tp_method=tmethod,
-        tp_listed=_ints(tl),
-        tp_contact=_ints(tc),
-    )
+    return frame_from_tables(tables_from_graph(G))
 
 
-def frame_from_tables(typed) -> Frame:
-    """The frame of a whole data set held as typed columns
-    (:class:`relgraph.readwrite.columns.TypedTables`), built column-wise."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+_FRAMES: weakref.WeakKeyDictionary[TypedTables, Frame] = weakref.WeakKeyDictionary()
 
+
+def frame_of(typed: TypedTables) -> Frame:
+    """:func:`frame_from_tables`, built once per typed tables object (a store
+    hands out the same tables to every command of a report)."""
+    F = _FRAMES.get(typed)
+    if F is None:
+        F = _FRAMES[typed] = frame_from_tables(typed)
+    return F
+
+
+def _held(typed: TypedTables) -> TypedTables:
+    """``typed`` without the units and contacts of accounts it does not hold (none
+    in validated data; a graph built by hand may have them)."""
+    refs = typed.reference_rows()
+    if not (refs[("units", "account")].null_count or refs[("contacts", "account")].null_count):
+        return typed
+    tables = dict(typed.tables)
+    for name in ("units", "contacts"):
+        tables[name] = tables[name].filter(pc.is_valid(refs[(name, "account")]))
+    return TypedTables(tables, typed.extras, typed.warnings)
+
+
+def _array(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+
+def _days_of(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return _array(column).cast(pa.int32()).fill_null(NO_DATE).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _numbers(column: pa.Array | pa.ChunkedArray, dtype: type) -> np.ndarray:
+    return _array(column).cast(pa.float64() if dtype is float else pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def frame_from_tables(typed: TypedTables) -> Frame:
+    """The frame of a data set held as typed tables (:class:`relgraph.tables.TypedTables`:
+    a whole data set, or one account's share of it), built column-wise.
+
+    References to rows the tables do not hold are left out: the relationships, links
+    and team rows naming them, and the touchpoint pairs listing them.
+    """
+    typed = _held(typed)
     t = typed.tables
     refs = typed.reference_rows()
 
@@ -444,116 +312,112 @@ def frame_from_tables(typed) -> Frame:
         new[order.to_numpy()] = np.arange(len(order))
         return table.take(order), order, new
 
-    def moved(new: np.ndarray, ref: pa.Array) -> np.ndarray:
-        """References (row numbers, null for none) as new indexes (-1 for none)."""
-        rows = ref.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        if not len(new):
-            return np.full(len(rows), -1, dtype=np.int64)
-        return np.where(rows >= 0, new[np.maximum(rows, 0)], -1)
-
     def text(table: pa.Table, column: str) -> list:
         return table.column(column).to_pylist()
-
-    def days(column) -> np.ndarray:
-        arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        return arr.cast(pa.int32()).fill_null(NO_DATE).to_numpy(zero_copy_only=False).astype(np.int64)
-
-    def ints(column, default: int) -> np.ndarray:
-        arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        arr = arr.cast(pa.int64()).fill_null(default)
-        return pc.if_else(pc.equal(arr, 0), default, arr).to_numpy(zero_copy_only=False)  # "or default"
-
-    def floats(column, default: float) -> np.ndarray:
-        arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        return arr.cast(pa.float64()).fill_null(default).to_numpy(zero_copy_only=False)
 
     accounts, _, account_new = sorted_by_id("accounts")
     units, unit_order, unit_new = sorted_by_id("units")
     contacts, contact_order, contact_new = sorted_by_id("contacts")
     staff, _, staff_new = sorted_by_id("staff")
 
-    # Contacts: the effective level is the unit's level, else their own, else hq.
     contact_unit_rows = pc.take(refs[("contacts", "unit")], contact_order)
-    unit_level_of = pc.take(t["units"].column("level"), contact_unit_rows)
-    level = pc.if_else(
-        pc.is_valid(contact_unit_rows), unit_level_of, pc.coalesce(contacts.column("level"), pa.scalar("hq"))
-    )
+    unit_level_of = pc.take(t["units"].column("level"), contact_unit_rows).to_pylist()
+    levels = [effective_level(u, lv) for u, lv in zip(unit_level_of, text(contacts, "level"))]
     rel = t["relationships"]
-    inputs_touch = _touch_pairs(t["touchpoints"], refs, staff_new, contact_new)
+    knows_staff = _moved(staff_new, refs[("relationships", "staff")])
+    knows_contact = _moved(contact_new, refs[("relationships", "contact")])
+    known = np.flatnonzero((knows_staff >= 0) & (knows_contact >= 0))
+    touch = _touch_pairs(t["touchpoints"], refs, staff_new, contact_new)
     inputs = StrengthInputs(
         staff_ids=text(staff, "id"),
-        staff_active=staff.column("active").fill_null(True).to_numpy(zero_copy_only=False).astype(bool),
+        staff_active=_array(staff.column("active")).to_numpy(zero_copy_only=False).astype(bool),
         contact_ids=text(contacts, "id"),
-        knows_staff=moved(staff_new, refs[("relationships", "staff")]),
-        knows_contact=moved(contact_new, refs[("relationships", "contact")]),
-        knows_strength=floats(rel.column("strength"), 0.0),
-        knows_last=days(rel.column("last_contact")),
-        knows_since=days(rel.column("since")),
-        knows_until=days(rel.column("until")),
-        touch_staff=inputs_touch[0],
-        touch_contact=inputs_touch[1],
-        touch_day=inputs_touch[2],
+        knows_staff=knows_staff[known],
+        knows_contact=knows_contact[known],
+        knows_strength=_numbers(rel.column("strength"), float)[known],
+        knows_last=_days_of(rel.column("last_contact"))[known],
+        knows_since=_days_of(rel.column("since"))[known],
+        knows_until=_days_of(rel.column("until"))[known],
+        touch_staff=touch[0],
+        touch_contact=touch[1],
+        touch_day=touch[2],
     )
     links = t["links"]
-    ls = moved(contact_new, refs[("links", "source")])
-    lt = moved(contact_new, refs[("links", "target")])
-    contact_account = moved(account_new, pc.take(refs[("contacts", "account")], contact_order))
-    inside = contact_account[ls] == contact_account[lt]  # links between two accounts belong to neither
+    ls = _moved(contact_new, refs[("links", "source")])
+    lt = _moved(contact_new, refs[("links", "target")])
+    contact_account = _moved(account_new, pc.take(refs[("contacts", "account")], contact_order))
+    # Links between two accounts belong to neither (nor those naming a contact not held).
+    inside = np.flatnonzero((ls >= 0) & (lt >= 0) & (contact_account[ls] == contact_account[lt]))
     kind = links.column("kind").to_pylist()
     team = t["team"]
+    team_account = _moved(account_new, refs[("team", "account")])
+    team_staff = _moved(staff_new, refs[("team", "staff")])
+    on_team = np.flatnonzero((team_account >= 0) & (team_staff >= 0))
+    team_roles = text(team, "role")
     tp = t["touchpoints"]
-    listed = tp.column("contacts").combine_chunks()
+    tp_listed = pc.list_parent_indices(_array(tp.column("contacts"))).to_numpy().astype(np.int64)
+    tp_contact = _moved(contact_new, refs[("touchpoints", "contacts")])
+    listed = tp_contact >= 0
     return Frame(
         strengths=inputs,
         account_ids=text(accounts, "id"),
-        account_names=[n or i for n, i in zip(text(accounts, "name"), text(accounts, "id"))],
-        account_grades=[g or "C" for g in text(accounts, "grade")],
+        account_names=text(accounts, "name"),
+        account_grades=text(accounts, "grade"),
         unit_ids=text(units, "id"),
-        unit_account=moved(account_new, pc.take(refs[("units", "account")], unit_order)),
-        unit_levels=[lv or "hq" for lv in text(units, "level")],
+        unit_account=_moved(account_new, pc.take(refs[("units", "account")], unit_order)),
+        unit_levels=text(units, "level"),
         contact_account=contact_account,
-        contact_levels=level.to_pylist(),
-        contact_roles=[r or "other" for r in text(contacts, "role")],
+        contact_levels=levels,
+        contact_roles=text(contacts, "role"),
         contact_names=text(contacts, "name"),
-        contact_influence=ints(contacts.column("influence"), 3),
-        contact_seniority=ints(contacts.column("seniority"), 2),
+        contact_influence=_numbers(contacts.column("influence"), int),
+        contact_seniority=_numbers(contacts.column("seniority"), int),
         contact_attitudes=text(contacts, "attitude"),
-        contact_unit=moved(unit_new, contact_unit_rows),
+        contact_coach=text(contacts, "coach"),
+        contact_unit=_moved(unit_new, contact_unit_rows),
         staff_names=text(staff, "name"),
         staff_roles=text(staff, "role"),
-        staff_seniority=ints(staff.column("seniority"), 2),
+        staff_seniority=_numbers(staff.column("seniority"), int),
         link_source=ls[inside],
         link_target=lt[inside],
         link_influences=np.array([k == "influences" for k in kind], dtype=bool)[inside],
-        link_weight=floats(links.column("weight"), 3.0)[inside],
-        link_since=days(links.column("since"))[inside],
-        link_until=days(links.column("until"))[inside],
-        team_account=moved(account_new, refs[("team", "account")]),
-        team_staff=moved(staff_new, refs[("team", "staff")]),
-        team_roles=text(team, "role"),
-        tp_day=days(tp.column("date")),
+        link_weight=_numbers(links.column("weight"), float)[inside],
+        link_since=_days_of(links.column("since"))[inside],
+        link_until=_days_of(links.column("until"))[inside],
+        team_account=team_account[on_team],
+        team_staff=team_staff[on_team],
+        team_roles=[team_roles[i] for i in on_team.tolist()],
+        tp_day=_days_of(tp.column("date")),
         tp_method=tp.column("method").to_pylist(),
-        tp_listed=pc.list_parent_indices(listed).to_numpy().astype(np.int64),
-        tp_contact=moved(contact_new, refs[("touchpoints", "contacts")]),
+        tp_listed=tp_listed[listed],
+        tp_contact=tp_contact[listed],
     )
 
 
 def _touch_pairs(tp, refs, staff_new: np.ndarray, contact_new: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(staff index, contact index, day) for every staff member and contact listed
-    together on a touchpoint."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    staff_lists = tp.column("staff").combine_chunks()
-    contact_lists = tp.column("contacts").combine_chunks()
-    tday = tp.column("date").combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
+    together on a touchpoint (both held by the frame)."""
+    staff_lists = _array(tp.column("staff"))
+    contact_lists = _array(tp.column("contacts"))
+    tday = _days_of(tp.column("date"))
     s_tp = pc.list_parent_indices(staff_lists).to_numpy().astype(np.int64)
-    s_idx = staff_new[refs[("touchpoints", "staff")].to_numpy(zero_copy_only=False).astype(np.int64)]
+    s_idx = _moved(staff_new, refs[("touchpoints", "staff")])
     c_off = contact_lists.offsets.to_numpy().astype(np.int64)
-    c_idx = contact_new[refs[("touchpoints", "contacts")].to_numpy(zero_copy_only=False).astype(np.int64)]
+    c_idx = _moved(contact_new, refs[("touchpoints", "contacts")])
     # Each listed staff member meets each contact listed on the same touchpoint.
     count = (c_off[1:] - c_off[:-1])[s_tp]
     total = int(count.sum())
     first = np.repeat(c_off[:-1][s_tp] - c_off[0], count)
     within = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
-    return np.repeat(s_idx, count), c_idx[first + within], np.repeat(tday[s_tp], count)
+    s, c, d = np.repeat(s_idx, count), c_idx[first + within], np.repeat(tday[s_tp], count)
+    keep = (s >= 0) & (c >= 0)
+    return s[keep], c[keep], d[keep]
+
+
+def _moved(new: np.ndarray, ref: pa.Array) -> np.ndarray:
+    """Row references (row numbers, null for none) as indexes into the table
+    sorted by id, ``new`` giving each row's index (-1 for none)."""
+    rows = ref.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if not len(new):
+        return np.full(len(rows), -1, dtype=np.int64)
+    return np.where(rows >= 0, new[np.maximum(rows, 0)], -1)

@@ -13,32 +13,29 @@ account is a node; a contact with no outgoing edge spreads its rank evenly (as
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from typing import Any
 
 import networkx as nx
 
-from ..graph import INFLUENCES
-from .strength import exists_at, strengths_at
-from .structure import AccountIndex, graph_index
+from .access import FrameAccounts
+from .frame import select_accounts
+from .rules import strongest
 
-__all__ = ["key_influencers", "pagerank", "power_edges"]
+__all__ = ["frame_influencers", "key_influencers", "pagerank", "power_edges"]
 
 
-def power_edges(acc: AccountIndex, *, as_of: dt.date) -> dict[tuple[str, str], float]:
-    """The weighted edges (contact key pairs) PageRank runs on (module docstring)."""
-    edges: dict[tuple[str, str], float] = {}
-    for link in acc.links:
-        if not exists_at(link.since, link.until, as_of):
-            continue
-        pair = (link.target, link.source) if link.type == INFLUENCES else (link.source, link.target)
-        if link.weight > edges.get(pair, 0.0):
-            edges[pair] = link.weight
-    return edges
+def power_edges(parts: FrameAccounts, account: int) -> dict[tuple[int, int], float]:
+    """The weighted edges PageRank runs on (module docstring) of account ``account``
+    (an index into ``parts.F``), as pairs of contact indexes: the links in force at
+    the strengths' as-of date, the stronger of two in the same direction counting."""
+    pairs = ((v, u, w, 0) if influences else (u, v, w, 0) for u, v, influences, w in parts.links(account))
+    return {pair: w for pair, (w, _) in strongest(pairs).items()}
 
 
 def pagerank(
-    nodes: list[str],
-    edges: dict[tuple[str, str], float],
+    nodes: list[Hashable],
+    edges: dict[tuple[Hashable, Hashable], float],
     *,
     alpha: float = 0.85,
     tol: float = 1e-13,
@@ -107,23 +104,31 @@ def key_influencers(
     NotFound
         ``account`` is not an account of ``G``.
     """
-    index = graph_index(G)
-    acc = index.account(account)
-    st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, contacts=acc.contacts)
-    ranks = pagerank(acc.contacts, power_edges(acc, as_of=as_of))
-    nodes = G._node
-    rows = [
-        {
-            "id": nodes[c]["id"],
-            "name": nodes[c].get("name"),
-            "rank": ranks[c],
-            "best_strength": st.best(c),
-            "threads": len(st.threads.get(c, ())),
-            "role": nodes[c].get("role"),
-            "influence": nodes[c].get("influence"),
-            "level": nodes[c].get("level"),
-        }
-        for c in acc.contacts
-    ]
+    parts = FrameAccounts.of_graph(G, as_of=as_of, half_life=half_life, strong=strong)
+    return frame_influencers(parts, select_accounts(parts.F, [account])[0], limit=limit)
+
+
+def frame_influencers(parts: FrameAccounts, a: int, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """:func:`key_influencers` of account ``a`` (an index) of a frame cut by account."""
+    F, ps = parts.F, parts.ps
+    mine = parts.contacts(a)
+    ranks = pagerank(mine, power_edges(parts, a))
+    strong_pair, value = ps.strong.tolist(), parts.pair_value
+    influence = F.contact_influence.tolist()
+    rows = []
+    for c in mine:
+        pairs = parts.pairs(c)
+        rows.append(
+            {
+                "id": F.contact_ids[c],
+                "name": F.contact_names[c],
+                "rank": ranks[c],
+                "best_strength": max((value[p] for p in pairs), default=None),
+                "threads": sum(1 for p in pairs if strong_pair[p]),
+                "role": F.contact_roles[c],
+                "influence": influence[c],
+                "level": F.contact_levels[c],
+            }
+        )
     rows.sort(key=lambda r: (-round(r["rank"], 10), r["id"]))
     return rows if limit is None else rows[:limit]

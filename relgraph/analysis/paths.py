@@ -20,11 +20,11 @@ from collections.abc import Collection, Iterable
 
 import networkx as nx
 
-from .access import Access, build_access
-from .strength import strengths_at
-from .structure import contact_key, graph_index, staff_key
+from ..graph import CONTACT, STAFF, node_key
+from .access import Access, FrameAccounts, contact_index, staff_index
+from .frame import select_accounts
 
-__all__ = ["access_graph", "influence_paths", "best_start", "best_path", "k_best_paths", "path_dict"]
+__all__ = ["access_graph", "frame_paths", "influence_paths", "best_start", "best_path", "k_best_paths", "path_dict"]
 
 REL = 1e-12  # relative tolerance under which two scores are the same (float products)
 
@@ -226,15 +226,24 @@ def influence_paths(
     NotFound
         ``target`` is not a contact of ``G`` or ``source`` not a staff member.
     """
-    A = account_access(G, target, as_of=as_of, half_life=half_life, through_opponents=through_opponents)
-    t = A.index[contact_key(G, target)]
+    parts = FrameAccounts.of_graph(G, as_of=as_of, half_life=half_life)
+    return frame_paths(parts, target, k=k, source=source, through_opponents=through_opponents)
+
+
+def frame_paths(
+    parts: FrameAccounts, target: str, *, k: int = 3, source: str | None = None, through_opponents: bool = False
+) -> list[dict]:
+    """:func:`influence_paths` over a frame cut by account, with its strengths."""
+    t = contact_index(parts.F, target)
+    A = parts.access(int(parts.F.contact_account[t]), through_opponents=through_opponents)
     starts = None
     if source is not None:
-        s = A.index.get(staff_key(G, source))
-        if s is None or not A.is_staff[s]:
+        staff_index(parts.F, source)  # NotFound
+        s = A.index.get(node_key(STAFF, source))
+        if s is None:
             return []  # inactive, or no relationship in force in this account
         starts = {s}
-    return [path_dict(A, p) for p in k_best_paths(A, t, k=k, starts=starts)]
+    return [path_dict(A, p) for p in k_best_paths(A, A.index[node_key(CONTACT, target)], k=k, starts=starts)]
 
 
 def account_access(
@@ -247,12 +256,11 @@ def account_access(
     through_opponents: bool = False,
     without: Collection[str] = (),
 ) -> Access:
-    """The access graph of the account of contact ``contact`` (a data set id)."""
-    c = contact_key(G, contact)
-    index = graph_index(G)
-    acc = index.account(index.contact_account[c])
-    st = strengths_at(G, as_of=as_of, half_life=half_life, strong=strong, without=without, contacts=acc.contacts)
-    return build_access(G, acc, st, through_opponents=through_opponents)
+    """The access graph of the account of contact ``contact`` (a data set id);
+    ``without``: staff ids counted as having left."""
+    parts = FrameAccounts.of_graph(G, as_of=as_of, half_life=half_life, strong=strong, without=without)
+    a = int(parts.F.contact_account[contact_index(parts.F, contact)])
+    return parts.access(a, through_opponents=through_opponents)
 
 
 def access_graph(
@@ -271,17 +279,12 @@ def access_graph(
     ``without`` lists staff ids to count as having left. See
     :mod:`relgraph.analysis.access` for the definition.
     """
-    index = graph_index(G)
-    accounts = index.selected(None if account is None else [account])
-    leave = [staff_key(G, s) for s in without]
-    st = strengths_at(
-        G, as_of=as_of, half_life=half_life, without=leave, contacts=[c for a in accounts for c in a.contacts]
-    )
+    parts = FrameAccounts.of_graph(G, as_of=as_of, half_life=half_life, without=without)
     H = nx.DiGraph()
-    for acc in accounts:
-        A = build_access(G, acc, st, through_opponents=through_opponents)
+    for a in select_accounts(parts.F, None if account is None else [account]):
+        A = parts.access(a, through_opponents=through_opponents)
         for key, id_, staff in zip(A.keys, A.ids, A.is_staff):
-            H.add_node(key, kind="Staff" if staff else "Contact", id=id_)
+            H.add_node(key, kind=STAFF if staff else CONTACT, id=id_)
         for u, nbrs in enumerate(A.succ):
             for v, p in nbrs.items():
                 H.add_edge(A.keys[u], A.keys[v], p=p, kind=A.kind(u, v))

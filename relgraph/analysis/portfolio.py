@@ -2,12 +2,11 @@
 
 Each function here answers one command of the CLI with the full JSON object of
 that command (SPEC section 3). Coverage, gaps, threads, rotation risk, what-if and
-diff are computed from an analysis frame (:mod:`relgraph.analysis.frame`): the file
-store gives the frame of the whole portfolio at once, built column-wise from its
-typed tables; any other store (Neo4j) is asked for one account's graph at a time
-(:meth:`GraphStore.account_graphs`), whose frame goes through the same functions, so
-the largest account bounds memory. Paths and influencers read the graph of the one
-account they are about.
+diff are computed from the analysis frame (:mod:`relgraph.analysis.frame`) of the
+store's typed tables, part by part (:meth:`GraphStore.table_parts`: the file store
+holds the whole portfolio and gives it at once, the Neo4j store one account at a
+time, so that the largest account bounds memory). Paths and influencers read the
+graph of the one account they are about.
 
 ``progress``, when given, is called as ``progress(done, total)`` after each account.
 """
@@ -18,14 +17,13 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-import networkx as nx
-
-from ..errors import NotFound, UsageError
-from ..graph import INFLUENCES, KNOWS, ON_TEAM, REPORTS_TO, STAFF, node_key
+from ..errors import UsageError
+from ..graph import STAFF
+from .access import FrameAccounts
 from .coverage import frame_coverage, frame_gaps, gap_sort_key
-from .frame import Frame, frame_from_graph, pair_strengths, select_accounts
-from .influencers import key_influencers
-from .paths import influence_paths
+from .frame import Frame, frame_of, pair_strengths, select_accounts
+from .influencers import frame_influencers
+from .paths import frame_paths
 from .threads import frame_threads, risk_rows, sole_threads, threads_sort_key
 from .whatif import check_since, frame_diff, frame_whatif
 
@@ -44,64 +42,24 @@ Progress = Callable[[int, int], None] | None
 T = TypeVar("T")
 
 
-# The edges each command reads (every node is always there): the store need not
-# build the others. tests/test_portfolio.py holds every report to the full graphs.
-COVERAGE_EDGES = frozenset({KNOWS, ON_TEAM})
-RISK_EDGES = frozenset({KNOWS})
-ACCESS_EDGES = frozenset({KNOWS, REPORTS_TO, INFLUENCES})
-WHATIF_EDGES = frozenset({KNOWS, ON_TEAM, REPORTS_TO, INFLUENCES})
-
-
-def _each_account(
-    store,
-    accounts: Sequence[str] | None,
-    fn: Callable[[str, nx.MultiDiGraph], T],
-    progress: Progress,
-    edge_types: frozenset[str] | None = None,
-) -> list[T]:
-    """``[fn(account, account graph) ...]`` for ``accounts`` (all when None, ids
-    checked first), in that order, one graph at a time."""
-    known = store.account_ids()
-    if accounts is None:
-        ids = known
-    else:
-        have = set(known)
-        ids = list(dict.fromkeys(accounts))
-        for a in ids:
-            if a not in have:
-                raise NotFound(f"unknown account {a!r}")
-    out = []
-    for i, (a, G) in enumerate(zip(ids, store.account_graphs(ids, edge_types=edge_types))):
-        out.append(fn(a, G))
-        if progress is not None:
-            progress(i + 1, len(ids))
-    return out
-
-
 def _over_frames(
     store,
     accounts: Sequence[str] | None,
     compute: Callable[[Frame, list[int]], T],
     progress: Progress,
-    edge_types: frozenset[str],
 ) -> list[T]:
-    """``compute(frame, account indexes)`` over the store: once over the frame of
-    the whole store when it gives one (the file store's ``frame()``), else once per
-    account over the frame of its graph (``accounts``: all when None, ids checked)."""
-    frame = getattr(store, "frame", None)
-    if frame is not None:
-        F = frame()
-        picked = select_accounts(F, accounts)
-        out = [compute(F, picked)]
+    """``[compute(frame, account indexes) ...]``, once per part of the store's
+    tables (:meth:`GraphStore.table_parts`; ``accounts``: all when None, ids
+    checked first, in the order given)."""
+    total = len(store.account_ids()) if accounts is None else len(dict.fromkeys(accounts))
+    out, done = [], 0
+    for ids, typed in store.table_parts(accounts):
+        F = frame_of(typed)
+        out.append(compute(F, select_accounts(F, ids)))
+        done += len(ids)
         if progress is not None:
-            progress(len(picked), len(picked))
-        return out
-
-    def one(a: str, G: nx.MultiDiGraph) -> T:
-        F = frame_from_graph(G)
-        return compute(F, select_accounts(F, [a]))
-
-    return _each_account(store, accounts, one, progress, edge_types)
+            progress(done, total)
+    return out
 
 
 def coverage_report(
@@ -120,7 +78,7 @@ def coverage_report(
         ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
         return frame_coverage(F, ps, accounts=picked)
 
-    parts = _over_frames(store, accounts, compute, progress, COVERAGE_EDGES)
+    parts = _over_frames(store, accounts, compute, progress)
     return {"as_of": as_of, "accounts": [row for part in parts for row in part]}
 
 
@@ -141,7 +99,7 @@ def gaps_report(
         ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
         return frame_gaps(F, ps, accounts=picked)
 
-    out = [g for part in _over_frames(store, accounts, compute, progress, ACCESS_EDGES) for g in part]
+    out = [g for part in _over_frames(store, accounts, compute, progress) for g in part]
     out.sort(key=gap_sort_key)
     return {"as_of": as_of, "gaps": out if limit is None else out[:limit]}
 
@@ -163,7 +121,7 @@ def threads_report(
         ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
         return frame_threads(F, ps, accounts=picked, all=all)
 
-    rows = [r for part in _over_frames(store, accounts, compute, progress, ACCESS_EDGES) for r in part]
+    rows = [r for part in _over_frames(store, accounts, compute, progress) for r in part]
     rows.sort(key=threads_sort_key)
     return {"as_of": as_of, "contacts": rows}
 
@@ -186,7 +144,7 @@ def risk_report(
         return sole_threads(F, ps, picked)
 
     sole: dict[str, list[tuple[str, int]]] = {}
-    for part in _over_frames(store, None, compute, progress, RISK_EDGES):
+    for part in _over_frames(store, None, compute, progress):
         for s, items in part.items():
             sole.setdefault(s, []).extend(items)
     rows = risk_rows(store.staff(), sole, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
@@ -217,7 +175,7 @@ def whatif_report(
         return frame_whatif(F, as_of=as_of, without=leaving, half_life=half_life, strong=strong, accounts=picked)
 
     out_accounts, lost = [], []
-    for r in _over_frames(store, accounts, compute, progress, WHATIF_EDGES):
+    for r in _over_frames(store, accounts, compute, progress):
         out_accounts.extend(r["accounts"])
         lost.extend(r["lost"])
     lost.sort(key=lambda r: r["contact"])
@@ -242,7 +200,7 @@ def diff_report(
         return frame_diff(F, since=since, as_of=as_of, half_life=half_life, strong=strong, accounts=picked)
 
     out_accounts, gained, lost = [], [], []
-    for r in _over_frames(store, accounts, compute, progress, COVERAGE_EDGES):
+    for r in _over_frames(store, accounts, compute, progress):
         out_accounts.extend(r["accounts"])
         gained.extend(r["gained"])
         lost.extend(r["lost"])
@@ -269,19 +227,22 @@ def paths_report(
     account = store.locate("Contact", target)
     if source is not None:
         store.locate(STAFF, source)
-    G = store.account_graph(account, edge_types=ACCESS_EDGES)
-    if source is not None and node_key(STAFF, source) not in G:
+    F = frame_of(store.tables([account]))
+    parts = FrameAccounts(F, pair_strengths(F.strengths, as_of=as_of, half_life=half_life))
+    staff_at = {s: i for i, s in enumerate(F.staff_ids)}
+    if source is not None and source not in staff_at:
         paths: list[dict] = []  # that staff member knows no one at this account
     else:
-        paths = influence_paths(
-            G, target, as_of=as_of, half_life=half_life, k=k, source=source, through_opponents=through_opponents
-        )
-    nodes = G._node
+        paths = frame_paths(parts, target, k=k, source=source, through_opponents=through_opponents)
+    contact_at = {c: i for i, c in enumerate(F.contact_ids)}
     for p in paths:
-        labels = []
-        for i, x in enumerate(p["nodes"]):
-            d = nodes[node_key(STAFF if i == 0 else "Contact", x)]
-            labels.append({"id": x, "name": d.get("name"), "coach": bool(d.get("coach")), "attitude": d.get("attitude")})
+        first, *rest = p["nodes"]
+        labels = [{"id": first, "name": F.staff_names[staff_at[first]], "coach": False, "attitude": None}]
+        for x in rest:
+            i = contact_at[x]
+            labels.append(
+                {"id": x, "name": F.contact_names[i], "coach": F.contact_coach[i], "attitude": F.contact_attitudes[i]}
+            )
         p["names"] = [lab["name"] for lab in labels]
         p["people"] = labels
     return {"as_of": as_of, "target": target, "account": account, "paths": paths}
@@ -298,8 +259,7 @@ def influencers_report(
 ) -> dict[str, Any]:
     """``{"as_of", "account", "contacts": [...]}``:
     :func:`relgraph.analysis.influencers.key_influencers` on one account."""
-    if account not in set(store.account_ids()):
-        raise NotFound(f"unknown account {account!r}")
-    G = store.account_graph(account, edge_types=ACCESS_EDGES)
-    rows = key_influencers(G, account, as_of=as_of, half_life=half_life, strong=strong, limit=limit)
+    F = frame_of(store.tables([account]))
+    parts = FrameAccounts(F, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong))
+    rows = frame_influencers(parts, select_accounts(F, [account])[0], limit=limit)
     return {"as_of": as_of, "account": account, "contacts": rows}

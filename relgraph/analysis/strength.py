@@ -23,7 +23,8 @@ from typing import Any
 import networkx as nx
 
 from ..graph import CONTACT, STAFF
-from .frame import PairStrengths, StrengthInputs, pair_strengths, strength_inputs_from_graph
+from .frame import PairStrengths, StrengthInputs, frame_from_graph, pair_strengths
+from .rules import exists_at
 
 __all__ = [
     "Strengths",
@@ -35,15 +36,9 @@ __all__ = [
 ]
 
 
-def exists_at(since: dt.date | None, until: dt.date | None, as_of: dt.date) -> bool:
-    """True when a row existing from ``since`` (inclusive; None: always) to ``until``
-    (exclusive; None: for good) exists at ``as_of``
-    (:func:`relgraph.analysis.frame.in_force_days` for day arrays)."""
-    return (since is None or since <= as_of) and (until is None or as_of < until)
-
-
 def in_force(row: Mapping[str, Any], as_of: dt.date) -> bool:
-    """True when a row with ``since``/``until`` exists at ``as_of``.
+    """True when a row with ``since``/``until`` exists at ``as_of``
+    (:func:`relgraph.analysis.rules.exists_at`).
 
     >>> in_force({"since": dt.date(2024, 1, 1), "until": dt.date(2024, 2, 1)}, dt.date(2024, 2, 1))
     False
@@ -90,9 +85,8 @@ def strengths_at(
     The figures come from :func:`relgraph.analysis.frame.pair_strengths`, the one
     implementation of effective strength; this gives them keyed by node.
     """
-    nodes = G._node
     wanted = None if contacts is None else list(dict.fromkeys(contacts))
-    inp = strength_inputs_from_graph(G, None if wanted is None else [c for c in wanted if c in nodes])
+    inp = frame_from_graph(G).strengths
     leaving = set(without)
     gone = [i for i, s in enumerate(inp.staff_ids) if STAFF + ":" + s in leaving]
     ps = pair_strengths(inp, as_of=as_of, half_life=half_life, strong=strong, without=gone)

@@ -1,5 +1,9 @@
-"""The shape of one account's graph, indexed once, for the analyses that walk a
-graph (paths, influencers, the map).
+"""The shape of one account's graph, indexed once, for the map
+(:func:`relgraph.render.accountmap.map_data`).
+
+Every analysis runs on the frame (:mod:`relgraph.analysis.frame`); this index only
+names a graph's nodes for the drawing, through networkx's public API, and goes when
+the map's figures come from :mod:`relgraph.analysis.account`.
 
 An *account index* lists, for each account of a graph, what belongs to it: its
 contacts and units (sorted by id), the levels that occur in it, its team and the
@@ -23,6 +27,7 @@ import networkx as nx
 from ..errors import NotFound
 from ..graph import ACCOUNT, CONTACT, INFLUENCES, ON_TEAM, REPORTS_TO, STAFF, UNIT, node_key
 from ..model import level_sort_key
+from .rules import key_contacts
 
 
 class Link(NamedTuple):
@@ -61,11 +66,11 @@ class AccountIndex:
     def links(self) -> list[Link]:
         """The reports_to / influences links between this account's own contacts."""
         if self._links is None:
-            succ = self.G._succ
+            adj = self.G.adj
             mine = set(self.contacts)
             links = []
             for c in self.contacts:
-                for v, keydict in succ[c].items():
+                for v, keydict in adj[c].items():
                     if v not in mine:
                         continue  # the account node, a unit, or another account's contact
                     for attrs in keydict.values():
@@ -110,11 +115,11 @@ class GraphIndex:
 
 def graph_index(G: nx.MultiDiGraph) -> GraphIndex:
     """Index the accounts of ``G`` (one pass over its nodes)."""
-    nodes = G._node  # plain dicts: this runs on every account of a portfolio
+    nodes = G.nodes
     accounts: dict[str, AccountIndex] = {}
     contacts: dict[str, list[str]] = {}
     units: dict[str, list[str]] = {}
-    for n, d in nodes.items():
+    for n, d in G.nodes(data=True):
         kind = d["kind"]
         if kind == CONTACT:
             a = d["account"]
@@ -134,10 +139,10 @@ def graph_index(G: nx.MultiDiGraph) -> GraphIndex:
         # Keys share their kind's prefix, so sorting keys sorts by id.
         acc.contacts = sorted(contacts.get(a, ()))
         acc.units = sorted(units.get(a, ()))
-        levels = {nodes[c].get("level") or "hq" for c in acc.contacts}
+        levels = {nodes[c]["level"] for c in acc.contacts}
         levels.update(nodes[u]["level"] for u in acc.units)
         acc.levels = sorted(levels, key=level_sort_key)
-        for s, keydict in G._pred[acc.key].items():
+        for s, keydict in G.pred[acc.key].items():
             if nodes[s]["kind"] != STAFF:
                 continue
             for attrs in keydict.values():
@@ -165,5 +170,6 @@ def staff_key(G: nx.MultiDiGraph, staff_id: str) -> str:
 
 
 def is_key_contact(d: dict[str, Any]) -> bool:
-    """A *key contact* has role ``decision_maker`` or influence of 4 or more."""
-    return d.get("role") == "decision_maker" or (d.get("influence") or 3) >= 4
+    """Whether a contact (its node's attributes) is a *key contact*
+    (:func:`relgraph.analysis.rules.key_contacts`)."""
+    return bool(key_contacts(d["role"], d["influence"]))

@@ -1,9 +1,10 @@
-"""The ``GraphStore`` boundary: where graphs come from.
+"""The ``GraphStore`` boundary: where data sets come from.
 
-A store hands out :mod:`relgraph.graph` graphs. The file store holds the whole data
-set in memory; the Neo4j store reads one account's subgraph at a time, so that the
-largest account, not the portfolio, bounds memory. Analyses never know which store a
-graph came from.
+A store hands out typed tables (:mod:`relgraph.tables`, what the analyses read) and
+:mod:`relgraph.graph` graphs (the interchange format: maps, export). The file store
+holds the whole data set in memory; the Neo4j store reads one account at a time, so
+that the largest account, not the portfolio, bounds memory. Analyses never know
+which store their tables came from.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Protocol, runtime_checkable
 import networkx as nx
 
 from ..model import Dataset
+from ..tables import TypedTables
 
 
 @runtime_checkable
@@ -22,6 +24,18 @@ class GraphStore(Protocol):
 
     def account_ids(self) -> list[str]:
         """Every account id, sorted."""
+
+    def tables(self, accounts: Sequence[str] | None = None) -> TypedTables:
+        """The typed tables of ``accounts``' shares (each account's rows, as
+        :func:`relgraph.graph.account_subgraph` cuts them), or of the whole data set.
+
+        Raises :class:`relgraph.errors.NotFound` for an unknown account."""
+
+    def table_parts(self, accounts: Sequence[str] | None = None) -> Iterator[tuple[list[str], TypedTables]]:
+        """``accounts`` (default: all, by id; ids checked first) in parts the store
+        can hold at once: ``(the accounts of the part, its typed tables)``, in the
+        order of ``accounts``. The file store holds everything and yields one part;
+        the Neo4j store one per account."""
 
     def account_graph(self, account: str, *, edge_types: Collection[str] | None = None) -> nx.MultiDiGraph:
         """One account's subgraph (:func:`relgraph.graph.account_subgraph`).

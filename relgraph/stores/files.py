@@ -1,12 +1,11 @@
 """The file store: a data set read from a CSV folder or JSON file, held in memory.
 
-The data set is held as typed columns (:class:`~relgraph.readwrite.columns.TypedTables`),
-a small fraction of the memory of one dict per row. The portfolio analyses read the
-analysis frame of the whole data set, built from those columns at once
-(:meth:`FileStore.frame`); a command about one account (a map, paths, influencers)
-gets that account's graph, built on demand from the account's share of the columns
-(:func:`account_shares` cuts the tables once, by account), never the graph of the
-whole portfolio.
+The data set is held as typed tables (:class:`~relgraph.tables.TypedTables`), a small
+fraction of the memory of one dict per row. The portfolio analyses read the tables
+of the whole data set at once (:meth:`FileStore.table_parts` yields one part); a
+command about one account (a map, paths, influencers) gets that account's share of
+the tables, or its graph built from them (:func:`account_shares` cuts the tables
+once, by account), never the graph of the whole portfolio.
 """
 
 from __future__ import annotations
@@ -23,8 +22,9 @@ import pyarrow.compute as pc
 from ..errors import NotFound
 from ..graph import ACCOUNT, CONTACT, INFLUENCES, KNOWS, ON_TEAM, REPORTS_TO, STAFF, UNIT, graph_from_columns
 from ..model import TABLES, Dataset
-from ..readwrite.columns import TypedTables, arange
 from ..rows import paused_gc
+from ..tables import TypedTables, arange
+
 
 class FileStore:
     """A :class:`~relgraph.stores.base.GraphStore` over an in-memory data set."""
@@ -53,7 +53,6 @@ class FileStore:
         self._shares: AccountShares | None = None
         self._first_share: AccountShare | None = None
         self._lookup: dict[str, dict[str, str]] = {}
-        self._frame = None
 
     @property
     def warnings(self) -> list:
@@ -81,6 +80,24 @@ class FileStore:
                 return self._first_share
             self._shares = account_shares(self._tables)
         return self._shares.share(row)
+
+    def tables(self, accounts: Sequence[str] | None = None) -> TypedTables:
+        if accounts is None:
+            return self._tables
+        ids = list(dict.fromkeys(accounts))
+        for a in ids:
+            self._check_account(a)
+        t = self._tables
+        if len(ids) == 1:
+            share = self._share(ids[0])
+            return TypedTables({name: share.table(name) for name in TABLES}, t.extras, t.warnings)
+        return cut_accounts(t, [self._account_row[a] for a in ids])
+
+    def table_parts(self, accounts: Sequence[str] | None = None) -> Iterator[tuple[list[str], TypedTables]]:
+        ids = self.account_ids() if accounts is None else list(dict.fromkeys(accounts))
+        for a in ids:
+            self._check_account(a)
+        yield ids, self._tables  # the whole data set is in memory already
 
     def account_dataset(self, account: str) -> Dataset:
         """The rows that belong to one account (see :func:`relgraph.graph.account_subgraph`)."""
@@ -114,15 +131,6 @@ class FileStore:
             self._check_account(a)
         for a in ids:
             yield self.account_graph(a, edge_types=edge_types)
-
-    def frame(self):
-        """The analysis frame of the whole data set
-        (:func:`relgraph.analysis.frame.frame_from_tables`), built on first use."""
-        if self._frame is None:
-            from ..analysis.frame import frame_from_tables
-
-            self._frame = frame_from_tables(self._tables)
-        return self._frame
 
     def staff(self) -> list[dict[str, Any]]:
         rows = self._tables.rows("staff")
@@ -208,10 +216,6 @@ class AccountShares:
     def share(self, account_row: int) -> AccountShare:
         return AccountShare(self, account_row)
 
-    def size(self, account_row: int) -> int:
-        """How many rows the account's share holds (a measure of its work)."""
-        return sum(runs.get(account_row, (0, 0))[1] for runs in self.runs.values())
-
 
 @dataclass
 class AccountShare:
@@ -257,10 +261,44 @@ def account_shares(typed: TypedTables, only: int | None = None) -> AccountShares
     listing one of its contacts, and the staff rows those relationships and team
     rows refer to.
     """
+    t = typed.tables
+    owner = _owners(typed)
+    tables, rows, runs = {}, {}, {}
+    for name, (account, row) in owner.items():
+        if only is not None:
+            mine = pc.equal(account, only)
+            account, row = pc.filter(account, mine), pc.filter(row, mine)
+        n = max(t[name].num_rows, 1)
+        key = pc.add(pc.multiply(pc.cast(account, pa.int64()), n), pc.cast(row, pa.int64()))
+        if name in ("touchpoints", "staff"):
+            key = pc.unique(key)  # a touchpoint or staff member once per account
+        key = pc.take(key, pc.sort_indices(key))
+        account_sorted = pc.divide(key, n)
+        rows[name] = pc.subtract(key, pc.multiply(account_sorted, n))
+        tables[name] = t[name].take(rows[name])
+        runs[name] = _runs(account_sorted)
+    return AccountShares(typed, tables, rows, runs)
+
+
+def cut_accounts(typed: TypedTables, accounts: Sequence[int]) -> TypedTables:
+    """The typed tables of the shares of several accounts (rows, ``accounts``) at
+    once: each row once, in its table's order."""
+    t = typed.tables
+    picked = pa.array(sorted(set(accounts)), type=pa.int32())
+    tables = {"accounts": t["accounts"].take(picked)}
+    for name, (account, row) in _owners(typed).items():
+        mine = pc.unique(pc.filter(row, pc.is_in(account, value_set=picked)).cast(pa.int64()))
+        tables[name] = t[name].take(pc.take(mine, pc.sort_indices(mine)))
+    return TypedTables(tables, typed.extras, typed.warnings)
+
+
+def _owners(typed: TypedTables) -> dict[str, tuple[pa.Array, pa.Array]]:
+    """For each table but ``accounts``, (account row, table row) pairs: which rows
+    belong to which account (see :func:`account_shares`)."""
     refs = typed.reference_rows()
     t = typed.tables
     contact_account = refs[("contacts", "account")]
-    owner: dict[str, tuple[pa.Array, pa.Array]] = {}  # table -> (account row, table row) pairs
+    owner: dict[str, tuple[pa.Array, pa.Array]] = {}
 
     def rows_of(name: str) -> pa.Array:
         return arange(t[name].num_rows)
@@ -284,21 +322,7 @@ def account_shares(typed: TypedTables, only: int | None = None) -> AccountShares
         pa.concat_arrays([rel_account, team_account]),
         pa.concat_arrays([refs[("relationships", "staff")], refs[("team", "staff")]]),
     )
-    tables, rows, runs = {}, {}, {}
-    for name, (account, row) in owner.items():
-        if only is not None:
-            mine = pc.equal(account, only)
-            account, row = pc.filter(account, mine), pc.filter(row, mine)
-        n = max(t[name].num_rows, 1)
-        key = pc.add(pc.multiply(pc.cast(account, pa.int64()), n), pc.cast(row, pa.int64()))
-        if name in ("touchpoints", "staff"):
-            key = pc.unique(key)  # a touchpoint or staff member once per account
-        key = pc.take(key, pc.sort_indices(key))
-        account_sorted = pc.divide(key, n)
-        rows[name] = pc.subtract(key, pc.multiply(account_sorted, n))
-        tables[name] = t[name].take(rows[name])
-        runs[name] = _runs(account_sorted)
-    return AccountShares(typed, tables, rows, runs)
+    return owner
 
 
 def _runs(sorted_values: pa.Array) -> dict[int, tuple[int, int]]:

@@ -49,6 +49,7 @@ from neo4j import exceptions as driver_errors
 from ..errors import NotFound, QueryError, StoreUnavailable, UsageError
 from ..graph import ACCOUNT, CONTACT, INFLUENCES, REPORTS_TO, STAFF, UNIT, build_graph
 from ..model import DATE, REFS, TABLES, Dataset, camel
+from ..tables import TypedTables
 
 # The driver logs connection failures itself; relgraph reports them once, as one line.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -462,7 +463,7 @@ class Neo4jStore:
         product = self.server_product()
         existing: set[tuple[str, str]] = set()
         if product != "neo4j":
-            for r in self.run("CALL db.indexes() YIELD label, properties RETURN label, properties"):
+            for r in self._read("indexes"):
                 existing.update((r["label"], p) for p in r["properties"])
         stmts = schema_statements(product, existing)
         for s in stmts:
@@ -607,6 +608,27 @@ class Neo4jStore:
         put("staff", rows_of("staff", staff), ())
         return ds
 
+    def _known(self, accounts: Sequence[str] | None) -> list[str]:
+        """``accounts`` (default: all, sorted), duplicates dropped, each checked."""
+        known = self.account_ids()
+        if accounts is None:
+            return known
+        have = set(known)
+        ids = list(dict.fromkeys(accounts))
+        for a in ids:
+            if a not in have:
+                raise NotFound(f"unknown account {a!r}")
+        return ids
+
+    def tables(self, accounts: Sequence[str] | None = None) -> TypedTables:
+        if accounts is None:
+            return TypedTables.from_dataset(self.dataset())
+        return TypedTables.from_dataset(self._dataset(self._known(accounts), all_staff=False))
+
+    def table_parts(self, accounts: Sequence[str] | None = None) -> Iterator[tuple[list[str], TypedTables]]:
+        for a in self._known(accounts):  # one account at a time bounds memory
+            yield [a], TypedTables.from_dataset(self._dataset([a], all_staff=False))
+
     def account_dataset(self, account: str) -> Dataset:
         """The rows that belong to one account (as :meth:`FileStore.account_dataset`)."""
         ds = self._dataset([account], all_staff=False)
@@ -620,13 +642,7 @@ class Neo4jStore:
     def account_graphs(
         self, accounts: Sequence[str] | None = None, *, edge_types: Collection[str] | None = None
     ) -> Iterator[nx.MultiDiGraph]:
-        known = self.account_ids()
-        ids = known if accounts is None else list(accounts)
-        known_set = set(known)
-        for a in ids:
-            if a not in known_set:
-                raise NotFound(f"unknown account {a!r}")
-        for a in ids:
+        for a in self._known(accounts):
             yield self.account_graph(a, edge_types=edge_types)
 
     def staff(self) -> list[dict[str, Any]]:
@@ -651,10 +667,7 @@ class Neo4jStore:
 
     def clear(self) -> None:
         """Delete every relgraph node and relationship (the labels of SPEC section 5)."""
-        self._write(
-            "MATCH (n) WHERE n:Account OR n:Unit OR n:Contact OR n:Staff OR n:Touchpoint OR n:RelgraphMeta "
-            "DETACH DELETE n"
-        )
+        self._write(named_queries("write.cypher")["clear"])
         self._meta = None
 
     def close(self) -> None:
