@@ -1,5 +1,7 @@
-"""The portfolio layer asks stores for lighter graphs (only the edges a command
-reads); every report must equal the one computed over full graphs."""
+"""The portfolio layer reads a store's typed tables part by part: the file store
+gives the whole portfolio at once, the Neo4j store one account's share at a time.
+Every report must be the same either way, and the same as the library's graph
+functions give on the store's whole graph."""
 
 from __future__ import annotations
 
@@ -8,29 +10,29 @@ import datetime as dt
 import pytest
 
 from relgraph.analysis import portfolio
+from relgraph.analysis.coverage import coverage, gaps
+from relgraph.analysis.influencers import key_influencers
+from relgraph.analysis.paths import influence_paths
+from relgraph.analysis.threads import rotation_risk
 from relgraph.demo import write_demo
 from relgraph.stores.files import FileStore
 
 AS_OF = dt.date(2026, 11, 1)
 
 
-class FullGraphs:
-    """A store that ignores ``edge_types`` and always hands out full graphs (and no
-    whole-portfolio frame, so every report goes account graph by account graph)."""
+class PerAccount:
+    """The file store read as the Neo4j store reads: one account's share of the
+    tables at a time (:meth:`FileStore.tables` of that account)."""
 
     def __init__(self, store):
         self._store = store
 
     def __getattr__(self, name):
-        if name == "frame":
-            raise AttributeError(name)
         return getattr(self._store, name)
 
-    def account_graph(self, account, *, edge_types=None):
-        return self._store.account_graph(account)
-
-    def account_graphs(self, accounts=None, *, edge_types=None):
-        return self._store.account_graphs(accounts)
+    def table_parts(self, accounts=None):
+        for a in self._store.account_ids() if accounts is None else list(dict.fromkeys(accounts)):
+            yield [a], self._store.tables([a])
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +55,39 @@ CALLS = {
 
 
 @pytest.mark.parametrize("command", sorted(CALLS))
-def test_light_graphs_give_the_same_answers(demo, command):
+def test_account_shares_give_the_same_answers(demo, command):
     store, _ = demo
-    light = CALLS[command](portfolio, store)
-    full = CALLS[command](portfolio, FullGraphs(store))
-    assert light == full
-    assert light  # a real answer, not an empty one
+    whole = CALLS[command](portfolio, store)
+    assert whole == CALLS[command](portfolio, PerAccount(store))
+    assert any(whole.values())  # a real answer, not an empty one
+
+
+def test_tables_of_several_accounts_are_their_shares(demo):
+    # Two accounts' tables at once hold what each account's share holds, once.
+    store, _ = demo
+    a, b = store.account_ids()[:2]
+    both = store.tables([a, b])
+    for name in ("contacts", "units", "relationships", "team", "staff", "touchpoints"):
+        rows = both.rows(name)
+        one, two = store.tables([a]).rows(name), store.tables([b]).rows(name)
+        assert len(rows) == len({repr(r) for r in rows})  # each row once
+        assert sorted(map(repr, rows)) == sorted({*map(repr, one), *map(repr, two)})
+    assert coverage_report_of(store, [a, b]) == coverage_report_of(PerAccount(store), [a, b])
+
+
+def coverage_report_of(store, accounts):
+    return portfolio.coverage_report(store, as_of=AS_OF, accounts=accounts)["accounts"]
+
+
+def test_reports_equal_the_graph_functions(demo):
+    store, _ = demo
+    G = store.graph()
+    assert portfolio.coverage_report(store, as_of=AS_OF)["accounts"] == coverage(G, as_of=AS_OF)
+    assert portfolio.gaps_report(store, as_of=AS_OF)["gaps"] == gaps(G, as_of=AS_OF)
+    assert portfolio.risk_report(store, as_of=AS_OF)["staff"] == rotation_risk(G, as_of=AS_OF)
+    got = portfolio.influencers_report(store, account="nwm", as_of=AS_OF)["contacts"]
+    assert got == key_influencers(G, "nwm", as_of=AS_OF)
+    paths = portfolio.paths_report(store, target="nwm-ceo", as_of=AS_OF, k=5)["paths"]
+    assert [{k: p[k] for k in ("score", "nodes", "steps")} for p in paths] == influence_paths(
+        G, "nwm-ceo", as_of=AS_OF, k=5
+    )

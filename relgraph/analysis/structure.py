@@ -132,7 +132,7 @@ def graph_index(G: nx.MultiDiGraph) -> GraphIndex:
             units.setdefault(d["account"], []).append(n)
         elif kind == ACCOUNT:
             accounts[d["id"]] = AccountIndex(
-                G=G, key=n, id=d["id"], name=d.get("name") or d["id"], grade=d.get("grade") or "C",
+                G=G, key=n, id=d["id"], name=d["name"], grade=d["grade"],
                 contacts=[], units=[], levels=[], team=[],
             )
     for a, acc in accounts.items():
@@ -151,22 +151,6 @@ def graph_index(G: nx.MultiDiGraph) -> GraphIndex:
         acc.team.sort(key=lambda t: (t[0], t[1] or ""))
     ordered = [accounts[a] for a in sorted(accounts)]
     return GraphIndex(G=G, accounts=ordered, by_id={a.id: a for a in ordered})
-
-
-def contact_key(G: nx.MultiDiGraph, contact_id: str) -> str:
-    """The node key of contact ``contact_id``; :class:`NotFound` when ``G`` has none."""
-    k = node_key(CONTACT, contact_id)
-    if k not in G or G.nodes[k]["kind"] != CONTACT:
-        raise NotFound(f"unknown contact {contact_id!r}")
-    return k
-
-
-def staff_key(G: nx.MultiDiGraph, staff_id: str) -> str:
-    """The node key of staff member ``staff_id``; :class:`NotFound` when ``G`` has none."""
-    k = node_key(STAFF, staff_id)
-    if k not in G or G.nodes[k]["kind"] != STAFF:
-        raise NotFound(f"unknown staff member {staff_id!r}")
-    return k
 
 
 def is_key_contact(d: dict[str, Any]) -> bool:

@@ -27,9 +27,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from ..graph import tables_from_graph
 from ..model import GRADE_WEIGHT
 from .access import Access, Dominators, FrameAccounts
-from .frame import Frame, PairStrengths, frame_from_graph, is_key, pair_strengths, select_accounts, thread_counts
+from .frame import Frame, PairStrengths, frame_from_graph, frame_from_tables, is_key, pair_strengths, select_accounts, thread_counts
 
 __all__ = [
     "contact_threads",
@@ -326,7 +327,7 @@ def risk_rows(
     limit = as_of + dt.timedelta(days=horizon)
     rows = []
     for s in staff:
-        if s.get("active", True) is False:
+        if not s["active"]:
             continue
         mine = sole.get(s["id"], [])
         due = rotation_due(s.get("in_role_since"), rotation_years)
@@ -361,7 +362,8 @@ def rotation_risk(
     ``rotation_due`` is ``in_role_since + rotation_years`` (None without a date);
     ``due_soon`` when it is on or before ``as_of + horizon`` days (overdue included).
     """
-    F = frame_from_graph(G)
+    typed = tables_from_graph(G)
+    F = frame_from_tables(typed)
     ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
-    staff = [{k: v for k, v in d.items() if k != "kind"} for _, d in G.nodes(data=True) if d["kind"] == "Staff"]
+    staff = typed.rows("staff")
     return risk_rows(staff, sole_threads(F, ps), as_of=as_of, horizon=horizon, rotation_years=rotation_years)
