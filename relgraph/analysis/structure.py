@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from ..errors import NotFound
-from ..graph import ACCOUNT, CONTACT, INFLUENCES, ON_TEAM, REPORTS_TO, STAFF, UNIT, node_key
+from ..graph import ACCOUNT, CONTACT, INFLUENCES, ON_TEAM, REPORTS_TO, STAFF, UNIT
 from ..model import level_sort_key
 from .rules import key_contacts
 
