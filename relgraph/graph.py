@@ -44,15 +44,15 @@ but the analyses work one account at a time and ignore them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
 import networkx as nx
 
 from .model import TABLES, Dataset
-from .rows import make_rows
-from .tables import TypedTables, effective_level, with_defaults
+from .rows import make_rows, paused_gc
+from .tables import TypedTables, effective_level
 
 ACCOUNT = "Account"
 UNIT = "Unit"
@@ -71,7 +71,6 @@ EDGE_TYPES = (PART_OF, AT, WORKS_IN, KNOWS, REPORTS_TO, INFLUENCES, ON_TEAM)
 LINK_TYPES = {"reports_to": REPORTS_TO, "influences": INFLUENCES}
 LINK_KINDS = {v: k for k, v in LINK_TYPES.items()}
 
-_TABLE_KIND = {"accounts": ACCOUNT, "units": UNIT, "contacts": CONTACT, "staff": STAFF}
 
 
 def node_key(kind: str, id: str) -> str:
@@ -210,22 +209,86 @@ def graph_from_columns(
 
 
 def _add_edges(G: nx.MultiDiGraph, us: list[str], vs: list[str], attrs: list[dict[str, Any]]) -> None:
-    """Add edges u -> v (their endpoints are in ``G``), keyed 0, 1, ... per pair."""
-    G.add_edges_from(zip(us, vs, attrs))
+    """Add edges u -> v (their endpoints are in ``G``), keyed 0, 1, ... per pair.
+
+    The keys are counted here: ``add_edges_from`` with keys given skips
+    ``new_edge_key``'s search per edge."""
+    seen: dict[tuple[str, str], int] = {}
+
+    def keyed() -> Iterator[tuple[str, str, int, dict[str, Any]]]:
+        for u, v, a in zip(us, vs, attrs):
+            pair = (u, v)
+            k = seen.get(pair, 0)
+            seen[pair] = k + 1
+            yield u, v, k, a
+
+    G.add_edges_from(keyed())
 
 
 def tables_from_graph(G: nx.MultiDiGraph) -> TypedTables:
-    """The typed tables of a relationship graph (:func:`dataset_from_graph`), the
-    form every analysis reads: how a graph handed in enters the analyses.
+    """The typed tables of a relationship graph (the rows of :func:`dataset_from_graph`,
+    column by column), the form every analysis reads: how a graph handed in enters
+    the analyses.
 
     Columns the model gives a default and the graph leaves out (a graph built by
-    hand) get their default here (:func:`relgraph.tables.with_defaults`).
+    hand) get their default here (:meth:`relgraph.tables.TypedTables.from_columns`).
     """
-    ds = dataset_from_graph(G)
-    for name, rows in ds.tables.items():
-        for row in rows:
-            with_defaults(name, row)
-    return TypedTables.from_dataset(ds)
+    with paused_gc():  # hundreds of thousands of small objects, none of them cyclic
+        return _tables_of(G)
+
+
+def _tables_of(G: nx.MultiDiGraph) -> TypedTables:
+    nodes, edges = _graph_rows(G)
+    extras = {t: list(cols) for t, cols in G.graph.get("extras", {}).items()}
+    columns: dict[str, dict[str, list[Any]]] = {}
+    for name in ("accounts", "units", "contacts", "staff"):
+        rows = nodes[name]
+        columns[name] = {c: [d.get(c) for d in rows] for c in _column_names(name, extras)}
+    # A graph of ours keeps a contact's own level as given_level (level is the effective one).
+    columns["contacts"]["level"] = [d["given_level"] if "given_level" in d else d.get("level") for d in nodes["contacts"]]
+    for name, (u_col, v_col) in _ENDS.items():
+        rows = edges[name]
+        cols = {u_col: [u for u, _, _ in rows], v_col: [v for _, v, _ in rows]}
+        if name == "links":
+            cols["kind"] = [LINK_KINDS[d["type"]] for _, _, d in rows]
+        for c in _column_names(name, extras):
+            if c not in cols:
+                cols[c] = [d.get(c) for _, _, d in rows]
+        columns[name] = cols
+    tps = G.graph.get("touchpoints", [])
+    columns["touchpoints"] = {c: [tp.get(c) for tp in tps] for c in _column_names("touchpoints", extras)}
+    return TypedTables.from_columns(columns, extras, defaults=True)
+
+
+# The columns naming the two ends of each row edge (links' kind is the edge type).
+_ENDS = {"relationships": ("staff", "contact"), "links": ("source", "target"), "team": ("staff", "account")}
+_NODE_TABLES = {ACCOUNT: "accounts", UNIT: "units", CONTACT: "contacts", STAFF: "staff"}
+
+
+def _column_names(table: str, extras: Mapping[str, Sequence[str]]) -> list[str]:
+    return [c.name for c in TABLES[table].columns] + list(extras.get(table, ()))
+
+
+def _graph_rows(
+    G: nx.MultiDiGraph,
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[tuple[str, str, dict[str, Any]]]]]:
+    """The node attributes of each node table, in node order, and the ``(u id, v id,
+    attributes)`` of each row edge table in row order (``seq``)."""
+    nodes: dict[str, list[dict[str, Any]]] = {name: [] for name in _NODE_TABLES.values()}
+    for _, d in G.nodes(data=True):
+        nodes[_NODE_TABLES[d["kind"]]].append(d)
+    found: dict[str, list[tuple[int, str, str, dict[str, Any]]]] = {name: [] for name in _ENDS}
+    ids = dict(G.nodes(data="id"))
+    table = {KNOWS: "relationships", REPORTS_TO: "links", INFLUENCES: "links", ON_TEAM: "team"}
+    for u, v, d in G.edges(data=True):
+        name = table.get(d["type"])
+        if name is not None:
+            found[name].append((d.get("seq", 0), ids[u], ids[v], d))
+    edges = {}
+    for name, rows in found.items():
+        rows.sort(key=lambda r: r[0])
+        edges[name] = [r[1:] for r in rows]
+    return nodes, edges
 
 
 def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
@@ -233,38 +296,31 @@ def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
 
     Rows come back in their input order where the graph knows it (``seq``).
     """
-    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
-    strip = {"kind"}
-    for _, d in G.nodes(data=True):
-        table = {ACCOUNT: "accounts", UNIT: "units", CONTACT: "contacts", STAFF: "staff"}[d["kind"]]
-        row = {k: v for k, v in d.items() if k not in strip}
-        if table == "contacts":
+    nodes, edges = _graph_rows(G)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for name, found in nodes.items():
+        rows = []
+        for d in found:
+            row = {k: v for k, v in d.items() if k != "kind"}
             if "given_level" in row:  # a graph of ours; one built by hand has only `level`
                 row["level"] = row.pop("given_level")
-        tables[table].append(row)
-    # Columns first in schema order, then the extras.
-    for name in ("accounts", "units", "contacts", "staff"):
-        tables[name] = [_ordered(name, r) for r in tables[name]]
-    rows: dict[str, list[tuple[int, dict[str, Any]]]] = {"relationships": [], "links": [], "team": []}
-    for u, v, d in G.edges(data=True):
-        t = d["type"]
-        rest = {k: val for k, val in d.items() if k not in ("type", "seq")}
-        seq = d.get("seq", 0)
-        if t == KNOWS:
-            row = {"staff": G.nodes[u]["id"], "contact": G.nodes[v]["id"], **rest}
-            rows["relationships"].append((seq, row))
-        elif t in LINK_KINDS:
-            row = {"source": G.nodes[u]["id"], "target": G.nodes[v]["id"], "kind": LINK_KINDS[t], **rest}
-            rows["links"].append((seq, row))
-        elif t == ON_TEAM:
-            row = {"account": G.nodes[v]["id"], "staff": G.nodes[u]["id"], **rest}
-            rows["team"].append((seq, row))
-    for name, pairs in rows.items():
-        pairs.sort(key=lambda p: p[0])
-        tables[name] = [_ordered(name, r) for _, r in pairs]
+            rows.append(_ordered(name, row))
+        tables[name] = rows
+    for name, (u_col, v_col) in _ENDS.items():
+        tables[name] = [
+            _ordered(name, {u_col: u, v_col: v, **_row_attrs(d)}) for u, v, d in edges[name]
+        ]
     tables["touchpoints"] = [_ordered("touchpoints", dict(r)) for r in G.graph.get("touchpoints", [])]
     extras = {t: list(cols) for t, cols in G.graph.get("extras", {}).items()}
     return Dataset(tables=tables, extras=extras)
+
+
+def _row_attrs(d: dict[str, Any]) -> dict[str, Any]:
+    """An edge's attributes as its row's columns (a link's type as its kind)."""
+    out = {k: x for k, x in d.items() if k not in ("type", "seq")}
+    if d["type"] in LINK_KINDS:
+        out["kind"] = LINK_KINDS[d["type"]]
+    return out
 
 
 def _ordered(table: str, row: dict[str, Any]) -> dict[str, Any]:

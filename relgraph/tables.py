@@ -16,14 +16,15 @@ Every store yields them (:meth:`relgraph.stores.base.GraphStore.tables`) and eve
 analysis reads them (:func:`relgraph.analysis.frame.frame_from_tables`), whatever
 the store. Column defaults (a contact's influence 3, an account's grade C, ...) are
 applied once, by validation (:func:`relgraph.validate.validate`) or, for a graph a
-user hands in, by :func:`with_defaults` at the edge; nothing downstream re-applies
-them. The one derived column, a contact's effective level, has its rule here
+user hands in, at the edge (:meth:`TypedTables.from_columns` with ``defaults``);
+nothing downstream re-applies them. The one derived column, a contact's effective level, has its rule here
 (:func:`effective_level`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +42,6 @@ __all__ = [
     "effective_level",
     "pylist",
     "reference_rows",
-    "with_defaults",
 ]
 
 TOP_LEVEL = "hq"
@@ -58,20 +58,6 @@ def effective_level(unit_level: str | None, level: str | None) -> str:
     if unit_level is not None:
         return unit_level
     return TOP_LEVEL if level is None else level
-
-
-def with_defaults(table: str, row: dict[str, Any]) -> dict[str, Any]:
-    """``row`` of ``table`` with every column the model gives a default set to it
-    where the row has None (what validation does to every data row; used where
-    rows come from outside validation: a graph handed in, a database).
-
-    >>> with_defaults("contacts", {"id": "c1", "influence": None})["influence"]
-    3
-    """
-    for c in TABLES[table].columns:
-        if c.default is not None and row.get(c.name) is None:
-            row[c.name] = c.default
-    return row
 
 
 def arrow_type(col: Column) -> pa.DataType:
@@ -182,7 +168,7 @@ class TypedTables:
         return self.refs
 
     def column_names(self, name: str) -> tuple[str, ...]:
-        return tuple(c.name for c in TABLES[name].columns) + tuple(self.extras[name])
+        return _names(name, self.extras[name])
 
     def pylists(self, name: str, table: pa.Table | None = None) -> list[list[Any]]:
         """The columns of table ``name`` (or of ``table``, a slice of it) as Python
@@ -209,24 +195,47 @@ class TypedTables:
     @classmethod
     def from_dataset(cls, ds: Dataset) -> TypedTables:
         """Typed tables holding a validated data set (extra columns as text)."""
+        columns = {
+            name: {c: [r.get(c) for r in ds[name]] for c in _names(name, ds.extras.get(name, ()))} for name in TABLES
+        }
+        return cls.from_columns(columns, ds.extras, warnings=ds.warnings)
+
+    @classmethod
+    def from_columns(
+        cls,
+        columns: Mapping[str, Mapping[str, Sequence[Any]]],
+        extras: Mapping[str, Sequence[str]],
+        *,
+        warnings: Sequence = (),
+        defaults: bool = False,
+    ) -> TypedTables:
+        """Typed tables from typed Python values, ``columns[table][column]`` listing
+        one per row of every model and extra column (extras as text); with
+        ``defaults``, each column's default (:mod:`relgraph.model`) where a value is
+        None, as validation applies them."""
         tables = {}
         for name, table in TABLES.items():
-            rows = ds[name]
-            arrays, names = [], []
+            mine = columns[name]
+            arrays = []
             for col in table.columns:
-                values = [r.get(col.name) for r in rows]
-                if col.type == NUMBER:
-                    # int64 when every value is whole (or absent), else float64.
-                    if all(v is None or float(v).is_integer() for v in values):
-                        arrays.append(pa.array([None if v is None else int(v) for v in values], type=pa.int64()))
-                    else:
-                        arrays.append(pa.array(values, type=pa.float64()))
-                else:
-                    arrays.append(pa.array(values, type=arrow_type(col)))
-                names.append(col.name)
-            for extra in ds.extras.get(name, []):
-                arrays.append(pa.array([r.get(extra) for r in rows], type=pa.string()))
-                names.append(extra)
-            tables[name] = pa.Table.from_arrays(arrays, names=names)
-        extras = {name: list(ds.extras.get(name, [])) for name in TABLES}
-        return cls(tables, extras, list(ds.warnings))
+                values = mine[col.name]
+                if defaults and col.default is not None:
+                    values = [col.default if v is None else v for v in values]
+                arrays.append(_array_of(col, values))
+            names = _names(name, extras.get(name, ()))
+            arrays.extend(pa.array(mine[x], type=pa.string()) for x in names[len(table.columns) :])
+            tables[name] = pa.Table.from_arrays(arrays, names=list(names))
+        return cls(tables, {name: list(extras.get(name, [])) for name in TABLES}, list(warnings))
+
+
+def _names(table: str, extras: Sequence[str]) -> tuple[str, ...]:
+    return tuple(c.name for c in TABLES[table].columns) + tuple(extras)
+
+
+def _array_of(col: Column, values: Sequence[Any]) -> pa.Array:
+    if col.type == NUMBER:
+        # int64 when every value is whole (or absent), else float64.
+        if all(v is None or float(v).is_integer() for v in values):
+            return pa.array([None if v is None else int(v) for v in values], type=pa.int64())
+        return pa.array(values, type=pa.float64())
+    return pa.array(values, type=arrow_type(col))

@@ -4,30 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..graph import CONTACT, KNOWS, STAFF
+from ..tables import TypedTables
 
 
-def account_counts(G) -> dict[str, Any]:
-    """Counts for the one account of an account graph: contacts, the staff who know
-    one of its contacts or are on its team, relationship rows to its contacts,
-    units, links and touchpoints."""
-    acc = next(d for _, d in G.nodes(data=True) if d["kind"] == "Account")
-    kinds: dict[str, int] = {}
-    for _, d in G.nodes(data=True):
-        kinds[d["kind"]] = kinds.get(d["kind"], 0) + 1
-    types: dict[str, int] = {}
-    for _, _, t in G.edges(data="type"):
-        types[t] = types.get(t, 0) + 1
+def account_counts(typed: TypedTables) -> dict[str, Any]:
+    """Counts for the one account of an account's share of the tables: contacts, the
+    staff who know one of its contacts or are on its team, relationship rows to its
+    contacts, units, links between its contacts and touchpoints listing one of them."""
+    t = typed.tables
+    (acc,) = typed.rows("accounts")
     return {
         "id": acc["id"],
         "name": acc["name"],
         "grade": acc["grade"],
-        "contacts": kinds.get(CONTACT, 0),
-        "staff": kinds.get(STAFF, 0),
-        "relationships": types.get(KNOWS, 0),
-        "units": kinds.get("Unit", 0),
-        "links": types.get("REPORTS_TO", 0) + types.get("INFLUENCES", 0),
-        "touchpoints": len(G.graph.get("touchpoints", [])),
+        **{name: t[name].num_rows for name in ("contacts", "staff", "relationships", "units", "links", "touchpoints")},
     }
 
 
@@ -37,7 +27,6 @@ def summarize(store) -> dict[str, Any]:
     Totals count each row once (a staff member working on two accounts is one staff
     member; a touchpoint listing contacts of two accounts is one touchpoint).
     """
-    accounts = [account_counts(G) for G in store.account_graphs()]
-    ds = store.dataset()
-    totals = {name: len(rows) for name, rows in ds.tables.items()}
+    accounts = [account_counts(store.tables([a])) for a in store.account_ids()]
+    totals = {name: table.num_rows for name, table in store.tables().tables.items()}
     return {"accounts": accounts, "totals": totals}
