@@ -13,10 +13,11 @@ like the command's JSON, data set ids, unrounded numbers):
 - :func:`~relgraph.analysis.influencers.key_influencers`
 - :func:`~relgraph.analysis.whatif.whatif`, :func:`~relgraph.analysis.whatif.diff`
 
-The portfolio figures (effective strengths, coverage, gaps, threads, rotation risk,
-what-if and diff) are computed from an analysis frame (:mod:`relgraph.analysis.frame`):
-the graph functions build the frame of their graph; the file store builds the frame of
-a whole portfolio at once from its columns. :mod:`relgraph.analysis.portfolio` runs
-them over a store (the file store's frame, or Neo4j one account at a time) and
-returns the full JSON object of each command.
+Every figure is computed from the analysis frame (:mod:`relgraph.analysis.frame`)
+of typed tables (:mod:`relgraph.tables`), the one form every store yields; the graph
+functions turn their graph into typed tables first. The rules several figures share
+(in force, key contact, the stronger edge) are in :mod:`relgraph.analysis.rules`.
+:mod:`relgraph.analysis.portfolio` runs the figures over a store, part by part (the
+whole portfolio from files, one account at a time from Neo4j), and returns the full
+JSON object of each command.
 """
