@@ -24,7 +24,9 @@ _EXPORTS = {
     "write": "relgraph.readwrite",
     "Dataset": "relgraph.model",
     "TABLES": "relgraph.model",
-    # the graph contract
+    # the typed tables every store yields, and the graph (the interchange format)
+    "TypedTables": "relgraph.tables",
+    "tables_from_graph": "relgraph.graph",
     "build_graph": "relgraph.graph",
     "account_subgraph": "relgraph.graph",
     "dataset_from_graph": "relgraph.graph",

@@ -1,7 +1,9 @@
-"""The analysis frame: its two builders agree, and its effective strengths are the
-SPEC's, worked out by hand. (tests/test_portfolio.py holds the reports computed from
-the file store's whole-portfolio frame to those computed account graph by account
-graph, the way every other store is served.)"""
+"""The analysis frame: built from a store's typed tables or from a graph (converted
+to typed tables first) it is the same, it leaves out what an account's share names
+but does not hold, and its effective strengths are the SPEC's, worked out by hand.
+(tests/test_portfolio.py holds the reports computed from the file store's
+whole-portfolio tables to those computed account share by account share, the way
+the Neo4j store is served.)"""
 
 from __future__ import annotations
 
@@ -129,3 +131,55 @@ def test_pair_strengths_by_hand(build):
 def test_day_numbers():
     assert day(dt.date(1970, 1, 2)) == 1
     assert day(None) == NO_DATE < day(dt.date(1, 1, 1))
+
+
+SHARED_TOUCHPOINT = {
+    "accounts": [{"id": "A", "name": "Acme"}, {"id": "B", "name": "Beta"}],
+    "contacts": [{"id": "a1", "name": "Ann", "account": "A"}, {"id": "b1", "name": "Bo", "account": "B"}],
+    "staff": [{"id": "s1", "name": "Sam"}, {"id": "s2", "name": "Sue"}],
+    "relationships": [
+        {"staff": "s1", "contact": "a1", "strength": 4, "last_contact": "2023-01-01"},
+        {"staff": "s2", "contact": "b1", "strength": 4, "last_contact": "2023-01-01"},
+    ],
+    # One meeting of both staff with both contacts: a1's share lists b1 and s2,
+    # which that share does not hold.
+    "touchpoints": [{"date": "2023-07-05", "method": "meeting", "staff": "s1;s2", "contacts": "a1;b1"}],
+}
+
+
+def test_a_share_leaves_out_what_it_does_not_hold():
+    store = FileStore.from_dataset(read_obj(SHARED_TOUCHPOINT))
+    share = store.tables(["A"])
+    assert [r["id"] for r in share.rows("contacts")] == ["a1"]
+    assert [r["id"] for r in share.rows("staff")] == ["s1"]
+    assert share.rows("touchpoints")[0]["contacts"] == ["a1", "b1"]
+    F = frame_from_tables(share)
+    s = F.strengths
+    # Only the pair the share holds met; the touchpoint counts once, for a1.
+    assert (s.touch_staff.tolist(), s.touch_contact.tolist(), s.touch_day.tolist()) == (
+        [0], [0], [day(dt.date(2023, 7, 5))]
+    )
+    assert (F.tp_listed.tolist(), F.tp_contact.tolist()) == ([0], [0])
+    ps = pair_strengths(s, as_of=AS_OF)
+    # 180 days from the touchpoint (not 365 from last_contact): half the strength.
+    assert ps.value.tolist() == [2.0]
+
+
+def test_a_graph_built_by_hand_gets_the_defaults():
+    # A graph with only the required attributes: the defaults of the model apply
+    # once, where it enters the analyses (influence 3, role other, grade C, ...).
+    import networkx as nx
+
+    from relgraph.analysis.coverage import coverage
+
+    G = nx.MultiDiGraph()
+    G.add_node("Account:A", kind="Account", id="A", name="Acme")
+    G.add_node("Contact:c1", kind="Contact", id="c1", name="Cy", account="A", role="decision_maker")
+    G.add_node("Staff:s1", kind="Staff", id="s1", name="Sam")
+    G.add_edge("Contact:c1", "Account:A", type="AT")
+    G.add_edge("Staff:s1", "Contact:c1", type="KNOWS", strength=4)
+    (row,) = coverage(G, as_of=AS_OF)
+    assert (row["grade"], row["key_coverage"], row["contacts"], row["key_contacts"]) == ("C", 1.0, 1, 1)
+    assert [(c["level"], c["role"], c["status"]) for c in row["cells"] if c["contacts"]] == [
+        ("hq", "decision_maker", "covered")
+    ]

@@ -15,6 +15,7 @@ from relgraph.analysis.influencers import key_influencers
 from relgraph.analysis.paths import influence_paths
 from relgraph.analysis.threads import rotation_risk
 from relgraph.demo import write_demo
+from relgraph.readwrite.jsonfile import read_obj
 from relgraph.stores.files import FileStore
 
 AS_OF = dt.date(2026, 11, 1)
@@ -91,3 +92,42 @@ def test_reports_equal_the_graph_functions(demo):
     assert [{k: p[k] for k in ("score", "nodes", "steps")} for p in paths] == influence_paths(
         G, "nwm-ceo", as_of=AS_OF, k=5
     )
+
+
+TWO_ACCOUNTS = {
+    "accounts": [{"id": "A", "name": "Acme", "grade": "S"}, {"id": "B", "name": "Beta"}],
+    "units": [{"id": "u1", "account": "A", "name": "HQ", "level": "hq"}],
+    "contacts": [
+        {"id": "a1", "name": "Ann", "account": "A", "unit": "u1", "role": "decision_maker"},
+        {"id": "a2", "name": "Al", "account": "A", "level": "division", "influence": 5},
+        {"id": "b1", "name": "Bo", "account": "B"},
+    ],
+    "staff": [{"id": "s1", "name": "Sam", "in_role_since": "2024-01-02"}, {"id": "s2", "name": "Sue"}],
+    "relationships": [
+        {"staff": "s1", "contact": "a1", "strength": 4, "last_contact": "2026-06-01", "since": "2025-01-01"},
+        {"staff": "s2", "contact": "b1", "strength": 2},
+    ],
+    "links": [
+        {"source": "a2", "target": "a1", "kind": "reports_to", "weight": 2.5},
+        {"source": "a1", "target": "b1", "kind": "influences"},
+    ],
+    "team": [{"account": "A", "staff": "s2", "role": "delivery"}],
+    "touchpoints": [{"date": "2026-07-05", "method": "visit", "staff": "s1", "contacts": "a1;b1"}],
+}
+
+
+def test_every_store_yields_the_same_typed_tables(make_store):
+    # The contract: one account's share (and the whole data set) as the same typed
+    # rows from every store, defaults applied, links between two accounts in neither.
+    store = make_store(TWO_ACCOUNTS)
+    files = FileStore.from_dataset(read_obj(TWO_ACCOUNTS))
+    for accounts in (["A"], ["B"], None):
+        got, expected = store.tables(accounts), files.tables(accounts)
+        for name in expected.tables:
+            assert got.rows(name) == expected.rows(name), (accounts, name)
+    share = files.tables(["A"])
+    assert [(r["source"], r["target"], r["weight"]) for r in share.rows("links")] == [("a2", "a1", 2.5)]
+    assert [r["id"] for r in share.rows("staff")] == ["s1", "s2"]
+    assert share.rows("contacts")[1]["influence"] == 5 and share.rows("contacts")[0]["influence"] == 3
+    parts = list(store.table_parts(["B", "A"]))
+    assert [ids for ids, _ in parts] == ([["B", "A"]] if isinstance(store, FileStore) else [["B"], ["A"]])
