@@ -49,10 +49,11 @@ from itertools import repeat
 from typing import Any
 
 import networkx as nx
+import pyarrow as pa
 
 from .model import TABLES, Dataset
 from .rows import make_rows, paused_gc
-from .tables import TypedTables, effective_level
+from .tables import TypedTables, effective_levels
 
 ACCOUNT = "Account"
 UNIT = "Unit"
@@ -164,7 +165,8 @@ def graph_from_columns(
     n = names("contacts")
     unit_level = dict(zip(units["id"], units["level"]))
     given = contacts["level"]
-    level = [effective_level(None if u is None else unit_level[u], lv) for u, lv in zip(contacts["unit"], given)]
+    unit_levels = pa.array([None if u is None else unit_level[u] for u in contacts["unit"]], type=pa.string())
+    level = effective_levels(unit_levels, pa.array(given, type=pa.string())).to_pylist()
     contact_keys = keyed(CONTACT, contacts["id"])
     put(CONTACT, contact_keys, (*n, "given_level"), [level if c == "level" else contacts[c] for c in n] + [given])
     staff = columns["staff"]

@@ -18,7 +18,7 @@ the store. Column defaults (a contact's influence 3, an account's grade C, ...) 
 applied once, by validation (:func:`relgraph.validate.validate`) or, for a graph a
 user hands in, at the edge (:meth:`TypedTables.from_columns` with ``defaults``);
 nothing downstream re-applies them. The one derived column, a contact's effective level, has its rule here
-(:func:`effective_level`).
+(:func:`effective_levels`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ __all__ = [
     "TypedTables",
     "arange",
     "arrow_type",
-    "effective_level",
+    "effective_levels",
     "pylist",
     "reference_rows",
 ]
@@ -48,16 +48,14 @@ TOP_LEVEL = "hq"
 """The level of a contact with neither a unit nor a level of their own."""
 
 
-def effective_level(unit_level: str | None, level: str | None) -> str:
-    """A contact's *effective level*: their unit's level when they are in a unit,
-    else the level of their own row, else the top level ``hq``.
+def effective_levels(unit_levels: pa.Array, levels: pa.Array) -> pa.Array:
+    """Contacts' *effective level*: their unit's level when they are in a unit (null
+    when not), else the level of their own row, else the top level ``hq``.
 
-    >>> effective_level("division", "hq"), effective_level(None, "site"), effective_level(None, None)
-    ('division', 'site', 'hq')
+    >>> effective_levels(pa.array(["division", None, None]), pa.array(["hq", "site", None])).to_pylist()
+    ['division', 'site', 'hq']
     """
-    if unit_level is not None:
-        return unit_level
-    return TOP_LEVEL if level is None else level
+    return pc.coalesce(unit_levels, levels, pa.scalar(TOP_LEVEL))
 
 
 def arrow_type(col: Column) -> pa.DataType:

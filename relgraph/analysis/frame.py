@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from ..errors import NotFound
 from ..graph import tables_from_graph
-from ..tables import TypedTables, effective_level
+from ..tables import TypedTables, effective_levels
 from .rules import NO_DATE, day, in_force_days, key_contacts
 
 __all__ = [
@@ -177,7 +177,7 @@ class Frame:
     """The frame of a graph or data set (see the module docstring).
 
     Contacts: ``contact_account`` (account index), ``contact_levels`` (the effective
-    level, :func:`relgraph.tables.effective_level`), ``contact_roles``,
+    level, :func:`relgraph.tables.effective_levels`), ``contact_roles``,
     ``contact_influence``, ``contact_seniority`` and ``staff_seniority`` (as
     validated, defaults applied), ``contact_attitudes``, ``contact_unit`` (unit
     index, -1 for none). Links between
@@ -321,8 +321,8 @@ def frame_from_tables(typed: TypedTables) -> Frame:
     staff, _, staff_new = sorted_by_id("staff")
 
     contact_unit_rows = pc.take(refs[("contacts", "unit")], contact_order)
-    unit_level_of = pc.take(t["units"].column("level"), contact_unit_rows).to_pylist()
-    levels = [effective_level(u, lv) for u, lv in zip(unit_level_of, text(contacts, "level"))]
+    unit_level_of = pc.take(t["units"].column("level"), contact_unit_rows)
+    levels = effective_levels(_array(unit_level_of), _array(contacts.column("level"))).to_pylist()
     rel = t["relationships"]
     knows_staff = _moved(staff_new, refs[("relationships", "staff")])
     knows_contact = _moved(contact_new, refs[("relationships", "contact")])
