@@ -64,6 +64,11 @@ class Strengths:
     by_contact: dict[str, dict[str, float]]
     threads: dict[str, list[str]]
 
+    def best(self, contact: str) -> float | None:
+        """The best effective strength to ``contact`` (None when no relationship is in force)."""
+        row = self.by_contact.get(contact)
+        return max(row.values()) if row else None
+
 
 def strengths_at(
     G: nx.MultiDiGraph,
