@@ -48,10 +48,6 @@ __all__ = [
 ]
 
 
-def _ints(values: Iterable[int]) -> np.ndarray:
-    return np.fromiter(values, dtype=np.int64)
-
-
 def _floats(values: Iterable[float]) -> np.ndarray:
     return np.fromiter(values, dtype=np.float64)
 
