@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InvalidData, Problem, UsageError
 from ..model import Dataset
-from ..validate import RawData, validate
+from ..validate import RawData, validate, validate_tables
 
 if TYPE_CHECKING:
     from .columns import TypedTables
@@ -39,35 +39,52 @@ def read_raw(path: str | os.PathLike) -> RawData:
     return raw
 
 
-def _fast(path: str | os.PathLike) -> TypedTables | None:
-    """The typed tables of a clean, ordinary CSV folder, read column-wise
-    (:mod:`relgraph.readwrite.fastcsv`); None for anything else."""
+def _fast(path: str | os.PathLike) -> tuple[TypedTables, list[Problem]] | None:
+    """A CSV folder whose cells are all good, typed column-wise
+    (:mod:`relgraph.readwrite.fastcsv`) and checked by the rules
+    (:func:`relgraph.validate.check_tables`): its typed tables and problems. None
+    for anything else, left to the exact reader."""
     if not Path(path).is_dir():
         return None
     from .fastcsv import read_typed_dir
 
-    return read_typed_dir(path)
+    read = read_typed_dir(path)
+    if read is None:
+        return None
+    from ..validate import check_tables
+    from .columns import TypedTables
+
+    tables, extras, origins = read
+    verdict = check_tables(tables, origins)
+    return TypedTables(tables, extras, verdict.warnings, refs=verdict.refs), verdict.problems
 
 
-def _exact(path: str | os.PathLike) -> Dataset:
+def _exact(path: str | os.PathLike) -> tuple[Dataset, TypedTables]:
     """Read and validate row by row: every problem, worded, with its line."""
     from ..rows import paused_gc
 
     with paused_gc():
-        ds, problems, warnings = validate(read_raw(path))
+        ds, typed, problems, warnings = validate_tables(read_raw(path))
     if problems:
         raise InvalidData(problems, warnings)
     ds.warnings = warnings
-    return ds
+    return ds, typed
 
 
 def check(path: str | os.PathLike) -> tuple[list[Problem], list[Problem]]:
     """Every problem and warning of a data set (see :mod:`relgraph.validate`)."""
     fast = _fast(path)
     if fast is not None:
-        return [], list(fast.warnings)
+        return fast[1], list(fast[0].warnings)
     _, problems, warnings = validate(read_raw(path))
     return problems, warnings
+
+
+def _checked(fast: tuple[TypedTables, list[Problem]]) -> TypedTables:
+    typed, problems = fast
+    if problems:
+        raise InvalidData(problems, typed.warnings)
+    return typed
 
 
 def read(path: str | os.PathLike) -> Dataset:
@@ -82,9 +99,10 @@ def read(path: str | os.PathLike) -> Dataset:
     if fast is not None:
         from ..rows import paused_gc
 
+        typed = _checked(fast)
         with paused_gc():
-            return fast.to_dataset()
-    return _exact(path)
+            return typed.to_dataset()
+    return _exact(path)[0]
 
 
 def load(path: str | os.PathLike) -> TypedTables:
@@ -92,9 +110,10 @@ def load(path: str | os.PathLike) -> TypedTables:
     (:class:`~relgraph.readwrite.columns.TypedTables`), the form the file store
     keeps: :func:`read` without making a dict per row.
 
-    A clean CSV folder is read and checked a column at a time (pyarrow); anything
-    else, and every folder with a problem, goes through the exact row-by-row reader
-    and validator, so the problems and their lines are the same either way.
+    A CSV folder whose cells are all good is read and typed a column at a time
+    (pyarrow); anything else goes through the exact row-by-row reader. The same
+    rules (:func:`relgraph.validate.check_tables`) then check the typed tables, so
+    the problems and their lines are the same either way.
 
     Raises
     ------
@@ -103,13 +122,8 @@ def load(path: str | os.PathLike) -> TypedTables:
     """
     fast = _fast(path)
     if fast is not None:
-        return fast
-    ds = _exact(path)
-    from ..rows import paused_gc
-    from .columns import TypedTables
-
-    with paused_gc():
-        return TypedTables.from_dataset(ds)
+        return _checked(fast)
+    return _exact(path)[1]
 
 
 def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False) -> None:
