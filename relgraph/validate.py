@@ -211,10 +211,10 @@ class Origin:
 
     ``locs[i]`` is the location of typed row ``i`` (CSV line, or JSON index when
     ``json``); None means one physical line per row after the header (``i + 2``), as
-    the column-wise CSV reader reads. ``rejected`` holds ``(location, id)`` of the rows
-    left out for a bad cell whose id was readable: they still take part in the
-    duplicate rule, and their ids still exist for references (the bad cell is the
-    problem to fix, not every row pointing at that row). ``has_ids`` is false when the
+    the column-wise CSV reader reads. ``bad`` lists the rows with a bad cell (typed
+    as not given): the rules check what else is wrong with them, and their ids exist
+    for references (the bad cell is the problem to fix, not every row pointing at
+    that row), but they are left out of the data set. ``has_ids`` is false when the
     table's ids cannot be known (a required table missing or unreadable, or its id
     column missing): references into it are not checked, as that table's own problem
     is the one to fix.
@@ -224,7 +224,7 @@ class Origin:
     file: str
     json: bool = False
     locs: list[int] | None = None
-    rejected: list[tuple[int, str]] = field(default_factory=list)
+    bad: list[int] = field(default_factory=list)
     has_ids: bool = True
 
     def loc(self, i: int) -> int:
@@ -240,19 +240,21 @@ class Origin:
     def without(self, rows: list[int], n: int) -> Origin:
         """The origin of the table once typed rows ``rows`` (of ``n``) are left out."""
         gone = set(rows)
-        locs = [self.loc(i) for i in range(n) if i not in gone]
-        return Origin(self.name, self.file, self.json, locs, self.rejected, self.has_ids)
+        kept = [i for i in range(n) if i not in gone]
+        new = {i: j for j, i in enumerate(kept)}
+        bad = [new[i] for i in self.bad if i in new]
+        return Origin(self.name, self.file, self.json, [self.loc(i) for i in kept], bad, self.has_ids)
 
 
 def type_cells(raw: RawData) -> tuple[Dataset, dict[str, Origin], list[Problem]]:
     """Type every cell of a raw data set by its column (the row-by-row reader's half
     of validation).
 
-    Returns the rows whose cells are all good (absent columns at their default, the
-    model's columns in schema order, then the extras: the same dict whichever
-    reader typed it), the :class:`Origin` of every table, and the problems of the
-    files, headers and cells. The rules across rows and tables are
-    :func:`check_tables`'s.
+    Returns the typed rows (absent columns at their default, the model's columns in
+    schema order, then the extras: the same dict whichever reader typed it; a bad
+    cell as not given, and its row listed in :attr:`Origin.bad`), the
+    :class:`Origin` of every table, and the problems of the files, headers and cells.
+    The rules across rows and tables are :func:`check_tables`'s.
     """
     problems: list[Problem] = list(raw.problems)
     ds = Dataset()
@@ -268,10 +270,16 @@ def type_cells(raw: RawData) -> tuple[Dataset, dict[str, Origin], list[Problem]]
         if not rt.columns and rt.problems:  # unreadable: nothing more to say about it
             continue
         seen: set[str] = set()
+        twice = False
         for c in rt.columns:
-            if c in seen:
+            if c in seen and c:  # a column without a name is ignored, as Excel adds them
                 problems.append(rt.at(None, f"column {c!r} appears twice"))
+                twice = True
             seen.add(c)
+        if twice:
+            # Which of the two is meant is anyone's guess: the rows are not read, and
+            # references into the table are not checked (no cascade of problems).
+            continue
         origin.has_ids = "id" in seen
         missing = [c for c in table.required if c not in seen]
         for c in missing:
@@ -287,8 +295,7 @@ def type_cells(raw: RawData) -> tuple[Dataset, dict[str, Origin], list[Problem]]
         ]
         extra_cols = ds.extras[name]
         rows = ds.tables[name]
-        locs = origin.locs
-        key = table.key
+        locs, bad = origin.locs, origin.bad
         for loc, cells in rt.rows:
             row: dict[str, Any] = {}
             ok = True
@@ -301,21 +308,22 @@ def type_cells(raw: RawData) -> tuple[Dataset, dict[str, Origin], list[Problem]]
                 except _Bad as e:
                     problems.append(rt.at(loc, str(e)))
                     ok = False
+                    row[cname] = None
                     continue
                 if v is None:
                     if required:
                         problems.append(rt.at(loc, f"missing value for {cname!r}"))
                         ok = False
+                        row[cname] = None
                         continue
                     v = default
                 row[cname] = v
             for c in extra_cols:
                 row[c] = _text(cells.get(c))
-            if ok:
-                rows.append(row)
-                locs.append(loc)
-            elif key is not None and row.get(key) is not None:
-                origin.rejected.append((loc, row[key]))
+            if not ok:
+                bad.append(len(rows))
+            rows.append(row)
+            locs.append(loc)
     return ds, origins, problems
 
 
@@ -365,9 +373,10 @@ def problem_sort_key(p: Problem) -> tuple:
 @dataclass
 class Verdict:
     """What :func:`check_tables` found: the problems and warnings (each sorted by
-    file and line), the typed rows it left out (``dropped[table]``: the rows whose
-    id repeats an earlier one), and the :func:`~relgraph.readwrite.columns.
-    reference_rows` of the tables (None when rows were left out)."""
+    file and line), the typed rows to leave out of the data set (``dropped[table]``:
+    rows with a bad cell, and rows whose id repeats an earlier one), and the
+    :func:`~relgraph.readwrite.columns.reference_rows` of the tables (None when rows
+    are to be left out)."""
 
     problems: list[Problem]
     warnings: list[Problem]
@@ -384,29 +393,51 @@ def check_tables(tables: dict[str, pa.Table], origins: dict[str, Origin]) -> Ver
     contact's unit, self-links, ``reports_to`` and unit parent cycles, periods, and
     every warning.
 
-    ``tables`` are typed tables (:mod:`relgraph.readwrite.columns`) holding the rows
-    whose cells are good, whichever reader typed them; ``origins`` say where each
-    row came from. Problems are worded only for the rows that break a rule.
+    ``tables`` are typed tables (:mod:`relgraph.readwrite.columns`), whichever
+    reader typed them; ``origins`` say where each row came from and which rows have
+    a bad cell. A row whose id repeats an earlier one is checked no further; a row
+    with a bad cell is checked for everything else (every problem at once), but
+    not counted in the warnings. Problems are worded only for the rows that break
+    a rule.
     """
     from .readwrite.columns import reference_rows  # readwrite imports this module
 
     problems: list[Problem] = []
-    dropped = _duplicates(tables, origins, problems)
-    if dropped:
-        for name, gone in dropped.items():
-            n, drop = tables[name].num_rows, set(gone)
-            keep = pa.array([i not in drop for i in range(n)], pa.bool_())
-            tables = {**tables, name: tables[name].filter(keep)}
-            origins = {**origins, name: origins[name].without(gone, n)}
+    given = origins
+    repeated = _duplicates(tables, origins, problems)
+    tables, origins = _without(tables, origins, repeated)
     refs = reference_rows(tables)
     _references(tables, origins, refs, problems)
     _accounts(tables, origins, refs, problems)
     _self_links(tables, origins, problems)
     _cycles(tables, origins, refs, problems)
     _periods(tables, origins, problems)
+    bad = {name: o.bad for name, o in origins.items() if o.bad}
+    if bad:
+        tables, origins = _without(tables, origins, bad)
+        refs = reference_rows(tables)
     warnings = _warnings(tables, origins, refs)
     problems.sort(key=problem_sort_key)
+    dropped = {}
+    for name, o in given.items():
+        gone = sorted(set(repeated.get(name, ())).union(o.bad))
+        if gone:
+            dropped[name] = gone
     return Verdict(problems, warnings, dropped, None if dropped else refs)
+
+
+def _without(
+    tables: dict[str, pa.Table], origins: dict[str, Origin], rows: dict[str, list[int]]
+) -> tuple[dict[str, pa.Table], dict[str, Origin]]:
+    """The tables and origins with the typed rows ``rows[table]`` left out."""
+    if not rows:
+        return tables, origins
+    tables, origins = dict(tables), dict(origins)
+    for name, gone in rows.items():
+        n, drop = tables[name].num_rows, set(gone)
+        tables[name] = tables[name].filter(pa.array([i not in drop for i in range(n)], pa.bool_()))
+        origins[name] = origins[name].without(gone, n)
+    return tables, origins
 
 
 def _values(column: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -419,31 +450,28 @@ def _rows_where(mask: pa.Array) -> list[int]:
 
 def _duplicates(tables: dict[str, pa.Table], origins: dict[str, Origin], problems: list[Problem]) -> dict[str, list[int]]:
     """Ids that repeat an earlier row's; the typed rows holding them, per table."""
-    dropped: dict[str, list[int]] = {}
+    repeated: dict[str, list[int]] = {}
     for name, table in TABLES.items():
         key, origin = table.key, origins[name]
         if key is None:
             continue
         ids = _values(tables[name].column(key))
-        if not origin.rejected and pc.count_distinct(ids).as_py() == len(ids) - ids.null_count:
+        if pc.count_distinct(ids).as_py() == len(ids) - ids.null_count:
             continue  # the common case: every id once
-        rows = sorted(
-            [(origin.loc(i), i, k) for i, k in enumerate(ids.to_pylist()) if k is not None]
-            + [(loc, None, k) for loc, k in origin.rejected]
-        )
         first: dict[str, int] = {}
         gone = []
-        for loc, i, k in rows:
+        for i, k in enumerate(ids.to_pylist()):
+            if k is None:
+                continue
+            loc = origin.loc(i)
             if k not in first:
                 first[k] = loc
                 continue
             where = f"index {first[k]}" if origin.json else f"line {first[k]}"
             problems.append(origin.at(loc, f"duplicate {key} {k!r} (first at {where})"))
-            if i is not None:
-                gone.append(i)
-        if gone:
-            dropped[name] = gone
-    return dropped
+            gone.append(i)
+        repeated[name] = gone
+    return repeated
 
 
 def _references(
@@ -461,14 +489,14 @@ def _references(
             if c.type == REFS:
                 parents = pc.list_parent_indices(values)
                 values = pc.list_flatten(values)
-            unknown = _rows_where(pc.and_(pc.is_null(refs[(name, c.name)]), pc.is_valid(values)))
-            if not unknown:
+            unknown = pc.indices_nonzero(
+                pc.and_(pc.is_null(refs[(name, c.name)]), pc.is_valid(values)).fill_null(False)
+            )
+            if not len(unknown):
                 continue
-            rejected = {k for _, k in origins[c.ref].rejected}
-            rows = unknown if parents is None else pc.take(parents, pa.array(unknown, pa.int64())).to_pylist()
-            for i, v in zip(rows, pc.take(values, pa.array(unknown, pa.int64())).to_pylist()):
-                if v not in rejected:
-                    problems.append(origin.at(origin.loc(i), f"{c.name}: unknown {_SINGULAR[c.ref]} {v!r}"))
+            rows = unknown if parents is None else pc.take(parents, unknown)
+            for i, v in zip(rows.to_pylist(), pc.take(values, unknown).to_pylist()):
+                problems.append(origin.at(origin.loc(i), f"{c.name}: unknown {_SINGULAR[c.ref]} {v!r}"))
 
 
 def _accounts(

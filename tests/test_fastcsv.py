@@ -89,6 +89,8 @@ def test_tiny_takes_the_fast_path_and_agrees():
 
 # Inputs the fast path reads itself: clean and ordinary.
 FAST = {
+    "line_separator_in_cell": ("accounts.csv", "id,name,grade\nA1,Eastern\u2028Telecom,S\nA2,Harbor Power,B\n"),
+    "form_feed_in_cell": ("accounts.csv", "id,name,grade\nA1,Eastern\x0cTelecom,S\nA2,Harbor Power,B\n"),
     "bom_crlf": ("accounts.csv", b"\xef\xbb\xbfid,name,grade\r\nA1,Eastern Telecom,S\r\nA2,Harbor Power,B\r\n"),
     "no_final_newline": ("accounts.csv", "id,name,grade\nA1,Eastern Telecom,S\nA2,Harbor Power,B"),
     "quoted_commas_and_quotes": (
@@ -150,8 +152,6 @@ EXACT = {
     "blank_lines": ("accounts.csv", "id,name,grade\n\nA1,Eastern Telecom,S\n\nA2,Harbor Power,B\n\n"),
     "stray_quote": ("accounts.csv", 'id,name,grade\nA1,Eastern "Telecom",S\nA2,"Harbor" Power,B\n'),
     "lone_cr": ("accounts.csv", "id,name,grade\rA1,Eastern Telecom,S\rA2,Harbor Power,B\r"),
-    "form_feed_in_cell": ("accounts.csv", "id,name,grade\nA1,Eastern\x0cTelecom,S\nA2,Harbor Power,B\n"),
-    "line_separator_in_cell": ("accounts.csv", "id,name,grade\nA1,Eastern\u2028Telecom,S\nA2,Harbor Power,B\n"),
     "nul_byte": ("accounts.csv", "id,name,grade\nA1,Eastern\x00Telecom,S\nA2,Harbor Power,B\n"),
     "empty_id_in_list": ("touchpoints.csv", "date,method,staff,contacts\n2026-10-01,meeting,S1;;S2,C2;\n"),
     "fewer_values_than_header": ("accounts.csv", "id,name,grade,region\nA1,Eastern Telecom,S\nA2,Harbor Power,B,South\n"),

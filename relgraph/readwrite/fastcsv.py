@@ -34,10 +34,8 @@ WHITESPACE = (
 """Every character ``str.strip()`` removes (``str.isspace``), for ``utf8_trim``."""
 
 _BOM = b"\xef\xbb\xbf"
-# Besides \n and \r, str.splitlines() (which the exact reader feeds to csv) breaks
-# lines at these; NUL is left to the exact reader too.
-_ODD_BYTES = (b"\x00", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
-_ODD_UTF8 = tuple(c.encode() for c in ("\x85", "\u2028", "\u2029"))
+# NUL is left to the exact reader.
+_ODD_BYTES = (b"\x00",)
 # A well-formed quoted field: starts a field, doubled quotes inside, ends a field.
 _QUOTED = re.compile(rb'(?:^|(?<=,))"(?:[^"]|"")*"(?=,|\r?\n|$)', re.M)
 
@@ -64,7 +62,7 @@ def read_typed_dir(
         file = folder / table.filename
         if file.is_file():
             files[name] = str(file)
-        elif not table.optional:
+        elif not table.optional or os.path.lexists(file):  # missing, or not a file
             return None
     with ThreadPoolExecutor(max_workers=2) as pool:
         typed = dict(zip(files, pool.map(_read_typed, files, files.values())))
@@ -79,7 +77,10 @@ def read_typed_dir(
 
 def _read_typed(name: str, file: str) -> tuple[pa.Table, list[str]] | None:
     """One file's typed table and extra column names, or None."""
-    read = _read_strings(Path(file))
+    try:
+        read = _read_strings(Path(file))
+    except OSError:  # unreadable: the exact reader says why
+        return None
     if read is None:
         return None
     try:
@@ -111,8 +112,6 @@ def _read_strings(file: Path) -> tuple[list[str], pa.Table] | None:
             data.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if any(b in data for b in _ODD_UTF8):
-            return None
     cr = data.count(b"\r")
     if cr and cr != data.count(b"\r\n"):
         return None
@@ -123,7 +122,8 @@ def _read_strings(file: Path) -> tuple[list[str], pa.Table] | None:
     if b'"' in data and not _quotes_well_formed(data):
         return None
     names = [h.strip() for h in header.decode("utf-8").split(",")]
-    if len(set(names)) != len(names):
+    named = [n for n in names if n]
+    if len(set(named)) != len(named):
         return None
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     fields = [f"f{i}" for i in range(len(names))]
