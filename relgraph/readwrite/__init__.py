@@ -7,8 +7,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
-import tempfile
+import stat
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -129,48 +130,133 @@ def load(path: str | os.PathLike) -> TypedTables:
 def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False) -> None:
     """Write a data set as ``json`` (one file), ``csv`` (a folder) or ``graphml``.
 
-    The output appears whole or not at all: it is written beside ``path`` under a
-    temporary name and renamed into place. An existing folder that is not empty is
-    replaced only with ``force``.
-    """
-    target = Path(path)
-    if fmt == "csv":
-        if target.exists() and not target.is_dir():
-            raise UsageError(f"{path} exists and is not a folder")
-        if target.is_dir() and any(target.iterdir()) and not force:
-            raise UsageError(f"{path} is not empty; use --force to replace it")
-        parent = target.parent if str(target.parent) else Path(".")
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
-        try:
-            from .csvdir import write_dir
+    The output appears whole or not at all, with the permissions the umask gives:
+    it is written beside ``path`` (a file through an unnamed temporary file, linked
+    in when complete; a folder under a hidden name, renamed in). An existing file,
+    or a folder that is not empty, is replaced only with ``force``; a folder by
+    renaming the old one aside, the new one in, then deleting the old one, so that
+    an export killed half way leaves one of the two whole. A FIFO, a device or a
+    symbolic link at ``path`` is never replaced.
 
-            write_dir(ds, tmp)
-            if target.exists():
-                shutil.rmtree(target)
-            tmp.rename(target)
+    Raises
+    ------
+    UsageError
+        When ``path`` may not be written (exit status 2).
+    """
+    if fmt not in ("json", "csv", "graphml"):
+        raise UsageError(f"unknown export format {fmt!r} (json, csv, graphml)")
+    # Absolute: "." has no name to write beside (and cannot be renamed as ".").
+    target = Path(os.path.abspath(path))
+    st = _lstat(target)
+    if st is not None and stat.S_ISLNK(st.st_mode):
+        raise UsageError(f"{path} is a symbolic link; give the path of the file or folder itself")
+    if st is not None and not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+        what = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "a device"
+        raise UsageError(f"{path} is {what}, not a file; give another path")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        if st is not None and not stat.S_ISDIR(st.st_mode):
+            raise UsageError(f"{path} exists and is not a folder")
+        if st is not None and any(target.iterdir()) and not force:
+            raise UsageError(f"{path} is not empty; use --force to replace it")
+        from .csvdir import write_dir
+
+        _write_folder(lambda tmp: write_dir(ds, tmp), target, replace=st is not None)
+        return
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise UsageError(f"{path} is a folder; give a file name")
+    if st is not None and not force:
+        raise UsageError(f"{path} exists; use --force to replace it")
+    if fmt == "json":
+        from .jsonfile import dump_json
+
+        _write_file(lambda f: dump_json(ds, f), target)
+    else:
+        from .graphml import write_graphml
+
+        _write_file(lambda f: write_graphml(ds, f), target)
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _aside(target: Path, what: str) -> Path:
+    """A fresh hidden name beside ``target``."""
+    return target.with_name(f".{target.name}.{what}-{secrets.token_hex(4)}")
+
+
+def _write_folder(fill, target: Path, *, replace: bool) -> None:
+    """Fill a new folder and put it at ``target`` (see :func:`write`)."""
+    tmp = _aside(target, "new")
+    os.mkdir(tmp, 0o777)  # less the umask, as any folder the user makes
+    try:
+        fill(tmp)
+        if replace:
+            old = _aside(target, "old")
+            os.rename(target, old)
+            try:
+                os.rename(tmp, target)
+            except BaseException:
+                os.rename(old, target)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _write_file(fill, target: Path) -> None:
+    """Write a file through ``fill(binary file)`` and put it at ``target`` whole.
+
+    It is written to an unnamed file (``O_TMPFILE``), which the system removes if
+    the process dies, then linked in. Where the file system has no unnamed files,
+    a hidden temporary name is used and removed on any error.
+    """
+    fd = None
+    if os.path.isdir("/proc/self/fd"):  # how an unnamed file is given a name
+        try:
+            fd = os.open(target.parent, os.O_TMPFILE | os.O_WRONLY, 0o666)
+        except (AttributeError, OSError):  # not Linux, or not this file system
+            pass
+    if fd is None:
+        tmp = _aside(target, "new")
+        try:
+            with open(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666), "wb") as f:
+                fill(f)
+            os.replace(tmp, target)
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.unlink(missing_ok=True)
             raise
         return
-    if target.is_dir():
-        raise UsageError(f"{path} is a folder; give a file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmpname = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
+    with open(fd, "wb") as f:
+        fill(f)
+        f.flush()
+        _link_in(fd, target)
+
+
+def _link_in(fd: int, target: Path) -> None:
+    """Give the unnamed file ``fd`` the name ``target`` (replacing a file there)."""
+    unnamed = f"/proc/self/fd/{fd}"
+    # linkat with AT_SYMLINK_FOLLOW, which os.link uses only given a directory fd.
+    folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        if fmt == "json":
-            from .jsonfile import write_json
-
-            write_json(ds, tmpname)
-        elif fmt == "graphml":
-            from .graphml import write_graphml
-
-            write_graphml(ds, tmpname)
-        else:
-            raise UsageError(f"unknown export format {fmt!r} (json, csv, graphml)")
-        os.replace(tmpname, target)
-    except BaseException:
-        if os.path.exists(tmpname):
-            os.unlink(tmpname)
-        raise
+        try:
+            os.link(unnamed, target.name, dst_dir_fd=folder, follow_symlinks=True)
+            return
+        except FileExistsError:  # replacing (--force): link beside, rename over
+            pass
+        tmp = _aside(target, "new")
+        os.link(unnamed, tmp.name, dst_dir_fd=folder, follow_symlinks=True)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    finally:
+        os.close(folder)

@@ -157,14 +157,29 @@ def _unclosed_quote(lines: list[str]) -> bool:
 def write_dir(ds: Dataset, path: str | os.PathLike) -> None:
     """Write a data set as a folder of CSV files (every table, header always).
 
-    The folder is created if needed; existing table files in it are replaced.
+    The folder is created if needed; existing table files in it are replaced. Rows
+    end with ``\\n``; a value holding a ``\\r`` or ``\\n`` is quoted, so that it reads
+    back as it was.
     """
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in TABLES.items():
         columns = [c.name for c in table.columns] + list(ds.extras.get(name, []))
         with open(folder / table.filename, "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
+            w = csv.writer(_LineFeedEnds(f), lineterminator="\r\n")
             w.writerow(columns)
             for row in ds[name]:
                 w.writerow([cell_text(row.get(c)) for c in columns])
+
+
+class _LineFeedEnds:
+    """A file whose rows, written by a csv writer ending them with ``\\r\\n``, end
+    with ``\\n`` instead. The writer quotes a value holding any character of its
+    line terminator: with ``\\r\\n`` that is a lone ``\\r`` too, which a ``\\n``
+    terminator would leave bare (and the file would not read back)."""
+
+    def __init__(self, f):
+        self._f = f
+
+    def write(self, line: str) -> int:
+        return self._f.write(line[:-2] + "\n")

@@ -7,12 +7,13 @@ Problems are located by table and index (``data.json:contacts[3]: ...``).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import InvalidData, Problem
 from ..model import REFS, TABLES, Dataset
@@ -156,8 +157,16 @@ def dataset_obj(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def dump_json(ds: Dataset, f: BinaryIO) -> None:
+    """Write a data set as one JSON document to a binary file."""
+    text = io.TextIOWrapper(f, encoding="utf-8", newline="")
+    json.dump(dataset_obj(ds), text, ensure_ascii=False, indent=1)
+    text.write("\n")
+    text.flush()
+    text.detach()
+
+
 def write_json(ds: Dataset, path: str | os.PathLike) -> None:
     """Write a data set as one JSON file."""
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(dataset_obj(ds), f, ensure_ascii=False, indent=1)
-        f.write("\n")
+    with open(path, "wb") as f:
+        dump_json(ds, f)
