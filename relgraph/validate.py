@@ -637,6 +637,10 @@ def _groups(edges: list[tuple[str, str, int]]) -> list[tuple[set[str], list[str]
     return sorted(out, key=lambda gc: gc[1][0])
 
 
+FAR_FUTURE = dt.date(2200, 1, 1)
+"""A date later than this is a placeholder (``9999-12-31``), not a plan."""
+
+
 def _warnings(
     tables: dict[str, pa.Table], origins: dict[str, Origin], refs: dict[tuple[str, str], pa.Array]
 ) -> list[Problem]:
@@ -646,11 +650,11 @@ def _warnings(
 
     out: list[Problem] = []
 
-    def flag(name: str, mask: pa.Array, values, message: str) -> None:
+    def flag(name: str, mask: pa.Array, values, message: str, show: Callable[[Any], str] = repr) -> None:
         o = origins[name]
         idx = pc.indices_nonzero(mask.fill_null(False))
         for i, v in zip(idx.to_pylist(), pc.take(_values(values), idx).to_pylist()):
-            out.append(o.at(o.loc(i), message.format(repr(v))))
+            out.append(o.at(o.loc(i), message.format(show(v))))
 
     def unreferenced(n: int, rows: pa.Array) -> pa.Array:
         return pc.invert(pc.is_in(arange(n), value_set=pc.unique(rows).cast(pa.int64())))
@@ -663,5 +667,9 @@ def _warnings(
          "contact {} has no relationship")
     flag("staff", unreferenced(staff.num_rows, refs[("team", "staff")]), staff.column("id"),
          "staff member {} is in no team")
+    since = staff.column("in_role_since")
+    flag("staff", pc.greater(since, pa.scalar(FAR_FUTURE, pa.date32())), since,
+         "in_role_since {} is far in the future; if it means 'not known', leave the cell empty",
+         dt.date.isoformat)
     out.sort(key=problem_sort_key)
     return out

@@ -247,3 +247,15 @@ def test_csv_export_quotes_a_lone_carriage_return(tmp_path):
     back = read(tmp_path / "csv")
     assert back["contacts"][0]["notes"] == "first\rsecond"
     assert back.tables == ds.tables
+
+
+def test_export_onto_a_fifo_exits_2_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from relgraph.cli import cli
+
+    os.mkfifo(tmp_path / "out.json")
+    r = CliRunner().invoke(cli, ["export", str(TINY), "--to", "json", "-o", str(tmp_path / "out.json"), "--force"])
+    assert r.exit_code == 2
+    assert "is a FIFO, not a file; give another path" in r.output
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "out.json").st_mode)

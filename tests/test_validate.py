@@ -472,3 +472,25 @@ def test_a_long_reports_to_ring_is_shown_by_its_first_contacts(data):
     assert lines(data) == [
         "links.csv:2: reports_to cycle: K00 -> K01 -> K02 -> K03 -> K04 -> K05 -> K06 -> K07 -> ... (22 more) -> K00"
     ]
+
+
+def test_a_placeholder_date_far_in_the_future_is_a_warning(data):
+    text = (data / "staff.csv").read_text(encoding="utf-8").replace("2020-01-01", "9999-12-31")
+    write(data, "staff.csv", text)
+    problems, warnings = check(data)
+    assert problems == []
+    assert [(Path(w.file).name, w.line, w.message) for w in warnings if "in_role_since" in w.message] == [
+        ("staff.csv", 4, "in_role_since 9999-12-31 is far in the future; if it means 'not known', leave the cell empty")
+    ]
+
+
+def test_json_too_long_a_number_exits_2_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from relgraph.cli import cli
+
+    f = tmp_path / "d.json"
+    f.write_text('{"accounts": [{"id": "A", "name": "Acme", "grade": ' + "9" * 5000 + "}]}")
+    r = CliRunner().invoke(cli, ["validate", str(f)])
+    assert r.exit_code == 2
+    assert "d.json:1: not valid JSON: a number of 5000 digits (at most 4300)" in r.output
