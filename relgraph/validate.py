@@ -191,6 +191,10 @@ def _converter(col: Column) -> Callable[[Any], Any]:
         def refs(v: Any) -> list[str] | None:
             if isinstance(v, list):
                 items = [_text(x) for x in v]
+                for x in items:
+                    # A CSV cell separates ids by ';': such an id could not be written out.
+                    if x is not None and ";" in x:
+                        raise _Bad(f"{col.name}: id {x!r} holds a ';', which separates ids")
             else:
                 s = _text(v)
                 items = [] if s is None else [x.strip() for x in s.split(";")]

@@ -494,3 +494,12 @@ def test_json_too_long_a_number_exits_2_on_the_command_line(tmp_path):
     r = CliRunner().invoke(cli, ["validate", str(f)])
     assert r.exit_code == 2
     assert "d.json:1: not valid JSON: a number of 5000 digits (at most 4300)" in r.output
+
+
+def test_json_id_list_item_with_a_semicolon_is_a_problem():
+    """A CSV cell separates a touchpoint's ids by ';': an id holding one could not be
+    exported and read back."""
+    obj = {**MINIMAL, "touchpoints": [{"date": "2026-01-01", "method": "visit", "staff": ["s1"], "contacts": ["c1;c2"]}]}
+    with pytest.raises(InvalidData) as e:
+        read_obj(obj, "d.json")
+    assert [str(p) for p in e.value.problems] == ["d.json:touchpoints[0]: contacts: id 'c1;c2' holds a ';', which separates ids"]
