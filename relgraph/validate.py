@@ -565,9 +565,8 @@ def _cycles(
     links, o = tables["links"], origins["links"]
     source, target = _values(links.column("source")), _values(links.column("target"))
     reports = pc.and_(pc.equal(_values(links.column("kind")), "reports_to"), pc.not_equal(source, target))
-    rows = _cyclic_edges(pc.filter(source, reports), pc.filter(target, reports), _rows_where(reports))
-    if rows:
-        edges = [(source[i].as_py(), target[i].as_py(), i) for i in rows]
+    edges = _cyclic_edges(source, target, reports, refs[("links", "source")], refs[("links", "target")])
+    if edges:
         first: dict[tuple[str, str], int] = {}
         for s, t, i in edges:
             first.setdefault((s, t), i)
@@ -580,9 +579,10 @@ def _cycles(
     units, o = tables["units"], origins["units"]
     uid, parent = _values(units.column("id")), _values(units.column("parent"))
     with_parent = pc.and_(pc.is_valid(parent), pc.not_equal(parent, uid)).fill_null(False)
-    rows = _cyclic_edges(pc.filter(uid, with_parent), pc.filter(parent, with_parent), _rows_where(with_parent))
-    if rows:
-        edges = [(uid[i].as_py(), parent[i].as_py(), i) for i in rows]
+    from .readwrite.columns import arange  # readwrite imports this module
+
+    edges = _cyclic_edges(uid, parent, with_parent, arange(len(uid)), refs[("units", "parent")])
+    if edges:
         row_of = {s: i for s, _, i in edges}
         for _, cycle in _groups(edges):
             problems.append(o.at(o.loc(row_of[cycle[0]]), f"unit parent cycle: {_chain(cycle)}"))
@@ -595,20 +595,29 @@ def _chain(cycle: list[str]) -> str:
     return f"{shown} -> ... ({len(cycle) - CYCLE_SAMPLE} more) -> {cycle[0]}"
 
 
-def _cyclic_edges(source: pa.Array, target: pa.Array, rows: list[int]) -> list[int]:
-    """The rows of the edges source -> target that may lie on a cycle: an edge into
-    a node with no outgoing edge cannot, so such edges are peeled off, layer by
-    layer, a whole column at a time (a clean hierarchy is gone in as many passes as
-    it is deep). What is left after 64 passes goes to :func:`_groups` as it is."""
-    index = pa.array(rows, pa.int64())
+def _cyclic_edges(
+    source: pa.Array, target: pa.Array, mask: pa.Array, source_rows: pa.Array, target_rows: pa.Array
+) -> list[tuple[str, str, int]]:
+    """``(source, target, row)`` of the edges of the rows in ``mask`` that may lie on
+    a cycle: an edge into a node with no outgoing edge cannot, so such edges are
+    peeled off, layer by layer, a whole column at a time (a clean hierarchy is gone
+    in as many passes as it is deep). What is left after 64 passes goes to
+    :func:`_groups` as it is.
+
+    The nodes are peeled as the rows their ids are at (``source_rows``,
+    ``target_rows``: integers hash faster than text) unless an id is unknown."""
+    index = pc.indices_nonzero(mask.fill_null(False))
+    s, t = pc.take(source_rows, index), pc.take(target_rows, index)
+    if s.null_count or t.null_count:
+        s, t = pc.take(source, index), pc.take(target, index)
     for _ in range(64):
-        if len(source) == 0:
+        if len(s) == 0:
             return []
-        leads_on = pc.is_in(target, value_set=pc.unique(source))
+        leads_on = pc.is_in(t, value_set=pc.unique(s))
         if pc.all(leads_on).as_py():
             break
-        source, target, index = (pc.filter(a, leads_on) for a in (source, target, index))
-    return index.to_pylist()
+        s, t, index = (pc.filter(a, leads_on) for a in (s, t, index))
+    return list(zip(pc.take(source, index).to_pylist(), pc.take(target, index).to_pylist(), index.to_pylist()))
 
 
 def _groups(edges: list[tuple[str, str, int]]) -> list[tuple[set[str], list[str]]]:
