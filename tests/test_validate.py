@@ -503,3 +503,18 @@ def test_json_id_list_item_with_a_semicolon_is_a_problem():
     with pytest.raises(InvalidData) as e:
         read_obj(obj, "d.json")
     assert [str(p) for p in e.value.problems] == ["d.json:touchpoints[0]: contacts: id 'c1;c2' holds a ';', which separates ids"]
+
+
+def test_data_that_is_a_fifo_or_an_unreadable_json_file(tmp_path, monkeypatch):
+    import os
+
+    os.mkfifo(tmp_path / "d.json")
+    assert [p.message for p in check(tmp_path / "d.json")[0]] == ["d.json is a FIFO, not a folder or JSON file"]
+    f = tmp_path / "e.json"
+    f.write_text("{}")
+
+    def denied(self, *a, **k):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_text", denied)
+    assert [p.message for p in check(f)[0]] == ["cannot read e.json: Permission denied"]

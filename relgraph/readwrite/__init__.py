@@ -35,8 +35,11 @@ def read_raw(path: str | os.PathLike) -> RawData:
         from .jsonfile import read_raw_json
 
         return read_raw_json(p)
+    from .csvdir import table_file_problem
+
     raw = RawData()
-    raw.problems.append(Problem(str(path), 1, "no such folder or JSON file"))
+    problem = table_file_problem(p, str(path), "a folder or JSON file")
+    raw.problems.append(problem or Problem(str(path), 1, "no such folder or JSON file"))
     return raw
 
 

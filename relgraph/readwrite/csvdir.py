@@ -24,9 +24,9 @@ from .cells import cell_text
 csv.field_size_limit(sys.maxsize)
 
 
-def table_file_problem(file: Path, shown: str) -> Problem | None:
-    """Why the path a table file should be at is no readable CSV file, or None when
-    it is a regular file (following symbolic links) or simply absent.
+def table_file_problem(file: Path, shown: str, wanted: str = "a CSV file") -> Problem | None:
+    """Why the path a table file (or ``wanted``) should be at is not one, or None
+    when it is a regular file (following symbolic links) or simply absent.
 
     A FIFO, a device or a folder named like a table is a problem, never opened (a
     FIFO would block the reader), and never taken for a missing file."""
@@ -43,7 +43,7 @@ def table_file_problem(file: Path, shown: str) -> Problem | None:
     if stat.S_ISREG(mode):
         return None
     what = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
-    return Problem(shown, 1, f"{file.name} is {what}, not a CSV file")
+    return Problem(shown, 1, f"{file.name} is {what}, not {wanted}")
 
 
 def read_raw_dir(path: str | os.PathLike) -> RawData:
