@@ -146,7 +146,7 @@ def test_fast_path_agrees_with_exact(data, case):
     assert same_as_exact(data), "the fast path should have read this itself"
 
 
-# Inputs the fast path leaves to the exact path: unusual, or with a problem.
+# Inputs the fast path leaves to the exact path: unusual, or with a bad cell.
 EXACT = {
     "quoted_line_break": ("accounts.csv", 'id,name,grade\nA1,"Eastern\nTelecom",S\nA2,Harbor Power,B\n'),
     "blank_lines": ("accounts.csv", "id,name,grade\n\nA1,Eastern Telecom,S\n\nA2,Harbor Power,B\n\n"),

@@ -1,7 +1,7 @@
 """The readers under random input (hypothesis): an export of any valid data set reads
 back equal, and no input makes a reader raise anything but InvalidData.
 
-Every run is bounded (``max_examples`` and a per-example deadline) so that the
+Every run is bounded (``max_examples``, and a generous per-example deadline) so that the
 suite stays quick; the strategies aim at what breaks CSV and JSON readers: quotes,
 separators, line ends of every kind, blanks, BOMs, odd Unicode.
 """
@@ -25,7 +25,7 @@ from relgraph.validate import validate
 
 TINY = Path(__file__).parent / "data" / "tiny"
 BOUNDED = settings(
-    max_examples=40, deadline=3000, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=40, deadline=10_000, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 
 # Text as a reader can hand it over: no surrogates (not UTF-8), no surrounding

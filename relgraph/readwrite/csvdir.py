@@ -11,7 +11,6 @@ import errno
 import io
 import os
 import stat
-import sys
 from pathlib import Path
 
 from ..errors import Problem
@@ -21,7 +20,7 @@ from .cells import cell_text
 
 # No limit on a cell's size: the column-wise reader has none either, and the two
 # must read the same files alike.
-csv.field_size_limit(sys.maxsize)
+csv.field_size_limit(2**31 - 1)  # the largest a C long holds everywhere
 
 
 def table_file_problem(file: Path, shown: str, wanted: str = "a CSV file") -> Problem | None:
