@@ -445,11 +445,14 @@ def _without(
 
 
 def _values(column: pa.Array | pa.ChunkedArray) -> pa.Array:
-    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not isinstance(column, pa.ChunkedArray):
+        return column
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _rows_where(mask: pa.Array) -> list[int]:
-    return pc.indices_nonzero(mask.fill_null(False)).to_pylist()
+    """The rows where ``mask`` is true (null counts as false)."""
+    return pc.indices_nonzero(mask).to_pylist()
 
 
 def _duplicates(tables: dict[str, pa.Table], origins: dict[str, Origin], problems: list[Problem]) -> dict[str, list[int]]:
@@ -460,8 +463,10 @@ def _duplicates(tables: dict[str, pa.Table], origins: dict[str, Origin], problem
         if key is None:
             continue
         ids = _values(tables[name].column(key))
-        if pc.count_distinct(ids).as_py() == len(ids) - ids.null_count:
-            continue  # the common case: every id once
+        # The common case: every id once (pc.unique is three times faster than
+        # pc.count_distinct, and counts null as a value).
+        if len(pc.unique(ids)) - (ids.null_count > 0) == len(ids) - ids.null_count:
+            continue
         first: dict[str, int] = {}
         gone = []
         for i, k in enumerate(ids.to_pylist()):
@@ -493,9 +498,9 @@ def _references(
             if c.type == REFS:
                 parents = pc.list_parent_indices(values)
                 values = pc.list_flatten(values)
-            unknown = pc.indices_nonzero(
-                pc.and_(pc.is_null(refs[(name, c.name)]), pc.is_valid(values)).fill_null(False)
-            )
+            if refs[(name, c.name)].null_count == values.null_count:
+                continue  # every id given was found
+            unknown = pc.indices_nonzero(pc.and_(pc.is_null(refs[(name, c.name)]), pc.is_valid(values)))
             if not len(unknown):
                 continue
             rows = unknown if parents is None else pc.take(parents, unknown)
@@ -606,7 +611,7 @@ def _cyclic_edges(
 
     The nodes are peeled as the rows their ids are at (``source_rows``,
     ``target_rows``: integers hash faster than text) unless an id is unknown."""
-    index = pc.indices_nonzero(mask.fill_null(False))
+    index = pc.indices_nonzero(mask)  # null counts as false
     s, t = pc.take(source_rows, index), pc.take(target_rows, index)
     if s.null_count or t.null_count:
         s, t = pc.take(source, index), pc.take(target, index)
@@ -665,9 +670,12 @@ def _warnings(
 
     def flag(name: str, mask: pa.Array, values, message: str, show: Callable[[Any], str] = repr) -> None:
         o = origins[name]
-        idx = pc.indices_nonzero(mask.fill_null(False))
-        for i, v in zip(idx.to_pylist(), pc.take(_values(values), idx).to_pylist()):
-            out.append(o.at(o.loc(i), message.format(show(v))))
+        idx = pc.indices_nonzero(mask)  # null counts as false
+        rows, values = idx.to_pylist(), pc.take(_values(values), idx).to_pylist()
+        if o.locs is None and not o.json:  # the common case, a portfolio's thousands
+            out.extend(Problem(o.file, i + 2, message.format(show(v))) for i, v in zip(rows, values))
+            return
+        out.extend(o.at(o.loc(i), message.format(show(v))) for i, v in zip(rows, values))
 
     def unreferenced(n: int, rows: pa.Array) -> pa.Array:
         return pc.invert(pc.is_in(arange(n), value_set=pc.unique(rows).cast(pa.int64())))
