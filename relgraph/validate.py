@@ -1,19 +1,28 @@
 """Validation: every problem of a data set, each as ``FILE:LINE: message``.
 
-Readers (:mod:`relgraph.readwrite`) hand over *raw* tables: the cells as text (CSV)
-or JSON values, with each row's location. :func:`validate` types every cell by its
-column (:mod:`relgraph.model`), checks every rule of SPEC section 1 and returns the
-typed :class:`~relgraph.model.Dataset` together with **all** problems and warnings —
-it never stops at the first one.
+Validation has two halves. A reader types the cells: the exact row-by-row readers
+(:mod:`relgraph.readwrite`) hand over *raw* tables (the cells as text from CSV, or
+JSON values, with each row's location) and :func:`type_cells` types every cell by
+its column (:mod:`relgraph.model`), wording the problems of files, headers and
+cells; the column-wise CSV reader (:mod:`relgraph.readwrite.fastcsv`) types a
+clean folder itself with the same converters. Then one set of rules,
+:func:`check_tables`, checks everything that spans rows or tables over the typed
+tables, whichever reader typed them, and words those problems and every warning:
+so the two CSV paths cannot disagree. It never stops at the first problem.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import networkx as nx
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import Problem
 from .model import (
@@ -182,6 +191,10 @@ def _converter(col: Column) -> Callable[[Any], Any]:
         def refs(v: Any) -> list[str] | None:
             if isinstance(v, list):
                 items = [_text(x) for x in v]
+                for x in items:
+                    # A CSV cell separates ids by ';': such an id could not be written out.
+                    if x is not None and ";" in x:
+                        raise _Bad(f"{col.name}: id {x!r} holds a ';', which separates ids")
             else:
                 s = _text(v)
                 items = [] if s is None else [x.strip() for x in s.split(";")]
@@ -192,40 +205,86 @@ def _converter(col: Column) -> Callable[[Any], Any]:
     raise AssertionError(t)  # pragma: no cover
 
 
-# --- validation ------------------------------------------------------------------------
+# --- typing cells: what a reader does ---------------------------------------------------
 
 
-def validate(raw: RawData) -> tuple[Dataset, list[Problem], list[Problem]]:
-    """Type and check a raw data set.
+@dataclass
+class Origin:
+    """Where the rows of one typed table came from, so that the rules can word their
+    problems.
 
-    Returns
-    -------
-    (Dataset, problems, warnings)
-        The typed data set (meaningful only when ``problems`` is empty), every
-        problem, and every warning, each sorted by file and line.
+    ``locs[i]`` is the location of typed row ``i`` (CSV line, or JSON index when
+    ``json``); None means one physical line per row after the header (``i + 2``), as
+    the column-wise CSV reader reads. ``bad`` lists the rows with a bad cell (typed
+    as not given): the rules check what else is wrong with them, and their ids exist
+    for references (the bad cell is the problem to fix, not every row pointing at
+    that row), but they are left out of the data set. ``has_ids`` is false when the
+    table's ids cannot be known (a required table missing or unreadable, or its id
+    column missing): references into it are not checked, as that table's own problem
+    is the one to fix.
+    """
+
+    name: str
+    file: str
+    json: bool = False
+    locs: list[int] | None = None
+    bad: list[int] = field(default_factory=list)
+    has_ids: bool = True
+
+    def loc(self, i: int) -> int:
+        """The location of typed row ``i``."""
+        return i + 2 if self.locs is None else self.locs[i]
+
+    def at(self, loc: int, message: str) -> Problem:
+        """A problem located at ``loc`` (a line, or a JSON index)."""
+        if self.json:
+            return Problem(self.file, None, message, table=self.name, index=loc)
+        return Problem(self.file, loc, message)
+
+    def without(self, rows: list[int], n: int) -> Origin:
+        """The origin of the table once typed rows ``rows`` (of ``n``) are left out."""
+        gone = set(rows)
+        kept = [i for i in range(n) if i not in gone]
+        new = {i: j for j, i in enumerate(kept)}
+        bad = [new[i] for i in self.bad if i in new]
+        return Origin(self.name, self.file, self.json, [self.loc(i) for i in kept], bad, self.has_ids)
+
+
+def type_cells(raw: RawData) -> tuple[Dataset, dict[str, Origin], list[Problem]]:
+    """Type every cell of a raw data set by its column (the row-by-row reader's half
+    of validation).
+
+    Returns the typed rows (absent columns at their default, the model's columns in
+    schema order, then the extras: the same dict whichever reader typed it; a bad
+    cell as not given, and its row listed in :attr:`Origin.bad`), the
+    :class:`Origin` of every table, and the problems of the files, headers and cells.
+    The rules across rows and tables are :func:`check_tables`'s.
     """
     problems: list[Problem] = list(raw.problems)
-    warnings: list[Problem] = []
     ds = Dataset()
-    locs: dict[str, list[int]] = {}
-    present: dict[str, set[str]] = {}  # table -> columns present
-
+    origins: dict[str, Origin] = {}
     for name, table in TABLES.items():
         rt = raw.tables.get(name)
         if rt is None:
-            locs[name] = []
-            present[name] = set()
+            # An optional table that is simply absent (no units.csv) has no ids at all.
+            origins[name] = Origin(name, table.filename, has_ids=table.optional)
             continue
+        origin = origins[name] = Origin(name, rt.file, rt.json, [], has_ids=False)
         problems.extend(rt.problems)
         if not rt.columns and rt.problems:  # unreadable: nothing more to say about it
-            locs[name] = []
-            present[name] = set()
             continue
         seen: set[str] = set()
+        twice = False
         for c in rt.columns:
-            if c in seen:
+            if c in seen and c:  # a column without a name is ignored, as Excel adds them
                 problems.append(rt.at(None, f"column {c!r} appears twice"))
+                twice = True
             seen.add(c)
+        if twice:
+            # Which of the two is meant is anyone's guess: the rows are not read, and
+            # references into the table are not checked (no cascade of problems).
+            continue
+        origin.has_ids = "id" in seen
         missing = [c for c in table.required if c not in seen]
         for c in missing:
             problems.append(rt.at(None, f"missing column {c!r}"))
@@ -234,18 +293,13 @@ def validate(raw: RawData) -> tuple[Dataset, list[Problem], list[Problem]]:
             if c in RESERVED:
                 problems.append(rt.at(None, f"column {c!r} is reserved; rename it"))
         ds.extras[name] = [c for c in dict.fromkeys(extras) if c not in RESERVED]
-        present[name] = seen
 
-        # Every row has the table's columns in schema order (absent ones at their
-        # default), then the extras: the same dict whichever reader typed it.
         convs = [
             (c.name, _converter(c) if c.name in seen else None, c.required, c.default) for c in table.columns
         ]
         extra_cols = ds.extras[name]
         rows = ds.tables[name]
-        row_locs = locs.setdefault(name, [])
-        key = table.key
-        first_seen: dict[str, int] = {}
+        locs, bad = origin.locs, origin.bad
         for loc, cells in rt.rows:
             row: dict[str, Any] = {}
             ok = True
@@ -258,36 +312,54 @@ def validate(raw: RawData) -> tuple[Dataset, list[Problem], list[Problem]]:
                 except _Bad as e:
                     problems.append(rt.at(loc, str(e)))
                     ok = False
+                    row[cname] = None
                     continue
                 if v is None:
                     if required:
                         problems.append(rt.at(loc, f"missing value for {cname!r}"))
                         ok = False
+                        row[cname] = None
                         continue
                     v = default
                 row[cname] = v
             for c in extra_cols:
                 row[c] = _text(cells.get(c))
-            if key is not None and row.get(key) is not None:
-                k = row[key]
-                if k in first_seen:
-                    where = f"line {first_seen[k]}" if not rt.json else f"index {first_seen[k]}"
-                    problems.append(rt.at(loc, f"duplicate {key} {k!r} (first at {where})"))
-                    ok = False
-                else:
-                    first_seen[k] = loc
-            if ok:
-                rows.append(row)
-                row_locs.append(loc)
-    # From here on only well-typed rows are checked; a row with a bad cell has
-    # already been reported and is left out of the cross-table checks.
-    _check_references(raw, ds, locs, present, problems)
-    _check_cycles(raw, ds, locs, problems)
-    _check_periods(raw, ds, locs, problems)
-    _collect_warnings(raw, ds, locs, warnings)
-    problems.sort(key=problem_sort_key)
-    warnings.sort(key=problem_sort_key)
+            if not ok:
+                bad.append(len(rows))
+            rows.append(row)
+            locs.append(loc)
+    return ds, origins, problems
+
+
+def validate(raw: RawData) -> tuple[Dataset, list[Problem], list[Problem]]:
+    """Type and check a raw data set: :func:`type_cells`, then :func:`check_tables`.
+
+    Returns
+    -------
+    (Dataset, problems, warnings)
+        The typed data set (meaningful only when ``problems`` is empty), every
+        problem, and every warning, each sorted by file and line.
+    """
+    ds, _, problems, warnings = validate_tables(raw)
     return ds, problems, warnings
+
+
+def validate_tables(raw: RawData):
+    """:func:`validate`, also returning the typed tables the rules checked:
+    ``(Dataset, TypedTables, problems, warnings)``."""
+    from .readwrite.columns import TypedTables  # readwrite imports this module
+
+    ds, origins, problems = type_cells(raw)
+    typed = TypedTables.from_dataset(ds)
+    verdict = check_tables(typed.tables, origins)
+    for name, gone in verdict.dropped.items():
+        drop = set(gone)
+        ds.tables[name] = [r for i, r in enumerate(ds.tables[name]) if i not in drop]
+    problems.extend(verdict.problems)
+    problems.sort(key=problem_sort_key)
+    typed.warnings = verdict.warnings
+    typed.refs = verdict.refs
+    return ds, typed, problems, verdict.warnings
 
 
 _TABLE_ORDER = {name: i for i, name in enumerate(TABLES)}
@@ -299,166 +371,326 @@ def problem_sort_key(p: Problem) -> tuple:
     return (_TABLE_ORDER.get(table, -1), p.line or 0, -1 if p.index is None else p.index)
 
 
-def _table(raw: RawData, name: str) -> RawTable:
-    return raw.tables[name]
+# --- the rules across rows and tables: one set, over typed tables ---------------------
 
 
-def _check_references(
-    raw: RawData,
-    ds: Dataset,
-    locs: dict[str, list[int]],
-    present: dict[str, set[str]],
+@dataclass
+class Verdict:
+    """What :func:`check_tables` found: the problems and warnings (each sorted by
+    file and line), the typed rows to leave out of the data set (``dropped[table]``:
+    rows with a bad cell, and rows whose id repeats an earlier one), and the
+    :func:`~relgraph.readwrite.columns.reference_rows` of the tables (None when rows
+    are to be left out)."""
+
+    problems: list[Problem]
+    warnings: list[Problem]
+    dropped: dict[str, list[int]]
+    refs: dict[tuple[str, str], pa.Array] | None
+
+
+_SINGULAR = {"accounts": "account", "units": "unit", "contacts": "contact", "staff": "staff member"}
+
+
+def check_tables(tables: dict[str, pa.Table], origins: dict[str, Origin]) -> Verdict:
+    """Every rule of SPEC section 1 that spans rows or tables, a whole column at a
+    time: duplicate ids, references, the account of a unit's parent and of a
+    contact's unit, self-links, ``reports_to`` and unit parent cycles, periods, and
+    every warning.
+
+    ``tables`` are typed tables (:mod:`relgraph.readwrite.columns`), whichever
+    reader typed them; ``origins`` say where each row came from and which rows have
+    a bad cell. A row whose id repeats an earlier one is checked no further; a row
+    with a bad cell is checked for everything else (every problem at once), but
+    not counted in the warnings. Problems are worded only for the rows that break
+    a rule.
+    """
+    from .readwrite.columns import reference_rows  # readwrite imports this module
+
+    problems: list[Problem] = []
+    given = origins
+    repeated = _duplicates(tables, origins, problems)
+    tables, origins = _without(tables, origins, repeated)
+    refs = reference_rows(tables)
+    _references(tables, origins, refs, problems)
+    _accounts(tables, origins, refs, problems)
+    _self_links(tables, origins, problems)
+    _cycles(tables, origins, refs, problems)
+    _periods(tables, origins, problems)
+    bad = {name: o.bad for name, o in origins.items() if o.bad}
+    if bad:
+        tables, origins = _without(tables, origins, bad)
+        refs = reference_rows(tables)
+    warnings = _warnings(tables, origins, refs)
+    problems.sort(key=problem_sort_key)
+    dropped = {}
+    for name, o in given.items():
+        gone = sorted(set(repeated.get(name, ())).union(o.bad))
+        if gone:
+            dropped[name] = gone
+    return Verdict(problems, warnings, dropped, None if dropped else refs)
+
+
+def _without(
+    tables: dict[str, pa.Table], origins: dict[str, Origin], rows: dict[str, list[int]]
+) -> tuple[dict[str, pa.Table], dict[str, Origin]]:
+    """The tables and origins with the typed rows ``rows[table]`` left out."""
+    if not rows:
+        return tables, origins
+    tables, origins = dict(tables), dict(origins)
+    for name, gone in rows.items():
+        n, drop = tables[name].num_rows, set(gone)
+        tables[name] = tables[name].filter(pa.array([i not in drop for i in range(n)], pa.bool_()))
+        origins[name] = origins[name].without(gone, n)
+    return tables, origins
+
+
+def _values(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if not isinstance(column, pa.ChunkedArray):
+        return column
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def _rows_where(mask: pa.Array) -> list[int]:
+    """The rows where ``mask`` is true (null counts as false)."""
+    return pc.indices_nonzero(mask).to_pylist()
+
+
+def _duplicates(tables: dict[str, pa.Table], origins: dict[str, Origin], problems: list[Problem]) -> dict[str, list[int]]:
+    """Ids that repeat an earlier row's; the typed rows holding them, per table."""
+    repeated: dict[str, list[int]] = {}
+    for name, table in TABLES.items():
+        key, origin = table.key, origins[name]
+        if key is None:
+            continue
+        ids = _values(tables[name].column(key))
+        # The common case: every id once (pc.unique is three times faster than
+        # pc.count_distinct, and counts null as a value).
+        if len(pc.unique(ids)) - (ids.null_count > 0) == len(ids) - ids.null_count:
+            continue
+        first: dict[str, int] = {}
+        gone = []
+        for i, k in enumerate(ids.to_pylist()):
+            if k is None:
+                continue
+            loc = origin.loc(i)
+            if k not in first:
+                first[k] = loc
+                continue
+            where = f"index {first[k]}" if origin.json else f"line {first[k]}"
+            problems.append(origin.at(loc, f"duplicate {key} {k!r} (first at {where})"))
+            gone.append(i)
+        repeated[name] = gone
+    return repeated
+
+
+def _references(
+    tables: dict[str, pa.Table], origins: dict[str, Origin], refs: dict[tuple[str, str], pa.Array],
     problems: list[Problem],
 ) -> None:
-    ids = {name: {r["id"] for r in ds[name]} for name in ("accounts", "units", "contacts", "staff")}
-    # Ids of rows that were rejected still exist for reference purposes: a bad cell
-    # in a contact row should not also turn every relationship to it into a problem.
-    for name in ids:
-        rt = raw.tables.get(name)
-        if rt is not None:
-            for _, cells in rt.rows:
-                v = _text(cells.get("id"))
-                if v is not None:
-                    ids[name].add(v)
-    unit_account = {r["id"]: r["account"] for r in ds["units"]}
-    singular = {"accounts": "account", "units": "unit", "contacts": "contact", "staff": "staff member"}
+    """A reference to an id that exists in no row of its table."""
     for name, table in TABLES.items():
-        if name not in raw.tables:
-            continue
-        rt = raw.tables[name]
-        # References into a missing or unreadable table are not checked: that
-        # table's own problem is the one to fix, not every row pointing at it. An
-        # optional table that is simply absent (no units.csv) has no ids at all.
-        refcols = [
-            c
-            for c in table.columns
-            if c.type in (REF, REFS)
-            and c.name in present[name]
-            and ("id" in present[c.ref] or (c.ref not in raw.tables and TABLES[c.ref].optional))
-        ]
-        for loc, row in zip(locs[name], ds[name]):
-            for c in refcols:
-                v = row[c.name]
-                if v is None:
-                    continue
-                for ref in v if c.type == REFS else [v]:
-                    if ref not in ids[c.ref]:
-                        problems.append(rt.at(loc, f"{c.name}: unknown {singular[c.ref]} {ref!r}"))
-            if name == "units" and row["parent"] is not None:
-                pa = unit_account.get(row["parent"])
-                if row["parent"] == row["id"]:
-                    problems.append(rt.at(loc, f"unit {row['id']!r} is its own parent"))
-                elif pa is not None and pa != row["account"]:
-                    problems.append(
-                        rt.at(
-                            loc,
-                            f"parent unit {row['parent']!r} belongs to account {pa!r}, "
-                            f"not {row['account']!r}",
-                        )
-                    )
-            if name == "contacts" and row["unit"] is not None:
-                ua = unit_account.get(row["unit"])
-                if ua is not None and ua != row["account"]:
-                    problems.append(
-                        rt.at(
-                            loc,
-                            f"unit {row['unit']!r} belongs to account {ua!r}, not {row['account']!r}",
-                        )
-                    )
-            if name == "links" and row["source"] is not None and row["source"] == row["target"]:
-                problems.append(rt.at(loc, f"link from contact {row['source']!r} to itself"))
+        origin = origins[name]
+        for c in table.columns:
+            if c.type not in (REF, REFS) or not origins[c.ref].has_ids:
+                continue
+            values = _values(tables[name].column(c.name))
+            parents = None
+            if c.type == REFS:
+                parents = pc.list_parent_indices(values)
+                values = pc.list_flatten(values)
+            if refs[(name, c.name)].null_count == values.null_count:
+                continue  # every id given was found
+            unknown = pc.indices_nonzero(pc.and_(pc.is_null(refs[(name, c.name)]), pc.is_valid(values)))
+            if not len(unknown):
+                continue
+            rows = unknown if parents is None else pc.take(parents, unknown)
+            for i, v in zip(rows.to_pylist(), pc.take(values, unknown).to_pylist()):
+                problems.append(origin.at(origin.loc(i), f"{c.name}: unknown {_SINGULAR[c.ref]} {v!r}"))
 
 
-def _find_cycles(edges: dict[str, list[str]]) -> list[list[str]]:
-    """Every elementary cycle found by a depth-first search (one per back edge),
-    each starting at its smallest node, deduplicated."""
-    WHITE, GREY, BLACK = 0, 1, 2
-    color: dict[str, int] = {}
-    cycles: dict[tuple[str, ...], list[str]] = {}
-    for start in sorted(edges):
-        if color.get(start, WHITE) != WHITE:
-            continue
-        stack: list[tuple[str, int]] = [(start, 0)]
-        path: list[str] = [start]
-        color[start] = GREY
-        while stack:
-            node, i = stack[-1]
-            succ = edges.get(node, [])
-            if i < len(succ):
-                stack[-1] = (node, i + 1)
-                nxt = succ[i]
-                c = color.get(nxt, WHITE)
-                if c == WHITE:
-                    color[nxt] = GREY
-                    stack.append((nxt, 0))
-                    path.append(nxt)
-                elif c == GREY:
-                    cyc = path[path.index(nxt) :]
-                    j = cyc.index(min(cyc))
-                    cyc = cyc[j:] + cyc[:j]
-                    cycles.setdefault(tuple(cyc), cyc)
-            else:
-                color[node] = BLACK
-                stack.pop()
-                path.pop()
-    return list(cycles.values())
+def _accounts(
+    tables: dict[str, pa.Table], origins: dict[str, Origin], refs: dict[tuple[str, str], pa.Array],
+    problems: list[Problem],
+) -> None:
+    """A unit whose parent, or a contact whose unit, belongs to another account (and
+    a unit that is its own parent)."""
+    units = tables["units"]
+    if not origins["units"].has_ids or units.num_rows == 0:
+        return
+    o = origins["units"]
+    uid, uacc, parent = (_values(units.column(c)) for c in ("id", "account", "parent"))
+    own = pc.equal(parent, uid)
+    for i, u in zip(_rows_where(own), pc.filter(uid, own.fill_null(False)).to_pylist()):
+        problems.append(o.at(o.loc(i), f"unit {u!r} is its own parent"))
+    pa_ = pc.take(uacc, refs[("units", "parent")])
+    other = pc.and_(pc.invert(own.fill_null(False)), pc.not_equal(pa_, uacc))
+    for i in _rows_where(other):
+        problems.append(
+            o.at(o.loc(i), f"parent unit {parent[i].as_py()!r} belongs to account {pa_[i].as_py()!r}, "
+                 f"not {uacc[i].as_py()!r}")
+        )
+    o = origins["contacts"]
+    contacts = tables["contacts"]
+    unit, account = _values(contacts.column("unit")), _values(contacts.column("account"))
+    ua = pc.take(uacc, refs[("contacts", "unit")])
+    for i in _rows_where(pc.and_(pc.is_valid(unit), pc.not_equal(ua, account))):
+        problems.append(
+            o.at(o.loc(i), f"unit {unit[i].as_py()!r} belongs to account {ua[i].as_py()!r}, "
+                 f"not {account[i].as_py()!r}")
+        )
 
 
-def _check_cycles(raw: RawData, ds: Dataset, locs: dict[str, list[int]], problems: list[Problem]) -> None:
-    """``reports_to`` cycles among contacts, and parent cycles among units."""
-    if "links" in raw.tables:
-        edges: dict[str, list[str]] = {}
-        where: dict[tuple[str, str], int] = {}
-        for loc, row in zip(locs["links"], ds["links"]):
-            if row["kind"] == "reports_to" and row["source"] != row["target"]:
-                edges.setdefault(row["source"], []).append(row["target"])
-                where.setdefault((row["source"], row["target"]), loc)
-        rt = raw.tables["links"]
-        for cyc in _find_cycles(edges):
-            loc = where[(cyc[0], cyc[1 % len(cyc)])]
-            chain = " -> ".join(cyc + [cyc[0]])
-            problems.append(rt.at(loc, f"reports_to cycle: {chain}"))
-    if "units" in raw.tables:
-        edges = {}
-        uwhere: dict[str, int] = {}
-        for loc, row in zip(locs["units"], ds["units"]):
-            if row["parent"] is not None and row["parent"] != row["id"]:
-                edges.setdefault(row["id"], []).append(row["parent"])
-                uwhere[row["id"]] = loc
-        rt = raw.tables["units"]
-        for cyc in _find_cycles(edges):
-            chain = " -> ".join(cyc + [cyc[0]])
-            problems.append(rt.at(uwhere[cyc[0]], f"unit parent cycle: {chain}"))
+def _self_links(tables: dict[str, pa.Table], origins: dict[str, Origin], problems: list[Problem]) -> None:
+    links, o = tables["links"], origins["links"]
+    source = _values(links.column("source"))
+    for i in _rows_where(pc.equal(source, _values(links.column("target")))):
+        problems.append(o.at(o.loc(i), f"link from contact {source[i].as_py()!r} to itself"))
 
 
-def _check_periods(raw: RawData, ds: Dataset, locs: dict[str, list[int]], problems: list[Problem]) -> None:
+def _periods(tables: dict[str, pa.Table], origins: dict[str, Origin], problems: list[Problem]) -> None:
     for name in ("relationships", "links"):
-        if name not in raw.tables:
+        t, o = tables[name], origins[name]
+        since, until = _values(t.column("since")), _values(t.column("until"))
+        for i in _rows_where(pc.less_equal(until, since)):
+            s, u = since[i].as_py(), until[i].as_py()
+            problems.append(o.at(o.loc(i), f"until {u.isoformat()} is not after since {s.isoformat()}"))
+
+
+# A cycle is shown whole up to this many nodes; a longer one by its first nodes.
+CYCLE_SAMPLE = 8
+
+
+def _cycles(
+    tables: dict[str, pa.Table], origins: dict[str, Origin], refs: dict[tuple[str, str], pa.Array],
+    problems: list[Problem],
+) -> None:
+    """``reports_to`` cycles among contacts, and parent cycles among units: each
+    group of nodes that reach each other (a strongly connected component) once,
+    with one shortest cycle through its smallest node."""
+    links, o = tables["links"], origins["links"]
+    source, target = _values(links.column("source")), _values(links.column("target"))
+    reports = pc.and_(pc.equal(_values(links.column("kind")), "reports_to"), pc.not_equal(source, target))
+    edges = _cyclic_edges(source, target, reports, refs[("links", "source")], refs[("links", "target")])
+    if edges:
+        first: dict[tuple[str, str], int] = {}
+        for s, t, i in edges:
+            first.setdefault((s, t), i)
+        for group, cycle in _groups(edges):
+            more = (
+                f" (one of the cycles among {len(group)} contacts that reach each other by reports_to)"
+                if len(group) > len(cycle) else ""
+            )
+            problems.append(o.at(o.loc(first[cycle[0], cycle[1]]), f"reports_to cycle: {_chain(cycle)}{more}"))
+    units, o = tables["units"], origins["units"]
+    uid, parent = _values(units.column("id")), _values(units.column("parent"))
+    with_parent = pc.and_(pc.is_valid(parent), pc.not_equal(parent, uid)).fill_null(False)
+    from .readwrite.columns import arange  # readwrite imports this module
+
+    edges = _cyclic_edges(uid, parent, with_parent, arange(len(uid)), refs[("units", "parent")])
+    if edges:
+        row_of = {s: i for s, _, i in edges}
+        for _, cycle in _groups(edges):
+            problems.append(o.at(o.loc(row_of[cycle[0]]), f"unit parent cycle: {_chain(cycle)}"))
+
+
+def _chain(cycle: list[str]) -> str:
+    if len(cycle) <= CYCLE_SAMPLE:
+        return " -> ".join(cycle + [cycle[0]])
+    shown = " -> ".join(cycle[:CYCLE_SAMPLE])
+    return f"{shown} -> ... ({len(cycle) - CYCLE_SAMPLE} more) -> {cycle[0]}"
+
+
+def _cyclic_edges(
+    source: pa.Array, target: pa.Array, mask: pa.Array, source_rows: pa.Array, target_rows: pa.Array
+) -> list[tuple[str, str, int]]:
+    """``(source, target, row)`` of the edges of the rows in ``mask`` that may lie on
+    a cycle: an edge into a node with no outgoing edge cannot, so such edges are
+    peeled off, layer by layer, a whole column at a time (a clean hierarchy is gone
+    in as many passes as it is deep). What is left after 64 passes goes to
+    :func:`_groups` as it is.
+
+    The nodes are peeled as the rows their ids are at (``source_rows``,
+    ``target_rows``: integers hash faster than text) unless an id is unknown."""
+    index = pc.indices_nonzero(mask)  # null counts as false
+    s, t = pc.take(source_rows, index), pc.take(target_rows, index)
+    if s.null_count or t.null_count:
+        s, t = pc.take(source, index), pc.take(target, index)
+    for _ in range(64):
+        if len(s) == 0:
+            return []
+        leads_on = pc.is_in(t, value_set=pc.unique(s))
+        if pc.all(leads_on).as_py():
+            break
+        s, t, index = (pc.filter(a, leads_on) for a in (s, t, index))
+    return list(zip(pc.take(source, index).to_pylist(), pc.take(target, index).to_pylist(), index.to_pylist()))
+
+
+def _groups(edges: list[tuple[str, str, int]]) -> list[tuple[set[str], list[str]]]:
+    """Each group of nodes that reach each other along ``edges`` (more than one
+    node), with a shortest cycle through its smallest node, in order of that node."""
+    G = nx.DiGraph()
+    G.add_edges_from((s, t) for s, t, _ in edges)
+    out = []
+    for group in nx.strongly_connected_components(G):
+        if len(group) < 2:
             continue
-        rt = raw.tables[name]
-        for loc, row in zip(locs[name], ds[name]):
-            s, u = row["since"], row["until"]
-            if s is not None and u is not None and u <= s:
-                problems.append(rt.at(loc, f"until {u.isoformat()} is not after since {s.isoformat()}"))
+        start = min(group)
+        parent: dict[str, str | None] = {start: None}
+        queue, end = deque([start]), None
+        while end is None:
+            u = queue.popleft()
+            for v in G.successors(u):
+                if v == start:
+                    end = u
+                    break
+                if v in group and v not in parent:
+                    parent[v] = u
+                    queue.append(v)
+        cycle = []
+        node: str | None = end
+        while node is not None:
+            cycle.append(node)
+            node = parent[node]
+        out.append((group, cycle[::-1]))
+    return sorted(out, key=lambda gc: gc[1][0])
 
 
-def _collect_warnings(raw: RawData, ds: Dataset, locs: dict[str, list[int]], warnings: list[Problem]) -> None:
-    staff_rows = {r["id"]: r for r in ds["staff"]}
-    if "relationships" in raw.tables:
-        rt = raw.tables["relationships"]
-        for loc, row in zip(locs["relationships"], ds["relationships"]):
-            s = staff_rows.get(row["staff"])
-            if s is not None and not s["active"]:
-                warnings.append(rt.at(loc, f"relationship of inactive staff member {row['staff']!r}"))
-    related = {r["contact"] for r in ds["relationships"]}
-    if "contacts" in raw.tables:
-        rt = raw.tables["contacts"]
-        for loc, row in zip(locs["contacts"], ds["contacts"]):
-            if row["id"] not in related:
-                warnings.append(rt.at(loc, f"contact {row['id']!r} has no relationship"))
-    on_team = {r["staff"] for r in ds["team"]}
-    if "staff" in raw.tables:
-        rt = raw.tables["staff"]
-        for loc, row in zip(locs["staff"], ds["staff"]):
-            if row["id"] not in on_team:
-                warnings.append(rt.at(loc, f"staff member {row['id']!r} is in no team"))
+FAR_FUTURE = dt.date(2200, 1, 1)
+"""A date later than this is a placeholder (``9999-12-31``), not a plan."""
+
+
+def _warnings(
+    tables: dict[str, pa.Table], origins: dict[str, Origin], refs: dict[tuple[str, str], pa.Array]
+) -> list[Problem]:
+    """A relationship of an inactive staff member, a contact with no relationship, a
+    staff member in no team."""
+    from .readwrite.columns import arange  # readwrite imports this module
+
+    out: list[Problem] = []
+
+    def flag(name: str, mask: pa.Array, values, message: str, show: Callable[[Any], str] = repr) -> None:
+        o = origins[name]
+        idx = pc.indices_nonzero(mask)  # null counts as false
+        rows, values = idx.to_pylist(), pc.take(_values(values), idx).to_pylist()
+        if o.locs is None and not o.json:  # the common case, a portfolio's thousands
+            out.extend(Problem(o.file, i + 2, message.format(show(v))) for i, v in zip(rows, values))
+            return
+        out.extend(o.at(o.loc(i), message.format(show(v))) for i, v in zip(rows, values))
+
+    def unreferenced(n: int, rows: pa.Array) -> pa.Array:
+        return pc.invert(pc.is_in(arange(n), value_set=pc.unique(rows).cast(pa.int64())))
+
+    staff, contacts = tables["staff"], tables["contacts"]
+    active = _values(staff.column("active"))
+    flag("relationships", pc.invert(pc.take(active, refs[("relationships", "staff")])),
+         tables["relationships"].column("staff"), "relationship of inactive staff member {}")
+    flag("contacts", unreferenced(contacts.num_rows, refs[("relationships", "contact")]), contacts.column("id"),
+         "contact {} has no relationship")
+    flag("staff", unreferenced(staff.num_rows, refs[("team", "staff")]), staff.column("id"),
+         "staff member {} is in no team")
+    since = staff.column("in_role_since")
+    flag("staff", pc.greater(since, pa.scalar(FAR_FUTURE, pa.date32())), since,
+         "in_role_since {} is far in the future; if it means 'not known', leave the cell empty",
+         dt.date.isoformat)
+    out.sort(key=problem_sort_key)
+    return out

@@ -1,9 +1,11 @@
 """The fast (column-wise) CSV path against the exact row-by-row reader and validator.
 
-The fast path (relgraph.readwrite.fastcsv) either returns the typed tables of a
-clean, ordinary folder or declines (None) and lets the exact path decide. Whatever
-the input, the data set, the problems and the warnings must be those of the exact
-path: each case below is a small edit of the tiny data set, checked both ways.
+The fast path (relgraph.readwrite.fastcsv) either types the cells of an ordinary
+folder whose cells are all good, or declines (None) and lets the exact path decide;
+the rules across rows (relgraph.validate.check_tables) then check the typed tables
+of either. Whatever the input, the data set, the problems and the warnings must be
+those of the exact path: each case below is a small edit of the tiny data set,
+checked both ways.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ import pytest
 
 from relgraph.errors import InvalidData
 from relgraph.graph import EDGE_TYPES, KNOWS, ON_TEAM, account_subgraph, build_graph
-from relgraph.readwrite import check, load, read, read_raw
+from relgraph.readwrite import _fast, check, load, read, read_raw
 from relgraph.readwrite.columns import TypedTables
-from relgraph.readwrite.fastcsv import WHITESPACE, read_typed_dir
+from relgraph.readwrite.fastcsv import WHITESPACE
 from relgraph.stores.files import FileStore
 from relgraph.validate import validate
 
@@ -37,14 +39,18 @@ def same_as_exact(folder: Path) -> bool:
     """Assert the fast path agrees with the exact one on ``folder``; return whether
     the fast path took it (False: it declined)."""
     ds, problems, warnings = exact(folder)
-    fast = read_typed_dir(folder)
+    fast = _fast(folder)
     assert check(folder) == (problems, warnings)
+    if fast is not None:
+        typed, fast_problems = fast
+        assert fast_problems == problems and typed.warnings == warnings
+        if not problems:
+            assert typed.to_dataset().tables == ds.tables
     if problems:
-        assert fast is None
         with pytest.raises(InvalidData) as e:
             read(folder)
         assert e.value.problems == problems
-        return False
+        return fast is not None
     got = read(folder)
     assert got.tables == ds.tables and got.extras == ds.extras and got.warnings == warnings
     # Same keys in the same order, same value types (4 stays int, 2.5 float).
@@ -52,9 +58,6 @@ def same_as_exact(folder: Path) -> bool:
         for a, b in zip(rows, got.tables[name]):
             assert list(a.items()) == list(b.items())
             assert [type(v) for v in a.values()] == [type(v) for v in b.values()]
-    if fast is not None:
-        assert fast.to_dataset().tables == ds.tables
-        assert fast.warnings == warnings
     return fast is not None
 
 
@@ -75,8 +78,9 @@ def test_whitespace_is_what_str_strip_removes():
 
 def test_tiny_takes_the_fast_path_and_agrees():
     assert same_as_exact(TINY)
-    fast = read_typed_dir(TINY)
-    assert [(w.line, w.message) for w in fast.warnings] == [
+    typed, problems = _fast(TINY)
+    assert problems == []
+    assert [(w.line, w.message) for w in typed.warnings] == [
         (5, "contact 'C4' has no relationship"),
         (5, "staff member 'S4' is in no team"),
         (6, "relationship of inactive staff member 'S4'"),
@@ -85,6 +89,8 @@ def test_tiny_takes_the_fast_path_and_agrees():
 
 # Inputs the fast path reads itself: clean and ordinary.
 FAST = {
+    "line_separator_in_cell": ("accounts.csv", "id,name,grade\nA1,Eastern\u2028Telecom,S\nA2,Harbor Power,B\n"),
+    "form_feed_in_cell": ("accounts.csv", "id,name,grade\nA1,Eastern\x0cTelecom,S\nA2,Harbor Power,B\n"),
     "bom_crlf": ("accounts.csv", b"\xef\xbb\xbfid,name,grade\r\nA1,Eastern Telecom,S\r\nA2,Harbor Power,B\r\n"),
     "no_final_newline": ("accounts.csv", "id,name,grade\nA1,Eastern Telecom,S\nA2,Harbor Power,B"),
     "quoted_commas_and_quotes": (
@@ -140,14 +146,12 @@ def test_fast_path_agrees_with_exact(data, case):
     assert same_as_exact(data), "the fast path should have read this itself"
 
 
-# Inputs the fast path leaves to the exact path: unusual, or with a problem.
+# Inputs the fast path leaves to the exact path: unusual, or with a bad cell.
 EXACT = {
     "quoted_line_break": ("accounts.csv", 'id,name,grade\nA1,"Eastern\nTelecom",S\nA2,Harbor Power,B\n'),
     "blank_lines": ("accounts.csv", "id,name,grade\n\nA1,Eastern Telecom,S\n\nA2,Harbor Power,B\n\n"),
     "stray_quote": ("accounts.csv", 'id,name,grade\nA1,Eastern "Telecom",S\nA2,"Harbor" Power,B\n'),
     "lone_cr": ("accounts.csv", "id,name,grade\rA1,Eastern Telecom,S\rA2,Harbor Power,B\r"),
-    "form_feed_in_cell": ("accounts.csv", "id,name,grade\nA1,Eastern\x0cTelecom,S\nA2,Harbor Power,B\n"),
-    "line_separator_in_cell": ("accounts.csv", "id,name,grade\nA1,Eastern\u2028Telecom,S\nA2,Harbor Power,B\n"),
     "nul_byte": ("accounts.csv", "id,name,grade\nA1,Eastern\x00Telecom,S\nA2,Harbor Power,B\n"),
     "empty_id_in_list": ("touchpoints.csv", "date,method,staff,contacts\n2026-10-01,meeting,S1;;S2,C2;\n"),
     "fewer_values_than_header": ("accounts.csv", "id,name,grade,region\nA1,Eastern Telecom,S\nA2,Harbor Power,B,South\n"),
@@ -160,9 +164,21 @@ EXACT = {
         "relationships.csv",
         "staff,contact,strength,last_contact,since\nS1,C2,4,2026-02-30,\nS2,C3,3,0000-01-01,\nS2,C2,3,,2026-13-01\n",
     ),
+    "missing_value": ("accounts.csv", "id,name,grade\nA1,,S\nA2,Harbor Power,B\n"),
+    "missing_column": ("staff.csv", "id,role\nS1,account_manager\n"),
+    "reserved_column": ("staff.csv", "id,name,kind\nS1,Alice,x\nS2,Bob,\nS3,Carol,\nS4,Dan,\n"),
+    "duplicate_column": ("staff.csv", "id,name,name\nS1,Alice,A\nS2,Bob,B\nS3,Carol,C\nS4,Dan,D\n"),
+    "empty_file": ("staff.csv", ""),
+    "not_utf8": ("accounts.csv", b"id,name\nA1,Eastern\nA2,Caf\xe9\n"),
+    "missing_required_file": ("staff.csv", None),
+}
+
+# Inputs whose cells are good but which break a rule across rows: the fast path types
+# them, and the one set of rules words the same problems as on the exact path.
+RULES = {
+    "header_only": ("accounts.csv", "id,name,grade\n"),
     "period_not_ordered": ("relationships.csv", "staff,contact,strength,since,until\nS1,C2,4,2025-01-01,2025-01-01\n"),
     "duplicate_id": ("accounts.csv", "id,name,grade\nA1,Eastern Telecom,S\nA2,Harbor Power,B\nA1,Again,C\n"),
-    "missing_value": ("accounts.csv", "id,name,grade\nA1,,S\nA2,Harbor Power,B\n"),
     "dangling_references": ("team.csv", "account,staff,role\nA1,S1,\nA9,S9,\n"),
     "dangling_id_list": ("touchpoints.csv", "date,method,staff,contacts\n2026-10-01,meeting,S1,C2;C99\n"),
     "unit_of_other_account": (
@@ -180,13 +196,6 @@ EXACT = {
         "source,target,kind\nC1,C2,reports_to\nC2,C3,reports_to\nC3,C1,reports_to\nC4,C1,influences\n",
     ),
     "influence_loop_is_fine_but_self_link_is_not": ("links.csv", "source,target,kind\nC1,C4,influences\nC4,C1,influences\nC4,C4,influences\n"),
-    "missing_column": ("staff.csv", "id,role\nS1,account_manager\n"),
-    "reserved_column": ("staff.csv", "id,name,kind\nS1,Alice,x\nS2,Bob,\nS3,Carol,\nS4,Dan,\n"),
-    "duplicate_column": ("staff.csv", "id,name,name\nS1,Alice,A\nS2,Bob,B\nS3,Carol,C\nS4,Dan,D\n"),
-    "empty_file": ("staff.csv", ""),
-    "header_only": ("accounts.csv", "id,name,grade\n"),
-    "not_utf8": ("accounts.csv", b"id,name\nA1,Eastern\nA2,Caf\xe9\n"),
-    "missing_required_file": ("staff.csv", None),
 }
 
 
@@ -198,6 +207,14 @@ def test_exact_path_decides(data, case):
     else:
         put(data, name, text)
     assert not same_as_exact(data), "the fast path should have declined this input"
+
+
+@pytest.mark.parametrize("case", sorted(RULES))
+def test_rules_word_the_same_problems_on_both_paths(data, case):
+    name, text = RULES[case]
+    put(data, name, text)
+    assert check(data)[0], "this input breaks a rule"
+    assert same_as_exact(data), "the fast path should have typed these cells itself"
 
 
 def test_reference_to_a_unit_without_units_file(data):

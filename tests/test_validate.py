@@ -327,3 +327,194 @@ def test_json_missing_tables_and_bad_json(tmp_path):
 def test_missing_data_path(tmp_path):
     problems, _ = check(tmp_path / "nope")
     assert [p.message for p in problems] == ["no such folder or JSON file"]
+
+
+# --- the bad-input corpus: every kind of bad input, each reported as FILE:LINE --------
+
+
+def test_every_problem_of_a_row_at_once(data):
+    """A bad cell does not hide the row's other problems (its references)."""
+    write(
+        data,
+        "contacts.csv",
+        "id,name,account,unit,influence\nC1,Zhang Wei,A1,U1,5\nC2,Li Na,A9,,9\nC3,Wang Fang,A1,U3,2\n"
+        "C4,Chen Jie,A1,U1,4\nC5,Omar Haddad,A2,,3\n",
+    )
+    assert lines(data) == [
+        "contacts.csv:3: influence 9 is out of range 1-5",
+        "contacts.csv:3: account: unknown account 'A9'",
+    ]
+
+
+def test_unterminated_quote_in_the_last_column_is_a_problem(data):
+    write(data, "accounts.csv", 'id,name,grade\nA1,Eastern Telecom,"S\nA2,Harbor Power,B\nA3,Third,C\n')
+    assert lines(data) == ["accounts.csv:2: a quoted value is never closed (a \" is missing)"]
+
+
+@pytest.mark.parametrize("ch", ["\u2028", "\u2029", "\x85", "\x0c", "\x0b", "\x1c", "\x1d", "\x1e"])
+def test_only_cr_and_lf_end_a_row(data, ch):
+    """A line separator inside a note stays in the note: it does not start a row
+    (which could be a relationship of its own) nor shift the line numbers."""
+    write(
+        data,
+        "relationships.csv",
+        f"staff,contact,strength,notes\nS1,C2,4,met{ch}S2,C3,5,again\nS9,C2,3,\n",
+    )
+    assert lines(data) == [
+        "relationships.csv:2: 7 values but the header has 4 columns",
+        "relationships.csv:3: staff: unknown staff member 'S9'",
+    ]
+    write(data, "relationships.csv", f"staff,contact,strength,notes\nS1,C2,4,met{ch}twice\nS2,C3,5,\n")
+    assert lines(data) == []
+    assert [(r["staff"], r["notes"]) for r in read(data)["relationships"]] == [("S1", f"met{ch}twice"), ("S2", None)]
+
+
+@pytest.mark.parametrize("blank_line", [False, True])
+def test_a_20_mb_cell_is_read_alike_on_both_paths(data, blank_line):
+    big = "x" * (20 << 20)
+    text = (data / "contacts.csv").read_text(encoding="utf-8").rstrip("\n").split("\n")
+    header, rows = text[0], text[1:]
+    rows[0] = rows[0] + f",{big}"
+    header += ",memo"
+    rows = [r if i == 0 else r + "," for i, r in enumerate(rows)]
+    write(data, "contacts.csv", "\n".join([header, *rows]) + ("\n\n" if blank_line else "\n"))
+    assert lines(data) == []
+    assert read(data)["contacts"][0]["memo"] == big
+
+
+def test_json_number_too_long_and_nesting_too_deep(tmp_path):
+    f = tmp_path / "d.json"
+    f.write_text('{"accounts": [\n{"id": "A", "name": "Acme", "grade": ' + "9" * 5000 + "}\n]}\n")
+    problems, _ = check(f)
+    assert [str(p).replace(str(tmp_path) + "/", "") for p in problems] == [
+        "d.json:2: not valid JSON: a number of 5000 digits (at most 4300)"
+    ]
+    f.write_text('{"accounts": [\n' + "[" * 100_000 + "]" * 100_000 + "\n]}\n")
+    problems, _ = check(f)
+    assert [str(p).replace(str(tmp_path) + "/", "") for p in problems] == [
+        "d.json:2: not valid JSON: arrays or objects nested too deeply (a data set needs three levels)"
+    ]
+
+
+def test_table_file_that_cannot_be_read(data, monkeypatch):
+    real = Path.read_bytes
+
+    def denied(self):
+        if self.name == "staff.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    assert lines(data) == ["staff.csv:1: cannot read staff.csv: Permission denied"]
+
+
+@pytest.mark.parametrize("table", ["staff.csv", "links.csv"])
+@pytest.mark.parametrize("kind", ["fifo", "folder", "symlink loop"])
+def test_table_named_path_that_is_not_a_file(data, table, kind):
+    f = data / table
+    f.unlink()
+    if kind == "fifo":
+        import os
+
+        os.mkfifo(f)
+        says = "is a FIFO, not a CSV file"
+    elif kind == "folder":
+        f.mkdir()
+        says = "is a folder, not a CSV file"
+    else:
+        f.symlink_to(f)
+        says = "is a symbolic link that leads nowhere (a loop)"
+    assert lines(data) == [f"{table}:1: {table} {says}"]
+
+
+def test_empty_trailing_header_cells_are_ignored(data):
+    text = (data / "staff.csv").read_text(encoding="utf-8").replace("\n", ",,\n")
+    write(data, "staff.csv", text)
+    assert lines(data) == []
+
+
+def test_duplicated_header_does_not_cascade(data):
+    text = (data / "staff.csv").read_text(encoding="utf-8").split("\n")
+    text = [line + ("," if line else "") for line in text]
+    text[0] += "id"  # a second id column, empty: its rows would have no id
+    write(data, "staff.csv", "\n".join(text))
+    assert lines(data) == ["staff.csv:1: column 'id' appears twice"]
+
+
+def add_contacts(folder: Path, ids: list[str]) -> None:
+    """Add contacts of account A1, each with a relationship."""
+    for name, row in (("contacts.csv", "{c},Person {c},A1" + "," * 12), ("relationships.csv", "S1,{c},3,,,,")):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert len(text.split("\n")[0].split(",")) == len(row.split(","))
+        write(folder, name, text + "".join(row.format(c=c) + "\n" for c in ids))
+
+
+def test_a_dense_reports_to_group_is_reported_once(data):
+    """Every contact of a group of 200 reaches every other by reports_to: one
+    problem for the group, with a bounded sample of one of its cycles (the search
+    used to print one line per back edge)."""
+    n = 200
+    ids = [f"K{i:03d}" for i in range(n)]
+    add_contacts(data, ids)
+    links = [(ids[i], ids[i + 1]) for i in range(n - 1)] + [(ids[j], ids[i]) for i in range(n) for j in range(i + 1, n)]
+    write(data, "links.csv", "source,target,kind\n" + "".join(f"{s},{t},reports_to\n" for s, t in links))
+    assert lines(data) == [
+        "links.csv:2: reports_to cycle: K000 -> K001 -> K000 "
+        "(one of the cycles among 200 contacts that reach each other by reports_to)"
+    ]
+
+
+def test_a_long_reports_to_ring_is_shown_by_its_first_contacts(data):
+    n = 30
+    ids = [f"K{i:02d}" for i in range(n)]
+    add_contacts(data, ids)
+    write(data, "links.csv", "source,target,kind\n" + "".join(f"{ids[i]},{ids[(i + 1) % n]},reports_to\n" for i in range(n)))
+    assert lines(data) == [
+        "links.csv:2: reports_to cycle: K00 -> K01 -> K02 -> K03 -> K04 -> K05 -> K06 -> K07 -> ... (22 more) -> K00"
+    ]
+
+
+def test_a_placeholder_date_far_in_the_future_is_a_warning(data):
+    text = (data / "staff.csv").read_text(encoding="utf-8").replace("2020-01-01", "9999-12-31")
+    write(data, "staff.csv", text)
+    problems, warnings = check(data)
+    assert problems == []
+    assert [(Path(w.file).name, w.line, w.message) for w in warnings if "in_role_since" in w.message] == [
+        ("staff.csv", 4, "in_role_since 9999-12-31 is far in the future; if it means 'not known', leave the cell empty")
+    ]
+
+
+def test_json_too_long_a_number_exits_2_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from relgraph.cli import cli
+
+    f = tmp_path / "d.json"
+    f.write_text('{"accounts": [{"id": "A", "name": "Acme", "grade": ' + "9" * 5000 + "}]}")
+    r = CliRunner().invoke(cli, ["validate", str(f)])
+    assert r.exit_code == 2
+    assert "d.json:1: not valid JSON: a number of 5000 digits (at most 4300)" in r.output
+
+
+def test_json_id_list_item_with_a_semicolon_is_a_problem():
+    """A CSV cell separates a touchpoint's ids by ';': an id holding one could not be
+    exported and read back."""
+    obj = {**MINIMAL, "touchpoints": [{"date": "2026-01-01", "method": "visit", "staff": ["s1"], "contacts": ["c1;c2"]}]}
+    with pytest.raises(InvalidData) as e:
+        read_obj(obj, "d.json")
+    assert [str(p) for p in e.value.problems] == ["d.json:touchpoints[0]: contacts: id 'c1;c2' holds a ';', which separates ids"]
+
+
+def test_data_that_is_a_fifo_or_an_unreadable_json_file(tmp_path, monkeypatch):
+    import os
+
+    os.mkfifo(tmp_path / "d.json")
+    assert [p.message for p in check(tmp_path / "d.json")[0]] == ["d.json is a FIFO, not a folder or JSON file"]
+    f = tmp_path / "e.json"
+    f.write_text("{}")
+
+    def denied(self, *a, **k):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_text", denied)
+    assert [p.message for p in check(f)[0]] == ["cannot read e.json: Permission denied"]

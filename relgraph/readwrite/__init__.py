@@ -7,15 +7,16 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
-import tempfile
+import stat
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidData, Problem, UsageError
 from ..model import Dataset
-from ..validate import RawData, validate
+from ..validate import RawData, validate, validate_tables
 
 if TYPE_CHECKING:
     from .columns import TypedTables
@@ -34,40 +35,60 @@ def read_raw(path: str | os.PathLike) -> RawData:
         from .jsonfile import read_raw_json
 
         return read_raw_json(p)
+    from .csvdir import table_file_problem
+
     raw = RawData()
-    raw.problems.append(Problem(str(path), 1, "no such folder or JSON file"))
+    problem = table_file_problem(p, str(path), "a folder or JSON file")
+    raw.problems.append(problem or Problem(str(path), 1, "no such folder or JSON file"))
     return raw
 
 
-def _fast(path: str | os.PathLike) -> TypedTables | None:
-    """The typed tables of a clean, ordinary CSV folder, read column-wise
-    (:mod:`relgraph.readwrite.fastcsv`); None for anything else."""
+def _fast(path: str | os.PathLike) -> tuple[TypedTables, list[Problem]] | None:
+    """A CSV folder whose cells are all good, typed column-wise
+    (:mod:`relgraph.readwrite.fastcsv`) and checked by the rules
+    (:func:`relgraph.validate.check_tables`): its typed tables and problems. None
+    for anything else, left to the exact reader."""
     if not Path(path).is_dir():
         return None
     from .fastcsv import read_typed_dir
 
-    return read_typed_dir(path)
+    read = read_typed_dir(path)
+    if read is None:
+        return None
+    from ..validate import check_tables
+    from .columns import TypedTables
+
+    tables, extras, origins = read
+    verdict = check_tables(tables, origins)
+    return TypedTables(tables, extras, verdict.warnings, refs=verdict.refs), verdict.problems
 
 
-def _exact(path: str | os.PathLike) -> Dataset:
+def _exact(path: str | os.PathLike) -> tuple[Dataset, TypedTables]:
     """Read and validate row by row: every problem, worded, with its line."""
     from ..rows import paused_gc
 
     with paused_gc():
-        ds, problems, warnings = validate(read_raw(path))
+        ds, typed, problems, warnings = validate_tables(read_raw(path))
     if problems:
         raise InvalidData(problems, warnings)
     ds.warnings = warnings
-    return ds
+    return ds, typed
 
 
 def check(path: str | os.PathLike) -> tuple[list[Problem], list[Problem]]:
     """Every problem and warning of a data set (see :mod:`relgraph.validate`)."""
     fast = _fast(path)
     if fast is not None:
-        return [], list(fast.warnings)
+        return fast[1], list(fast[0].warnings)
     _, problems, warnings = validate(read_raw(path))
     return problems, warnings
+
+
+def _checked(fast: tuple[TypedTables, list[Problem]]) -> TypedTables:
+    typed, problems = fast
+    if problems:
+        raise InvalidData(problems, typed.warnings)
+    return typed
 
 
 def read(path: str | os.PathLike) -> Dataset:
@@ -82,9 +103,10 @@ def read(path: str | os.PathLike) -> Dataset:
     if fast is not None:
         from ..rows import paused_gc
 
+        typed = _checked(fast)
         with paused_gc():
-            return fast.to_dataset()
-    return _exact(path)
+            return typed.to_dataset()
+    return _exact(path)[0]
 
 
 def load(path: str | os.PathLike) -> TypedTables:
@@ -92,9 +114,10 @@ def load(path: str | os.PathLike) -> TypedTables:
     (:class:`~relgraph.readwrite.columns.TypedTables`), the form the file store
     keeps: :func:`read` without making a dict per row.
 
-    A clean CSV folder is read and checked a column at a time (pyarrow); anything
-    else, and every folder with a problem, goes through the exact row-by-row reader
-    and validator, so the problems and their lines are the same either way.
+    A CSV folder whose cells are all good is read and typed a column at a time
+    (pyarrow); anything else goes through the exact row-by-row reader. The same
+    rules (:func:`relgraph.validate.check_tables`) then check the typed tables, so
+    the problems and their lines are the same either way.
 
     Raises
     ------
@@ -103,60 +126,140 @@ def load(path: str | os.PathLike) -> TypedTables:
     """
     fast = _fast(path)
     if fast is not None:
-        return fast
-    ds = _exact(path)
-    from ..rows import paused_gc
-    from .columns import TypedTables
-
-    with paused_gc():
-        return TypedTables.from_dataset(ds)
+        return _checked(fast)
+    return _exact(path)[1]
 
 
 def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False) -> None:
     """Write a data set as ``json`` (one file), ``csv`` (a folder) or ``graphml``.
 
-    The output appears whole or not at all: it is written beside ``path`` under a
-    temporary name and renamed into place. An existing folder that is not empty is
-    replaced only with ``force``.
-    """
-    target = Path(path)
-    if fmt == "csv":
-        if target.exists() and not target.is_dir():
-            raise UsageError(f"{path} exists and is not a folder")
-        if target.is_dir() and any(target.iterdir()) and not force:
-            raise UsageError(f"{path} is not empty; use --force to replace it")
-        parent = target.parent if str(target.parent) else Path(".")
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
-        try:
-            from .csvdir import write_dir
+    The output appears whole or not at all, with the permissions the umask gives:
+    it is written beside ``path`` (a file through an unnamed temporary file, linked
+    in when complete; a folder under a hidden name, renamed in). An existing file,
+    or a folder that is not empty, is replaced only with ``force``; a folder by
+    renaming the old one aside, the new one in, then deleting the old one, so that
+    an export killed half way leaves one of the two whole. A FIFO, a device or a
+    symbolic link at ``path`` is never replaced.
 
-            write_dir(ds, tmp)
-            if target.exists():
-                shutil.rmtree(target)
-            tmp.rename(target)
+    Raises
+    ------
+    UsageError
+        When ``path`` may not be written (exit status 2).
+    """
+    if fmt not in ("json", "csv", "graphml"):
+        raise UsageError(f"unknown export format {fmt!r} (json, csv, graphml)")
+    # Absolute: "." has no name to write beside (and cannot be renamed as ".").
+    target = Path(os.path.abspath(path))
+    st = _lstat(target)
+    if st is not None and stat.S_ISLNK(st.st_mode):
+        raise UsageError(f"{path} is a symbolic link; give the path of the file or folder itself")
+    if st is not None and not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+        what = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "a device"
+        raise UsageError(f"{path} is {what}, not a file; give another path")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        if st is not None and not stat.S_ISDIR(st.st_mode):
+            raise UsageError(f"{path} exists and is not a folder")
+        if st is not None and any(target.iterdir()) and not force:
+            raise UsageError(f"{path} is not empty; use --force to replace it")
+        from .csvdir import write_dir
+
+        _write_folder(lambda tmp: write_dir(ds, tmp), target, replace=st is not None)
+        return
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise UsageError(f"{path} is a folder; give a file name")
+    if st is not None and not force:
+        raise UsageError(f"{path} exists; use --force to replace it")
+    if fmt == "json":
+        from .jsonfile import dump_json
+
+        _write_file(lambda f: dump_json(ds, f), target)
+    else:
+        from .graphml import write_graphml
+
+        _write_file(lambda f: write_graphml(ds, f), target)
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _aside(target: Path, what: str) -> Path:
+    """A fresh hidden name beside ``target``."""
+    return target.with_name(f".{target.name}.{what}-{secrets.token_hex(4)}")
+
+
+def _write_folder(fill, target: Path, *, replace: bool) -> None:
+    """Fill a new folder and put it at ``target`` (see :func:`write`)."""
+    tmp = _aside(target, "new")
+    os.mkdir(tmp, 0o777)  # less the umask, as any folder the user makes
+    try:
+        fill(tmp)
+        if replace:
+            old = _aside(target, "old")
+            os.rename(target, old)
+            try:
+                os.rename(tmp, target)
+            except BaseException:
+                os.rename(old, target)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _write_file(fill, target: Path) -> None:
+    """Write a file through ``fill(binary file)`` and put it at ``target`` whole.
+
+    It is written to an unnamed file (``O_TMPFILE``), which the system removes if
+    the process dies, then linked in. Where the file system has no unnamed files,
+    a hidden temporary name is used and removed on any error.
+    """
+    fd = None
+    if os.path.isdir("/proc/self/fd"):  # how an unnamed file is given a name
+        try:
+            fd = os.open(target.parent, os.O_TMPFILE | os.O_WRONLY, 0o666)
+        except (AttributeError, OSError):  # not Linux, or not this file system
+            pass
+    if fd is None:
+        tmp = _aside(target, "new")
+        try:
+            with open(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666), "wb") as f:
+                fill(f)
+            os.replace(tmp, target)
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.unlink(missing_ok=True)
             raise
         return
-    if target.is_dir():
-        raise UsageError(f"{path} is a folder; give a file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmpname = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
+    with open(fd, "wb") as f:
+        fill(f)
+        f.flush()
+        _link_in(fd, target)
+
+
+def _link_in(fd: int, target: Path) -> None:
+    """Give the unnamed file ``fd`` the name ``target`` (replacing a file there)."""
+    unnamed = f"/proc/self/fd/{fd}"
+    # linkat with AT_SYMLINK_FOLLOW, which os.link uses only given a directory fd.
+    folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        if fmt == "json":
-            from .jsonfile import write_json
-
-            write_json(ds, tmpname)
-        elif fmt == "graphml":
-            from .graphml import write_graphml
-
-            write_graphml(ds, tmpname)
-        else:
-            raise UsageError(f"unknown export format {fmt!r} (json, csv, graphml)")
-        os.replace(tmpname, target)
-    except BaseException:
-        if os.path.exists(tmpname):
-            os.unlink(tmpname)
-        raise
+        try:
+            os.link(unnamed, target.name, dst_dir_fd=folder, follow_symlinks=True)
+            return
+        except FileExistsError:  # replacing (--force): link beside, rename over
+            pass
+        tmp = _aside(target, "new")
+        os.link(unnamed, tmp.name, dst_dir_fd=folder, follow_symlinks=True)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    finally:
+        os.close(folder)

@@ -9,7 +9,7 @@ as in the Neo4j model.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, BinaryIO
 
 import networkx as nx
 
@@ -43,6 +43,6 @@ def graphml_graph(ds: Dataset) -> nx.MultiDiGraph:
     return H
 
 
-def write_graphml(ds: Dataset, path: str | os.PathLike) -> None:
-    """Write a data set as a GraphML file."""
+def write_graphml(ds: Dataset, path: str | os.PathLike | BinaryIO) -> None:
+    """Write a data set as a GraphML file (a path or a binary file)."""
     nx.write_graphml(graphml_graph(ds), path, named_key_ids=True)
