@@ -1070,7 +1070,8 @@ def cypher(uri: str, query: str | None, file, params: tuple[str, ...], write: bo
         --param asOf=2025-06-30 --format json
     """
     from .errors import UsageError
-    from .stores.neo4j import Neo4jStore, refuse_writes, statements
+    from .stores.cypherguard import refuse_writes, split_statements
+    from .stores.neo4j import Neo4jStore
 
     _require_uri(uri)
     if (query is None) == (file is None):
@@ -1083,7 +1084,7 @@ def cypher(uri: str, query: str | None, file, params: tuple[str, ...], write: bo
         if not sep or not name.isidentifier():
             raise UsageError(f"--param {p!r}: expected NAME=VALUE")
         values[name] = _param_value(value)
-    stmts = statements(text) if file is not None else [text]
+    stmts = split_statements(text) if file is not None else [text]
     if not stmts:
         raise UsageError("the query is empty")
     if not write:

@@ -49,6 +49,7 @@ from neo4j import exceptions as driver_errors
 from ..errors import NotFound, QueryError, StoreUnavailable, UsageError
 from ..graph import ACCOUNT, CONTACT, INFLUENCES, REPORTS_TO, STAFF, UNIT, build_graph
 from ..model import DATE, REFS, TABLES, Dataset, camel
+from .cypherguard import refuse_writes, write_clauses  # noqa: F401  (write_clauses: re-exported)
 
 # The driver logs connection failures itself; relgraph reports them once, as one line.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -206,47 +207,6 @@ def touchpoint_keys(rows: Sequence[dict[str, Any]]) -> list[str]:
         seen[content] = n + 1
         keys.append(hashlib.sha256(f"{content}#{n}".encode()).hexdigest()[:24])
     return keys
-
-
-# --- write clauses ------------------------------------------------------------------
-
-_WRITE_RE = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH|LOAD\s+CSV|IN\s+TRANSACTIONS|"
-    r"ALTER|RENAME|GRANT|DENY|REVOKE|START\s+DATABASE|STOP\s+DATABASE)\b",
-    re.I,
-)
-_CODE_RE = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
-
-
-def write_clauses(query: str) -> list[str]:
-    """The clauses of a Cypher query that write (``CREATE``, ``MERGE``, ``SET``, ...),
-    outside strings, quoted names and comments, upper-cased, in order of appearance.
-
-    >>> write_clauses("MATCH (n) WHERE n.name = 'SET' RETURN n // DELETE")
-    []
-    >>> write_clauses("MATCH (n) DETACH DELETE n")
-    ['DETACH', 'DELETE']
-    """
-    code = _CODE_RE.sub(" ", query)
-    # Parameters, property keys, labels and relationship types are names, not clauses.
-    code = re.sub(r"\$\w+|\.\s*\w+|:\s*\w+", " ", code)
-    # Procedures that write, e.g. CALL db.createLabel(...)/apoc.create.node(...).
-    found = [" ".join(m.group(1).upper().split()) for m in _WRITE_RE.finditer(code)]
-    for m in re.finditer(r"\bCALL\s+([\w.]+)", _CODE_RE.sub(" ", query), re.I):
-        name = m.group(1).lower()
-        if re.search(r"create|merge|delete|set|remove|drop|write|load|import|clear|kill|terminate", name):
-            found.append(f"CALL {m.group(1)}")
-    return found
-
-
-def refuse_writes(query: str) -> None:
-    """Raise :class:`~relgraph.errors.UsageError` when ``query`` has a write clause
-    (:func:`write_clauses`), before anything is sent to the server."""
-    found = write_clauses(query)
-    if found:
-        raise UsageError(
-            f"the query writes ({', '.join(dict.fromkeys(found))}); nothing was run. Add --write to allow writes"
-        )
 
 
 # --- plain values --------------------------------------------------------------------
