@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import io
 import json
+import math
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -137,6 +138,29 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+class PositiveFinite(click.FloatRange):
+    """A number above 0 that is finite: ``nan`` and ``inf`` pass a plain range and
+    then make every figure meaningless."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
+HORIZON_DAYS = click.IntRange(min=0, max=36_500)
+"""Days ahead for 'rotation due soon': up to a hundred years."""
+
+
+def rotation_years_option(minimum: int, help: str) -> Callable:
+    return click.option("--rotation-years", type=click.IntRange(min=minimum, max=100), default=3,
+                        show_default=True, metavar="N", help=help)
+
+
 def format_option(f: Callable) -> Callable:
     return click.option(
         "--format",
@@ -161,14 +185,14 @@ def model_options(f: Callable) -> Callable:
     """--as-of, --half-life, --strong: the parameters of every figure."""
     f = click.option(
         "--strong",
-        type=click.FloatRange(min=0, min_open=True),
+        type=PositiveFinite(),
         default=3.0,
         show_default=True,
         help="Effective strength from which a relationship counts as strong.",
     )(f)
     f = click.option(
         "--half-life",
-        type=click.FloatRange(min=0, min_open=True),
+        type=PositiveFinite(),
         default=180.0,
         show_default=True,
         help="Days after which an untended relationship has lost half its strength.",
@@ -464,15 +488,9 @@ def map_(
 )
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows per list.")
 @click.option(
-    "--horizon", type=click.IntRange(min=0), default=180, show_default=True, help="Days ahead for 'rotation due soon'."
+    "--horizon", type=HORIZON_DAYS, default=180, show_default=True, help="Days ahead for 'rotation due soon'."
 )
-@click.option(
-    "--rotation-years",
-    type=click.IntRange(min=1),
-    default=3,
-    show_default=True,
-    help="Years in role after which staff rotate.",
-)
+@rotation_years_option(1, "Years in role after which staff rotate.")
 @click.option("--no-maps", is_flag=True, help="Write the report only, without the account maps.")
 @render_options
 @handle_errors
@@ -765,10 +783,9 @@ def threads(data, accounts, all_, as_of, half_life, strong, fmt, database) -> No
 
 @cli.command()
 @click.argument("data")
-@click.option("--horizon", type=click.IntRange(min=0), default=180, show_default=True, metavar="DAYS",
+@click.option("--horizon", type=HORIZON_DAYS, default=180, show_default=True, metavar="DAYS",
               help="Flag rotations due within this many days of --as-of.")
-@click.option("--rotation-years", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
-              help="Years in a role after which a staff member rotates.")
+@rotation_years_option(0, "Years in a role after which a staff member rotates.")
 @analysis_options
 @handle_errors
 def risk(data, horizon, rotation_years, as_of, half_life, strong, fmt, database) -> None:
