@@ -7,8 +7,9 @@
 // direction, REPORTS_TO either way (probability weight / 5). A path's score is the
 // product of its probabilities; where two links join the same pair the stronger
 // counts. Contacts whose attitude is 'opponent' are not passed through unless
-// $throughOpponents. Best first, ties by node ids. Same as `relgraph paths` for
-// paths of up to 5 steps (the CLI has no length limit).
+// $throughOpponents. Best first; among equal scores fewer steps first, then by
+// node ids. Same as `relgraph paths` for paths of up to 5 steps (the CLI has no
+// length limit).
 //
 // Parameters:
 //   $target            contact id
@@ -64,5 +65,5 @@ WITH staff, ids, collect({score: score, ps: ps, kinds: kinds, p0: p0})[0] AS bes
 RETURN best.score AS score, [staff] + ids AS nodes,
        [{from: staff, to: ids[0], kind: 'knows', p: best.p0}] +
        [i IN range(0, size(ids) - 2) | {from: ids[i], to: ids[i + 1], kind: best.kinds[i], p: best.ps[i]}] AS steps
-ORDER BY score DESC, nodes
+ORDER BY score DESC, size(nodes), nodes
 LIMIT $k;

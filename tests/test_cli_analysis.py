@@ -241,3 +241,41 @@ def test_a_sentinel_in_role_since_has_no_rotation_date(sentinel, tmp_path):
     r = run("report", sentinel, *AS_OF, "--no-maps", "-o", tmp_path / "r.html")
     assert r.exit_code == 0, r.output
     assert (tmp_path / "r.html").is_file()
+
+
+# --- influence paths on long chains ----------------------------------------------------
+
+
+def chain_data(tmp_path, chains: dict[str, list[str]], target: str) -> str:
+    """One account, staff 's' knowing the first contact of each chain at strength 5,
+    each chain linked on to ``target`` by influences of weight 5: every step p = 1."""
+    contacts = sorted({c for chain in chains.values() for c in chain} | {target})
+    links = []
+    for chain in chains.values():
+        hops = chain + [target]
+        links += [{"source": a, "target": b, "kind": "influences", "weight": 5} for a, b in zip(hops, hops[1:])]
+    doc = {
+        "accounts": [{"id": "A", "name": "Acme", "grade": "A"}],
+        "contacts": [{"id": c, "name": c.upper(), "account": "A"} for c in contacts],
+        "staff": [{"id": "s", "name": "Sue"}],
+        "relationships": [{"staff": "s", "contact": chain[0], "strength": 5} for chain in chains.values()],
+        "links": links,
+    }
+    path = tmp_path / "chains.json"
+    path.write_text(json.dumps(doc))
+    return str(path)
+
+
+def test_among_equal_scores_fewer_steps_win(tmp_path):
+    detour = [f"a{i:03d}" for i in range(300)]  # ids sort before the short route's 'z'
+    data = chain_data(tmp_path, {"detour": detour, "short": ["z"]}, "t")
+    j = run_json("paths", data, "--to", "t", "-k", "2", *AS_OF)
+    assert [(p["score"], p["nodes"]) for p in j["paths"]] == [(1.0, ["s", "z", "t"]), (1.0, ["s", *detour, "t"])]
+
+
+def test_a_path_of_twelve_hundred_steps(tmp_path):
+    chain = [f"c{i:04d}" for i in range(1200)]
+    data = chain_data(tmp_path, {"only": chain[:-1]}, chain[-1])
+    j = run_json("paths", data, "--to", chain[-1], *AS_OF)
+    assert [p["nodes"] for p in j["paths"]] == [["s", *chain]]
+    assert j["paths"][0]["steps"][-1] == {"from": "c1198", "to": "c1199", "kind": "influences", "p": 1.0}
