@@ -144,3 +144,12 @@ def test_public_api_names_resolve():
 
     for name in relgraph.__all__:
         assert getattr(relgraph, name) is not None, name
+
+
+def test_a_command_leaves_the_garbage_collector_as_it_found_it(runner, bad):
+    import gc
+
+    before = (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled())
+    assert runner.invoke(cli, ["summary", str(TINY)]).exit_code == 0
+    assert runner.invoke(cli, ["summary", str(bad)]).exit_code == 2  # failing while loading
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before

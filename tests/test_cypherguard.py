@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from relgraph.errors import UsageError
-from relgraph.stores.cypherguard import refuse_writes, split_statements, tokens, write_clauses
+from relgraph.stores.cypherguard import refuse_writes, split_statements, statements_to_run, tokens, write_clauses
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,14 @@ def test_split_statements_respects_strings_and_comments():
         "// a comment;\nMATCH (n) RETURN n /* ; */",
     ]
     assert split_statements("  // nothing\n;  ") == []
+
+
+def test_statements_to_run_checks_every_statement_before_any_runs():
+    assert statements_to_run("RETURN 1;\nRETURN 2;", script=True) == ["RETURN 1", "RETURN 2"]
+    assert statements_to_run("RETURN 1; RETURN 2") == ["RETURN 1; RETURN 2"]  # one query, as given
+    with pytest.raises(UsageError, match=r"^the query writes \(CREATE\)"):
+        statements_to_run("RETURN 1;\nCREATE (n);", script=True)
+    assert statements_to_run("RETURN 1;\nCREATE (n);", script=True, write=True) == ["RETURN 1", "CREATE (n)"]
+    for empty in ("", "// nothing", " ; "):
+        with pytest.raises(UsageError, match="^the query is empty$"):
+            statements_to_run(empty, script=True)

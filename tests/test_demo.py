@@ -304,3 +304,39 @@ def test_whatif_the_rotating_manager_leaves(store):
     # 27 key contacts: 25 threaded before (all but the chairman and the CEO), 21 after
     assert nwm["before"]["key_coverage"] == pytest.approx(25 / 27)
     assert nwm["after"]["key_coverage"] == pytest.approx(21 / 27)
+
+
+# --- the README's session is real -------------------------------------------------------
+
+
+def readme_session() -> list[tuple[str, str]]:
+    """(command, output) of every ``$ relgraph ... ./relgraph-demo ...`` shown in the
+    README's text blocks; an output ending in a line ``…`` is shown in part."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = []
+    for block in re.findall(r"```text\n(.*?)```", text, re.S):
+        for part in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = part.partition("\n")
+            if command.startswith("relgraph ") and "./relgraph-demo" in command:
+                shown.append((command, output.rstrip("\n")))
+    return shown
+
+
+def test_the_readme_session_is_real_output(tmp_path, monkeypatch):
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    write_demo("relgraph-demo")
+    session = readme_session()
+    assert len(session) >= 8
+    for command, shown in session:
+        r = CliRunner().invoke(cli, shlex.split(command)[1:])
+        assert r.exit_code == 0, command
+        got = r.stdout.rstrip("\n")
+        if shown.endswith("\n…"):
+            assert got.startswith(shown[: -len("…")]), command
+        else:
+            assert got == shown, command

@@ -228,3 +228,20 @@ def split_statements(text: str) -> list[str]:
             start = m.end()
     out.append(text[start:])
     return [s.strip() for s in out if tokens(s)]
+
+
+def statements_to_run(text: str, *, script: bool = False, write: bool = False) -> list[str]:
+    """The statements of a query (``script=False``: the whole text is one statement)
+    or of a script (split by :func:`split_statements`), checked before any runs.
+
+    Raises :class:`~relgraph.errors.UsageError` when there is no statement, or,
+    unless ``write``, when one of them may write (:func:`refuse_writes`).
+    """
+    stmts = split_statements(text) if script else [text] if tokens(text) else []
+    if not stmts:
+        raise UsageError("the query is empty")
+    if not write:
+        for stmt in stmts:
+            refuse_writes(stmt)
+    return stmts
+
