@@ -1,7 +1,7 @@
 """The demo portfolio: valid, deterministic, and its weak spots are there and found.
 
-The expected figures are worked out from the rows in relgraph/demo.py at as-of
-2026-11-01, half-life 180 days, strong >= 3 (see the module docstring there).
+The expected figures are worked out from the rows in relgraph/demo/data/ at as-of
+2026-11-01, half-life 180 days, strong >= 3 (see relgraph/demo/__init__.py and weak_spots.json).
 """
 
 from __future__ import annotations
@@ -72,6 +72,21 @@ def test_demo_is_deterministic(tmp_path):
     } == set(files)
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_demo_is_the_shipped_data_copied(demo_dir):
+    """The demo is data shipped in the package, not generated: what `relgraph demo`
+    writes is those files byte for byte, and every weak spot has its note."""
+    import json
+    from importlib import resources
+
+    data = resources.files("relgraph.demo").joinpath("data")
+    for f in demo_dir.iterdir():
+        if f.name != MARKER:
+            assert f.read_bytes() == data.joinpath(f.name).read_bytes(), f.name
+    notes = json.loads(data.joinpath("weak_spots.json").read_text(encoding="utf-8"))
+    assert notes["weak_spots"] == WEAK_SPOTS and set(notes["notes"]) == set(WEAK_SPOTS)
+    assert (notes["as_of"], notes["account"], notes["ceo"]) == ("2026-11-01", "nwm", "nwm-ceo")
 
 
 def test_demo_refuses_a_foreign_folder_unless_forced(tmp_path):
