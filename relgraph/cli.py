@@ -232,7 +232,7 @@ def validate(data: str, fmt: str) -> None:
     \b
     Examples:
       relgraph validate ./relgraph-demo
-      relgraph validate portfolio.json --format json
+      relgraph validate ./relgraph-demo --format json
     """
     from .readwrite import check
 
@@ -527,7 +527,7 @@ def coverage(data, accounts, as_of, half_life, strong, fmt, database) -> None:
     \b
     Examples:
       relgraph coverage ./relgraph-demo
-      relgraph coverage ./relgraph-demo --account A1 --format json
+      relgraph coverage ./relgraph-demo --account nwm --format json
     """
     from .analysis.portfolio import coverage_report
 
@@ -552,7 +552,7 @@ def gaps(data, accounts, limit, as_of, half_life, strong, fmt, database) -> None
     \b
     Examples:
       relgraph gaps ./relgraph-demo --limit 10
-      relgraph gaps ./relgraph-demo --account A1 --format csv
+      relgraph gaps ./relgraph-demo --account nwm --format csv
     """
     from .analysis.portfolio import gaps_report
 
@@ -626,8 +626,8 @@ def whatif(data, without, accounts, as_of, half_life, strong, fmt, database) -> 
 
     \b
     Examples:
-      relgraph whatif ./relgraph-demo --without S01
-      relgraph whatif ./relgraph-demo --without S01 --without S02 --format json
+      relgraph whatif ./relgraph-demo --without s-am-es
+      relgraph whatif ./relgraph-demo --without s-am-es --without s-vpka --format json
     """
     from .analysis.portfolio import whatif_report
 
@@ -674,8 +674,8 @@ def paths(data, target, source, k, through_opponents, as_of, half_life, strong, 
 
     \b
     Examples:
-      relgraph paths ./relgraph-demo --to C0001
-      relgraph paths ./relgraph-demo --to C0001 --from S01 -k 5 --format json
+      relgraph paths ./relgraph-demo --to nwm-ceo
+      relgraph paths ./relgraph-demo --to nwm-ceo --from s-sol-hq -k 5 --format json
     """
     from .analysis.portfolio import paths_report
 
@@ -696,7 +696,7 @@ def influencers(data, account, limit, as_of, half_life, strong, fmt, database) -
 
     \b
     Examples:
-      relgraph influencers ./relgraph-demo --account A1 --limit 10
+      relgraph influencers ./relgraph-demo --account nwm --limit 10
     """
     from .analysis.portfolio import influencers_report
 
