@@ -17,8 +17,6 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .model import COVERAGE_ROLES
-
 # --- the three formats ------------------------------------------------------------------
 
 
@@ -154,6 +152,8 @@ def _flat_figures(f: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def coverage_table(r: dict[str, Any]) -> str:
+    from .model import COVERAGE_ROLES  # not needed by `relgraph --help`
+
     blocks = []
     for a in r["accounts"]:
         lines = [f"{a['name']} ({a['id']}, grade {a['grade']}): {a['contacts']} contacts, "
