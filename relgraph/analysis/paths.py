@@ -171,6 +171,8 @@ def k_best_paths(A: Access, target: int, *, k: int = 3, starts: Collection[int] 
                 spur_starts = {spur}
                 banned_nodes = set(root[:-1])
                 banned_edges = {(p[i - 1], p[i]) for p in found if len(p) > i and p[:i] == root}
+                if all(y in banned_nodes or (spur, y) in banned_edges for y in A.succ[spur]):
+                    continue  # no step left to leave by: no search (a long chain costs one pass)
             if not spur_starts:
                 continue
             tail = best_path(A, target, spur_starts, banned_nodes=banned_nodes, banned_edges=banned_edges)
