@@ -750,7 +750,8 @@ def push(data: str, uri: str, batch_size: int, database: str | None) -> None:
     Idempotent: pushing the same data twice leaves the same database, and pushing
     again after a failure completes the load without duplicates. Whatever an
     earlier, different data set left behind is removed. The data is validated
-    first; with a problem nothing is written.
+    first; with a problem nothing is written. A server that stops answering fails
+    the push after $RELGRAPH_NEO4J_TIMEOUT seconds (default 60) per batch.
 
     \b
     Examples:
@@ -805,15 +806,17 @@ def cypher(uri: str, query: str | None, file, params: tuple[str, ...], write: bo
            fmt: str) -> None:
     """Run Cypher against Neo4j; read-only unless --write.
 
-    A query that writes (CREATE, MERGE, SET, DELETE, ...) is refused without
-    --write and nothing is changed. A file may hold several statements separated
-    by ';'; the records of the last are shown.
+    A query that may write (CREATE, MERGE, SET, DELETE, ..., or a CALL of a
+    procedure not on the short read-only list) is refused without --write and
+    nothing is changed. A file may hold several statements separated by ';'; the
+    records of the last are shown. A server that stops answering fails the query
+    after $RELGRAPH_NEO4J_TIMEOUT seconds (default 60).
 
     \b
     Examples:
       relgraph cypher neo4j://localhost:7687 "MATCH (a:Account) RETURN a.id, a.name"
-      relgraph cypher neo4j://localhost:7687 --file cypher/threads.cypher \\
-        --param asOf=2025-06-30 --format json
+      relgraph cypher neo4j://localhost:7687 --file cypher/threads.cypher --param account=nwm \\
+        --param asOf=2026-11-01 --param halfLife=180.0 --param strong=3.0 --format json
     """
     from .errors import UsageError
     from .stores.cypherguard import statements_to_run

@@ -118,3 +118,11 @@ def test_statements_to_run_checks_every_statement_before_any_runs():
     for empty in ("", "// nothing", " ; "):
         with pytest.raises(UsageError, match="^the query is empty$"):
             statements_to_run(empty, script=True)
+
+
+def test_the_guard_imports_no_driver():
+    import subprocess
+    import sys
+
+    code = "import sys, relgraph.stores.cypherguard; print('neo4j' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
