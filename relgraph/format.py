@@ -152,6 +152,8 @@ def _flat_figures(f: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def coverage_table(r: dict[str, Any]) -> str:
+    """Per account: its figures, then the level x role matrix of cell statuses with
+    the best effective strength in each."""
     from .model import COVERAGE_ROLES  # not needed by `relgraph --help`
 
     blocks = []
@@ -174,6 +176,7 @@ def coverage_table(r: dict[str, Any]) -> str:
 
 
 def coverage_rows(r: dict[str, Any]) -> list[dict]:
+    """One CSV row per account: its figures flat, its cells as ``level/role=status``."""
     rows = []
     for a in r["accounts"]:
         row = {"id": a["id"], "name": a["name"], "grade": a["grade"], **_flat_figures(a)}
@@ -186,6 +189,8 @@ _CHANGE_FIGURES = ("key_coverage", "cell_coverage", "multithreading", "unit_cove
 
 
 def before_after_table(r: dict[str, Any], title: str) -> str:
+    """Account figures before -> after (whatif, diff), then the threads gained and
+    lost (diff) or the contacts left without a thread and their heirs (whatif)."""
     lines = [f"{title}, as of {r['as_of']}", ""]
     rows = []
     for a in r["accounts"]:
@@ -213,6 +218,7 @@ def before_after_table(r: dict[str, Any], title: str) -> str:
 
 
 def before_after_rows(r: dict[str, Any]) -> list[dict]:
+    """One CSV row per account: ``before_*`` and ``after_*`` figures and its changes."""
     rows = []
     for a in r["accounts"]:
         row = {"account": a["id"], **_flat_figures(a["before"], "before_"), **_flat_figures(a["after"], "after_")}
@@ -238,11 +244,13 @@ def _path_text(p: dict[str, Any]) -> str:
 
 
 def summary_table(r: dict[str, Any]) -> str:
+    """Counts per account, then the totals on one line."""
     return (table_text(r["accounts"], ["id", "name", "grade", "contacts", "staff", "relationships"]) + "\n\n"
             + ", ".join(f"{k}: {v}" for k, v in r["totals"].items()))
 
 
 def gaps_table(r: dict[str, Any]) -> str:
+    """The gaps, each with the staff member best placed to close it."""
     return table_text(
         [{**g, "suggested": g["suggested_staff_name"] and f"{g['suggested_staff_name']} ({g['suggested_staff']})"}
          for g in r["gaps"]],
@@ -252,6 +260,7 @@ def gaps_table(r: dict[str, Any]) -> str:
 
 
 def threads_table(r: dict[str, Any]) -> str:
+    """The contacts that hang by a thread, with their threads and backup by name."""
     return table_text(
         r["contacts"],
         ["account", "id", "name", "role", "influence", "threads", "staff_names", "redundancy", "rank_gap",
@@ -261,6 +270,7 @@ def threads_table(r: dict[str, Any]) -> str:
 
 
 def risk_table(r: dict[str, Any]) -> str:
+    """Staff by rotation risk, with their sole threads and rotation date."""
     return table_text(
         r["staff"], ["id", "name", "risk", "sole_threads", "rotation_due", "due_soon"],
         ["id", "name", "risk", "sole threads", "rotation due", "due soon"],
@@ -283,6 +293,7 @@ def paths_table(r: dict[str, Any], source: str | None = None) -> str:
 
 
 def paths_rows(r: dict[str, Any]) -> list[dict]:
+    """One CSV row per path: rank, score and its nodes, names, kinds and p as lists."""
     return [
         {"rank": i, "score": p["score"], "nodes": p["nodes"], "names": [x["name"] for x in p["people"]],
          "kinds": [s["kind"] for s in p["steps"]], "p": [s["p"] for s in p["steps"]]}
@@ -291,6 +302,7 @@ def paths_rows(r: dict[str, Any]) -> list[dict]:
 
 
 def influencers_table(r: dict[str, Any]) -> str:
+    """Contacts by PageRank, with our best relationship to each."""
     return table_text(
         [{**c, "rank": f"{c['rank']:.4f}"} for c in r["contacts"]],
         ["id", "name", "role", "level", "rank", "best_strength", "threads"],
