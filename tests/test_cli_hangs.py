@@ -136,3 +136,19 @@ def test_a_bad_port_is_a_usage_error(port):
         assert r.stderr == (
             f"Error: not a usable Neo4j URI 'bolt://127.0.0.1:{port}': the port must be a number from 0 to 65535\n"
         )
+
+
+def test_the_store_takes_the_timeout_as_a_parameter(silent_bolt, monkeypatch):
+    from relgraph.errors import StoreUnavailable
+    from relgraph.stores.neo4j import Neo4jStore
+
+    monkeypatch.setenv("RELGRAPH_NEO4J_TIMEOUT", "600")
+    monkeypatch.setenv("NEO4J_USERNAME", "")
+    monkeypatch.setenv("NEO4J_PASSWORD", "")
+    uri = f"bolt://127.0.0.1:{silent_bolt.port}"
+    store = Neo4jStore(uri, timeout=0.5)
+    start = time.monotonic()
+    with pytest.raises(StoreUnavailable, match=r"gave no answer within 0\.5 s"):
+        store.run("MATCH (n) RETURN count(n) AS n")
+    store.close()  # returns at once, the stuck transaction notwithstanding
+    assert time.monotonic() - start < 3
