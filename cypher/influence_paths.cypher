@@ -7,8 +7,9 @@
 // direction, REPORTS_TO either way (probability weight / 5). A path's score is the
 // product of its probabilities; where two links join the same pair the stronger
 // counts. Contacts whose attitude is 'opponent' are not passed through unless
-// $throughOpponents. Best first, ties by node ids. Same as `relgraph paths` for
-// paths of up to 5 steps (the CLI has no length limit).
+// $throughOpponents. Best first; among equal scores fewer steps first, then by
+// node ids. Same as `relgraph paths` for paths of up to 5 steps (the CLI has no
+// length limit).
 //
 // Parameters:
 //   $target            contact id
@@ -29,19 +30,23 @@ MATCH (target:Contact {id: $target})
 MATCH (s:Staff)-[k:KNOWS]->(first:Contact {account: target.account})
 WHERE coalesce(s.active, true) AND ($source IS NULL OR s.id = $source)
   AND (k.since IS NULL OR k.since <= $asOf) AND (k.until IS NULL OR $asOf < k.until)
+// BEGIN effective_strength(target, first)
 OPTIONAL MATCH (s)-[:ATTENDED]->(t:Touchpoint)<-[:ATTENDED]-(first)
 WHERE t.date <= $asOf
-WITH target, s, first, k, max(t.date) AS touched
-WITH target, s, first, k,
+WITH target, first, s, k, max(t.date) AS touched
+WITH target, first, s, k,
      CASE WHEN touched IS NOT NULL AND (k.lastContact IS NULL OR touched > k.lastContact)
           THEN touched ELSE k.lastContact END AS last
-// Day numbers of `last` and $asOf (in Neo4j alone: duration.inDays(...).days).
-WITH target, s, first, k, last,
+// Day numbers of `last` and $asOf, portable across Bolt servers (in Neo4j alone:
+// duration.inDays(date(last), date($asOf)).days).
+WITH target, first, s, k, last,
      [d IN [date(coalesce(last, $asOf)), date($asOf)] |
        365 * d.year + (d.year - 1) / 4 - (d.year - 1) / 100 + (d.year - 1) / 400 + d.ordinalDay] AS day
-WITH target, s, first,
+WITH target, first, s,
      max(k.strength * CASE WHEN last IS NULL OR last > $asOf THEN 1.0
-                           ELSE 0.5 ^ (toFloat(day[1] - day[0]) / $halfLife) END) / 5.0 AS p0
+                           ELSE 0.5 ^ (toFloat(day[1] - day[0]) / $halfLife) END) AS eff
+// END effective_strength
+WITH target, first, s, eff / 5.0 AS p0
 WHERE first = target OR $throughOpponents OR coalesce(first.attitude, 'unknown') <> 'opponent'
 MATCH p = (first)-[:INFLUENCES|REPORTS_TO*0..4]-(target)
 WITH s, p0, nodes(p) AS cs, relationships(p) AS links
@@ -64,5 +69,5 @@ WITH staff, ids, collect({score: score, ps: ps, kinds: kinds, p0: p0})[0] AS bes
 RETURN best.score AS score, [staff] + ids AS nodes,
        [{from: staff, to: ids[0], kind: 'knows', p: best.p0}] +
        [i IN range(0, size(ids) - 2) | {from: ids[i], to: ids[i + 1], kind: best.kinds[i], p: best.ps[i]}] AS steps
-ORDER BY score DESC, nodes
+ORDER BY score DESC, size(nodes), nodes
 LIMIT $k;

@@ -25,19 +25,22 @@ OPTIONAL MATCH (c)-[:WORKS_IN]->(u:Unit)
 WITH a, c, coalesce(u.level, c.level, 'hq') AS level
 OPTIONAL MATCH (s:Staff)-[k:KNOWS]->(c)
 WHERE (k.since IS NULL OR k.since <= $asOf) AND (k.until IS NULL OR $asOf < k.until)
+// BEGIN effective_strength(a, level, c)
 OPTIONAL MATCH (s)-[:ATTENDED]->(t:Touchpoint)<-[:ATTENDED]-(c)
 WHERE t.date <= $asOf
-WITH a, c, level, s, k, max(t.date) AS touched
-WITH a, c, level, s, k,
+WITH a, level, c, s, k, max(t.date) AS touched
+WITH a, level, c, s, k,
      CASE WHEN touched IS NOT NULL AND (k.lastContact IS NULL OR touched > k.lastContact)
           THEN touched ELSE k.lastContact END AS last
-// Day numbers of `last` and $asOf (in Neo4j alone: duration.inDays(...).days).
-WITH a, c, level, s, k, last,
+// Day numbers of `last` and $asOf, portable across Bolt servers (in Neo4j alone:
+// duration.inDays(date(last), date($asOf)).days).
+WITH a, level, c, s, k, last,
      [d IN [date(coalesce(last, $asOf)), date($asOf)] |
        365 * d.year + (d.year - 1) / 4 - (d.year - 1) / 100 + (d.year - 1) / 400 + d.ordinalDay] AS day
-WITH a, c, level, s,
+WITH a, level, c, s,
      max(k.strength * CASE WHEN last IS NULL OR last > $asOf THEN 1.0
                            ELSE 0.5 ^ (toFloat(day[1] - day[0]) / $halfLife) END) AS eff
+// END effective_strength
 WITH a, c, level, s, CASE WHEN s IS NULL THEN null WHEN s.active = false THEN 0.0 ELSE eff END AS eff
 ORDER BY s.id
 WITH a, c, level, max(eff) AS best, collect(CASE WHEN eff >= $strong THEN s.id END) AS threadStaff

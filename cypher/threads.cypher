@@ -29,6 +29,7 @@ MATCH (c:Contact)-[:AT]->(a)
 WHERE c.role = 'decision_maker' OR coalesce(c.influence, 3) >= 4
 OPTIONAL MATCH (s:Staff)-[k:KNOWS]->(c)
 WHERE (k.since IS NULL OR k.since <= $asOf) AND (k.until IS NULL OR $asOf < k.until)
+// BEGIN effective_strength(a, c)
 OPTIONAL MATCH (s)-[:ATTENDED]->(t:Touchpoint)<-[:ATTENDED]-(c)
 WHERE t.date <= $asOf
 WITH a, c, s, k, max(t.date) AS touched
@@ -43,6 +44,7 @@ WITH a, c, s, k, last,
 WITH a, c, s,
      max(k.strength * CASE WHEN last IS NULL OR last > $asOf THEN 1.0
                            ELSE 0.5 ^ (toFloat(day[1] - day[0]) / $halfLife) END) AS eff
+// END effective_strength
 WITH a, c, s, CASE WHEN s IS NULL THEN null WHEN s.active = false THEN 0.0 ELSE eff END AS eff
 ORDER BY s.id
 WITH a, c, [x IN collect({id: s.id, eff: eff, seniority: coalesce(s.seniority, 2)}) WHERE x.id IS NOT NULL] AS known

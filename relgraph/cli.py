@@ -6,18 +6,20 @@ Heavy libraries (networkx, pyvis, neo4j) are imported inside the commands so tha
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import datetime as dt
 import functools
-import io
 import json
+import math
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
 
+from . import format as fm
 from .errors import InvalidData, RelgraphError
+from .format import dump_json, plural, problems_text, render
 
 EPILOG_DATA = (
     "DATA is a folder of CSV files, one JSON file, or a Neo4j URI (neo4j://, "
@@ -26,103 +28,12 @@ EPILOG_DATA = (
 )
 
 
-# --- output --------------------------------------------------------------------------
-
-
-def to_jsonable(value: Any) -> Any:
-    """Dates as ISO strings, tuples and sets as lists, dataclasses as dicts."""
-    import dataclasses
-
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [to_jsonable(v) for v in value]
-    return value
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    return to_jsonable(value)
-
-
-def dump_json(obj: Any, *, pretty: bool | None = None) -> str:
-    """JSON text: indented for a terminal, compact otherwise (scripts read it; the
-    compact form is written by the C encoder, several times faster on a portfolio)."""
-    if pretty is None:
-        pretty = sys.stdout.isatty()
-    return json.dumps(obj, indent=2 if pretty else None, ensure_ascii=False, default=_json_default)
-
-
-def csv_text(rows: Iterable[dict[str, Any]], columns: list[str] | None = None) -> str:
-    """Rows as CSV text: lists joined with ';', None as empty, nested dicts as JSON."""
-    rows = list(rows)
-    if columns is None:
-        columns = []
-        for r in rows:
-            for k in r:
-                if k not in columns:
-                    columns.append(k)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    for r in rows:
-        out = []
-        for c in columns:
-            v = to_jsonable(r.get(c))
-            if v is None:
-                out.append("")
-            elif isinstance(v, list):
-                out.append(";".join("" if x is None else str(x) for x in v))
-            elif isinstance(v, dict):
-                out.append(json.dumps(v, ensure_ascii=False, sort_keys=True))
-            elif isinstance(v, bool):
-                out.append("true" if v else "false")
-            else:
-                out.append(str(v))
-        w.writerow(out)
-    return buf.getvalue()
-
-
-def table_text(rows: list[dict[str, Any]], columns: list[str], headers: list[str] | None = None) -> str:
-    """A plain aligned text table for people."""
-    headers = headers or columns
-
-    def cell(v: Any) -> str:
-        v = to_jsonable(v)
-        if v is None:
-            return "-"
-        if isinstance(v, bool):
-            return "yes" if v else "no"
-        if isinstance(v, float):
-            return f"{v:.2f}"
-        if isinstance(v, list):
-            return ", ".join(str(x) for x in v) or "-"
-        return str(v)
-
-    body = [[cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for b in body:
-        lines.append("  ".join(x.ljust(w) for x, w in zip(b, widths)).rstrip())
-    return "\n".join(lines)
+# --- output (format.py) -------------------------------------------------------------
 
 
 def emit(fmt: str, obj: Any, *, table: Callable[[Any], str], rows: Callable[[Any], list[dict]]) -> None:
     """Print ``obj`` as JSON, CSV (``rows(obj)``) or a table (``table(obj)``)."""
-    if fmt == "json":
-        click.echo(dump_json(obj))
-    elif fmt == "csv":
-        click.echo(csv_text(rows(obj)), nl=False)
-    else:
-        click.echo(table(obj))
+    click.echo(render(fmt, obj, table=table, rows=rows), nl=False)
 
 
 # --- shared options ------------------------------------------------------------------
@@ -135,6 +46,29 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+class PositiveFinite(click.FloatRange):
+    """A number above 0 that is finite: ``nan`` and ``inf`` pass a plain range and
+    then make every figure meaningless."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
+HORIZON_DAYS = click.IntRange(min=0, max=36_500)
+"""Days ahead for 'rotation due soon': up to a hundred years."""
+
+
+def rotation_years_option(minimum: int, help: str) -> Callable:
+    return click.option("--rotation-years", type=click.IntRange(min=minimum, max=100), default=3,
+                        show_default=True, metavar="N", help=help)
 
 
 def format_option(f: Callable) -> Callable:
@@ -161,14 +95,14 @@ def model_options(f: Callable) -> Callable:
     """--as-of, --half-life, --strong: the parameters of every figure."""
     f = click.option(
         "--strong",
-        type=click.FloatRange(min=0, min_open=True),
+        type=PositiveFinite(),
         default=3.0,
         show_default=True,
         help="Effective strength from which a relationship counts as strong.",
     )(f)
     f = click.option(
         "--half-life",
-        type=click.FloatRange(min=0, min_open=True),
+        type=PositiveFinite(),
         default=180.0,
         show_default=True,
         help="Days after which an untended relationship has lost half its strength.",
@@ -199,12 +133,9 @@ def handle_errors(f: Callable) -> Callable:
         except InvalidData as e:
             if debug:
                 raise
-            for p in e.problems:
-                click.echo(str(p), err=True)
-            for p in e.warnings:
-                click.echo(f"{p.where}: warning: {p.message}", err=True)
-            n = len(e.problems)
-            click.echo(f"{n} problem{'s' if n != 1 else ''}; nothing was written.", err=True)
+            for line in problems_text(e.problems, e.warnings):
+                click.echo(line, err=True)
+            click.echo(f"{plural(len(e.problems), 'problem')}; nothing was written.", err=True)
             ctx.exit(e.exit_code)
         except RelgraphError as e:
             if debug:
@@ -222,18 +153,34 @@ def handle_errors(f: Callable) -> Callable:
     return wrapper
 
 
-def open_data(data: str, database: str | None = None):
-    """Open the store behind a DATA argument (validating files first)."""
+@contextlib.contextmanager
+def opened(data: str, database: str | None = None) -> Iterator[Any]:
+    """The store behind a DATA argument (files validated first), closed at the end.
+
+    A loaded portfolio is millions of long-lived objects: while the command runs, the
+    cyclic garbage collector runs rarely and leaves what was loaded alone (frozen).
+    Its settings are restored afterwards, so that a caller in the same process (a
+    test, a notebook) keeps its own.
+    """
     import gc
 
     from .stores import open_store
 
-    store = open_store(data, database=database)
-    # A loaded portfolio is millions of long-lived objects: keep the cyclic garbage
-    # collector from walking them again and again while the analyses run.
-    gc.freeze()
+    threshold = gc.get_threshold()
+    ours = gc.get_freeze_count() == 0  # a caller's own frozen objects stay frozen
     gc.set_threshold(100_000, 50, 100)
-    return store
+    try:
+        store = open_store(data, database=database)
+        if ours:
+            gc.freeze()
+        try:
+            yield store
+        finally:
+            store.close()
+    finally:
+        if ours:
+            gc.unfreeze()
+        gc.set_threshold(*threshold)
 
 
 def today() -> dt.date:
@@ -285,27 +232,20 @@ def validate(data: str, fmt: str) -> None:
     \b
     Examples:
       relgraph validate ./relgraph-demo
-      relgraph validate portfolio.json --format json
+      relgraph validate ./relgraph-demo --format json
     """
     from .readwrite import check
 
     problems, warnings = check(data)
     if fmt == "json":
-        click.echo(
-            dump_json(
-                {"errors": [p.as_dict() for p in problems], "warnings": [w.as_dict() for w in warnings]}
-            )
-        )
+        click.echo(dump_json({"errors": [p.as_dict() for p in problems], "warnings": [w.as_dict() for w in warnings]}))
     else:
-        for p in problems:
-            click.echo(str(p), err=True)
-        for w in warnings:
-            click.echo(f"{w.where}: warning: {w.message}", err=True)
+        for line in problems_text(problems, warnings):
+            click.echo(line, err=True)
         if problems:
-            n = len(problems)
-            click.echo(f"{n} problem{'s' if n != 1 else ''}.", err=True)
+            click.echo(f"{plural(len(problems), 'problem')}.", err=True)
         else:
-            click.echo(f"{data}: valid ({len(warnings)} warning{'s' if len(warnings) != 1 else ''}).")
+            click.echo(f"{data}: valid ({plural(len(warnings), 'warning')}).")
     if problems:
         click.get_current_context().exit(2)
 
@@ -325,20 +265,9 @@ def summary(data: str, database: str | None, fmt: str) -> None:
     """
     from .analysis.summary import summarize
 
-    store = open_data(data, database)
-    try:
+    with opened(data, database) as store:
         result = summarize(store)
-    finally:
-        store.close()
-    cols = ["id", "name", "grade", "contacts", "staff", "relationships"]
-    emit(
-        fmt,
-        result,
-        table=lambda r: table_text(r["accounts"], cols)
-        + "\n\n"
-        + ", ".join(f"{k}: {v}" for k, v in r["totals"].items()),
-        rows=lambda r: r["accounts"],
-    )
+    emit(fmt, result, table=fm.summary_table, rows=lambda r: r["accounts"])
 
 
 @cli.command()
@@ -368,11 +297,8 @@ def export(data: str, to: str, output: str, force: bool, database: str | None) -
     """
     from .readwrite import write
 
-    store = open_data(data, database)
-    try:
+    with opened(data, database) as store:
         ds = store.dataset()
-    finally:
-        store.close()
     write(ds, output, to, force=force)
     click.echo(f"wrote {output}", err=True)
 
@@ -433,8 +359,7 @@ def map_(
     """
     from .render import write_map
 
-    store = open_data(data, database)
-    try:
+    with opened(data, database) as store:
         path = write_map(
             store,
             output,
@@ -447,8 +372,6 @@ def map_(
             through_opponents=through_opponents,
             layout=layout,
         )
-    finally:
-        store.close()
     click.echo(str(path))
 
 
@@ -464,15 +387,9 @@ def map_(
 )
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows per list.")
 @click.option(
-    "--horizon", type=click.IntRange(min=0), default=180, show_default=True, help="Days ahead for 'rotation due soon'."
+    "--horizon", type=HORIZON_DAYS, default=180, show_default=True, help="Days ahead for 'rotation due soon'."
 )
-@click.option(
-    "--rotation-years",
-    type=click.IntRange(min=1),
-    default=3,
-    show_default=True,
-    help="Years in role after which staff rotate.",
-)
+@rotation_years_option(1, "Years in role after which staff rotate.")
 @click.option("--no-maps", is_flag=True, help="Write the report only, without the account maps.")
 @render_options
 @handle_errors
@@ -501,8 +418,7 @@ def report(
     """
     from .render import write_report
 
-    store = open_data(data, database)
-    try:
+    with opened(data, database) as store:
         paths = write_report(
             store,
             output,
@@ -514,8 +430,6 @@ def report(
             top=top,
             maps=not no_maps,
         )
-    finally:
-        store.close()
     click.echo(str(paths[0]))
     if len(paths) > 1:
         click.echo(f"{len(paths) - 1} account map{'s' if len(paths) != 2 else ''} in {paths[1].parent}")
@@ -590,78 +504,8 @@ def _progress(label: str) -> Callable[[int, int], None] | None:
 
 def _run(data: str, database: str | None, fn: Callable, **kwargs: Any) -> Any:
     """Open the store, call one portfolio function on it, close the store."""
-    store = open_data(data, database)
-    try:
+    with opened(data, database) as store:
         return fn(store, **kwargs)
-    finally:
-        store.close()
-
-
-def _pct(v: float | None) -> str:
-    return "-" if v is None else f"{100 * v:.0f}%"
-
-
-def _num(v: float | None) -> str:
-    return "-" if v is None else f"{v:.2f}"
-
-
-def _ids(v: list | None) -> str:
-    return ", ".join(str(x) for x in v) if v else "-"
-
-
-def _figure_lines(f: dict[str, Any], indent: str = "  ") -> list[str]:
-    act = f["activity"]
-    methods = ", ".join(f"{k} {n}" for k, n in act.items() if k != "total" and n)
-    return [
-        f"{indent}key coverage {_pct(f['key_coverage'])}   cell coverage {_pct(f['cell_coverage'])}   "
-        f"multithreading {_pct(f['multithreading'])}   unit coverage {_pct(f['unit_coverage'])}",
-        f"{indent}triangle: {_ids(f['triangle'])}   exec ties: {_ids(f['exec_ties'])}   "
-        f"opponents: {_ids(f['opponents'])}",
-        f"{indent}activity (365 days): {act.get('total', 0)}" + (f" ({methods})" if methods else ""),
-    ]
-
-
-def _flat_figures(f: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Account figures as flat CSV columns (activity as activity_<method>)."""
-    out: dict[str, Any] = {}
-    for k, v in f.items():
-        if k == "activity":
-            for m, n in v.items():
-                out[f"{prefix}activity_{m}"] = n
-        elif k != "cells":
-            out[prefix + k] = v
-    return out
-
-
-def _coverage_table(r: dict[str, Any]) -> str:
-    from .model import COVERAGE_ROLES
-
-    blocks = []
-    for a in r["accounts"]:
-        lines = [f"{a['name']} ({a['id']}, grade {a['grade']}): {a['contacts']} contacts, "
-                 f"{a['key_contacts']} key"]
-        lines += _figure_lines(a)
-        grid = {}
-        for c in a["cells"]:
-            label = c["status"]
-            if c["best_strength"] is not None and c["status"] != "unknown":
-                label += f" {c['best_strength']:.1f}"
-            grid.setdefault(c["level"], {})[c["role"]] = label
-        rows = [{"level": lv, **cells} for lv, cells in grid.items()]
-        if rows:
-            lines.append("")
-            lines += ["  " + x for x in table_text(rows, ["level", *COVERAGE_ROLES]).splitlines()]
-        blocks.append("\n".join(lines))
-    return f"as of {r['as_of']}\n\n" + "\n\n".join(blocks) if blocks else f"as of {r['as_of']}: no accounts"
-
-
-def _coverage_rows(r: dict[str, Any]) -> list[dict]:
-    rows = []
-    for a in r["accounts"]:
-        row = {"id": a["id"], "name": a["name"], "grade": a["grade"], **_flat_figures(a)}
-        row["cells"] = [f"{c['level']}/{c['role']}={c['status']}" for c in a["cells"]]
-        rows.append(row)
-    return rows
 
 
 account_option = click.option(
@@ -683,13 +527,13 @@ def coverage(data, accounts, as_of, half_life, strong, fmt, database) -> None:
     \b
     Examples:
       relgraph coverage ./relgraph-demo
-      relgraph coverage ./relgraph-demo --account A1 --format json
+      relgraph coverage ./relgraph-demo --account nwm --format json
     """
     from .analysis.portfolio import coverage_report
 
     r = _run(data, database, coverage_report, as_of=as_of or today(), half_life=half_life, strong=strong,
              accounts=list(accounts) or None, progress=_progress("coverage"))
-    emit(fmt, r, table=_coverage_table, rows=_coverage_rows)
+    emit(fmt, r, table=fm.coverage_table, rows=fm.coverage_rows)
 
 
 @cli.command()
@@ -708,24 +552,13 @@ def gaps(data, accounts, limit, as_of, half_life, strong, fmt, database) -> None
     \b
     Examples:
       relgraph gaps ./relgraph-demo --limit 10
-      relgraph gaps ./relgraph-demo --account A1 --format csv
+      relgraph gaps ./relgraph-demo --account nwm --format csv
     """
     from .analysis.portfolio import gaps_report
 
     r = _run(data, database, gaps_report, as_of=as_of or today(), half_life=half_life, strong=strong,
              accounts=list(accounts) or None, limit=limit, progress=_progress("gaps"))
-    cols = ["account", "level", "role", "status", "priority", "best_strength", "contacts", "suggested"]
-    emit(
-        fmt,
-        r,
-        table=lambda r: table_text(
-            [{**g, "suggested": g["suggested_staff_name"] and f"{g['suggested_staff_name']} ({g['suggested_staff']})"}
-             for g in r["gaps"]],
-            cols,
-            ["account", "level", "role", "status", "priority", "best", "contacts", "suggested staff"],
-        ),
-        rows=lambda r: r["gaps"],
-    )
+    emit(fmt, r, table=fm.gaps_table, rows=lambda r: r["gaps"])
 
 
 @cli.command()
@@ -750,25 +583,14 @@ def threads(data, accounts, all_, as_of, half_life, strong, fmt, database) -> No
 
     r = _run(data, database, threads_report, as_of=as_of or today(), half_life=half_life, strong=strong,
              accounts=list(accounts) or None, all=all_, progress=_progress("threads"))
-    cols = ["account", "id", "name", "role", "influence", "threads", "staff_names", "redundancy", "rank_gap",
-            "backup_name"]
-    emit(
-        fmt,
-        r,
-        table=lambda r: table_text(
-            r["contacts"], cols,
-            ["account", "id", "name", "role", "infl", "threads", "staff", "redundancy", "rank gap", "backup"],
-        ),
-        rows=lambda r: r["contacts"],
-    )
+    emit(fmt, r, table=fm.threads_table, rows=lambda r: r["contacts"])
 
 
 @cli.command()
 @click.argument("data")
-@click.option("--horizon", type=click.IntRange(min=0), default=180, show_default=True, metavar="DAYS",
+@click.option("--horizon", type=HORIZON_DAYS, default=180, show_default=True, metavar="DAYS",
               help="Flag rotations due within this many days of --as-of.")
-@click.option("--rotation-years", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
-              help="Years in a role after which a staff member rotates.")
+@rotation_years_option(0, "Years in a role after which a staff member rotates.")
 @analysis_options
 @handle_errors
 def risk(data, horizon, rotation_years, as_of, half_life, strong, fmt, database) -> None:
@@ -786,15 +608,7 @@ def risk(data, horizon, rotation_years, as_of, half_life, strong, fmt, database)
 
     r = _run(data, database, risk_report, as_of=as_of or today(), half_life=half_life, strong=strong,
              horizon=horizon, rotation_years=rotation_years, progress=_progress("risk"))
-    emit(
-        fmt,
-        r,
-        table=lambda r: table_text(
-            r["staff"], ["id", "name", "risk", "sole_threads", "rotation_due", "due_soon"],
-            ["id", "name", "risk", "sole threads", "rotation due", "due soon"],
-        ),
-        rows=lambda r: r["staff"],
-    )
+    emit(fmt, r, table=fm.risk_table, rows=lambda r: r["staff"])
 
 
 @cli.command()
@@ -812,15 +626,14 @@ def whatif(data, without, accounts, as_of, half_life, strong, fmt, database) -> 
 
     \b
     Examples:
-      relgraph whatif ./relgraph-demo --without S01
-      relgraph whatif ./relgraph-demo --without S01 --without S02 --format json
+      relgraph whatif ./relgraph-demo --without s-am-es
+      relgraph whatif ./relgraph-demo --without s-am-es --without s-vpka --format json
     """
     from .analysis.portfolio import whatif_report
 
     r = _run(data, database, whatif_report, as_of=as_of or today(), half_life=half_life, strong=strong,
              without=list(without), accounts=list(accounts) or None, progress=_progress("whatif"))
-    emit(fmt, r, table=lambda r: _before_after_table(r, "without " + ", ".join(r["without"])),
-         rows=_before_after_rows)
+    emit(fmt, r, table=fm.whatif_table, rows=fm.before_after_rows)
 
 
 @cli.command()
@@ -842,62 +655,7 @@ def diff(data, since, accounts, as_of, half_life, strong, fmt, database) -> None
 
     r = _run(data, database, diff_report, since=since, as_of=as_of or today(), half_life=half_life,
              strong=strong, accounts=list(accounts) or None, progress=_progress("diff"))
-    emit(fmt, r, table=lambda r: _before_after_table(r, f"since {r['since']}"), rows=_before_after_rows)
-
-
-_CHANGE_FIGURES = ("key_coverage", "cell_coverage", "multithreading", "unit_coverage")
-
-
-def _before_after_table(r: dict[str, Any], title: str) -> str:
-    lines = [f"{title}, as of {r['as_of']}", ""]
-    rows = []
-    for a in r["accounts"]:
-        b, f = a["before"], a["after"]
-        row = {"account": a["id"]}
-        for k in _CHANGE_FIGURES:
-            row[k] = f"{_pct(b[k])} -> {_pct(f[k])}" if b[k] != f[k] else _pct(f[k])
-        row["triangle"] = _ids(f["triangle"]) if b["triangle"] == f["triangle"] else \
-            f"{_ids(b['triangle'])} -> {_ids(f['triangle'])}"
-        rows.append(row)
-    lines.append(table_text(rows, ["account", *_CHANGE_FIGURES, "triangle"],
-                            ["account", "key cov.", "cell cov.", "multithr.", "unit cov.", "triangle"]))
-    if "gained" in r:
-        for name in ("gained", "lost"):
-            lines += ["", f"threads {name}: {len(r[name])}"]
-            if r[name]:
-                lines.append(table_text(r[name], ["account", "staff", "contact"]))
-    else:
-        lines += ["", f"contacts left without a thread: {len(r['lost'])}"]
-        if r["lost"]:
-            lines.append(table_text(
-                [{**x, "heir": x["heir_name"] and f"{x['heir_name']} ({x['heir']})"} for x in r["lost"]],
-                ["account", "contact", "name", "heir"]))
-    return "\n".join(lines)
-
-
-def _before_after_rows(r: dict[str, Any]) -> list[dict]:
-    rows = []
-    for a in r["accounts"]:
-        row = {"account": a["id"], **_flat_figures(a["before"], "before_"), **_flat_figures(a["after"], "after_")}
-        if "gained" in r:
-            for name in ("gained", "lost"):
-                row[name] = [f"{x['staff']}>{x['contact']}" for x in r[name] if x["account"] == a["id"]]
-        else:
-            row["lost"] = [f"{x['contact']}>{x['heir'] or ''}" for x in r["lost"] if x["account"] == a["id"]]
-        rows.append(row)
-    return rows
-
-
-def _path_text(p: dict[str, Any]) -> str:
-    parts = []
-    for person in p["people"]:
-        label = person["name"] or person["id"]
-        if person.get("coach"):
-            label += " (coach)"
-        elif person.get("attitude") == "opponent":
-            label += " (opponent)"
-        parts.append(label)
-    return " → ".join(parts) + f" ({p['score']:.2f})"
+    emit(fmt, r, table=fm.diff_table, rows=fm.before_after_rows)
 
 
 @cli.command()
@@ -916,24 +674,14 @@ def paths(data, target, source, k, through_opponents, as_of, half_life, strong, 
 
     \b
     Examples:
-      relgraph paths ./relgraph-demo --to C0001
-      relgraph paths ./relgraph-demo --to C0001 --from S01 -k 5 --format json
+      relgraph paths ./relgraph-demo --to nwm-ceo
+      relgraph paths ./relgraph-demo --to nwm-ceo --from s-sol-hq -k 5 --format json
     """
     from .analysis.portfolio import paths_report
 
     r = _run(data, database, paths_report, target=target, as_of=as_of or today(), half_life=half_life, k=k,
              source=source, through_opponents=through_opponents)
-
-    def table(r: dict[str, Any]) -> str:
-        if not r["paths"]:
-            return f"no influence path to {r['target']}" + (f" from {source}" if source else "")
-        return "\n".join(f"{i}. {_path_text(p)}" for i, p in enumerate(r["paths"], 1))
-
-    emit(fmt, r, table=table, rows=lambda r: [
-        {"rank": i, "score": p["score"], "nodes": p["nodes"], "names": [x["name"] for x in p["people"]],
-         "kinds": [s["kind"] for s in p["steps"]], "p": [s["p"] for s in p["steps"]]}
-        for i, p in enumerate(r["paths"], 1)
-    ])
+    emit(fmt, r, table=functools.partial(fm.paths_table, source=source), rows=fm.paths_rows)
 
 
 @cli.command()
@@ -948,22 +696,13 @@ def influencers(data, account, limit, as_of, half_life, strong, fmt, database) -
 
     \b
     Examples:
-      relgraph influencers ./relgraph-demo --account A1 --limit 10
+      relgraph influencers ./relgraph-demo --account nwm --limit 10
     """
     from .analysis.portfolio import influencers_report
 
     r = _run(data, database, influencers_report, account=account, as_of=as_of or today(), half_life=half_life,
              strong=strong, limit=limit)
-    emit(
-        fmt,
-        r,
-        table=lambda r: table_text(
-            [{**c, "rank": f"{c['rank']:.4f}"} for c in r["contacts"]],
-            ["id", "name", "role", "level", "rank", "best_strength", "threads"],
-            ["id", "name", "role", "level", "rank", "best", "threads"],
-        ),
-        rows=lambda r: r["contacts"],
-    )
+    emit(fmt, r, table=fm.influencers_table, rows=lambda r: r["contacts"])
 
 
 
@@ -1011,7 +750,8 @@ def push(data: str, uri: str, batch_size: int, database: str | None) -> None:
     Idempotent: pushing the same data twice leaves the same database, and pushing
     again after a failure completes the load without duplicates. Whatever an
     earlier, different data set left behind is removed. The data is validated
-    first; with a problem nothing is written.
+    first; with a problem nothing is written. A server that stops answering fails
+    the push after $RELGRAPH_NEO4J_TIMEOUT seconds (default 60) per batch.
 
     \b
     Examples:
@@ -1022,22 +762,29 @@ def push(data: str, uri: str, batch_size: int, database: str | None) -> None:
     from .stores.neo4j import Neo4jStore
 
     _require_uri(uri)
-    source = open_data(data, None)
-    try:
+    with opened(data) as source:
         ds = source.dataset()
-    finally:
-        source.close()
     with Neo4jStore(uri, database=database, batch_size=batch_size) as store:
         counts = store.push(ds, progress=_push_progress())
     nodes = sum(counts.get(t, 0) for t in ("accounts", "units", "contacts", "staff", "touchpoints"))
     click.echo(f"pushed {data} to {uri}: {nodes} nodes; {counts.get('prune nodes', 0)} stale nodes removed", err=True)
 
 
-def _param_value(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+def _param_values(params: tuple[str, ...]) -> dict[str, Any]:
+    """``--param NAME=VALUE`` options as $parameters: VALUE as JSON when it parses."""
+    from .errors import UsageError
+
+    values: dict[str, Any] = {}
+    for p in params:
+        name, sep, text = p.partition("=")
+        name = name.strip().lstrip("$")
+        if not sep or not name.isidentifier():
+            raise UsageError(f"--param {p!r}: expected NAME=VALUE")
+        try:
+            values[name] = json.loads(text)
+        except ValueError:
+            values[name] = text
+    return values
 
 
 @cli.command()
@@ -1059,42 +806,31 @@ def cypher(uri: str, query: str | None, file, params: tuple[str, ...], write: bo
            fmt: str) -> None:
     """Run Cypher against Neo4j; read-only unless --write.
 
-    A query that writes (CREATE, MERGE, SET, DELETE, ...) is refused without
-    --write and nothing is changed. A file may hold several statements separated
-    by ';'; the records of the last are shown.
+    A query that may write (CREATE, MERGE, SET, DELETE, ..., or a CALL of a
+    procedure not on the short read-only list) is refused without --write and
+    nothing is changed. A file may hold several statements separated by ';'; the
+    records of the last are shown. A server that stops answering fails the query
+    after $RELGRAPH_NEO4J_TIMEOUT seconds (default 60).
 
     \b
     Examples:
       relgraph cypher neo4j://localhost:7687 "MATCH (a:Account) RETURN a.id, a.name"
-      relgraph cypher neo4j://localhost:7687 --file cypher/threads.cypher \\
-        --param asOf=2025-06-30 --format json
+      relgraph cypher neo4j://localhost:7687 --file cypher/threads.cypher --param account=nwm \\
+        --param asOf=2026-11-01 --param halfLife=180.0 --param strong=3.0 --format json
     """
     from .errors import UsageError
-    from .stores.neo4j import Neo4jStore, refuse_writes, statements
+    from .stores.cypherguard import statements_to_run
+    from .stores.neo4j import Neo4jStore
 
     _require_uri(uri)
     if (query is None) == (file is None):
         raise UsageError("give a QUERY or --file FILE (one of them)")
-    text = query if query is not None else file.read()
-    values: dict[str, Any] = {}
-    for p in params:
-        name, sep, value = p.partition("=")
-        name = name.strip().lstrip("$")
-        if not sep or not name.isidentifier():
-            raise UsageError(f"--param {p!r}: expected NAME=VALUE")
-        values[name] = _param_value(value)
-    stmts = statements(text) if file is not None else [text]
-    if not stmts:
-        raise UsageError("the query is empty")
-    if not write:
-        for stmt in stmts:  # refuse before running any of them
-            refuse_writes(stmt)
+    values = _param_values(params)
+    stmts = statements_to_run(query if file is None else file.read(), script=file is not None, write=write)
     with Neo4jStore(uri, database=database) as store:
         for stmt in stmts:
             records = store.run(stmt, values, write=write)
-    columns = list(dict.fromkeys(k for r in records for k in r))
-    emit(fmt, records, table=lambda rs: table_text(rs, columns) + f"\n({len(rs)} records)",
-         rows=lambda rs: rs)
+    emit(fmt, records, table=fm.records_table, rows=lambda rs: rs)
 
 
 if __name__ == "__main__":  # pragma: no cover

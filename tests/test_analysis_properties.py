@@ -160,7 +160,7 @@ def test_paths_are_the_k_best_simple_paths(data):
             for path in nx.all_simple_paths(H, s, c["id"]):
                 score = math.prod(H[u][v]["p"] for u, v in zip(path, path[1:]))
                 every.append((-round(score, 12), [path[0][6:], *path[1:]], score))
-        every.sort(key=lambda x: (x[0], x[1]))
+        every.sort(key=lambda x: (x[0], len(x[1]), x[1]))  # equal scores: fewer steps, then ids
         got = influence_paths(G, c["id"], as_of=AS_OF, k=4)
         assert [p["nodes"] for p in got] == [x[1] for x in every[:4]]
         for p in got:

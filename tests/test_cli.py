@@ -144,3 +144,39 @@ def test_public_api_names_resolve():
 
     for name in relgraph.__all__:
         assert getattr(relgraph, name) is not None, name
+
+
+def test_a_command_leaves_the_garbage_collector_as_it_found_it(runner, bad):
+    import gc
+
+    before = (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled())
+    assert runner.invoke(cli, ["summary", str(TINY)]).exit_code == 0
+    assert runner.invoke(cli, ["summary", str(bad)]).exit_code == 2  # failing while loading
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
+
+
+def help_examples(name: str) -> list[str]:
+    """The example command lines of ``relgraph NAME --help`` (joined at ``\\``)."""
+    text = CliRunner().invoke(cli, [name, "--help"]).stdout.replace("\\\n", " ")
+    return [line.strip() for line in text.split("Examples:")[1].split("Options:")[0].splitlines()
+            if line.strip().startswith(("relgraph ", "NEO4J_"))]
+
+
+def test_every_help_example_runs_on_the_demo(tmp_path, monkeypatch):
+    """SPEC section 3: the examples in every --help run as they are on the demo data
+    (those naming a Neo4j server or an absolute path excepted)."""
+    import shlex
+
+    from relgraph.demo import write_demo
+
+    monkeypatch.chdir(tmp_path)
+    write_demo("relgraph-demo")
+    ran = 0
+    for name in commands():
+        for example in help_examples(name):
+            if "://" in example or " /" in example:
+                continue
+            r = CliRunner().invoke(cli, shlex.split(example, comments=True)[1:])
+            assert r.exit_code == 0, (example, r.output)
+            ran += 1
+    assert ran >= 25

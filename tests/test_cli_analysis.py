@@ -186,3 +186,96 @@ def test_unknown_ids_exit_2(data, args, message):
     assert r.exit_code == 2
     assert r.stderr == message + "\n"
     assert r.stdout == ""
+
+
+# --- options and dates at the edges of the calendar -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["coverage", "--strong", "nan"], "Invalid value for '--strong': 'nan' is not a finite number."),
+        (["threads", "--strong", "inf"], "Invalid value for '--strong': 'inf' is not a finite number."),
+        (["paths", "--to", "ceo", "--half-life", "nan"],
+         "Invalid value for '--half-life': 'nan' is not a finite number."),
+        (["coverage", "--half-life", "inf"], "Invalid value for '--half-life': 'inf' is not a finite number."),
+        (["map", "--account", "A", "--strong", "nan"], "Invalid value for '--strong': 'nan' is not a finite number."),
+        (["risk", "--horizon", "99999999999999999999"],
+         "Invalid value for '--horizon': 99999999999999999999 is not in the range 0<=x<=36500."),
+        (["risk", "--rotation-years", "99999999999999999999"],
+         "Invalid value for '--rotation-years': 99999999999999999999 is not in the range 0<=x<=100."),
+        (["report", "--rotation-years", "101"], "Invalid value for '--rotation-years': 101 is not in the range 1<=x<=100."),
+        (["risk", "--as-of", "10000-01-01"], "Invalid value for '--as-of': '10000-01-01' is not a date (YYYY-MM-DD)"),
+    ],
+)
+def test_meaningless_options_are_usage_errors(data, tmp_path, args, message):
+    r = run(args[0], data, *args[1:])
+    assert r.exit_code == 2
+    assert r.stderr.splitlines()[-1] == f"Error: {message}"
+    assert "Traceback" not in r.stderr and r.stdout == ""
+    assert list(tmp_path.iterdir()) == [tmp_path / "funnel.json"]
+
+
+def test_risk_at_the_end_of_the_calendar(data):
+    j = run_json("risk", data, "--as-of", "9999-12-31", "--horizon", "36500")
+    assert [(s["id"], s["rotation_due"], s["due_soon"]) for s in j["staff"]] == [
+        ("sol", "2023-02-28", True), ("am", "2024-08-01", True)
+    ]
+
+
+@pytest.fixture
+def sentinel(tmp_path):
+    """The funnel with Alice in role since 9999-12-31, a common 'unknown' sentinel."""
+    doc = json.loads(json.dumps(FUNNEL))
+    doc["staff"][0]["in_role_since"] = "9999-12-31"
+    path = tmp_path / "sentinel.json"
+    path.write_text(json.dumps(doc))
+    return str(path)
+
+
+def test_a_sentinel_in_role_since_has_no_rotation_date(sentinel, tmp_path):
+    j = run_json("risk", sentinel, *AS_OF)
+    assert [(s["id"], s["rotation_due"], s["due_soon"]) for s in j["staff"]] == [
+        ("sol", "2023-02-28", True), ("am", None, False)
+    ]
+    r = run("report", sentinel, *AS_OF, "--no-maps", "-o", tmp_path / "r.html")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "r.html").is_file()
+
+
+# --- influence paths on long chains ----------------------------------------------------
+
+
+def chain_data(tmp_path, chains: dict[str, list[str]], target: str) -> str:
+    """One account, staff 's' knowing the first contact of each chain at strength 5,
+    each chain linked on to ``target`` by influences of weight 5: every step p = 1."""
+    contacts = sorted({c for chain in chains.values() for c in chain} | {target})
+    links = []
+    for chain in chains.values():
+        hops = chain + [target]
+        links += [{"source": a, "target": b, "kind": "influences", "weight": 5} for a, b in zip(hops, hops[1:])]
+    doc = {
+        "accounts": [{"id": "A", "name": "Acme", "grade": "A"}],
+        "contacts": [{"id": c, "name": c.upper(), "account": "A"} for c in contacts],
+        "staff": [{"id": "s", "name": "Sue"}],
+        "relationships": [{"staff": "s", "contact": chain[0], "strength": 5} for chain in chains.values()],
+        "links": links,
+    }
+    path = tmp_path / "chains.json"
+    path.write_text(json.dumps(doc))
+    return str(path)
+
+
+def test_among_equal_scores_fewer_steps_win(tmp_path):
+    detour = [f"a{i:03d}" for i in range(300)]  # ids sort before the short route's 'z'
+    data = chain_data(tmp_path, {"detour": detour, "short": ["z"]}, "t")
+    j = run_json("paths", data, "--to", "t", "-k", "2", *AS_OF)
+    assert [(p["score"], p["nodes"]) for p in j["paths"]] == [(1.0, ["s", "z", "t"]), (1.0, ["s", *detour, "t"])]
+
+
+def test_a_path_of_twelve_hundred_steps(tmp_path):
+    chain = [f"c{i:04d}" for i in range(1200)]
+    data = chain_data(tmp_path, {"only": chain[:-1]}, chain[-1])
+    j = run_json("paths", data, "--to", chain[-1], *AS_OF)
+    assert [p["nodes"] for p in j["paths"]] == [["s", *chain]]
+    assert j["paths"][0]["steps"][-1] == {"from": "c1198", "to": "c1199", "kind": "influences", "p": 1.0}

@@ -1,7 +1,7 @@
 """The demo portfolio: valid, deterministic, and its weak spots are there and found.
 
-The expected figures are worked out from the rows in relgraph/demo.py at as-of
-2026-11-01, half-life 180 days, strong >= 3 (see the module docstring there).
+The expected figures are worked out from the rows in relgraph/demo/data/ at as-of
+2026-11-01, half-life 180 days, strong >= 3 (see relgraph/demo/__init__.py and weak_spots.json).
 """
 
 from __future__ import annotations
@@ -72,6 +72,21 @@ def test_demo_is_deterministic(tmp_path):
     } == set(files)
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_demo_is_the_shipped_data_copied(demo_dir):
+    """The demo is data shipped in the package, not generated: what `relgraph demo`
+    writes is those files byte for byte, and every weak spot has its note."""
+    import json
+    from importlib import resources
+
+    data = resources.files("relgraph.demo").joinpath("data")
+    for f in demo_dir.iterdir():
+        if f.name != MARKER:
+            assert f.read_bytes() == data.joinpath(f.name).read_bytes(), f.name
+    notes = json.loads(data.joinpath("weak_spots.json").read_text(encoding="utf-8"))
+    assert notes["weak_spots"] == WEAK_SPOTS and set(notes["notes"]) == set(WEAK_SPOTS)
+    assert (notes["as_of"], notes["account"], notes["ceo"]) == ("2026-11-01", "nwm", "nwm-ceo")
 
 
 def test_demo_refuses_a_foreign_folder_unless_forced(tmp_path):
@@ -304,3 +319,39 @@ def test_whatif_the_rotating_manager_leaves(store):
     # 27 key contacts: 25 threaded before (all but the chairman and the CEO), 21 after
     assert nwm["before"]["key_coverage"] == pytest.approx(25 / 27)
     assert nwm["after"]["key_coverage"] == pytest.approx(21 / 27)
+
+
+# --- the README's session is real -------------------------------------------------------
+
+
+def readme_session() -> list[tuple[str, str]]:
+    """(command, output) of every ``$ relgraph ... ./relgraph-demo ...`` shown in the
+    README's text blocks; an output ending in a line ``…`` is shown in part."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = []
+    for block in re.findall(r"```text\n(.*?)```", text, re.S):
+        for part in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = part.partition("\n")
+            if command.startswith("relgraph ") and "./relgraph-demo" in command:
+                shown.append((command, output.rstrip("\n")))
+    return shown
+
+
+def test_the_readme_session_is_real_output(tmp_path, monkeypatch):
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    write_demo("relgraph-demo")
+    session = readme_session()
+    assert len(session) >= 8
+    for command, shown in session:
+        r = CliRunner().invoke(cli, shlex.split(command)[1:])
+        assert r.exit_code == 0, command
+        got = r.stdout.rstrip("\n")
+        if shown.endswith("\n…"):
+            assert got.startswith(shown[: -len("…")]), command
+        else:
+            assert got == shown, command

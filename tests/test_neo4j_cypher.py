@@ -84,6 +84,60 @@ def test_every_analyst_query_is_headed_by_what_it_answers():
         assert "Parameters:" in text.split("\n\n")[0] or f == "schema.cypher", f
 
 
+def test_every_file_on_disk_holds_its_preludes_as_written_once():
+    """The analyst files stay complete for cypher-shell, and their shared block is the
+    one of cypher/prelude/: editing one copy by hand fails here."""
+    from relgraph import cypher
+
+    spliced = [f for f in cypher.files() if "// BEGIN effective_strength(" in cypher_text(f)]
+    assert spliced == ["coverage.cypher", "influence_paths.cypher", "key_contacts.cypher",
+                       "rotation_risk.cypher", "threads.cypher"]
+    for f in cypher.files():
+        assert cypher.text(f) == cypher_text(f), f"{f}: run python -m relgraph.cypher"
+    block = cypher.prelude("effective_strength")
+    assert block.count("0.5 ^") == 1
+    for f in spliced:  # the decay is written in the prelude only
+        assert statements(cypher_text(f))[0].count("0.5 ^") == 1, f
+
+
+def test_a_hand_edit_of_a_prelude_copy_is_undone_by_splicing():
+    from relgraph import cypher
+
+    text = cypher_text("threads.cypher")
+    edited = text.replace("max(t.date) AS touched", "min(t.date) AS touched")
+    assert edited != text and cypher.splice(edited) == text
+
+
+# A key contact known at exactly the strong threshold (3, no decay) by s1 and weakly by
+# s2; a second at 2.9 by s1 only: 1 and 0 threads.
+BOUNDARY = {
+    "accounts": [{"id": "A", "name": "Acme", "grade": "A"}],
+    "contacts": [
+        {"id": "k1", "name": "Kay One", "account": "A", "role": "decision_maker"},
+        {"id": "k2", "name": "Kay Two", "account": "A", "role": "technical", "influence": 4},
+    ],
+    "staff": [{"id": "s1", "name": "Sam One"}, {"id": "s2", "name": "Sue Two"}],
+    "relationships": [
+        {"staff": "s1", "contact": "k1", "strength": 3},
+        {"staff": "s2", "contact": "k1", "strength": 2, "last_contact": "2024-08-01"},
+        {"staff": "s1", "contact": "k2", "strength": 2.9},
+    ],
+}
+
+
+def test_threads_at_exactly_the_strong_threshold(bolt_server):
+    ds = read_obj(BOUNDARY)
+    store = Neo4jStore(bolt_server.driver(), database=bolt_server.database, batch_size=TEST_BATCH_SIZE)
+    store.push(ds)
+    got = run_file(store, "threads", account=None, asOf=RICH_AS_OF.isoformat(), halfLife=180.0, strong=3.0)
+    rows = [(r["id"], r["threads"], r["staff"], r["rankGap"], r["backup"]) for r in got]
+    assert rows == [("k2", 0, [], None, "s1"), ("k1", 1, ["s1"], 0, "s2")]
+    G = FileStore.from_dataset(ds).graph()
+    assert sorted(rows) == sorted(
+        (r["id"], r["threads"], r["staff"], r["rank_gap"], r["backup"]) for r in contact_threads(G, as_of=RICH_AS_OF)
+    )
+
+
 def test_threads(case):
     G, store, as_of = case
     got = run_file(store, "threads", account=None, asOf=as_of.isoformat(), halfLife=180.0, strong=3.0)

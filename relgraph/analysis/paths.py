@@ -4,12 +4,14 @@ An *influence path* to a target contact is a simple path in the access graph
 (:mod:`relgraph.analysis.access`) from an active staff member to the target; its
 *score* is the product of the probabilities of its steps. Intermediate contacts whose
 attitude is ``opponent`` are not used unless ``through_opponents``. Paths are ranked
-by score, highest first, ties broken by the sequence of node ids.
+by score, highest first; among equal scores the path of fewer steps comes first, then
+the smaller sequence of node ids.
 
 The search runs backwards from the target (a Dijkstra over products, which never
 grow along a path) and stops as soon as the best start is settled, so reaching a
 contact close to our staff costs little even in a large account. The k best paths
-come from Yen's algorithm on top of it.
+come from Yen's algorithm on top of it. Every step is a loop, not a recursion, so a
+path may be as long as the account.
 """
 
 from __future__ import annotations
@@ -96,38 +98,41 @@ def best_path(
     banned_edges: Collection[tuple[int, int]] = (),
 ) -> list[int] | None:
     """The best influence path (node list) from one of ``starts`` to ``target``
-    avoiding ``banned_nodes``/``banned_edges``; ties broken by the node id sequence."""
+    avoiding ``banned_nodes``/``banned_edges``; among equal scores the one of fewest
+    steps, then the smallest by node id sequence."""
     settled, best = _scores_to(A, [target], starts, banned_nodes=banned_nodes, banned_edges=banned_edges)
     if best is None:
         return None
     floor = best * (1 - REL)
     ids = A.ids
-    # Every best path uses only "tight" edges (p * score(next) == score(here)); the
-    # first one found depth-first in id order is the smallest by node id sequence.
-    for s in sorted((s for s in starts if settled.get(s, -1.0) >= floor), key=lambda s: ids[s]):
-        path = [s]
-        on_path = {s}
 
-        def extend(x: int) -> bool:
-            here = settled[x]
-            for y in sorted(A.succ[x], key=lambda y: ids[y]):
-                if y in on_path or y in banned_nodes or (x, y) in banned_edges or y not in settled:
-                    continue
-                if A.succ[x][y] * settled[y] < here * (1 - REL):
-                    continue
-                path.append(y)
-                if y == target:
-                    return True
-                on_path.add(y)
-                if extend(y):
-                    return True
-                on_path.discard(y)
-                path.pop()
-            return False
+    def tight(x: int, y: int) -> bool:
+        # A step of a best path keeps the score: p * score(next) == score(here).
+        return (
+            y in settled and x in settled and x not in banned_nodes and (x, y) not in banned_edges
+            and A.succ[x][y] * settled[y] >= settled[x] * (1 - REL)
+        )
 
-        if s == target or extend(s):
-            return path
-    return None
+    # Steps to the target along tight edges (breadth first, backwards): a best path
+    # of fewest steps, which is simple. Any tight path from a start scores the best.
+    steps = {target: 0}
+    frontier = [target]
+    while frontier:
+        following = []
+        for y in frontier:
+            for x in A.pred[y]:
+                if x not in steps and tight(x, y):
+                    steps[x] = steps[y] + 1
+                    following.append(x)
+        frontier = following
+    tied = [s for s in starts if settled.get(s, -1.0) >= floor and s in steps]
+    if not tied:
+        return None
+    path = [min(tied, key=lambda s: (steps[s], ids[s]))]
+    while path[-1] != target:
+        x = path[-1]
+        path.append(min((y for y in A.succ[x] if steps.get(y) == steps[x] - 1 and tight(x, y)), key=lambda y: ids[y]))
+    return path
 
 
 def path_score(A: Access, path: list[int]) -> float:
@@ -166,6 +171,8 @@ def k_best_paths(A: Access, target: int, *, k: int = 3, starts: Collection[int] 
                 spur_starts = {spur}
                 banned_nodes = set(root[:-1])
                 banned_edges = {(p[i - 1], p[i]) for p in found if len(p) > i and p[:i] == root}
+                if all(y in banned_nodes or (spur, y) in banned_edges for y in A.succ[spur]):
+                    continue  # no step left to leave by: no search (a long chain costs one pass)
             if not spur_starts:
                 continue
             tail = best_path(A, target, spur_starts, banned_nodes=banned_nodes, banned_edges=banned_edges)
@@ -176,10 +183,10 @@ def k_best_paths(A: Access, target: int, *, k: int = 3, starts: Collection[int] 
             if t in seen:
                 continue
             seen.add(t)
-            heapq.heappush(candidates, (-_key(path_score(A, path)), tuple(ids[x] for x in path), path))
+            heapq.heappush(candidates, (-_key(path_score(A, path)), len(path), tuple(ids[x] for x in path), path))
         if not candidates:
             break
-        found.append(heapq.heappop(candidates)[2])
+        found.append(heapq.heappop(candidates)[3])
     return found
 
 
@@ -218,7 +225,7 @@ def influence_paths(
     -------
     list of dict
         ``{"score", "nodes": [ids], "steps": [{"from", "to", "kind", "p"}]}`` per
-        path, best first (ties by node id sequence); ``kind`` is ``knows``,
+        path, best first (ties: fewer steps first, then by node id sequence); ``kind`` is ``knows``,
         ``influences`` or ``reports_to`` (either way along the reporting line).
 
     Raises

@@ -299,14 +299,20 @@ def sole_threads(F: Frame, ps: PairStrengths, accounts: Iterable[int] | None = N
 
 
 def rotation_due(in_role_since: dt.date | None, years: int = 3) -> dt.date | None:
-    """``in_role_since`` plus ``years`` (29 February becomes 28 February), or None.
+    """``in_role_since`` plus ``years`` (29 February becomes 28 February), or None:
+    without a date, or when the sum falls past 9999-12-31 (``9999-12-31`` is a common
+    "unknown" sentinel, and no calendar date lies beyond it).
 
     >>> rotation_due(dt.date(2020, 2, 29), 3)
     datetime.date(2023, 2, 28)
+    >>> rotation_due(dt.date(9999, 12, 31), 3) is None
+    True
     """
     if in_role_since is None:
         return None
     y = in_role_since.year + years
+    if y > dt.MAXYEAR:
+        return None
     try:
         return in_role_since.replace(year=y)
     except ValueError:
@@ -324,7 +330,8 @@ def risk_rows(
     """The rotation-risk rows of every active staff member among ``staff`` rows, given
     their sole threads (:func:`sole_threads`, merged over accounts); highest risk
     first, then by id."""
-    limit = as_of + dt.timedelta(days=horizon)
+    # The horizon's end, stopped at the calendar's last day (nothing is due beyond it).
+    limit = as_of + dt.timedelta(days=min(horizon, (dt.date.max - as_of).days))
     rows = []
     for s in staff:
         if not s["active"]:

@@ -36,6 +36,8 @@ import json
 import logging
 import os
 import re
+import threading
+import time
 from collections.abc import Collection, Callable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -50,6 +52,7 @@ from ..errors import NotFound, QueryError, StoreUnavailable, UsageError
 from ..graph import ACCOUNT, CONTACT, INFLUENCES, REPORTS_TO, STAFF, UNIT, build_graph
 from ..model import DATE, REFS, TABLES, Dataset, camel
 from ..tables import TypedTables
+from .cypherguard import refuse_writes, write_clauses  # noqa: F401  (write_clauses: re-exported)
 
 # The driver logs connection failures itself; relgraph reports them once, as one line.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -63,6 +66,11 @@ CONNECTION_TIMEOUT = 5.0
 
 RETRY_TIME = 5.0
 """Seconds a managed transaction may spend retrying transient errors."""
+
+TIMEOUT_ENV = "RELGRAPH_NEO4J_TIMEOUT"
+DEFAULT_TIMEOUT = 60.0
+"""Seconds one transaction (a read, a batch of a push, a query) may take before the
+store gives up on the server: ``$RELGRAPH_NEO4J_TIMEOUT``, else this."""
 
 INTERNAL = ("seq", "rev", "key")
 """Bookkeeping property names; no column may be stored under them."""
@@ -209,47 +217,6 @@ def touchpoint_keys(rows: Sequence[dict[str, Any]]) -> list[str]:
     return keys
 
 
-# --- write clauses ------------------------------------------------------------------
-
-_WRITE_RE = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH|LOAD\s+CSV|IN\s+TRANSACTIONS|"
-    r"ALTER|RENAME|GRANT|DENY|REVOKE|START\s+DATABASE|STOP\s+DATABASE)\b",
-    re.I,
-)
-_CODE_RE = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
-
-
-def write_clauses(query: str) -> list[str]:
-    """The clauses of a Cypher query that write (``CREATE``, ``MERGE``, ``SET``, ...),
-    outside strings, quoted names and comments, upper-cased, in order of appearance.
-
-    >>> write_clauses("MATCH (n) WHERE n.name = 'SET' RETURN n // DELETE")
-    []
-    >>> write_clauses("MATCH (n) DETACH DELETE n")
-    ['DETACH', 'DELETE']
-    """
-    code = _CODE_RE.sub(" ", query)
-    # Parameters, property keys, labels and relationship types are names, not clauses.
-    code = re.sub(r"\$\w+|\.\s*\w+|:\s*\w+", " ", code)
-    # Procedures that write, e.g. CALL db.createLabel(...)/apoc.create.node(...).
-    found = [" ".join(m.group(1).upper().split()) for m in _WRITE_RE.finditer(code)]
-    for m in re.finditer(r"\bCALL\s+([\w.]+)", _CODE_RE.sub(" ", query), re.I):
-        name = m.group(1).lower()
-        if re.search(r"create|merge|delete|set|remove|drop|write|load|import|clear|kill|terminate", name):
-            found.append(f"CALL {m.group(1)}")
-    return found
-
-
-def refuse_writes(query: str) -> None:
-    """Raise :class:`~relgraph.errors.UsageError` when ``query`` has a write clause
-    (:func:`write_clauses`), before anything is sent to the server."""
-    found = write_clauses(query)
-    if found:
-        raise UsageError(
-            f"the query writes ({', '.join(dict.fromkeys(found))}); nothing was run. Add --write to allow writes"
-        )
-
-
 # --- plain values --------------------------------------------------------------------
 
 
@@ -283,14 +250,15 @@ def plain(value: Any) -> Any:
 # --- errors ---------------------------------------------------------------------------
 
 
-def _reason(e: BaseException) -> str:
-    """The root cause of a connection failure, in a few words."""
+def _reason(e: BaseException, waited: float = CONNECTION_TIMEOUT) -> str:
+    """The root cause of a connection failure, in a few words (``waited``: the
+    seconds spent waiting, for a server that did not answer)."""
     seen = e
     while seen is not None:
         if isinstance(seen, OSError) and seen.errno:
             return os.strerror(seen.errno).lower()
         if isinstance(seen, TimeoutError) or isinstance(seen, OSError) and "timed out" in str(seen):
-            return f"no answer within {CONNECTION_TIMEOUT:g} s"
+            return f"no answer within {waited:.0f} s"
         seen = seen.__cause__ or seen.__context__
     text = str(e).strip().splitlines()
     msg = text[-1] if text else type(e).__name__
@@ -344,6 +312,9 @@ class Neo4jStore:
         The database (default ``$NEO4J_DATABASE``, else the server's default).
     batch_size : int
         Rows per write transaction of :meth:`push`.
+    timeout : float, optional
+        Seconds one transaction may take before the store gives up on a server that
+        stopped answering (default ``$RELGRAPH_NEO4J_TIMEOUT``, else 60).
 
     Raises
     ------
@@ -357,9 +328,12 @@ class Neo4jStore:
         *,
         database: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        timeout: float | None = None,
     ):
         if batch_size < 1:
             raise UsageError(f"batch size must be at least 1, not {batch_size}")
+        self.timeout = transaction_timeout() if timeout is None else timeout
+        self._stuck = False
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         self.batch_size = batch_size
         self.user = os.environ.get("NEO4J_USERNAME") or None
@@ -371,6 +345,12 @@ class Neo4jStore:
                 raise UsageError(
                     "put the user name and password in NEO4J_USERNAME / NEO4J_PASSWORD, not in the URI"
                 )
+            try:
+                parts.port
+            except ValueError:
+                raise UsageError(
+                    f"not a usable Neo4j URI {target!r}: the port must be a number from 0 to 65535"
+                ) from None
             self.uri = target
             password = os.environ.get("NEO4J_PASSWORD")
             auth = None
@@ -390,10 +370,9 @@ class Neo4jStore:
                 raise UsageError(f"not a usable Neo4j URI {target!r}: {e}") from e
             self._owns_driver = True
             try:
-                with self._translated():
-                    self._driver.verify_connectivity()
+                self._bounded(self._driver.verify_connectivity)
             except BaseException:
-                self._driver.close()
+                self.close()
                 raise
         else:
             self._driver = target
@@ -404,6 +383,32 @@ class Neo4jStore:
 
     def _translated(self):
         return _Translate(self)
+
+    def _bounded(self, work: Callable[[], Any]) -> Any:
+        """``work()`` with driver errors translated, given up after ``self.timeout``
+        seconds: the driver waits for ever on a server that accepted the connection
+        and then stopped answering, so the work runs in a daemon thread."""
+        box: dict[str, Any] = {}
+
+        def target() -> None:
+            try:
+                with self._translated():
+                    box["value"] = work()
+            except BaseException as e:  # handed to the caller's thread
+                box["error"] = e
+
+        worker = threading.Thread(target=target, name="relgraph-neo4j", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            self._stuck = True
+            raise StoreUnavailable(
+                f"{self.uri} gave no answer within {self.timeout:g} s; "
+                f"set {TIMEOUT_ENV} to wait longer"
+            )
+        if "error" in box:
+            raise box["error"]
+        return box.get("value")
 
     def _session(self, access: str = neo4j.WRITE_ACCESS):
         return self._driver.session(database=self.database, default_access_mode=access)
@@ -431,18 +436,22 @@ class Neo4jStore:
             result = tx.run(query, params or {})
             return [{k: plain(v) for k, v in rec.items()} for rec in result]
 
-        access = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
-        with self._translated(), self._session(access) as session:
-            if write:
-                return session.execute_write(work)
-            return session.execute_read(work)
+        return self._transaction(work, write=write)
+
+    def _transaction(self, work: Callable, *, write: bool) -> Any:
+        """``work(tx)`` in one managed read or write transaction, bounded in time."""
+
+        def session_work() -> Any:
+            with self._session(neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS) as session:
+                return session.execute_write(work) if write else session.execute_read(work)
+
+        return self._bounded(session_work)
 
     def _write(self, query: str, **params: Any) -> list[dict[str, Any]]:
         def work(tx):
             return [dict(rec) for rec in tx.run(query, params)]
 
-        with self._translated(), self._session() as session:
-            return session.execute_write(work)
+        return self._transaction(work, write=True)
 
     def server_product(self) -> str:
         """``neo4j`` for a Neo4j server, else ``other`` (e.g. FalkorDB's Bolt
@@ -671,7 +680,10 @@ class Neo4jStore:
         self._meta = None
 
     def close(self) -> None:
-        if self._owns_driver:
+        if self._owns_driver and self._stuck:
+            # Closing waits for the stuck transaction: let it go with the process.
+            threading.Thread(target=self._driver.close, daemon=True).start()
+        elif self._owns_driver:
             self._driver.close()
 
     def __enter__(self) -> Neo4jStore:
@@ -679,6 +691,21 @@ class Neo4jStore:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def transaction_timeout() -> float:
+    """The seconds of :data:`TIMEOUT_ENV` (a positive number), else
+    :data:`DEFAULT_TIMEOUT`."""
+    text = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 1e9:  # also refuses nan and inf
+        raise UsageError(f"{TIMEOUT_ENV}={text!r}: give the seconds a transaction may take, e.g. 60")
+    return value
 
 
 def _driver_uri(driver: neo4j.Driver) -> str:
@@ -696,7 +723,7 @@ class _Translate:
         self.store = store
 
     def __enter__(self) -> None:
-        return None
+        self.started = time.monotonic()
 
     def __exit__(self, et: type | None, e: BaseException | None, tb: Any) -> bool:
         if e is None or not isinstance(e, (driver_errors.Neo4jError, driver_errors.DriverError)):
@@ -716,7 +743,8 @@ class _Translate:
                 f"database {s.database!r} does not exist on {s.uri}; check --database / NEO4J_DATABASE"
             ) from e
         if isinstance(e, (driver_errors.ServiceUnavailable, driver_errors.SessionExpired)):
-            raise StoreUnavailable(f"cannot reach {s.uri}: {_probe(s.uri) or _reason(e)}") from e
+            reason = _probe(s.uri) or _reason(e, time.monotonic() - self.started)
+            raise StoreUnavailable(f"cannot reach {s.uri}: {reason}") from e
         if code == "Neo.ClientError.Statement.SyntaxError":
             raise QueryError(f"Cypher syntax error: {message}") from e
         if code.startswith("Neo.ClientError.Statement.AccessMode") or "write queries cannot be performed in read" in message.lower():

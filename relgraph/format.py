@@ -1,0 +1,326 @@
+"""How command results are shown: a text table for people, CSV and JSON for scripts.
+
+A *result* is what a library function returns (a dict of plain values, dates and
+lists); each command has a ``*_table`` function (the readable text) and, where its
+rows differ from the result's own list, a ``*_rows`` function (the rows of its CSV).
+:func:`render` turns a result into the text of one ``--format``. Nothing here reads
+data or computes a figure.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+# --- the three formats ------------------------------------------------------------------
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dates as ISO strings, tuples and sets as lists, dataclasses as dicts."""
+    import dataclasses
+
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return to_jsonable(value)
+
+
+def dump_json(obj: Any, *, pretty: bool | None = None) -> str:
+    """JSON text: indented for a terminal, compact otherwise (scripts read it; the
+    compact form is written by the C encoder, several times faster on a portfolio)."""
+    if pretty is None:
+        pretty = sys.stdout.isatty()
+    return json.dumps(obj, indent=2 if pretty else None, ensure_ascii=False, default=_json_default)
+
+
+def csv_text(rows: Iterable[dict[str, Any]], columns: list[str] | None = None) -> str:
+    """Rows as CSV text: lists joined with ';', None as empty, nested dicts as JSON."""
+    rows = list(rows)
+    if columns is None:
+        columns = []
+        for r in rows:
+            for k in r:
+                if k not in columns:
+                    columns.append(k)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        out = []
+        for c in columns:
+            v = to_jsonable(r.get(c))
+            if v is None:
+                out.append("")
+            elif isinstance(v, list):
+                out.append(";".join("" if x is None else str(x) for x in v))
+            elif isinstance(v, dict):
+                out.append(json.dumps(v, ensure_ascii=False, sort_keys=True))
+            elif isinstance(v, bool):
+                out.append("true" if v else "false")
+            else:
+                out.append(str(v))
+        w.writerow(out)
+    return buf.getvalue()
+
+
+def table_text(rows: list[dict[str, Any]], columns: list[str], headers: list[str] | None = None) -> str:
+    """A plain aligned text table for people."""
+    headers = headers or columns
+
+    def cell(v: Any) -> str:
+        v = to_jsonable(v)
+        if v is None:
+            return "-"
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, float):
+            return f"{v:.2f}"
+        if isinstance(v, list):
+            return ", ".join(str(x) for x in v) or "-"
+        return str(v)
+
+    body = [[cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for b in body:
+        lines.append("  ".join(x.ljust(w) for x, w in zip(b, widths)).rstrip())
+    return "\n".join(lines)
+
+
+def render(fmt: str, obj: Any, *, table: Callable[[Any], str], rows: Callable[[Any], list[dict]]) -> str:
+    """The text of ``obj`` in ``fmt``: ``json``, ``csv`` (of ``rows(obj)``) or
+    ``table`` (``table(obj)``), ending with a newline."""
+    if fmt == "json":
+        return dump_json(obj) + "\n"
+    if fmt == "csv":
+        return csv_text(rows(obj))
+    return table(obj) + "\n"
+
+
+# --- figures ----------------------------------------------------------------------------
+
+
+def _pct(v: float | None) -> str:
+    return "-" if v is None else f"{100 * v:.0f}%"
+
+
+def _ids(v: list | None) -> str:
+    return ", ".join(str(x) for x in v) if v else "-"
+
+
+def _figure_lines(f: dict[str, Any], indent: str = "  ") -> list[str]:
+    act = f["activity"]
+    methods = ", ".join(f"{k} {n}" for k, n in act.items() if k != "total" and n)
+    return [
+        f"{indent}key coverage {_pct(f['key_coverage'])}   cell coverage {_pct(f['cell_coverage'])}   "
+        f"multithreading {_pct(f['multithreading'])}   unit coverage {_pct(f['unit_coverage'])}",
+        f"{indent}triangle: {_ids(f['triangle'])}   exec ties: {_ids(f['exec_ties'])}   "
+        f"opponents: {_ids(f['opponents'])}",
+        f"{indent}activity (365 days): {act.get('total', 0)}" + (f" ({methods})" if methods else ""),
+    ]
+
+
+def _flat_figures(f: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Account figures as flat CSV columns (activity as activity_<method>)."""
+    out: dict[str, Any] = {}
+    for k, v in f.items():
+        if k == "activity":
+            for m, n in v.items():
+                out[f"{prefix}activity_{m}"] = n
+        elif k != "cells":
+            out[prefix + k] = v
+    return out
+
+
+def coverage_table(r: dict[str, Any]) -> str:
+    """Per account: its figures, then the level x role matrix of cell statuses with
+    the best effective strength in each."""
+    from .model import COVERAGE_ROLES  # not needed by `relgraph --help`
+
+    blocks = []
+    for a in r["accounts"]:
+        lines = [f"{a['name']} ({a['id']}, grade {a['grade']}): {a['contacts']} contacts, "
+                 f"{a['key_contacts']} key"]
+        lines += _figure_lines(a)
+        grid = {}
+        for c in a["cells"]:
+            label = c["status"]
+            if c["best_strength"] is not None and c["status"] != "unknown":
+                label += f" {c['best_strength']:.1f}"
+            grid.setdefault(c["level"], {})[c["role"]] = label
+        rows = [{"level": lv, **cells} for lv, cells in grid.items()]
+        if rows:
+            lines.append("")
+            lines += ["  " + x for x in table_text(rows, ["level", *COVERAGE_ROLES]).splitlines()]
+        blocks.append("\n".join(lines))
+    return f"as of {r['as_of']}\n\n" + "\n\n".join(blocks) if blocks else f"as of {r['as_of']}: no accounts"
+
+
+def coverage_rows(r: dict[str, Any]) -> list[dict]:
+    """One CSV row per account: its figures flat, its cells as ``level/role=status``."""
+    rows = []
+    for a in r["accounts"]:
+        row = {"id": a["id"], "name": a["name"], "grade": a["grade"], **_flat_figures(a)}
+        row["cells"] = [f"{c['level']}/{c['role']}={c['status']}" for c in a["cells"]]
+        rows.append(row)
+    return rows
+
+
+_CHANGE_FIGURES = ("key_coverage", "cell_coverage", "multithreading", "unit_coverage")
+
+
+def before_after_table(r: dict[str, Any], title: str) -> str:
+    """Account figures before -> after (whatif, diff), then the threads gained and
+    lost (diff) or the contacts left without a thread and their heirs (whatif)."""
+    lines = [f"{title}, as of {r['as_of']}", ""]
+    rows = []
+    for a in r["accounts"]:
+        b, f = a["before"], a["after"]
+        row = {"account": a["id"]}
+        for k in _CHANGE_FIGURES:
+            row[k] = f"{_pct(b[k])} -> {_pct(f[k])}" if b[k] != f[k] else _pct(f[k])
+        row["triangle"] = _ids(f["triangle"]) if b["triangle"] == f["triangle"] else \
+            f"{_ids(b['triangle'])} -> {_ids(f['triangle'])}"
+        rows.append(row)
+    lines.append(table_text(rows, ["account", *_CHANGE_FIGURES, "triangle"],
+                            ["account", "key cov.", "cell cov.", "multithr.", "unit cov.", "triangle"]))
+    if "gained" in r:
+        for name in ("gained", "lost"):
+            lines += ["", f"threads {name}: {len(r[name])}"]
+            if r[name]:
+                lines.append(table_text(r[name], ["account", "staff", "contact"]))
+    else:
+        lines += ["", f"contacts left without a thread: {len(r['lost'])}"]
+        if r["lost"]:
+            lines.append(table_text(
+                [{**x, "heir": x["heir_name"] and f"{x['heir_name']} ({x['heir']})"} for x in r["lost"]],
+                ["account", "contact", "name", "heir"]))
+    return "\n".join(lines)
+
+
+def before_after_rows(r: dict[str, Any]) -> list[dict]:
+    """One CSV row per account: ``before_*`` and ``after_*`` figures and its changes."""
+    rows = []
+    for a in r["accounts"]:
+        row = {"account": a["id"], **_flat_figures(a["before"], "before_"), **_flat_figures(a["after"], "after_")}
+        if "gained" in r:
+            for name in ("gained", "lost"):
+                row[name] = [f"{x['staff']}>{x['contact']}" for x in r[name] if x["account"] == a["id"]]
+        else:
+            row["lost"] = [f"{x['contact']}>{x['heir'] or ''}" for x in r["lost"] if x["account"] == a["id"]]
+        rows.append(row)
+    return rows
+
+
+def _path_text(p: dict[str, Any]) -> str:
+    parts = []
+    for person in p["people"]:
+        label = person["name"] or person["id"]
+        if person.get("coach"):
+            label += " (coach)"
+        elif person.get("attitude") == "opponent":
+            label += " (opponent)"
+        parts.append(label)
+    return " → ".join(parts) + f" ({p['score']:.2f})"
+
+
+def summary_table(r: dict[str, Any]) -> str:
+    """Counts per account, then the totals on one line."""
+    return (table_text(r["accounts"], ["id", "name", "grade", "contacts", "staff", "relationships"]) + "\n\n"
+            + ", ".join(f"{k}: {v}" for k, v in r["totals"].items()))
+
+
+def gaps_table(r: dict[str, Any]) -> str:
+    """The gaps, each with the staff member best placed to close it."""
+    return table_text(
+        [{**g, "suggested": g["suggested_staff_name"] and f"{g['suggested_staff_name']} ({g['suggested_staff']})"}
+         for g in r["gaps"]],
+        ["account", "level", "role", "status", "priority", "best_strength", "contacts", "suggested"],
+        ["account", "level", "role", "status", "priority", "best", "contacts", "suggested staff"],
+    )
+
+
+def threads_table(r: dict[str, Any]) -> str:
+    """The contacts that hang by a thread, with their threads and backup by name."""
+    return table_text(
+        r["contacts"],
+        ["account", "id", "name", "role", "influence", "threads", "staff_names", "redundancy", "rank_gap",
+         "backup_name"],
+        ["account", "id", "name", "role", "infl", "threads", "staff", "redundancy", "rank gap", "backup"],
+    )
+
+
+def risk_table(r: dict[str, Any]) -> str:
+    """Staff by rotation risk, with their sole threads and rotation date."""
+    return table_text(
+        r["staff"], ["id", "name", "risk", "sole_threads", "rotation_due", "due_soon"],
+        ["id", "name", "risk", "sole threads", "rotation due", "due soon"],
+    )
+
+
+def whatif_table(r: dict[str, Any]) -> str:
+    return before_after_table(r, "without " + ", ".join(r["without"]))
+
+
+def diff_table(r: dict[str, Any]) -> str:
+    return before_after_table(r, f"since {r['since']}")
+
+
+def paths_table(r: dict[str, Any], source: str | None = None) -> str:
+    """The paths numbered, one a line, or why there is none (from ``source``)."""
+    if not r["paths"]:
+        return f"no influence path to {r['target']}" + (f" from {source}" if source else "")
+    return "\n".join(f"{i}. {_path_text(p)}" for i, p in enumerate(r["paths"], 1))
+
+
+def paths_rows(r: dict[str, Any]) -> list[dict]:
+    """One CSV row per path: rank, score and its nodes, names, kinds and p as lists."""
+    return [
+        {"rank": i, "score": p["score"], "nodes": p["nodes"], "names": [x["name"] for x in p["people"]],
+         "kinds": [s["kind"] for s in p["steps"]], "p": [s["p"] for s in p["steps"]]}
+        for i, p in enumerate(r["paths"], 1)
+    ]
+
+
+def influencers_table(r: dict[str, Any]) -> str:
+    """Contacts by PageRank, with our best relationship to each."""
+    return table_text(
+        [{**c, "rank": f"{c['rank']:.4f}"} for c in r["contacts"]],
+        ["id", "name", "role", "level", "rank", "best_strength", "threads"],
+        ["id", "name", "role", "level", "rank", "best", "threads"],
+    )
+
+
+def records_table(records: list[dict[str, Any]]) -> str:
+    """Cypher records as a table (columns in order of first appearance) and their count."""
+    columns = list(dict.fromkeys(k for r in records for k in r))
+    return table_text(records, columns) + f"\n({len(records)} records)"
+
+
+def problems_text(problems: list, warnings: list) -> list[str]:
+    """Problems as ``FILE:LINE: message`` lines, then warnings as ``FILE:LINE: warning: ...``."""
+    return [str(p) for p in problems] + [f"{w.where}: warning: {w.message}" for w in warnings]
+
+
+def plural(n: int, word: str) -> str:
+    """``1 problem``, ``2 problems``."""
+    return f"{n} {word}{'s' if n != 1 else ''}"
