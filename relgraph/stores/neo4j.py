@@ -613,11 +613,10 @@ class Neo4jStore:
 
             def write_staff(tx: Any) -> None:
                 # Duplicates go first; they are in the rows written again.
-                self._batches(tx, q["delete_nodes_Staff"], [{"id": k} for k in staff_change.delete])
+                self._batches(tx, q["delete_nodes_Staff"], [{"id": k} for k in staff_change.delete if k in staff_want])
                 self._batches(tx, q["merge_staff"], [staff_want[k].params for k in staff_change.write])
 
             self._transaction(write_staff)
-            removed["staff"].update(k for k in staff_change.delete if k not in staff_want)
             report("staff", len(staff_want), len(staff_want))
         done = dict.fromkeys(ACCOUNT_TABLES, 0)
         seen_touchpoints: set = set()
@@ -644,6 +643,10 @@ class Neo4jStore:
                 report(t, done[t], totals[t])
         strays = 0
         if not dry_run:
+            # Staff leave after the accounts, which count the rows that go with them.
+            gone = [{"id": k} for k in staff_change.delete if k not in staff_want]
+            self._transaction(lambda tx: self._batches(tx, q["delete_nodes_Staff"], gone))
+            removed["staff"].update(r["id"] for r in gone)
             if replace_all:
                 strays = self._write(q["prune_strays"], accounts=sorted(elements))[0]["deleted"]
             self._meta = None
@@ -677,7 +680,7 @@ class Neo4jStore:
             have = list(extras.get(t, []))
             have += [x for x in ds.extras.get(t, []) if x not in have]
             extras[t] = have
-        meta = {"key": "relgraph", "rev": dataset_revision(ds), "formatVersion": 2, "extras": json.dumps(extras, sort_keys=True)}
+        meta = {"key": "relgraph", "formatVersion": 2, "extras": json.dumps(extras, sort_keys=True)}
         tx.run(q["merge_meta"], props=meta).consume()
 
     def _stored_elements(self, account: str) -> tuple[dict[str, list[tuple[Any, dict]]], dict[str, list[str]]]:
