@@ -1132,7 +1132,7 @@ def push(data: str, uri: str, accounts: tuple[str, ...], dry_run: bool, replace_
     Examples:
       NEO4J_USERNAME=neo4j NEO4J_PASSWORD=secret \\
         relgraph push ./relgraph-demo neo4j://localhost:7687 --dry-run
-      relgraph push ./relgraph-demo neo4j://localhost:7687 --account ACC-001
+      relgraph push ./relgraph-demo neo4j://localhost:7687 --account nwm
       relgraph push demo.json bolt://db.example.com:7687 --database sales --replace-all
     """
     from .stores.neo4j import Neo4jStore
@@ -1190,7 +1190,7 @@ def log_(data: str, date: str, method: str, staff: tuple[str, ...], contacts: tu
     \b
     Examples:
       relgraph log ./relgraph-demo --date 2026-11-30 --method meeting \\
-        --staff S01 --contacts C0001 --notes "budget review"
+        --staff s-pres --contacts nwm-cfo --notes "budget review"
     """
     from .facts import log_touchpoint
 
@@ -1221,7 +1221,7 @@ def relate(data: str, staff: str, contact: str, strength: str, date: str | None,
 
     \b
     Examples:
-      relgraph relate ./relgraph-demo --staff S01 --contact C0001 --strength 4 --date 2026-11-30
+      relgraph relate ./relgraph-demo --staff s-pres --contact nwm-cfo --strength 4 --date 2026-11-30
     """
     from .facts import relate as relate_
 
