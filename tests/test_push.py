@@ -192,8 +192,8 @@ def run(args: list[str]):
     return CliRunner().invoke(cli, args, catch_exceptions=False)
 
 
-def threads_of(data: str, contact: str) -> dict:
-    r = run(["threads", data, "--all", "--as-of", AS_OF, "--format", "json"])
+def threads_of(data: str, contact: str, runner=run) -> dict:
+    r = runner(["threads", data, "--all", "--as-of", AS_OF, "--format", "json"])
     assert r.exit_code == 0, r.output
     return {c["id"]: c for c in json.loads(r.stdout)["contacts"]}.get(contact)
 
@@ -205,10 +205,18 @@ def team_a_dir(tmp_path) -> Path:
     return folder
 
 
+def cell_status(data: str, level: str, role: str, runner=run) -> str:
+    r = runner(["coverage", data, "--account", "A", "--as-of", AS_OF, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    cells = json.loads(r.stdout)["accounts"][0]["cells"]
+    return next(c["status"] for c in cells if (c["level"], c["role"]) == (level, role))
+
+
 def log_and_relate(data: str) -> None:
-    """A meeting of s1 with c1 and a new relationship s4 ... c4, with the analyses
+    """A meeting of s1 with c1 and a new relationship s2 ... c4, with the analyses
     before and after: the meeting makes s1 a thread of c1 again."""
     assert threads_of(data, "c1")["threads"] == 0  # s1 last met c1 a year ago
+    assert cell_status(data, "hq", "decision_maker") == "weak"
     assert threads_of(data, "c4")["threads"] == 0
     r = run(["log", data, "--date", "2025-05-20", "--method", "meeting", "--staff", "s1", "--contacts", "c1",
              "--notes", "budget review", "--format", "json"])
@@ -216,6 +224,7 @@ def log_and_relate(data: str) -> None:
     assert json.loads(r.stdout) == {"touchpoint": {"date": "2025-05-20", "method": "meeting", "staff": ["s1"],
                                                    "contacts": ["c1"], "notes": "budget review"}}
     assert threads_of(data, "c1")["staff"] == ["s1"]
+    assert cell_status(data, "hq", "decision_maker") == "covered"
     r = run(["relate", data, "--staff", "s2", "--contact", "c4", "--strength", "4", "--date", "2025-05-30",
              "--format", "json"])
     assert r.exit_code == 0, r.output
@@ -482,15 +491,16 @@ def test_log_and_relate_on_a_bolt_server(bolt_server, team_a_dir, tmp_path):
                                          "3 problems; nothing was written."]
     assert snapshot(bolt_server) == before
 
-    def cli_threads(contact):
-        r = invoke(bolt_server, ["threads", uri, "--all", "--as-of", AS_OF, "--format", "json"])
-        return {c["id"]: c for c in json.loads(r.stdout)["contacts"]}[contact]
+    def on_bolt(args):
+        return invoke(bolt_server, args)
 
-    assert cli_threads("c1")["threads"] == 0
+    assert threads_of(uri, "c1", on_bolt)["threads"] == 0
+    assert cell_status(uri, "hq", "decision_maker", on_bolt) == "weak"
     r = invoke(bolt_server, ["log", uri, "--date", "2025-05-20", "--method", "meeting", "--staff", "s1",
                              "--contacts", "c1", "--notes", "budget review", "--format", "json"])
     assert r.exit_code == 0, r.output
-    assert cli_threads("c1")["staff"] == ["s1"]
+    assert threads_of(uri, "c1", on_bolt)["staff"] == ["s1"]
+    assert cell_status(uri, "hq", "decision_maker", on_bolt) == "covered"
     r = invoke(bolt_server, ["relate", uri, "--staff", "s2", "--contact", "c4", "--strength", "4", "--date",
                              "2025-05-30", "--format", "json"])
     assert json.loads(r.stdout)["action"] == "added"

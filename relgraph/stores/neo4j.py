@@ -1,7 +1,8 @@
 """The Neo4j store: a data set kept in a Neo4j database, read one account at a time.
 
 This is the only module that imports the ``neo4j`` driver. Every query it runs is
-a named statement of ``cypher/read.cypher``, ``cypher/write.cypher`` or
+a named statement of ``cypher/read.cypher``, ``cypher/push.cypher``,
+``cypher/write.cypher``, ``cypher/log.cypher``, ``cypher/relate.cypher`` or
 ``cypher/schema.cypher`` (shipped as :mod:`relgraph.cypher`); values always travel
 as ``$parameters``.
 
@@ -13,18 +14,23 @@ How a data set is stored (SPEC section 5):
   plus an occurrence number (touchpoints have no id in the files);
 * relationships ``PART_OF``, ``AT``, ``WORKS_IN``, ``ATTENDED`` (one per pair) and
   one ``KNOWS`` / ``REPORTS_TO`` / ``INFLUENCES`` / ``ON_TEAM`` per data row, keyed
-  by ``seq``, the row's position in its table (one pair may have several rows);
+  by its endpoints and ``key``, the occurrence number of the pair among the rows of
+  its table (one pair may have several rows; two people's data sets key a row alike);
 * dates as ISO ``YYYY-MM-DD`` strings: they sort and compare as dates, and every
   Bolt server can store and return them (``date(n.lastContact)`` turns one into a
   Cypher date);
-* bookkeeping properties ``seq`` (row order, so that reading back reproduces the
-  files) and ``rev`` (the revision of the data set pushed: a hash of its content);
-  a ``(:RelgraphMeta {key: 'relgraph'})`` node holds the revision and the extra
-  columns of each table.
+* bookkeeping properties ``seq`` (the row's position in the table it was pushed
+  from: reading orders by it, so an account reads back in its data set's order) and
+  ``rev`` (a hash of the element's content as pushed, :func:`~relgraph.stores.merge.content_rev`:
+  an element whose content differs was edited in the database since); a
+  ``(:RelgraphMeta {key: 'relgraph'})`` node holds the extra columns of each table.
 
-A push MERGEs every element on its key, stamps it with the revision, then deletes
-what carries another revision: running it twice leaves the same database, and
-running it again after a failure part way completes it without duplicates.
+A push works by account (SPEC section 5, :mod:`relgraph.stores.merge`): it reads what
+the database holds of an account (``cypher/push.cypher``), compares it with the data
+set, and in one transaction per account deletes by key what the data set no longer
+has and MERGEs on its key what is new or changed. Running it twice leaves the same
+database, and running it again after a failure part way completes it without
+duplicates.
 """
 
 from __future__ import annotations
