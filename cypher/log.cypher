@@ -13,8 +13,8 @@
 
 // name: touchpoints_taken
 MATCH (t:Touchpoint)
-WITH collect(t.key) AS all, max(t.seq) AS last
-RETURN [k IN $keys WHERE k IN all] AS taken, last;
+WITH collect(t.key) AS stored, max(t.seq) AS last
+RETURN [k IN $keys WHERE k IN stored] AS taken, last;
 
 // name: log_touchpoint
 MERGE (t:Touchpoint {key: $key})

@@ -519,3 +519,24 @@ def test_log_and_relate_on_a_bolt_server(bolt_server, team_a_dir, tmp_path):
     plan = bolt_store(bolt_server).plan_push(ds(TEAM_A)).as_dict()["accounts"][0]
     assert (plan["changed"]["relationships"], plan["reverted"]["relationships"]) == (1, 2)
     assert (plan["removed"]["relationships"], plan["removed"]["touchpoints"]) == (1, 1)
+
+
+@pytest.mark.neo4j
+def test_a_database_pushed_before_row_keys_is_taken_over_without_duplicates(bolt_server):
+    bolt_store(bolt_server).push(ds(TEAM_A))
+    fresh = snapshot(bolt_server)
+    store = bolt_store(bolt_server)
+    # As version 1 stored it: row relationships without `key`, every `rev` the
+    # revision of the whole data set (32 hex digits).
+    old_rev = "f" * 32
+    store.run("MATCH ()-[r:KNOWS|REPORTS_TO|INFLUENCES|ON_TEAM]->() REMOVE r.key SET r.rev = $rev",
+              {"rev": old_rev}, write=True)
+    store.run("MATCH (n) WHERE n:Account OR n:Unit OR n:Contact OR n:Staff OR n:Touchpoint SET n.rev = $rev",
+              {"rev": old_rev}, write=True)
+    plan = store.plan_push(ds(TEAM_A)).as_dict()["accounts"][0]
+    assert plan["reverted"] == ZERO and plan["changed"] == ZERO
+    # Rows without a key are written again under theirs: nothing counts as reverted.
+    moved = {**ZERO, "relationships": 4, "links": 2, "team": 2}
+    assert plan["removed"] == moved and plan["added"] == moved
+    bolt_store(bolt_server).push(ds(TEAM_A))
+    assert snapshot(bolt_server) == fresh

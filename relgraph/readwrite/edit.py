@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..errors import UsageError
 from ..model import TABLES
 from .cells import cell_text, json_value
 
@@ -144,9 +145,13 @@ def _json_indent(text: str) -> int | None:
     return len(second) - len(second.lstrip(" ")) or None
 
 
-def _edit_json(path: Path, edit: Callable[[list], None]) -> None:
-    text = path.read_text(encoding="utf-8-sig")
-    obj = json.loads(text)
+def _edit_json(path: Path, edit: Callable[[dict], None]) -> None:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        obj = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise UsageError(f"{path} is not a JSON file: a single fact is written into a data folder, "
+                         "a JSON file or a Neo4j database") from None
     edit(obj)
     out = json.dumps(obj, ensure_ascii=False, indent=_json_indent(text))
     _replace(path, out + "\n")

@@ -25,6 +25,9 @@ from typing import Any
 BOOKKEEPING = ("seq", "rev", "key")
 """Stored properties that are not content."""
 
+REV_LENGTH = 24
+"""Hex digits of a content revision."""
+
 ACCOUNT_TABLES = ("accounts", "units", "contacts", "relationships", "links", "team", "touchpoints")
 """The tables an account's elements come from, in the order they are reported."""
 
@@ -42,12 +45,18 @@ def content_rev(props: dict[str, Any]) -> str:
     """A hash of an element's content: its properties without the bookkeeping."""
     content = {k: _canonical(v) for k, v in props.items() if k not in BOOKKEEPING and v is not None}
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:REV_LENGTH]
 
 
 def is_edited(props: dict[str, Any]) -> bool:
-    """True when a stored element's content differs from what was pushed (``rev``)."""
-    return props.get("rev") != content_rev(props)
+    """True when a stored element's content differs from what was pushed (``rev``),
+    or it was not pushed at all (no ``rev``: written by hand, ``log`` or ``relate``).
+    An element pushed before content revisions existed (its ``rev`` the revision of
+    a whole data set, longer) cannot tell and counts as not edited."""
+    rev = props.get("rev")
+    if rev is None:
+        return True
+    return isinstance(rev, str) and len(rev) == REV_LENGTH and rev != content_rev(props)
 
 
 @dataclass
@@ -82,7 +91,7 @@ def compare(want: dict[Hashable, dict[str, Any]], have: Iterable[tuple[Hashable,
     is deleted and written again. With ``remove=False`` (staff in a merge) elements
     only the database has are kept.
 
-    >>> c = compare({"a": {"x": 1, "seq": 0}}, [("a", {"x": 2, "seq": 0, "rev": "?"}), ("b", {"x": 1})])
+    >>> c = compare({"a": {"x": 1, "seq": 0}}, [("a", {"x": 2, "rev": "0" * 24}), ("b", {"x": 1})])
     >>> (c.added, c.changed, c.removed, c.reverted, c.write, c.delete)
     (0, 1, 1, 2, ['a'], ['b'])
     """
