@@ -72,6 +72,9 @@ CONNECTION_TIMEOUT = 5.0
 RETRY_TIME = 5.0
 """Seconds a managed transaction may spend retrying transient errors."""
 
+PUSH_ATTEMPTS = 5
+"""How many times one account's transaction of a push is tried (see :meth:`Neo4jStore._transaction`)."""
+
 INTERNAL = ("seq", "rev", "key")
 """Bookkeeping property names; no column may be stored under them."""
 
@@ -667,10 +670,21 @@ class Neo4jStore:
         return self.run(named_queries("push.cypher")[name], params)
 
     def _transaction(self, work: Callable[[Any], Any]) -> Any:
-        """Run ``work(tx)`` in one managed write transaction (retried as a whole on a
-        transient error, which is safe since every write is keyed)."""
+        """Run ``work(tx)`` in one managed write transaction, retried as a whole on a
+        transient error (safe: every write is keyed). Two pushes of different accounts
+        lock the staff both name in whatever order their rows come, so Neo4j may
+        break a deadlock by failing one of them: that one runs again, beyond the
+        driver's short retry budget, up to :data:`PUSH_ATTEMPTS` times."""
+        import time
+
         with self._translated(), self._session() as session:
-            return session.execute_write(work)
+            for attempt in range(1, PUSH_ATTEMPTS + 1):
+                try:
+                    return session.execute_write(work)
+                except driver_errors.TransientError:
+                    if attempt == PUSH_ATTEMPTS:
+                        raise
+                    time.sleep(0.1 * attempt)
 
     def _batches(self, tx: Any, query: str, rows: list[dict[str, Any]]) -> None:
         for start in range(0, len(rows), self.batch_size):
