@@ -19,7 +19,7 @@ import click
 
 from . import format as fm
 from .errors import InvalidData, RelgraphError
-from .format import dump_json, plural, problems_text, render
+from .format import dump_json, plural, problems_text, render, table_text, to_jsonable
 
 EPILOG_DATA = (
     "DATA is a folder of CSV files, one JSON file, or a Neo4j URI (neo4j://, "
@@ -706,7 +706,7 @@ def influencers(data, account, limit, as_of, half_life, strong, fmt, database) -
 
 
 
-# --- Neo4j: push and cypher (stores/neo4j.py) ------------------------------------------
+# --- Neo4j: cypher (stores/neo4j.py) ------------------------------------------------
 
 
 def _require_uri(uri: str) -> None:
@@ -715,59 +715,6 @@ def _require_uri(uri: str) -> None:
 
     if not is_uri(uri):
         raise UsageError(f"{uri!r} is not a Neo4j URI (neo4j://, neo4j+s://, bolt://, bolt+s://)")
-
-
-def _push_progress() -> Callable[[str, int, int], None]:
-    """Report push progress on stderr: each step when done, long steps every 2 s."""
-    import time
-
-    last = [time.monotonic()]
-
-    def report(step: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done >= total or now - last[0] >= 2:
-            last[0] = now
-            click.echo(f"push: {step} {done}/{total}", err=True)
-
-    return report
-
-
-@cli.command()
-@click.argument("data")
-@click.argument("uri", metavar="NEO4J_URI")
-@click.option(
-    "--batch-size",
-    type=click.IntRange(min=1),
-    default=1000,
-    show_default=True,
-    help="Rows per write transaction.",
-)
-@database_option
-@handle_errors
-def push(data: str, uri: str, batch_size: int, database: str | None) -> None:
-    """Load a data set into Neo4j: schema first, then batched MERGE writes.
-
-    Idempotent: pushing the same data twice leaves the same database, and pushing
-    again after a failure completes the load without duplicates. Whatever an
-    earlier, different data set left behind is removed. The data is validated
-    first; with a problem nothing is written. A server that stops answering fails
-    the push after $RELGRAPH_NEO4J_TIMEOUT seconds (default 60) per batch.
-
-    \b
-    Examples:
-      NEO4J_USERNAME=neo4j NEO4J_PASSWORD=secret \\
-        relgraph push ./relgraph-demo neo4j://localhost:7687
-      relgraph push demo.json bolt://db.example.com:7687 --database sales
-    """
-    from .stores.neo4j import Neo4jStore
-
-    _require_uri(uri)
-    with opened(data) as source:
-        ds = source.dataset()
-    with Neo4jStore(uri, database=database, batch_size=batch_size) as store:
-        counts = store.push(ds, progress=_push_progress())
-    nodes = sum(counts.get(t, 0) for t in ("accounts", "units", "contacts", "staff", "touchpoints"))
-    click.echo(f"pushed {data} to {uri}: {nodes} nodes; {counts.get('prune nodes', 0)} stale nodes removed", err=True)
 
 
 def _param_values(params: tuple[str, ...]) -> dict[str, Any]:
@@ -831,6 +778,193 @@ def cypher(uri: str, query: str | None, file, params: tuple[str, ...], write: bo
         for stmt in stmts:
             records = store.run(stmt, values, write=write)
     emit(fmt, records, table=fm.records_table, rows=lambda rs: rs)
+
+
+# --- one team, one database: push, log, relate (stores/neo4j.py, facts.py) -------------
+
+
+def _push_progress() -> Callable[[str, int, int], None]:
+    """Report push progress on stderr: each step when done, long steps every 2 s."""
+    import time
+
+    last = [time.monotonic()]
+
+    def report(step: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - last[0] >= 2:
+            last[0] = now
+            click.echo(f"push: {step} {done}/{total}", err=True)
+
+    return report
+
+
+PLAN_TABLES = ("accounts", "units", "contacts", "relationships", "links", "team", "touchpoints")
+
+
+def _plan_rows(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per account and table with anything to do, then the staff."""
+    rows = []
+    for a in plan["accounts"]:
+        for t in PLAN_TABLES:
+            counts = {k: a[k][t] for k in ("added", "changed", "removed", "reverted")}
+            if any(counts.values()):
+                rows.append({"account": a["id"], "table": t, **counts})
+    if any(plan["staff"].values()):
+        rows.append({"account": "-", "table": "staff", **plan["staff"]})
+    return rows
+
+
+def _plan_table(plan: dict[str, Any]) -> str:
+    rows = _plan_rows(plan)
+    n = len(plan["accounts"])
+    head = f"dry run: nothing written; {n} account{'s' if n != 1 else ''}"
+    head += " (--replace-all: the database would equal DATA)" if plan["replace_all"] else ""
+    if not rows:
+        return head + ", all as DATA has them already"
+    lines = [head, table_text(rows, ["account", "table", "added", "changed", "removed", "reverted"])]
+    reverted = sum(r["reverted"] for r in rows)
+    if reverted:
+        lines.append(
+            f"{reverted} of these rows were changed in the database since they were pushed "
+            "(e.g. by cypher --write, log or relate); the push would revert them"
+        )
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("data")
+@click.argument("uri", metavar="NEO4J_URI")
+@click.option("--account", "accounts", multiple=True, metavar="ID",
+              help="Push only this account of DATA (repeat for several).")
+@click.option("--dry-run", is_flag=True, help="Write nothing; show what would be added, changed and removed.")
+@click.option("--replace-all", is_flag=True,
+              help="Make the whole database equal DATA: remove the accounts and staff DATA does not have.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Rows per write statement.",
+)
+@database_option
+@format_option
+@handle_errors
+def push(data: str, uri: str, accounts: tuple[str, ...], dry_run: bool, replace_all: bool, batch_size: int,
+         database: str | None, fmt: str) -> None:
+    """Push the accounts of a data set into a shared Neo4j database.
+
+    Each account of DATA (or each --account) is made exactly as DATA has it: its
+    units, contacts, relationships to its contacts, links from its contacts, team
+    rows and touchpoints; the staff of DATA are created or updated. Other accounts,
+    and staff DATA does not name, are left alone, so several people can push their
+    own accounts into one database, even at the same time. --replace-all makes the
+    whole database equal DATA and says what it removed.
+
+    Idempotent: pushing the same data twice leaves the same database, and pushing
+    again after a failure completes the push without duplicates. --dry-run shows,
+    per account and table, what a push would add, change and remove, and which of
+    those rows were changed in the database since (the push would revert them).
+    The data is validated first; with a problem nothing is written.
+
+    \b
+    Examples:
+      NEO4J_USERNAME=neo4j NEO4J_PASSWORD=secret \\
+        relgraph push ./relgraph-demo neo4j://localhost:7687 --dry-run
+      relgraph push ./relgraph-demo neo4j://localhost:7687 --account nwm
+      relgraph push demo.json bolt://db.example.com:7687 --database sales --replace-all
+    """
+    from .stores.neo4j import Neo4jStore
+
+    _require_uri(uri)
+    with opened(data) as source:
+        ds = source.dataset()
+    chosen = list(accounts) or None
+    with Neo4jStore(uri, database=database, batch_size=batch_size) as store:
+        if dry_run:
+            plan = store.plan_push(ds, accounts=chosen, replace_all=replace_all).as_dict()
+            emit(fmt, plan, table=_plan_table, rows=_plan_rows)
+            return
+        counts = store.push(ds, accounts=chosen, replace_all=replace_all, progress=_push_progress())
+    if replace_all:
+        gone = ", ".join(f"{t} {counts[f'removed {t}']}" for t in (*PLAN_TABLES, "staff"))
+        click.echo(f"push: --replace-all removed {gone}", err=True)
+    nodes = sum(counts.get(t, 0) for t in ("accounts", "units", "contacts", "staff", "touchpoints"))
+    click.echo(f"pushed {data} to {uri}: {nodes} nodes; {counts.get('prune nodes', 0)} stale nodes removed", err=True)
+
+
+def _fact_table(what: str, row: dict[str, Any]) -> str:
+    """A written row for people: one ``column: value`` line per value given."""
+    def text(v: Any) -> str:
+        return ", ".join(v) if isinstance(v, list) else str(to_jsonable(v))
+
+    return "\n".join([what] + [f"  {k}: {text(v)}" for k, v in row.items() if v is not None])
+
+
+@cli.command("log")
+@click.argument("data")
+@click.option("--date", required=True, metavar="YYYY-MM-DD", help="When it took place.")
+@click.option("--method", required=True, metavar="METHOD",
+              help="visit, model_site, meeting, tech_exchange, research or other.")
+@click.option("--staff", "staff", multiple=True, required=True, metavar="S", help="A staff member who took part (repeat).")
+@click.option("--contacts", "--contact", "contacts", multiple=True, required=True, metavar="C",
+              help="A contact who took part (repeat, or a;b).")
+@click.option("--notes", metavar="TEXT", help="What it was about.")
+@database_option
+@format_option
+@handle_errors
+def log_(data: str, date: str, method: str, staff: tuple[str, ...], contacts: tuple[str, ...], notes: str | None,
+         database: str | None, fmt: str) -> None:
+    """Record one touchpoint: who of our staff met which contacts, how and when.
+
+    DATA is a folder (touchpoints.csv gets one line, its separator, BOM and line
+    endings kept), a JSON file, or a Neo4j URI (one transaction). The touchpoint is
+    checked against DATA first: an unknown id, a bad method or date is a problem
+    (exit 2, nothing written). Every analysis sees it at once: it refreshes the last
+    contact of each staff member with each contact it lists.
+
+    \b
+    Examples:
+      relgraph log ./relgraph-demo --date 2026-11-30 --method meeting \\
+        --staff s-pres --contacts nwm-cfo --notes "budget review"
+    """
+    from .facts import log_touchpoint
+
+    row = log_touchpoint(data, date=date, method=method, staff=staff, contacts=contacts, notes=notes,
+                         database=database)
+    emit(fmt, {"touchpoint": row}, table=lambda r: _fact_table("logged touchpoint", r["touchpoint"]),
+         rows=lambda r: [r["touchpoint"]])
+
+
+@cli.command()
+@click.argument("data")
+@click.option("--staff", required=True, metavar="S", help="The staff member.")
+@click.option("--contact", required=True, metavar="C", help="The contact.")
+@click.option("--strength", required=True, metavar="N", help="1 met, 2 acquainted, 3 working relationship, "
+              "4 trusted, 5 strategic/personal trust.")
+@click.option("--date", metavar="YYYY-MM-DD", help="The last contact (and the day the strength holds from).")
+@database_option
+@format_option
+@handle_errors
+def relate(data: str, staff: str, contact: str, strength: str, date: str | None, database: str | None,
+           fmt: str) -> None:
+    """Set how well a staff member knows a contact.
+
+    Updates the relationship in force (on --date, else today): its strength, and its
+    last contact when --date is given; with none in force, adds one. DATA is a
+    folder, a JSON file or a Neo4j URI; the values are checked against DATA first
+    (exit 2, nothing written).
+
+    \b
+    Examples:
+      relgraph relate ./relgraph-demo --staff s-pres --contact nwm-cfo --strength 4 --date 2026-11-30
+    """
+    from .facts import relate as relate_
+
+    done = relate_(data, staff=staff, contact=contact, strength=strength, date=date, today=today(),
+                   database=database)
+    emit(fmt, {"action": done.action, "relationship": done.relationship},
+         table=lambda r: _fact_table(f"{r['action']} relationship", r["relationship"]),
+         rows=lambda r: [r["relationship"]])
 
 
 if __name__ == "__main__":  # pragma: no cover

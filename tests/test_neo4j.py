@@ -258,7 +258,7 @@ def test_push_of_another_data_set_removes_what_it_no_longer_has(bolt_server, ric
     smaller["team"] = [t for t in RICH["team"] if t["account"] == "B"]
     ds = read_obj(smaller)
     store = bolt_store(bolt_server)
-    counts = store.push(ds)
+    counts = store.push(ds, replace_all=True)
     assert counts["prune nodes"] == 1 + 3 + 4 + 3  # account A, units u1-u3, contacts c1-c4, 3 touchpoints
     assert store.dataset() == ds
     assert store.account_ids() == ["B"]

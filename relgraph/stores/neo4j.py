@@ -1,7 +1,8 @@
 """The Neo4j store: a data set kept in a Neo4j database, read one account at a time.
 
 This is the only module that imports the ``neo4j`` driver. Every query it runs is
-a named statement of ``cypher/read.cypher``, ``cypher/write.cypher`` or
+a named statement of ``cypher/read.cypher``, ``cypher/push.cypher``,
+``cypher/write.cypher``, ``cypher/log.cypher``, ``cypher/relate.cypher`` or
 ``cypher/schema.cypher`` (shipped as :mod:`relgraph.cypher`); values always travel
 as ``$parameters``.
 
@@ -13,24 +14,30 @@ How a data set is stored (SPEC section 5):
   plus an occurrence number (touchpoints have no id in the files);
 * relationships ``PART_OF``, ``AT``, ``WORKS_IN``, ``ATTENDED`` (one per pair) and
   one ``KNOWS`` / ``REPORTS_TO`` / ``INFLUENCES`` / ``ON_TEAM`` per data row, keyed
-  by ``seq``, the row's position in its table (one pair may have several rows);
+  by its endpoints and ``key``, the occurrence number of the pair among the rows of
+  its table (one pair may have several rows; two people's data sets key a row alike);
 * dates as ISO ``YYYY-MM-DD`` strings: they sort and compare as dates, and every
   Bolt server can store and return them (``date(n.lastContact)`` turns one into a
   Cypher date);
-* bookkeeping properties ``seq`` (row order, so that reading back reproduces the
-  files) and ``rev`` (the revision of the data set pushed: a hash of its content);
-  a ``(:RelgraphMeta {key: 'relgraph'})`` node holds the revision and the extra
-  columns of each table.
+* bookkeeping properties ``seq`` (the row's position in the table it was pushed
+  from: reading orders by it, so an account reads back in its data set's order) and
+  ``rev`` (a hash of the element's content as pushed, :func:`~relgraph.stores.merge.content_rev`:
+  an element whose content differs was edited in the database since); a
+  ``(:RelgraphMeta {key: 'relgraph'})`` node holds the extra columns of each table.
 
-A push MERGEs every element on its key, stamps it with the revision, then deletes
-what carries another revision: running it twice leaves the same database, and
-running it again after a failure part way completes it without duplicates.
+A push works by account (SPEC section 5, :mod:`relgraph.stores.merge`): it reads what
+the database holds of an account (``cypher/push.cypher``), compares it with the data
+set, and in one transaction per account deletes by key what the data set no longer
+has and MERGEs on its key what is new or changed. Running it twice leaves the same
+database, and running it again after a failure part way completes it without
+duplicates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import hashlib
 import json
 import logging
@@ -38,7 +45,8 @@ import os
 import re
 import threading
 import time
-from collections.abc import Collection, Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -53,6 +61,7 @@ from ..graph import ACCOUNT, CONTACT, INFLUENCES, REPORTS_TO, STAFF, UNIT, build
 from ..model import DATE, REFS, TABLES, Dataset, camel
 from ..tables import TypedTables
 from .cypherguard import refuse_writes, write_clauses  # noqa: F401  (write_clauses: re-exported)
+from .merge import ACCOUNT_TABLES, AccountChange, PushPlan, compare, content_rev
 
 # The driver logs connection failures itself; relgraph reports them once, as one line.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -71,6 +80,9 @@ TIMEOUT_ENV = "RELGRAPH_NEO4J_TIMEOUT"
 DEFAULT_TIMEOUT = 60.0
 """Seconds one transaction (a read, a batch of a push, a query) may take before the
 store gives up on the server: ``$RELGRAPH_NEO4J_TIMEOUT``, else this."""
+
+PUSH_ATTEMPTS = 5
+"""How many times one account's transaction of a push is tried (see :meth:`Neo4jStore._account_transaction`)."""
 
 INTERNAL = ("seq", "rev", "key")
 """Bookkeeping property names; no column may be stored under them."""
@@ -204,6 +216,12 @@ def dataset_revision(ds: Dataset) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+def touchpoint_key(row: dict[str, Any], n: int) -> str:
+    """The key of a touchpoint row that ``n`` identical rows precede."""
+    content = json.dumps(row, sort_keys=True, default=_stored, ensure_ascii=False)
+    return hashlib.sha256(f"{content}#{n}".encode()).hexdigest()[:24]
+
+
 def touchpoint_keys(rows: Sequence[dict[str, Any]]) -> list[str]:
     """A deterministic key per touchpoint row: a hash of its content and of how many
     identical rows came before it (two identical rows are two touchpoints)."""
@@ -213,8 +231,65 @@ def touchpoint_keys(rows: Sequence[dict[str, Any]]) -> list[str]:
         content = json.dumps(row, sort_keys=True, default=_stored, ensure_ascii=False)
         n = seen.get(content, 0)
         seen[content] = n + 1
-        keys.append(hashlib.sha256(f"{content}#{n}".encode()).hexdigest()[:24])
+        keys.append(touchpoint_key(row, n))
     return keys
+
+
+# --- the elements of a push ------------------------------------------------------
+
+ROW_TABLES = ("relationships", "links", "team")
+"""The tables stored as one relationship per row."""
+
+
+@dataclass(frozen=True)
+class Element:
+    """One element of a data set as a push stores it: ``params``, the row of its
+    merge statement in ``cypher/write.cypher`` (its key fields and ``props``, the
+    properties to store), and ``row``, the data row it comes from."""
+
+    params: dict[str, Any]
+    row: dict[str, Any]
+
+
+def data_elements(ds: Dataset) -> tuple[dict[str, dict[str, dict[Hashable, Element]]], dict[str, Element]]:
+    """The elements of a data set by account and table (see
+    :mod:`relgraph.stores.merge`), and its staff by id.
+
+    Keys: the id of an account, unit, contact or staff member; a touchpoint's
+    :func:`touchpoint_keys` key; ``(staff, contact, n)``, ``(source, target, kind,
+    n)`` and ``(account, staff, n)`` for relationships, links and team rows, ``n``
+    counting the earlier rows of the same pair. An account has the relationships to
+    its contacts, the links from its contacts and every touchpoint one of its
+    contacts attended (so a touchpoint may belong to several accounts).
+    """
+    names = {t: property_names(t, ds.extras.get(t, [])) for t in TABLES}
+    out: dict[str, dict[str, dict[Hashable, Element]]] = {
+        a["id"]: {t: {} for t in ACCOUNT_TABLES} for a in ds["accounts"]
+    }
+    contact_account = {c["id"]: c["account"] for c in ds["contacts"]}
+
+    def element(table: str, i: int, row: dict[str, Any], **params: Any) -> Element:
+        props = _props(row, names[table], seq=i, **({"key": params["key"]} if "key" in params else {}))
+        props["rev"] = content_rev(props)
+        return Element({**params, "props": props}, row)
+
+    for table in ("accounts", "units", "contacts"):
+        for i, r in enumerate(ds[table]):
+            out[r["account"] if table != "accounts" else r["id"]][table][r["id"]] = element(table, i, r, id=r["id"])
+    staff = {r["id"]: element("staff", i, r, id=r["id"]) for i, r in enumerate(ds["staff"])}
+    for table, ends in ENDPOINTS.items():
+        seen: dict[tuple, int] = {}
+        for i, r in enumerate(ds[table]):
+            pair = tuple(r[c] for c in ends)
+            n = seen[pair] = seen.get(pair, -1) + 1
+            fields = {c: r[c] for c in ends if c != "kind"}
+            account = r["account"] if table == "team" else contact_account[r["source" if table == "links" else "contact"]]
+            out[account][table][(*pair, n)] = element(table, i, r, **fields, key=n)
+    for i, (k, r) in enumerate(zip(touchpoint_keys(ds["touchpoints"]), ds["touchpoints"])):
+        e = element("touchpoints", i, r, key=k)
+        for a in dict.fromkeys(contact_account[c] for c in r["contacts"]):
+            out[a]["touchpoints"][k] = e
+    return out, staff
 
 
 # --- plain values --------------------------------------------------------------------
@@ -479,86 +554,305 @@ class Neo4jStore:
             self._write(s)
         return len(stmts)
 
-    def push(self, ds: Dataset, *, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
-        """Load a validated data set into the database.
+    def plan_push(
+        self, ds: Dataset, *, accounts: Sequence[str] | None = None, replace_all: bool = False
+    ) -> PushPlan:
+        """What :meth:`push` would add, change and remove (:class:`~relgraph.stores.merge.PushPlan`),
+        without writing anything: the dry run of a push."""
+        return self._push(ds, accounts=accounts, replace_all=replace_all, dry_run=True)[0]
 
-        Schema first, then every node and relationship MERGEd in batches of
-        ``batch_size`` rows, then whatever an earlier, different data set left
-        behind is deleted. Idempotent: pushing the same data again changes nothing,
-        and pushing again after a failure part way completes the load.
+    def push(
+        self,
+        ds: Dataset,
+        *,
+        accounts: Sequence[str] | None = None,
+        replace_all: bool = False,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> dict[str, int]:
+        """Make accounts of a validated data set in the database exactly as the data
+        set has them (SPEC section 5, "One team, one database").
 
-        ``progress(step, done, total)`` is called after each batch.
+        A *push by account* writes the accounts of ``ds`` (or those named in
+        ``accounts``): their units, contacts, relationships to their contacts, links
+        from their contacts, team rows and the touchpoints listing their contacts;
+        it creates or updates the staff of ``ds`` and touches nothing else. With
+        ``replace_all`` the whole database is made equal to ``ds``: accounts and
+        staff it does not have are removed.
 
-        Returns the number of rows written per step.
+        Schema first, then the meta node and the staff, then each account in a
+        transaction of its own (in batches of ``batch_size`` rows), so that two
+        pushes of different accounts at the same time both land. Idempotent: the
+        same data again changes nothing, and pushing again after a failure part way
+        completes the push without duplicates.
+
+        ``progress(step, done, total)`` is called as each account is written, per
+        table (rows of the data set written so far, of all to write).
+
+        Returns the number of rows per table pushed, ``prune nodes`` and ``prune
+        relationships`` (how many were removed) and ``removed <table>``.
+
+        Raises
+        ------
+        NotFound
+            An account of ``accounts`` that ``ds`` does not have.
         """
+        return self._push(ds, accounts=accounts, replace_all=replace_all, dry_run=False, progress=progress)[1]
+
+    def _push(self, ds, *, accounts, replace_all, dry_run, progress=None) -> tuple[PushPlan, dict[str, int]]:
         check_property_names(ds)
-        rev = dataset_revision(ds)
+        if replace_all and accounts is not None:
+            raise UsageError("--account and --replace-all do not go together: --replace-all pushes every account")
+        elements, staff_want = data_elements(ds)
+        if accounts is not None:
+            for a in accounts:
+                if a not in elements:
+                    raise NotFound(f"unknown account {a!r}: the data set has no such account")
+        chosen = list(dict.fromkeys(accounts)) if accounts is not None else list(elements)
         q = named_queries("write.cypher")
         report = progress or (lambda step, done, total: None)
-        counts: dict[str, int] = {}
+        if replace_all:  # the accounts only the database has are made empty, then removed
+            chosen += sorted(r["id"] for r in self._push_read("push_account_ids") if r["id"] not in elements)
+        pushed = set(chosen)
+        wanted = {t: {k for a in chosen if a in elements for k in elements[a][t]} for t in ACCOUNT_TABLES}
+        totals = {t: len(wanted[t]) for t in ACCOUNT_TABLES}
+        counts: dict[str, int] = {"staff": len(staff_want), **totals}
+        removed: dict[str, set] = {t: set() for t in (*ACCOUNT_TABLES, "staff")}
 
-        def write(step: str, name: str, rows: list[dict[str, Any]]) -> None:
-            total = len(rows)
-            for start in range(0, total, self.batch_size):
-                self._write(q[name], rows=rows[start : start + self.batch_size], rev=rev)
-                report(step, min(start + self.batch_size, total), total)
-            counts[step] = counts.get(step, 0) + total
+        if replace_all:
+            have_staff = [(r["id"], r["props"]) for r in self._push_read("push_staff_all")]
+        else:
+            ids = sorted(staff_want)
+            have_staff = [(r["id"], r["props"]) for r in self._push_read("push_staff", ids=ids)] if ids else []
+        staff_change = compare({k: e.params["props"] for k, e in staff_want.items()}, have_staff, remove=replace_all)
+        plan = PushPlan([], staff_change, replace_all=replace_all)
+        if not dry_run:
+            self.apply_schema()
+            report("schema", 1, 1)
+            self._account_transaction(lambda tx: self._merge_meta(tx, ds, q, replace=replace_all))
 
-        self.apply_schema()
-        report("schema", 1, 1)
-        for table, label in NODE_TABLES.items():
-            names = property_names(table, ds.extras.get(table, []))
-            rows = [
-                {"id": r["id"], "props": _props(r, names, seq=i, rev=rev)} for i, r in enumerate(ds[table])
-            ]
-            write(table, f"merge_{table}", rows)
-        tp_names = property_names("touchpoints", ds.extras.get("touchpoints", []))
-        tps = ds["touchpoints"]
-        keys = touchpoint_keys(tps)
-        write(
-            "touchpoints",
-            "merge_touchpoints",
-            [{"key": k, "props": _props(r, tp_names, key=k, seq=i, rev=rev)} for i, (k, r) in enumerate(zip(keys, tps))],
-        )
-        units = ds["units"]
-        write("unit parents", "merge_unit_part_of_unit", [{"unit": u["id"], "parent": u["parent"]} for u in units if u["parent"] is not None])
-        write("unit accounts", "merge_unit_part_of_account", [{"unit": u["id"], "account": u["account"]} for u in units if u["parent"] is None])
-        contacts = ds["contacts"]
-        write("contact accounts", "merge_contact_at", [{"contact": c["id"], "account": c["account"]} for c in contacts])
-        write("contact units", "merge_contact_works_in", [{"contact": c["id"], "unit": c["unit"]} for c in contacts if c["unit"] is not None])
-        for table, name, key_cols in (
-            ("relationships", "merge_knows", ("staff", "contact")),
-            ("team", "merge_on_team", ("staff", "account")),
-        ):
-            names = property_names(table, ds.extras.get(table, []))
-            rows = [
-                {**{k: r[k] for k in key_cols}, "seq": i, "props": _props(r, names, seq=i, rev=rev)}
-                for i, r in enumerate(ds[table])
-            ]
-            write(table, name, rows)
-        names = property_names("links", ds.extras.get("links", []))
-        for kind, name in (("reports_to", "merge_reports_to"), ("influences", "merge_influences")):
-            rows = [
-                {"source": r["source"], "target": r["target"], "seq": i, "props": _props(r, names, seq=i, rev=rev)}
-                for i, r in enumerate(ds["links"])
-                if r["kind"] == kind
-            ]
-            write(f"links ({kind})", name, rows)
-        write("touchpoint staff", "merge_staff_attended", [{"id": s, "key": k} for k, r in zip(keys, tps) for s in dict.fromkeys(r["staff"])])
-        write("touchpoint contacts", "merge_contact_attended", [{"id": c, "key": k} for k, r in zip(keys, tps) for c in dict.fromkeys(r["contacts"])])
-        meta = {"key": "relgraph", "rev": rev, "formatVersion": 1, "extras": json.dumps(ds.extras, sort_keys=True)}
-        self._write(q["merge_meta"], props=meta)
-        for step in ("prune_relationships", "prune_nodes"):
-            deleted = 0
-            while True:
-                n = self._write(q[step], rev=rev, limit=self.batch_size)[0]["deleted"]
-                deleted += n
-                if n < self.batch_size:
+            def write_staff(tx: Any) -> None:
+                # Duplicates go first; they are in the rows written again.
+                self._batches(tx, q["delete_nodes_Staff"], [{"id": k} for k in staff_change.delete if k in staff_want])
+                self._batches(tx, q["merge_staff"], [staff_want[k].params for k in staff_change.write])
+
+            self._account_transaction(write_staff)
+            report("staff", len(staff_want), len(staff_want))
+        done = dict.fromkeys(ACCOUNT_TABLES, 0)
+        seen_touchpoints: set = set()
+        for a in chosen:
+            want = elements.get(a) or {t: {} for t in ACCOUNT_TABLES}
+            have, shared = self._stored_elements(a)
+            change = AccountChange(a)
+            for t in ACCOUNT_TABLES:
+                c = compare({k: e.params["props"] for k, e in want[t].items()}, have[t])
+                # An element the data set moved to another account pushed now is
+                # written there, not deleted here.
+                c.delete = [k for k in c.delete if k in want[t] or k not in wanted[t]]
+                change.tables[t] = c
+            plan.accounts.append(change)
+            if dry_run:
+                continue
+            gone = self._account_transaction(lambda tx: self._write_account(tx, q, a, want, change, shared, pushed))
+            for t in ACCOUNT_TABLES:
+                removed[t].update(change.tables[t].delete if t != "touchpoints" else gone)
+                new = set(want[t]) - seen_touchpoints if t == "touchpoints" else want[t]
+                if t == "touchpoints":
+                    seen_touchpoints.update(new)
+                done[t] += len(new)
+                report(t, done[t], totals[t])
+        strays = 0
+        if not dry_run:
+            # Staff leave after the accounts, which count the rows that go with them.
+            gone = [{"id": k} for k in staff_change.delete if k not in staff_want]
+            self._account_transaction(lambda tx: self._batches(tx, q["delete_nodes_Staff"], gone))
+            removed["staff"].update(r["id"] for r in gone)
+            if replace_all:
+                strays = self._write(q["prune_strays"], accounts=sorted(elements))[0]["deleted"]
+            self._meta = None
+        for t, keys in removed.items():
+            # Deleted duplicates are written again: only what is gone counts as removed.
+            counts[f"removed {t}"] = len(keys - wanted[t]) if t != "staff" else len(keys)
+        counts["prune nodes"] = strays + sum(counts[f"removed {t}"] for t in (*NODE_TABLES, "touchpoints"))
+        counts["prune relationships"] = sum(counts[f"removed {t}"] for t in ROW_TABLES)
+        return plan, counts
+
+    def _push_read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self.run(named_queries("push.cypher")[name], params)
+
+    def _account_transaction(self, work: Callable[[Any], Any]) -> Any:
+        """Run ``work(tx)`` in one managed write transaction, retried as a whole on a
+        transient error (safe: every write is keyed). Two pushes of different accounts
+        lock the staff both name in whatever order their rows come, so Neo4j may
+        break a deadlock by failing one of them: that one runs again, beyond the
+        driver's short retry budget, up to :data:`PUSH_ATTEMPTS` times."""
+
+        def attempts() -> Any:
+            with self._session() as session:
+                for attempt in range(1, PUSH_ATTEMPTS + 1):
+                    try:
+                        return session.execute_write(work)
+                    except driver_errors.TransientError:
+                        if attempt == PUSH_ATTEMPTS:
+                            raise
+                        time.sleep(0.1 * attempt)
+
+        return self._bounded(attempts)
+
+    def _batches(self, tx: Any, query: str, rows: list[dict[str, Any]]) -> None:
+        for start in range(0, len(rows), self.batch_size):
+            tx.run(query, rows=rows[start : start + self.batch_size]).consume()
+
+    def _merge_meta(self, tx: Any, ds: Dataset, q: dict[str, str], *, replace: bool) -> None:
+        """Add the extra columns of ``ds`` to those the database knows (under the
+        meta node's lock, so that concurrent pushes keep each other's); with
+        ``replace``, make them those of ``ds``."""
+        old = tx.run(q["lock_meta"]).single()["props"]
+        extras = {} if replace else json.loads(old.get("extras") or "{}")
+        for t in TABLES:
+            have = list(extras.get(t, []))
+            have += [x for x in ds.extras.get(t, []) if x not in have]
+            extras[t] = have
+        meta = {"key": "relgraph", "formatVersion": 2, "extras": json.dumps(extras, sort_keys=True)}
+        tx.run(q["merge_meta"], props=meta).consume()
+
+    def _stored_elements(self, account: str) -> tuple[dict[str, list[tuple[Any, dict]]], dict[str, list[str]]]:
+        """The elements of one account in the database (push.cypher), per table as
+        (key, stored properties) pairs, and for each touchpoint the accounts of all
+        the contacts attending it."""
+        params = {"accounts": [account]}
+        have: dict[str, list[tuple[Any, dict]]] = {}
+        for t, name in (("accounts", "push_accounts"), ("units", "push_units"), ("contacts", "push_contacts")):
+            have[t] = [(r["id"], r["props"]) for r in self._push_read(name, **params)]
+        have["relationships"] = [
+            ((r["staff"], r["contact"], r["props"].get("key", -1)), r["props"]) for r in self._push_read("push_knows", **params)
+        ]
+        kinds = {REPORTS_TO: "reports_to", INFLUENCES: "influences"}
+        have["links"] = [
+            ((r["source"], r["target"], kinds[r["type"]], r["props"].get("key", -1)), r["props"])
+            for r in self._push_read("push_links", **params)
+        ]
+        have["team"] = [
+            ((r["account"], r["staff"], r["props"].get("key", -1)), r["props"]) for r in self._push_read("push_team", **params)
+        ]
+        tps = self._push_read("push_touchpoints", **params)
+        have["touchpoints"] = [(r["key"], r["props"]) for r in tps]
+        return have, {r["key"]: r["shared"] for r in tps}
+
+    def _write_account(self, tx, q, account, want, change: AccountChange, shared, pushed) -> list[str]:
+        """One account's writes, in one transaction: what goes first, then what is
+        new or changed, nodes before the relationships that join them. Returns the
+        keys of the touchpoints deleted (not those only detached from the account)."""
+        c = change.tables
+        run = functools.partial(self._batches, tx)
+        run(q["delete_knows"], [{"staff": s, "contact": x, "key": n} for s, x, n in c["relationships"].delete])
+        for kind in ("reports_to", "influences"):
+            keys = [k for k in c["links"].delete if k[2] == kind]
+            run(q[f"delete_{kind}"], [{"source": s, "target": x, "key": n} for s, x, _, n in keys])
+        run(q["delete_on_team"], [{"account": a, "staff": s, "key": n} for a, s, n in c["team"].delete])
+        gone, detach = [], []
+        for k in c["touchpoints"].delete:
+            if set(shared.get(k, ())) <= pushed:
+                gone.append({"key": k})
+            else:
+                detach.append({"key": k, "account": account})
+        run(q["detach_touchpoints"], detach)
+        run(q["delete_nodes_Touchpoint"], gone)
+        for t in ("contacts", "units"):
+            run(q[f"delete_nodes_{NODE_TABLES[t]}"], [{"id": k} for k in c[t].delete])
+        # Nodes and their structure.
+        for t in ("accounts", "units", "contacts"):
+            run(q[f"merge_{t}"], [want[t][k].params for k in c[t].write])
+        units = [want["units"][k].row for k in c["units"].write]
+        run(q["unlink_units"], [{"id": u["id"]} for u in units])
+        run(q["merge_unit_part_of_unit"], [{"unit": u["id"], "parent": u["parent"]} for u in units if u["parent"] is not None])
+        run(q["merge_unit_part_of_account"], [{"unit": u["id"], "account": u["account"]} for u in units if u["parent"] is None])
+        contacts = [want["contacts"][k].row for k in c["contacts"].write]
+        run(q["unlink_contacts"], [{"id": x["id"]} for x in contacts])
+        run(q["merge_contact_at"], [{"contact": x["id"], "account": x["account"]} for x in contacts])
+        run(q["merge_contact_works_in"], [{"contact": x["id"], "unit": x["unit"]} for x in contacts if x["unit"] is not None])
+        # Row relationships.
+        run(q["merge_knows"], [want["relationships"][k].params for k in c["relationships"].write])
+        for kind in ("reports_to", "influences"):
+            run(q[f"merge_{kind}"], [want["links"][k].params for k in c["links"].write if k[2] == kind])
+        run(q["merge_on_team"], [want["team"][k].params for k in c["team"].write])
+        # Touchpoints and who attended them.
+        tps = [want["touchpoints"][k] for k in c["touchpoints"].write]
+        run(q["merge_touchpoints"], [e.params for e in tps])
+        run(q["unlink_touchpoints"], [{"key": e.params["key"]} for e in tps])
+        run(q["merge_staff_attended"], [{"id": s, "key": e.params["key"]} for e in tps for s in dict.fromkeys(e.row["staff"])])
+        run(q["merge_contact_attended"], [{"id": x, "key": e.params["key"]} for e in tps for x in dict.fromkeys(e.row["contacts"])])
+        if account not in want["accounts"]:
+            run(q["delete_nodes_Account"], [{"id": account}])
+        return [r["key"] for r in gone]
+
+    # --- single facts: log and relate --------------------------------------------------
+
+    def add_touchpoint(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Record one checked touchpoint row (``relgraph log``) in one transaction:
+        keyed as a push keys it (a second identical touchpoint is another one),
+        placed after every touchpoint stored. Returns the row as stored."""
+        extras = self._extras()["touchpoints"]
+        names = property_names("touchpoints", extras)
+        row = {**{c.name: None for c in TABLES["touchpoints"].columns}, **{x: None for x in extras}, **row}
+        q, w = named_queries("log.cypher"), named_queries("write.cypher")
+
+        def work(tx: Any) -> dict[str, Any]:
+            taken: set[str] = set()
+            n = 0
+            while True:  # the first occurrence number not taken, 64 candidates at a time
+                keys = [touchpoint_key(row, i) for i in range(n, n + 64)]
+                rec = tx.run(q["touchpoints_taken"], keys=keys).single()
+                taken = set(rec["taken"])
+                free = [k for k in keys if k not in taken]
+                if free:
                     break
-            counts[step.replace("_", " ")] = deleted
-            report(step.replace("_", " "), deleted, deleted)
-        self._meta = None
-        return counts
+                n += 64
+            key = free[0]
+            seq = 0 if rec["last"] is None else rec["last"] + 1
+            props = tx.run(q["log_touchpoint"], key=key, props=_props(row, names, key=key, seq=seq)).single()["props"]
+            self._batches(tx, w["merge_staff_attended"], [{"id": s, "key": key} for s in dict.fromkeys(row["staff"])])
+            self._batches(tx, w["merge_contact_attended"], [{"id": c, "key": key} for c in dict.fromkeys(row["contacts"])])
+            return _typed("touchpoints", props, names)
+
+        return self._account_transaction(work)
+
+    def set_relationship(
+        self,
+        staff: str,
+        contact: str,
+        *,
+        pick: Callable[[list[dict[str, Any]]], int | None],
+        changes: dict[str, Any],
+        new_row: Callable[[list[dict[str, Any]]], dict[str, Any]],
+    ) -> tuple[str, dict[str, Any]]:
+        """Update a relationship row of a pair or add one (``relgraph relate``), in
+        one transaction.
+
+        ``pick(rows)`` chooses among the pair's rows (typed, in row order) the one to
+        update with ``changes`` (column -> value); when it returns None,
+        ``new_row(rows)`` is added. Returns ``"updated"`` or ``"added"`` and the row.
+        """
+        names = property_names("relationships", self._extras()["relationships"])
+        q = named_queries("relate.cypher")
+
+        def work(tx: Any) -> tuple[str, dict[str, Any]]:
+            stored = [r["props"] for r in tx.run(q["pair_relationships"], staff=staff, contact=contact)]
+            stored.sort(key=lambda p: (p.get("seq") is None, p.get("seq") or 0))
+            rows = [_typed("relationships", p, names) for p in stored]
+            i = pick(rows)
+            if i is not None:
+                key = stored[i].get("key", -1)
+                rec = tx.run(q["update_relationship"], staff=staff, contact=contact, key=key,
+                             changes=_props(changes, names)).single()
+                return "updated", rec["props"]
+            last = tx.run(q["last_relationship_seq"]).single()["last"]
+            n = max((p.get("key", -1) for p in stored), default=-1) + 1
+            props = _props(new_row(rows), names, key=n, seq=0 if last is None else last + 1)
+            rec = tx.run(q["add_relationship"], staff=staff, contact=contact, props=props).single()
+            return "added", rec["props"]
+
+        action, props = self._account_transaction(work)
+        return action, {"staff": staff, "contact": contact, **_typed("relationships", props, names)}
 
     # --- reading --------------------------------------------------------------------
 
