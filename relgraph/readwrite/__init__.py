@@ -1,4 +1,5 @@
-"""Reading and writing data sets: a CSV folder, one JSON file, GraphML (write only).
+"""Reading and writing data sets: a CSV folder, one JSON file, an Excel workbook,
+GraphML (write only).
 
 ``read`` validates: it returns a typed :class:`~relgraph.model.Dataset` or raises
 :class:`~relgraph.errors.InvalidData` listing every problem.
@@ -31,6 +32,10 @@ def read_raw(path: str | os.PathLike) -> RawData:
 
         return read_raw_dir(p)
     if p.is_file():
+        from .xlsx import is_workbook, read_raw_xlsx  # Excel workbooks
+
+        if is_workbook(p):
+            return read_raw_xlsx(p)
         from .jsonfile import read_raw_json
 
         return read_raw_json(p)
@@ -113,7 +118,8 @@ def load(path: str | os.PathLike) -> TypedTables:
 
 
 def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False) -> None:
-    """Write a data set as ``json`` (one file), ``csv`` (a folder) or ``graphml``.
+    """Write a data set as ``json`` (one file), ``csv`` (a folder), ``xlsx`` (an Excel
+    workbook) or ``graphml``.
 
     The output appears whole or not at all: it is written beside ``path`` under a
     temporary name and renamed into place. An existing folder that is not empty is
@@ -141,6 +147,8 @@ def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False
         return
     if target.is_dir():
         raise UsageError(f"{path} is a folder; give a file name")
+    if fmt == "xlsx" and target.exists() and not force:  # Excel: never over a file
+        raise UsageError(f"{path} exists; use --force to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmpname = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(fd)
@@ -153,8 +161,12 @@ def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False
             from .graphml import write_graphml
 
             write_graphml(ds, tmpname)
+        elif fmt == "xlsx":
+            from .xlsx import write_xlsx
+
+            write_xlsx(ds, tmpname)
         else:
-            raise UsageError(f"unknown export format {fmt!r} (json, csv, graphml)")
+            raise UsageError(f"unknown export format {fmt!r} (json, csv, xlsx, graphml)")
         os.replace(tmpname, target)
     except BaseException:
         if os.path.exists(tmpname):

@@ -1,0 +1,427 @@
+"""A data set as one Excel workbook (``.xlsx``): one sheet per table.
+
+A *workbook data set* holds the tables of a CSV folder as sheets named like the
+tables (``accounts``, ``contacts``, ... in any case, surrounding spaces ignored); the
+optional tables' sheets may be absent and other sheets (``README``, notes) are not
+read. In each sheet the first row that is not empty is the header (names in any
+case); rows whose cells are all empty are skipped, and so are trailing empty rows
+and columns. Cells may hold what Excel stores: text, numbers (``4.0`` reads as
+``4``), TRUE/FALSE, real dates — or all of it as text, as a CSV file would.
+
+The reader turns every cell into the text a CSV file would hold for it and hands
+the sheets over as the same raw tables the CSV reader makes, so one validator
+(:mod:`relgraph.validate`) checks all formats alike; only the location differs,
+``book.xlsx:contacts!12`` (sheet and row number, as Excel shows them).
+
+Reading uses python-calamine (Rust; several times faster than openpyxl on large
+workbooks); writing uses openpyxl in write-only mode (rows are streamed to disk).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import difflib
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problem, RelgraphError
+from ..model import BOOL, DATE, ENUM, INT, LEVEL, LEVELS, NUMBER, REF, TABLES, Column, Dataset
+from ..validate import RawData, RawTable
+
+__all__ = ["SUFFIXES", "is_workbook", "read_raw_xlsx", "write_xlsx"]
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls")
+"""File name endings taken for workbooks (``.xls``, the binary format before 2007, is
+recognised only to say how to save it as ``.xlsx``)."""
+
+README = "README"
+"""The name of the sheet that explains every column (never read as data)."""
+
+_ZIP = b"PK\x03\x04"
+
+
+def is_workbook(path: str | os.PathLike) -> bool:
+    """True when ``path`` is a file to read as a workbook: it ends in one of
+    :data:`SUFFIXES`, or it is a zip file (every workbook is one) under another name."""
+    p = Path(path)
+    if p.suffix.lower() in SUFFIXES:
+        return True
+    try:
+        with open(p, "rb") as f:
+            return f.read(4) == _ZIP
+    except OSError:
+        return False
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+@dataclass
+class SheetTable(RawTable):
+    """A :class:`RawTable` read from a sheet: problems are located as
+    ``FILE:SHEET!ROW`` (``header`` is the header's row number)."""
+
+    sheet: str = ""
+    header: int = 1
+
+    def at(self, loc: int | None, message: str) -> Problem:
+        return Problem(self.file, self.header if loc is None else loc, message, table=self.name, sheet=self.sheet)
+
+
+def read_raw_xlsx(path: str | os.PathLike) -> RawData:
+    """Read every table sheet of a workbook as raw text cells (see the module
+    docstring); problems of the workbook itself (not a workbook, a missing sheet,
+    two sheets for one table) are in ``problems``."""
+    shown = str(path)
+    raw = RawData()
+    if Path(path).suffix.lower() == ".xls":
+        raw.problems.append(
+            Problem(shown, None, "an Excel 97-2003 workbook (.xls); save it as an Excel Workbook (.xlsx)")
+        )
+        return raw
+    try:
+        book = _open(path)
+    except _Unreadable as e:
+        raw.problems.append(Problem(shown, None, f"not a readable Excel workbook (.xlsx): {e}"))
+        return raw
+    with book:
+        by_table: dict[str, str] = {}
+        for sheet in book.sheet_names():
+            key = sheet.strip().lower()
+            if key not in TABLES:
+                continue
+            if key in by_table:
+                raw.problems.append(
+                    Problem(shown, None, f"sheets {by_table[key]!r} and {sheet!r} both hold table {key}; keep one")
+                )
+                continue
+            by_table[key] = sheet
+        unread = [s for s in book.sheet_names() if s.strip().lower() not in TABLES and s != README]
+        for name, table in TABLES.items():
+            sheet = by_table.get(name)
+            if sheet is None:
+                close = difflib.get_close_matches(name, [s.strip().lower() for s in unread], n=1, cutoff=0.75)
+                hint = ""
+                if close:
+                    near = next(s for s in unread if s.strip().lower() == close[0])
+                    hint = f" (sheet {near!r} is not read: rename it {name!r})"
+                if not table.optional or hint:
+                    raw.problems.append(Problem(shown, None, f"missing sheet {name!r}{hint}"))
+                continue
+            rt = sheet_table(book.rows(sheet), name, shown, sheet)
+            if rt is not None:
+                raw.tables[name] = rt
+            elif not table.optional:
+                rt = SheetTable(name, shown, [], sheet=sheet)
+                rt.problems.append(rt.at(None, "empty sheet (a header row is required)"))
+                raw.tables[name] = rt
+    return raw
+
+
+def sheet_table(rows: Iterable[Sequence[Any]], name: str, shown: str, sheet: str) -> SheetTable | None:
+    """One sheet's rows (cell values from row 1 on) as a :class:`SheetTable`, or
+    None when every cell of the sheet is empty."""
+    table = TABLES[name]
+    numbered = enumerate(rows, start=1)
+    for number, values in numbered:
+        header = [_header(v) for v in values]
+        if any(header):
+            break
+    else:
+        return None
+    while header and not header[-1]:
+        header.pop()
+    # Known columns match in any case; extra columns keep their own spelling.
+    canonical = {c.name.lower(): c.name for c in table.columns}
+    columns = [canonical.get(h.lower(), h) for h in header]
+    rt = SheetTable(name, shown, columns, sheet=sheet, header=number)
+    cast = [_cast_for(table.by_name.get(c)) for c in columns]
+    width = len(columns)
+    nameless = [i for i, c in enumerate(columns) if not c]
+    out = rt.rows
+    for number, values in numbered:
+        cells = [v if type(v) is str else cast[i](v) if i < width else _cast(v) for i, v in enumerate(values)]
+        if not any(c.strip() for c in cells if c):
+            continue
+        stray = [i for i in nameless if i < len(cells) and cells[i].strip()]
+        stray += [i for i in range(width, len(cells)) if cells[i].strip()]
+        for i in stray:
+            rt.problems.append(
+                rt.at(number, f"a value in column {_letter(i)}, which has no header (give it a name or clear it)")
+            )
+        out.append((number, dict(zip(columns, cells))))
+    return rt
+
+
+def _header(value: Any) -> str:
+    return "" if value is None else _cast(value).strip()
+
+
+def _cast(value: Any) -> str:
+    """A cell value as the text a CSV file would hold: whole numbers without
+    ``.0``, booleans ``true``/``false``, dates ISO (with the time when it is not
+    midnight), nothing as ``""``."""
+    if value is None:
+        return ""
+    t = type(value)
+    if t is str:
+        return value
+    if t is bool:
+        return "true" if value else "false"
+    if t is int:
+        return str(value)
+    if t is float:
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if t is dt.datetime:
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _cast_date(value: Any) -> str:
+    """A date column's cell: a date-and-time counts as its date (Excel shows
+    ``2026-03-01 14:30`` for a meeting time; the data set keeps days)."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return _cast(value)
+
+
+def _cast_for(col: Column | None):
+    return _cast_date if col is not None and col.type == DATE else _cast
+
+
+def _letter(index: int) -> str:
+    """The Excel column letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    s = ""
+    index += 1
+    while index:
+        index, r = divmod(index - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+class _Unreadable(Exception):
+    """The file is not a workbook the reader can open."""
+
+
+class _Book:
+    """An open workbook: its sheet names and each sheet's rows of cell values,
+    row 1 first, as python-calamine reads them (``""`` for an empty cell)."""
+
+    def __init__(self, path: str | os.PathLike):
+        from python_calamine import CalamineWorkbook
+
+        try:
+            self._wb = CalamineWorkbook.from_path(str(path))
+        except Exception as e:  # calamine raises its own error types for every kind of damage
+            raise _Unreadable(_reason(e)) from e
+
+    def __enter__(self) -> _Book:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._wb.close()
+
+    def sheet_names(self) -> list[str]:
+        return list(self._wb.sheet_names)
+
+    def rows(self, sheet: str) -> Iterator[list[Any]]:
+        try:
+            return iter(self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+        except Exception as e:
+            raise _Unreadable(f"sheet {sheet!r}: {_reason(e)}") from e
+
+
+def _reason(e: Exception) -> str:
+    text = str(e).strip().splitlines()
+    return text[0] if text else type(e).__name__
+
+
+def _open(path: str | os.PathLike) -> _Book:
+    return _Book(path)
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+class CannotWrite(RelgraphError):
+    """A value cannot be stored in a workbook cell."""
+
+
+_MAX_TEXT = 32767  # characters an Excel cell holds
+_LAST_ROW = 1048576  # rows a sheet has: drop-downs cover the whole column
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters a cell cannot hold
+
+
+def write_xlsx(ds: Dataset, path: str | os.PathLike) -> None:
+    """Write a data set as a workbook: one sheet per table (every table, header
+    always), then a ``README`` sheet explaining each column.
+
+    Values keep their type: numbers as numbers, dates as dates (shown
+    ``yyyy-mm-dd``), true/false as TRUE/FALSE, id lists as ``;``-joined text, so the
+    workbook reads back as the same data set. The header row is frozen and bold,
+    columns are sized to their contents, and every column with a fixed set of values
+    (enums, levels, true/false) has a drop-down list; id columns offer the ids of the
+    sheet they refer to, scores only take 1-5.
+
+    Raises
+    ------
+    CannotWrite
+        When a text value holds control characters or more than 32,767 characters,
+        which a workbook cell cannot store.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook(write_only=True)
+    try:
+        _write_sheets(wb, ds, Font(bold=True), PatternFill("solid", fgColor="DDEBF7"))
+        wb.save(path)
+    except BaseException:
+        # Finish the sheets' half-written streams, so that nothing is left open;
+        # the caller removes the file.
+        for ws in wb.worksheets:
+            with contextlib.suppress(Exception):
+                ws.close()
+        raise
+
+
+def _write_sheets(wb: Any, ds: Dataset, bold: Any, fill: Any) -> None:
+    from openpyxl.cell import WriteOnlyCell
+
+    from ..template import column_note
+
+    for name, table in TABLES.items():
+        ws = wb.create_sheet(name)
+        columns = [c.name for c in table.columns] + list(ds.extras.get(name, []))
+        rows = ds[name]
+        for i, c in enumerate(columns):
+            ws.column_dimensions[_letter(i)].width = _width(c, rows)
+        ws.freeze_panes = "A2"
+        for i, c in enumerate(columns):
+            col = table.by_name.get(c)
+            dv = _validation(col, _letter(i)) if col is not None else None
+            if dv is not None:
+                dv.promptTitle = c[:32]
+                dv.prompt = column_note(name, c)[:255]
+                ws.data_validations.append(dv)
+        _append_header(ws, columns, bold, fill)
+        for n, row in enumerate(rows, start=2):
+            ws.append([_out(ws, WriteOnlyCell, row.get(c), name, n, c) for c in columns])
+    _readme(wb, bold, fill)
+
+
+def _out(ws: Any, make_cell: Any, value: Any, table: str, row: int, column: str) -> Any:
+    """A typed value as it goes into a cell."""
+    if value is None or isinstance(value, (bool, int, float, dt.date)):
+        return value
+    if isinstance(value, list):
+        value = ";".join(value)
+    value = str(value)
+    if len(value) > _MAX_TEXT:
+        raise CannotWrite(f"{table} row {row - 1}, {column}: {len(value)} characters, more than a cell holds ({_MAX_TEXT})")
+    if _CONTROL.search(value):
+        raise CannotWrite(f"{table} row {row - 1}, {column}: a control character, which a workbook cannot store")
+    if value[:1] in ("=", "#"):
+        # Text, never a formula or an error code, whatever it starts with.
+        cell = make_cell(ws, value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def _width(column: str, rows: list[dict[str, Any]]) -> float:
+    """A column width (in characters) fitting the header and the first values."""
+    longest = len(column)
+    for row in rows[:200]:
+        v = row.get(column)
+        if v is not None:
+            longest = max(longest, len(";".join(v) if isinstance(v, list) else str(v)))
+    return min(max(longest + 2, 10), 50)
+
+
+def _validation(col: Column, letter: str):
+    """The data validation (drop-down list or range) of a column, or None."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    where = f"{letter}2:{letter}{_LAST_ROW}"
+    choices: tuple[str, ...] = ()
+    strict = True
+    if col.type == ENUM:
+        choices = col.choices
+    elif col.type == LEVEL:
+        choices, strict = LEVELS, False  # other levels are allowed
+    elif col.type == BOOL:
+        choices = ("TRUE", "FALSE")
+    if choices:
+        dv = DataValidation(type="list", formula1=f'"{",".join(choices)}"', allow_blank=True, sqref=where)
+    elif col.type in (INT, NUMBER) and col.range is not None:
+        lo, hi = col.range
+        dv = DataValidation(
+            type="whole" if col.type == INT else "decimal",
+            operator="between",
+            formula1=f"{lo:g}",
+            formula2=f"{hi:g}",
+            allow_blank=True,
+            sqref=where,
+        )
+    elif col.type == REF:
+        # The ids on the referenced sheet, as far down as that sheet has any.
+        ref = col.ref
+        dv = DataValidation(
+            type="list",
+            formula1=f"OFFSET({ref}!$A$2,0,0,MAX(1,COUNTA({ref}!$A:$A)-1),1)",
+            allow_blank=True,
+            sqref=where,
+        )
+        strict = False  # a typed id is checked by relgraph validate, with its row
+    else:
+        return None
+    dv.showInputMessage = True
+    dv.showErrorMessage = True
+    dv.errorStyle = "stop" if strict else "warning"
+    dv.errorTitle = f"{col.name}"[:32]
+    if choices:
+        dv.error = f"{col.name} is one of: {', '.join(choices)}"[:255]
+    elif col.type == REF:
+        dv.error = f"not an id on the {col.ref} sheet (yet)"
+    else:
+        dv.error = f"{col.name} is a number from {col.range[0]:g} to {col.range[1]:g}"
+    return dv
+
+
+def _append_header(ws: Any, names: Sequence[str], bold: Any, fill: Any) -> None:
+    """Append a header row: bold, on a light fill."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for name in names:
+        cell = WriteOnlyCell(ws, name)
+        cell.font, cell.fill = bold, fill
+        cells.append(cell)
+    ws.append(cells)
+
+
+def _readme(wb: Any, bold: Any, fill: Any) -> None:
+    """The README sheet: how to fill the workbook in, then one line per column."""
+    from ..template import readme_rows
+
+    ws = wb.create_sheet(README)
+    intro, header, rows = readme_rows()
+    for i, w in enumerate((16, 16, 10, 44, 90)):
+        ws.column_dimensions[_letter(i)].width = w
+    ws.freeze_panes = f"A{len(intro) + 3}"
+    for line in intro:
+        ws.append([line])
+    ws.append([])
+    _append_header(ws, header, bold, fill)
+    for r in rows:
+        ws.append(list(r))
