@@ -394,7 +394,10 @@ def test_bad_workbook_writes_nothing(runner, tmp_path):
     out = tmp_path / "out.json"
     r = runner.invoke(cli, ["export", str(path), "--to", "json", "-o", str(out)])
     assert r.exit_code == 2
-    assert r.stderr.splitlines() == [f"{path}:staff!2: active 'maybe' is not true or false", "1 problem; nothing was written."]
+    assert r.stderr.splitlines() == [
+        f"{path}:staff!2: active 'maybe' is not true or false",
+        "1 problem; nothing was written.",
+    ]
     assert not out.exists()
 
 
@@ -546,3 +549,43 @@ def test_filled_in_template_reads_back(tmp_path):
     assert [c["id"] for c in ds["contacts"]] == ["C1", "C2", "C3"]
     assert ds["contacts"][2]["level"] == "city"
     assert ds["relationships"][2]["last_contact"] == dt.date(2026, 11, 1)
+
+
+def test_a_table_that_does_not_start_in_a1(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "accounts"
+    ws["C3"], ws["D3"], ws["C4"], ws["D4"], ws["F4"] = "id", "name", "A1", "Acme", "stray"
+    for name, rows in minimal().items():
+        if name == "accounts":
+            continue
+        sheet = wb.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    wb.save(tmp_path / "w.xlsx")
+    assert [str(p) for p in check(tmp_path / "w.xlsx")[0]] == [
+        f"{tmp_path}/w.xlsx:accounts!4: a value in column F, which has no header (give it a name or clear it)"
+    ]
+
+
+def test_error_cells_and_uncalculated_formulas_are_problems(tmp_path):
+    """A reader sees #N/A and a formula nobody calculated as empty cells: they must
+    not read as "not given"."""
+    path = tmp_path / "w.xlsx"
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in minimal().items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb["contacts"].append(["C2", "Bo", "A1"])
+    wb["contacts"]["D1"] = "title"
+    wb["contacts"]["D3"] = "#N/A"  # openpyxl stores this as an error cell, as Excel does
+    wb["accounts"]["C1"] = "region"
+    wb["accounts"]["C2"] = '=VLOOKUP(A2,Sheet9!A:B,2,FALSE)'
+    wb.save(path)
+    assert [str(p) for p in check(path)[0]] == [
+        f"{path}:accounts!2: cell C2 holds a formula that was never calculated; open and save the workbook in "
+        "Excel, or type the value",
+        f"{path}:contacts!3: cell D3 holds the Excel error #N/A; correct it or type the value",
+    ]

@@ -84,12 +84,14 @@ def read_raw_xlsx(path: str | os.PathLike) -> RawData:
             Problem(shown, None, "an Excel 97-2003 workbook (.xls); save it as an Excel Workbook (.xlsx)")
         )
         return raw
+    from ..rows import paused_gc
+
     try:
-        book = _open(path)
+        book = _Book(path)
     except _Unreadable as e:
         raw.problems.append(Problem(shown, None, f"not a readable Excel workbook (.xlsx): {e}"))
         return raw
-    with book:
+    with book, paused_gc():
         by_table: dict[str, str] = {}
         for sheet in book.sheet_names():
             key = sheet.strip().lower()
@@ -101,6 +103,7 @@ def read_raw_xlsx(path: str | os.PathLike) -> RawData:
                 )
                 continue
             by_table[key] = sheet
+        unreadable = _unreadable_cells(path, set(by_table.values()))
         unread = [s for s in book.sheet_names() if s.strip().lower() not in TABLES and s != README]
         for name, table in TABLES.items():
             sheet = by_table.get(name)
@@ -115,6 +118,8 @@ def read_raw_xlsx(path: str | os.PathLike) -> RawData:
                 continue
             rt = sheet_table(book.rows(sheet), name, shown, sheet)
             if rt is not None:
+                for row, message in unreadable.get(sheet, ()):
+                    rt.problems.append(rt.at(row, message))
                 raw.tables[name] = rt
             elif not table.optional:
                 rt = SheetTable(name, shown, [], sheet=sheet)
@@ -139,14 +144,18 @@ def sheet_table(rows: Iterable[Sequence[Any]], name: str, shown: str, sheet: str
     # Known columns match in any case; extra columns keep their own spelling.
     canonical = {c.name.lower(): c.name for c in table.columns}
     columns = [canonical.get(h.lower(), h) for h in header]
-    rt = SheetTable(name, shown, columns, sheet=sheet, header=number)
+    # Columns without a header (before the table, or between its columns) are not
+    # columns of the table; a value in one is a problem.
+    rt = SheetTable(name, shown, [c for c in columns if c], sheet=sheet, header=number)
     cast = [_cast_for(table.by_name.get(c)) for c in columns]
     width = len(columns)
     nameless = [i for i, c in enumerate(columns) if not c]
     out = rt.rows
     for number, values in numbered:
-        cells = [v if type(v) is str else cast[i](v) if i < width else _cast(v) for i, v in enumerate(values)]
-        if not any(c.strip() for c in cells if c):
+        if len(values) > len(cast):
+            cast += [_cast] * (len(values) - len(cast))
+        cells = [v if type(v) is str else cast[i](v) for i, v in enumerate(values)]
+        if not "".join(cells).strip():
             continue
         stray = [i for i in nameless if i < len(cells) and cells[i].strip()]
         stray += [i for i in range(width, len(cells)) if cells[i].strip()]
@@ -156,6 +165,65 @@ def sheet_table(rows: Iterable[Sequence[Any]], name: str, shown: str, sheet: str
             )
         out.append((number, dict(zip(columns, cells))))
     return rt
+
+
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_ERROR = re.compile(rb'\bt="e"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _has_formula(xml: bytes) -> bool:
+    # <f> or <f t="shared" ...>, not the <formula1> of a drop-down list.
+    return b"<f>" in xml or b"<f " in xml
+
+
+def _unreadable_cells(path: str | os.PathLike, sheets: set[str]) -> dict[str, list[tuple[int, str]]]:
+    """For each of ``sheets``, the cells whose value a reader cannot give, as
+    ``(row, message)``: an Excel error (``#N/A``, ``#REF!``, ...) and a formula that
+    was never calculated (a workbook written by a program, not saved by Excel).
+    The reader sees both as empty cells, so without this they would silently read
+    as "not given". The sheets' XML is only searched cell by cell when it holds an
+    error or a formula at all."""
+    import zipfile
+    import xml.etree.ElementTree as ET
+
+    found: dict[str, list[tuple[int, str]]] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            target = {r.get("Id"): r.get("Target", "") for r in rels.findall(".//{*}Relationship")}
+            book = ET.fromstring(z.read("xl/workbook.xml"))
+            rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+            for sh in book.findall(".//{*}sheet"):
+                name, part = sh.get("name"), target.get(sh.get(rid), "")
+                if name not in sheets or not part:
+                    continue
+                part = part.lstrip("/") if part.startswith("/") else "xl/" + part
+                xml = z.read(part)
+                if b't="e"' not in xml and not _has_formula(xml):
+                    continue
+                for m in _CELL.finditer(xml):
+                    attrs, body = m.group(1), m.group(2) or b""
+                    ref = _REF.search(attrs)
+                    if ref is None:
+                        continue
+                    value = _VALUE.search(body)
+                    cell = (ref.group(1) + ref.group(2)).decode()
+                    if _ERROR.search(attrs):
+                        error = value.group(1).decode() if value else "error"
+                        message = f"cell {cell} holds the Excel error {error}; correct it or type the value"
+                    elif _has_formula(body) and (value is None or not value.group(1)):
+                        message = (
+                            f"cell {cell} holds a formula that was never calculated; "
+                            "open and save the workbook in Excel, or type the value"
+                        )
+                    else:
+                        continue
+                    found.setdefault(name, []).append((int(ref.group(2)), message))
+    except (KeyError, OSError, zipfile.BadZipFile, ET.ParseError):
+        return found  # the reader has said what is wrong with the file
+    return found
 
 
 def _header(value: Any) -> str:
@@ -245,10 +313,6 @@ def _reason(e: Exception) -> str:
     return text[0] if text else type(e).__name__
 
 
-def _open(path: str | os.PathLike) -> _Book:
-    return _Book(path)
-
-
 # --- writing ---------------------------------------------------------------------------
 
 
@@ -327,7 +391,9 @@ def _out(ws: Any, make_cell: Any, value: Any, table: str, row: int, column: str)
         value = ";".join(value)
     value = str(value)
     if len(value) > _MAX_TEXT:
-        raise CannotWrite(f"{table} row {row - 1}, {column}: {len(value)} characters, more than a cell holds ({_MAX_TEXT})")
+        raise CannotWrite(
+            f"{table} row {row - 1}, {column}: {len(value)} characters, more than a cell holds ({_MAX_TEXT})"
+        )
     if _CONTROL.search(value):
         raise CannotWrite(f"{table} row {row - 1}, {column}: a control character, which a workbook cannot store")
     if value[:1] in ("=", "#"):
