@@ -1115,7 +1115,8 @@ def init(path: str, xlsx: bool, force: bool) -> None:
 
     PATH becomes a folder of CSV files, or with --xlsx (or a PATH ending in .xlsx)
     one Excel workbook: a sheet per table with drop-down lists for every column
-    with a fixed set of values, and a README sheet explaining each column. The
+    with a fixed set of values, and a README sheet explaining each column (a PATH
+    ending in .json: one JSON file). The
     example rows refer to each other and pass `relgraph validate`; replace them
     with your own.
 
@@ -1128,7 +1129,7 @@ def init(path: str, xlsx: bool, force: bool) -> None:
     from .template import init as write_template
 
     fmt = write_template(path, xlsx=xlsx or None, force=force)
-    what = "workbook" if fmt == "xlsx" else "folder"
+    what = {"xlsx": "workbook", "json": "file"}.get(fmt, "folder")
     click.echo(f"wrote {path}: fill in the {what}, then run: relgraph validate {path}", err=True)
 
 

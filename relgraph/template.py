@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .errors import UsageError
 from .model import BOOL, DATE, ENUM, INT, LEVEL, LEVELS, NUMBER, REF, REFS, TABLES, Column, Dataset
 
 __all__ = ["init", "template_dataset", "column_note", "readme_rows", "NOTES"]
@@ -210,9 +211,9 @@ def _shown(value: Any) -> str:
 
 
 def init(path: str | os.PathLike, *, xlsx: bool | None = None, force: bool = False) -> str:
-    """Write the template to ``path``: a CSV folder, or a workbook when ``xlsx`` is
-    true (by default: when ``path`` ends in ``.xlsx``). Returns the format written,
-    ``"csv"`` or ``"xlsx"``.
+    """Write the template to ``path``: a workbook when ``xlsx`` is true (by default:
+    when ``path`` ends in ``.xlsx``), one JSON file when ``path`` ends in ``.json``,
+    else a CSV folder. Returns the format written: ``"xlsx"``, ``"json"`` or ``"csv"``.
 
     Raises
     ------
@@ -228,8 +229,11 @@ def init(path: str | os.PathLike, *, xlsx: bool | None = None, force: bool = Fal
     """
     from .readwrite import write
 
+    suffix = Path(path).suffix.lower()
     if xlsx is None:
-        xlsx = Path(path).suffix.lower() == ".xlsx"
-    fmt = "xlsx" if xlsx else "csv"
+        xlsx = suffix == ".xlsx"
+    fmt = "xlsx" if xlsx else "json" if suffix == ".json" else "csv"
+    if fmt != "csv" and Path(path).is_file() and not force:
+        raise UsageError(f"{path} exists; use --force to replace it")
     write(template_dataset(), path, fmt, force=force)
     return fmt

@@ -118,10 +118,16 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     ds["contacts"][0]["notes"] = "=HYPERLINK(\"http://x\")"
     ds["contacts"][1]["notes"] = "#N/A"
     ds["contacts"][2]["phone"] = "007"
+    ds["contacts"][3]["notes"] = "line one\nline two: 张伟 & <Ops>"
+    ds["relationships"][0]["strength"] = 2.75
     write(ds, tmp_path / "a.xlsx", "xlsx")
     back = read(tmp_path / "a.xlsx")
-    assert [r["notes"] for r in back["contacts"][:2]] == ['=HYPERLINK("http://x")', "#N/A"]
+    assert [r["notes"] for r in back["contacts"][:4]] == [
+        '=HYPERLINK("http://x")', "#N/A", None, "line one\nline two: 张伟 & <Ops>",
+    ]
     assert back["contacts"][2]["phone"] == "007"
+    assert back["relationships"][0]["strength"] == 2.75
+    assert back.tables == ds.tables
 
 
 def test_a_value_a_cell_cannot_hold_is_refused(tmp_path):
@@ -415,10 +421,47 @@ def test_workbook_level_problems(tmp_path):
     ]
 
 
+def test_a_workbook_without_table_sheets(tmp_path):
+    path = workbook(tmp_path / "w.xlsx", {"Sheet1": [["id", "name"]], "Notes": [["x"]]})
+    assert [str(p) for p in check(path)[0]] == [
+        f"{path}: no sheet is named like a table (accounts, units, contacts, staff, relationships, links, "
+        "touchpoints, team); its sheets: 'Sheet1', 'Notes'"
+    ]
+
+
 def test_a_value_without_a_header_is_a_problem(tmp_path):
     path = workbook(tmp_path / "w.xlsx", minimal(accounts=[["id", "name", None], ["A1", "Acme", None, "stray"]]))
     assert [str(p) for p in check(path)[0]] == [
-        f"{path}:accounts!2: a value in column D, which has no header (give it a name or clear it)"
+        f"{path}:accounts!2: a value in column D, which has no header (name the column or clear it)"
+    ]
+    # A column of row numbers (as pandas writes its index): one problem, not one a row.
+    path = workbook(
+        tmp_path / "p.xlsx",
+        minimal(contacts=[[None, "id", "name", "account"], [0, "C1", "Ann", "A1"], [1, "C2", "Bo", "A1"],
+                          [2, "C3", "Cy", "A1"]]),
+    )
+    assert [str(p) for p in check(path)[0]] == [
+        f"{path}:contacts!2: a value in column A, which has no header, here and in 2 more rows "
+        "(name the column or clear it)"
+    ]
+
+
+def test_a_title_above_the_header(tmp_path):
+    path = workbook(
+        tmp_path / "w.xlsx",
+        minimal(contacts=[["Our contacts at Acme"], ["as of November"], [], ["id", "name", "account"],
+                          ["C1", "Ann", "A1"]]),
+    )
+    assert check(path) == ([], [])
+    assert [c["id"] for c in read(path)["contacts"]] == ["C1"]
+    # Without the required columns anywhere, the first row is the header.
+    path = workbook(tmp_path / "x.xlsx", minimal(contacts=[["Our contacts"], ["id", "name"], ["C1", "Ann"]]))
+    assert [str(p) for p in check(path)[0]] == [
+        f"{path}:contacts!1: missing column 'id'",
+        f"{path}:contacts!1: missing column 'name'",
+        f"{path}:contacts!1: missing column 'account'",
+        f"{path}:contacts!2: a value in column B, which has no header, here and in 1 more row "
+        "(name the column or clear it)",
     ]
 
 
@@ -537,6 +580,17 @@ def test_init_xlsx_flag_writes_a_workbook_under_any_name(runner, tmp_path):
     assert check(tmp_path / "team-book") == ([], [])
 
 
+def test_init_json(runner, tmp_path):
+    r = runner.invoke(cli, ["init", str(tmp_path / "team.json")])
+    assert (r.exit_code, r.stderr) == (
+        0, f"wrote {tmp_path}/team.json: fill in the file, then run: relgraph validate {tmp_path}/team.json\n"
+    )
+    assert read(tmp_path / "team.json").tables == template_dataset().tables
+    assert check(tmp_path / "team.json") == ([], [])
+    r = runner.invoke(cli, ["init", str(tmp_path / "team.json")])
+    assert (r.exit_code, r.stderr) == (2, f"Error: {tmp_path}/team.json exists; use --force to replace it\n")
+
+
 def test_filled_in_template_reads_back(tmp_path):
     """A data owner's edit: rows added in Excel under the example rows."""
     path = tmp_path / "team.xlsx"
@@ -564,7 +618,7 @@ def test_a_table_that_does_not_start_in_a1(tmp_path):
             sheet.append(row)
     wb.save(tmp_path / "w.xlsx")
     assert [str(p) for p in check(tmp_path / "w.xlsx")[0]] == [
-        f"{tmp_path}/w.xlsx:accounts!4: a value in column F, which has no header (give it a name or clear it)"
+        f"{tmp_path}/w.xlsx:accounts!4: a value in column F, which has no header (name the column or clear it)"
     ]
 
 
