@@ -99,6 +99,14 @@ def test_demo_round_trips_through_a_workbook(tmp_path):
     assert len(ds["contacts"]) > 50
 
 
+def test_write_into_an_open_file(tmp_path):
+    from relgraph.readwrite.xlsx import write_xlsx
+
+    with open(tmp_path / "a.xlsx", "wb") as f:
+        write_xlsx(read(TINY), f)
+    assert read(tmp_path / "a.xlsx").tables == read(TINY).tables
+
+
 def test_cells_keep_their_type(tmp_path):
     write(read(TINY), tmp_path / "a.xlsx", "xlsx")
     ws = openpyxl.load_workbook(tmp_path / "a.xlsx")["contacts"]

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import Problem, RelgraphError
 from ..model import BOOL, DATE, ENUM, INT, LEVEL, LEVELS, NUMBER, REF, TABLES, Column, Dataset
@@ -359,9 +359,10 @@ _LAST_ROW = 1048576  # rows a sheet has: drop-downs cover the whole column
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters a cell cannot hold
 
 
-def write_xlsx(ds: Dataset, path: str | os.PathLike) -> None:
+def write_xlsx(ds: Dataset, path: str | os.PathLike | BinaryIO) -> None:
     """Write a data set as a workbook: one sheet per table (every table, header
-    always), then a ``README`` sheet explaining each column.
+    always), then a ``README`` sheet explaining each column. ``path`` is a file name
+    or a binary file open for writing.
 
     Values keep their type: numbers as numbers, dates as dates (shown
     ``yyyy-mm-dd``), true/false as TRUE/FALSE, id lists as ``;``-joined text, so the
