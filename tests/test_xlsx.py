@@ -651,3 +651,16 @@ def test_error_cells_and_uncalculated_formulas_are_problems(tmp_path):
         "Excel, or type the value",
         f"{path}:contacts!3: cell D3 holds the Excel error #N/A; correct it or type the value",
     ]
+
+
+def test_cell_values_as_csv_text():
+    from relgraph.readwrite.xlsx import _cast, _cast_date
+
+    assert [_cast(v) for v in (4.0, 3.5, -0.0, 1e20, 12345678901.0, 7, True, False, None, " x ")] == [
+        "4", "3.5", "0", "1e+20", "12345678901", "7", "true", "false", "", " x ",
+    ]
+    assert _cast(dt.datetime(2026, 1, 5)) == "2026-01-05"
+    assert _cast(dt.datetime(2026, 1, 5, 14, 30)) == "2026-01-05 14:30:00"
+    assert _cast(dt.time(9, 15)) == "09:15:00"
+    assert _cast_date(dt.datetime(2026, 1, 5, 14, 30)) == "2026-01-05"
+    assert _cast_date(dt.date(2026, 1, 5)) == "2026-01-05"

@@ -186,12 +186,13 @@ def sheet_table(rows: Iterable[Sequence[Any]], name: str, shown: str, sheet: str
     for number, values in itertools.chain(((n, v) for n, v, _ in rest), numbered):
         if len(values) > len(cast):
             cast += [_cast] * (len(values) - len(cast))
-        cells = [v if type(v) is str else cast[i](v) for i, v in enumerate(values)]
+        cells = [v if type(v) is str else f(v) for v, f in zip(values, cast)]
         if not "".join(cells).strip():
             continue
-        for i in itertools.chain(nameless, range(width, len(cells))):
-            if i < len(cells) and cells[i].strip():
-                stray.setdefault(i, []).append(number)
+        if nameless or len(cells) > width:
+            for i in itertools.chain(nameless, range(width, len(cells))):
+                if i < len(cells) and cells[i].strip():
+                    stray.setdefault(i, []).append(number)
         out.append((number, dict(zip(columns, cells))))
     for i, at in sorted(stray.items()):
         more = f", here and in {len(at) - 1} more row{'s' if len(at) > 2 else ''}" if len(at) > 1 else ""
@@ -264,21 +265,24 @@ def _header(value: Any) -> str:
     return "" if value is None else _cast(value).strip()
 
 
+_EXACT = 2.0**53  # beyond this a float's integer text would claim digits it lacks
+
+
 def _cast(value: Any) -> str:
     """A cell value as the text a CSV file would hold: whole numbers without
     ``.0``, booleans ``true``/``false``, dates ISO (with the time when it is not
     midnight), nothing as ``""``."""
-    if value is None:
-        return ""
     t = type(value)
+    if t is float:  # every number calamine reads
+        return str(int(value)) if value.is_integer() and -_EXACT < value < _EXACT else repr(value)
     if t is str:
         return value
+    if value is None:
+        return ""
     if t is bool:
         return "true" if value else "false"
     if t is int:
         return str(value)
-    if t is float:
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
     if t is dt.datetime:
         if value.time() == dt.time(0):
             return value.date().isoformat()
