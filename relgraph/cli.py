@@ -967,5 +967,41 @@ def relate(data: str, staff: str, contact: str, strength: str, date: str | None,
          rows=lambda r: [r["relationship"]])
 
 
+# --- Excel workbooks and the template to fill in (#16) --------------------------------
+
+_export_to = next(p for p in export.params if p.name == "to")
+_export_to.type = click.Choice([*_export_to.type.choices, "xlsx"])
+_export_to.help = (_export_to.help or "") + " xlsx: an Excel workbook, one sheet per table."
+
+
+@cli.command()
+@click.argument("path", type=click.Path())
+@click.option("--xlsx", "xlsx", is_flag=True,
+              help="Write an Excel workbook (the default when PATH ends in .xlsx).")
+@click.option("--force", is_flag=True, help="Write over an existing file or into a non-empty folder.")
+@handle_errors
+def init(path: str, xlsx: bool, force: bool) -> None:
+    """Write an empty data set to fill in: every table with one example row.
+
+    PATH becomes a folder of CSV files, or with --xlsx (or a PATH ending in .xlsx)
+    one Excel workbook: a sheet per table with drop-down lists for every column
+    with a fixed set of values, and a README sheet explaining each column (a PATH
+    ending in .json: one JSON file). The
+    example rows refer to each other and pass `relgraph validate`; replace them
+    with your own.
+
+    \b
+    Examples:
+      relgraph init team.xlsx
+      relgraph validate team.xlsx
+      relgraph init team-data
+    """
+    from .template import init as write_template
+
+    fmt = write_template(path, xlsx=xlsx or None, force=force)
+    what = {"xlsx": "workbook", "json": "file"}.get(fmt, "folder")
+    click.echo(f"wrote {path}: fill in the {what}, then run: relgraph validate {path}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -21,7 +21,8 @@ class Problem:
 
     For a CSV file ``line`` is the physical line number (header = 1). For a JSON file
     ``line`` is ``None`` and ``table`` / ``index`` (0-based) locate the row; a problem
-    with a whole file or table has neither.
+    with a whole file or table has neither. For a workbook ``sheet`` names the sheet
+    and ``line`` is the row number there (``book.xlsx:contacts!12``).
     """
 
     file: str
@@ -29,9 +30,12 @@ class Problem:
     message: str
     table: str | None = None
     index: int | None = None
+    sheet: str | None = None
 
     @property
     def where(self) -> str:
+        if self.sheet is not None:
+            return f"{self.file}:{self.sheet}" + ("" if self.line is None else f"!{self.line}")
         if self.line is not None:
             return f"{self.file}:{self.line}"
         if self.table is not None and self.index is not None:
@@ -45,7 +49,10 @@ class Problem:
 
     def as_dict(self) -> dict:
         d = {"file": self.file, "line": self.line, "message": self.message}
-        if self.table is not None:
+        if self.sheet is not None:
+            d["table"] = self.table
+            d["sheet"] = self.sheet
+        elif self.table is not None:
             d["table"] = self.table
             d["index"] = self.index
         return d

@@ -230,6 +230,7 @@ class Origin:
     locs: list[int] | None = None
     bad: list[int] = field(default_factory=list)
     has_ids: bool = True
+    sheet: str | None = None  # the workbook sheet the table was read from
 
     def loc(self, i: int) -> int:
         """The location of typed row ``i``."""
@@ -239,6 +240,8 @@ class Origin:
         """A problem located at ``loc`` (a line, or a JSON index)."""
         if self.json:
             return Problem(self.file, None, message, table=self.name, index=loc)
+        if self.sheet is not None:
+            return Problem(self.file, loc, message, table=self.name, sheet=self.sheet)
         return Problem(self.file, loc, message)
 
     def without(self, rows: list[int], n: int) -> Origin:
@@ -247,7 +250,7 @@ class Origin:
         kept = [i for i in range(n) if i not in gone]
         new = {i: j for j, i in enumerate(kept)}
         bad = [new[i] for i in self.bad if i in new]
-        return Origin(self.name, self.file, self.json, [self.loc(i) for i in kept], bad, self.has_ids)
+        return Origin(self.name, self.file, self.json, [self.loc(i) for i in kept], bad, self.has_ids, self.sheet)
 
 
 def type_cells(raw: RawData) -> tuple[Dataset, dict[str, Origin], list[Problem]]:
@@ -269,7 +272,7 @@ def type_cells(raw: RawData) -> tuple[Dataset, dict[str, Origin], list[Problem]]
             # An optional table that is simply absent (no units.csv) has no ids at all.
             origins[name] = Origin(name, table.filename, has_ids=table.optional)
             continue
-        origin = origins[name] = Origin(name, rt.file, rt.json, [], has_ids=False)
+        origin = origins[name] = Origin(name, rt.file, rt.json, [], has_ids=False, sheet=getattr(rt, "sheet", None))
         problems.extend(rt.problems)
         if not rt.columns and rt.problems:  # unreadable: nothing more to say about it
             continue

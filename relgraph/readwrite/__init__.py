@@ -1,4 +1,5 @@
-"""Reading and writing data sets: a CSV folder, one JSON file, GraphML (write only).
+"""Reading and writing data sets: a CSV folder, one JSON file, an Excel workbook,
+GraphML (write only).
 
 ``read`` validates: it returns a typed :class:`~relgraph.model.Dataset` or raises
 :class:`~relgraph.errors.InvalidData` listing every problem.
@@ -32,6 +33,10 @@ def read_raw(path: str | os.PathLike) -> RawData:
 
         return read_raw_dir(p)
     if p.is_file():
+        from .xlsx import is_workbook, read_raw_xlsx  # Excel workbooks
+
+        if is_workbook(p):
+            return read_raw_xlsx(p)
         from .jsonfile import read_raw_json
 
         return read_raw_json(p)
@@ -131,7 +136,8 @@ def load(path: str | os.PathLike) -> TypedTables:
 
 
 def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False) -> None:
-    """Write a data set as ``json`` (one file), ``csv`` (a folder) or ``graphml``.
+    """Write a data set as ``json`` (one file), ``csv`` (a folder), ``xlsx`` (an Excel
+    workbook) or ``graphml``.
 
     The output appears whole or not at all, with the permissions the umask gives:
     it is written beside ``path`` (a file through an unnamed temporary file, linked
@@ -146,8 +152,8 @@ def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False
     UsageError
         When ``path`` may not be written (exit status 2).
     """
-    if fmt not in ("json", "csv", "graphml"):
-        raise UsageError(f"unknown export format {fmt!r} (json, csv, graphml)")
+    if fmt not in ("json", "csv", "xlsx", "graphml"):
+        raise UsageError(f"unknown export format {fmt!r} (json, csv, xlsx, graphml)")
     # Absolute: "." has no name to write beside (and cannot be renamed as ".").
     target = Path(os.path.abspath(path))
     st = _lstat(target)
@@ -174,6 +180,10 @@ def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False
         from .jsonfile import dump_json
 
         _write_file(lambda f: dump_json(ds, f), target)
+    elif fmt == "xlsx":
+        from .xlsx import write_xlsx
+
+        _write_file(lambda f: write_xlsx(ds, f), target)
     else:
         from .graphml import write_graphml
 
