@@ -164,7 +164,8 @@ def test_salesforce_touchpoints_and_relationships(imported):
     assert pick(ds["touchpoints"], "date", "method", "staff", "contacts", "uid") == [
         (d(2026, 10, 1), "meeting", [U1], [C2], "00UWs0000000E01IAB"),
         (d(2026, 6, 15), "visit", [U1], [C2], "00UWs0000000E02IAB"),
-        (d(2026, 9, 10), "tech_exchange", [U2], [C3], "00UWs0000000E03IAB"),
+        # with the people of its EventRelation rows (Carol declined)
+        (d(2026, 9, 10), "tech_exchange", [U2, U1], [C3, C2], "00UWs0000000E03IAB"),
         (d(2026, 8, 20), "model_site", [U1, U2], [C1], "00UWs0000000E04IAB"),  # with the invitee's copy
         (d(2026, 10, 20), "meeting", [U3], [C1], "00UWs0000000E08IAB"),  # Type Call; ActivityDateTime only
         (d(2026, 9, 1), "meeting", [U1], [C4], "00UWs0000000E10IAB"),  # occurrences of a series
@@ -174,9 +175,11 @@ def test_salesforce_touchpoints_and_relationships(imported):
     ]
     assert pick(ds["relationships"], "staff", "contact", "strength", "last_contact", "notes") == [
         (U1, C1, 1, d(2026, 8, 20), "strength estimated from 1 meeting in the year to 2026-08-20"),
-        (U1, C2, 2, d(2026, 10, 15), "strength estimated from 3 meetings in the year to 2026-10-15"),
+        (U1, C2, 3, d(2026, 10, 15), "strength estimated from 4 meetings in the year to 2026-10-15"),
+        (U1, C3, 1, d(2026, 9, 10), "strength estimated from 1 meeting in the year to 2026-09-10"),
         (U1, C4, 2, d(2026, 10, 1), "strength estimated from 2 meetings in the year to 2026-10-01"),
         (U2, C1, 1, d(2026, 8, 20), "strength estimated from 1 meeting in the year to 2026-08-20"),
+        (U2, C2, 1, d(2026, 9, 10), "strength estimated from 1 meeting in the year to 2026-09-10"),
         (U2, C3, 2, d(2026, 9, 10), "strength estimated from 2 meetings in the year to 2026-09-10"),
         (U3, C1, 1, d(2026, 10, 20), "strength estimated from 1 meeting in the year to 2026-10-20"),
     ]
@@ -205,6 +208,8 @@ def test_salesforce_summary_lists_everything_not_carried_over(imported):
         ("deleted", "Contact.csv", 8, "003Ws00000C7gggIAB"),
         ("other_account", "AccountContactRelation.csv", 7, C2),
         ("unknown_reference", "AccountTeamMember.csv", 6, None),
+        ("declined", "EventRelation.csv", 4, None),
+        ("unknown_person", "EventRelation.csv", 6, None),
         ("after_as_of", "Event.csv", 7, "00UWs0000000E06IAB"),
         ("lead", "Event.csv", 8, "00UWs0000000E07IAB"),
         ("recurring_series", "Event.csv", 10, "00UWs0000000E09IAB"),
@@ -218,8 +223,9 @@ def test_salesforce_summary_lists_everything_not_carried_over(imported):
         "AccountTeamMember.csv": ["Id", "AccountAccessLevel"],
         "Event.csv": ["WHATID", "DURATIONINMINUTES"],
         "Task.csv": ["Priority"],
+        "EventRelation.csv": ["Id", "IsInvitee", "IsParent"],
     }
-    assert s.added == {"accounts": 2, "units": 5, "contacts": 5, "staff": 4, "relationships": 6, "links": 3,
+    assert s.added == {"accounts": 2, "units": 5, "contacts": 5, "staff": 4, "relationships": 8, "links": 3,
                        "touchpoints": 9, "team": 4}
     assert [w.message for w in s.warnings] == [
         f"contact {C6!r} has no relationship", f"staff member {U3!r} is in no team",
@@ -287,6 +293,17 @@ def test_salesforce_reports_to_cycle_is_broken_and_listed(tmp_path):
     assert [(n.kind, n.line) for n in s.skipped] == [("reports_to_cycle", 4), ("unknown_manager", 5)]
 
 
+def test_salesforce_files_not_read_are_listed(tmp_path):
+    export = write_export(tmp_path / "export", {
+        "Account.csv": "Id,Name\n001A,Acme\n",
+        "Contact.csv": "Id,AccountId,LastName\n003A,001A,Ode\n",
+        "Opportunity.csv": "Id,AccountId,StageName\n006A,001A,Closed Won\n",
+    })
+    _, s = read_salesforce(export, as_of=AS_OF)
+    assert [(n.kind, Path(n.file).name) for n in s.skipped] == [("file_not_read", "Opportunity.csv")]
+    assert s.skipped[0].message.startswith("Opportunity.csv is none of the exports read (Account.csv, Contact.csv, ")
+
+
 # --- the calendar -------------------------------------------------------------------------------
 
 
@@ -333,16 +350,16 @@ def test_ics_touchpoints(portfolio):
         ("unknown_address", "someone@partner.example", None),
     ]
     assert s.skipped[0].message == "only our staff attended"
-    assert s.added == {"touchpoints": 10, "relationships": 3}
-    assert s.counts == {"occurrences": 15, "relationships_estimated_again": 2}
+    assert s.added == {"touchpoints": 10, "relationships": 2}
+    assert s.counts == {"occurrences": 15, "relationships_estimated_again": 3}
     # pairs who had no relationship get one; estimated ones are estimated again
     rel = {(r["staff"], r["contact"]): (r["strength"], r["last_contact"]) for r in ds["relationships"]}
-    assert len(rel) == 9
-    assert {k: rel[k] for k in [(U1, C3), (U2, C4), (U3, C6), (U1, C2), (U3, C1), (U1, C1)]} == {
-        (U1, C3): (1, d(2026, 9, 25)),
+    assert len(rel) == 10
+    assert {k: rel[k] for k in [(U2, C4), (U3, C6), (U1, C3), (U1, C2), (U3, C1), (U1, C1)]} == {
         (U2, C4): (1, d(2026, 10, 15)),
         (U3, C6): (1, d(2026, 10, 28)),
-        (U1, C2): (3, d(2026, 10, 26)),  # 3 meetings in Salesforce and 6 in the calendar
+        (U1, C3): (2, d(2026, 9, 25)),
+        (U1, C2): (3, d(2026, 10, 26)),  # 4 meetings in Salesforce and 6 in the calendar
         (U3, C1): (2, d(2026, 10, 22)),
         (U1, C1): (1, d(2026, 8, 20)),  # no new meeting: unchanged
     }
@@ -487,11 +504,11 @@ def test_from_an_empty_folder_to_coverage_and_a_map(runner, tmp_path, make_store
     assert r.exit_code == 0, r.output
     assert r.stdout.splitlines()[:2] == [
         f"{EXPORT} -> {out}, as of 2026-11-01",
-        "added: 2 accounts, 5 units, 5 contacts, 4 staff, 6 relationships, 3 links, 9 touchpoints, 4 team",
+        "added: 2 accounts, 5 units, 5 contacts, 4 staff, 8 relationships, 3 links, 9 touchpoints, 4 team",
     ]
     r = runner.invoke(cli, ["import", "ics", str(CALENDAR), str(out), "--as-of", "2026-11-01"])
     assert r.exit_code == 0, r.output
-    assert r.stdout.splitlines()[1] == "added: 10 touchpoints, 3 relationships"
+    assert r.stdout.splitlines()[1] == "added: 10 touchpoints, 2 relationships"
     assert runner.invoke(cli, ["validate", str(out)]).exit_code == 0
 
     r = runner.invoke(cli, ["coverage", str(out), "--as-of", "2026-11-01", "--format", "json"])
@@ -523,3 +540,28 @@ def test_from_an_empty_folder_to_coverage_and_a_map(runner, tmp_path, make_store
     html = page.read_text(encoding="utf-8")
     for name in ("Wei Zhang", "Na Li", "Fang Wang", "Alice Martin", "Bob Stone", "North Province"):
         assert name in html
+
+
+def test_ics_events_without_start_uid_or_a_usable_rule(tmp_path):
+    from relgraph.readwrite.jsonfile import read_obj
+
+    ds = read_obj({"accounts": [{"id": "A", "name": "Acme"}],
+                   "contacts": [{"id": "C", "name": "Ode", "account": "A", "email": "ode@acme.example"}],
+                   "staff": [{"id": "S", "name": "Sam", "email": "sam@ourco.example"}], "relationships": []})
+    cal = tmp_path / "odd.ics"
+    cal.write_text("\r\n".join([
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN",
+        "BEGIN:VEVENT", "UID:no-start", "SUMMARY:When?", "ORGANIZER:mailto:sam@ourco.example", "END:VEVENT",
+        "BEGIN:VEVENT", "SUMMARY:Visit without a UID", "DTSTART:20261001T080000Z",
+        "ORGANIZER:mailto:sam@ourco.example", "ATTENDEE:mailto:ode@acme.example", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:bad-rule", "SUMMARY:Sometimes", "DTSTART:20261002T080000Z", "RRULE:FREQ=SOMETIMES",
+        "ORGANIZER:mailto:sam@ourco.example", "ATTENDEE:mailto:ode@acme.example", "END:VEVENT",
+        "END:VCALENDAR", ""]))
+    out, s = read_ics(cal, ds, as_of=AS_OF)
+    assert pick(out["touchpoints"], "date", "method", "staff", "contacts") == [(dt.date(2026, 10, 1), "visit",
+                                                                                 ["S"], ["C"])]
+    uid = out["touchpoints"][0]["uid"]
+    assert uid.startswith("no-uid-")
+    assert [(n.kind, n.id) for n in s.skipped] == [("no_start", "no-start (When?)"), ("bad_event", "bad-rule")]
+    again, s = read_ics(cal, out, as_of=AS_OF)  # the made UID is the same the next time
+    assert (len(again["touchpoints"]), s.skipped[1].kind, s.skipped[1].id) == (1, "already_imported", uid)

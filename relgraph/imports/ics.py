@@ -127,12 +127,37 @@ def _attendees(event: Any) -> list[str]:
     return list(dict.fromkeys(people))
 
 
+def _prepare(calendar: Any, s: ImportSummary) -> None:
+    """Name every event and set aside those that cannot be placed in time: an event
+    without a ``UID`` gets one made from its start, summary and organiser (so that
+    importing it again still finds it); one without a ``DTSTART`` is noted and
+    removed."""
+    import hashlib
+
+    kept = []
+    for c in calendar.subcomponents:
+        if c.name == "VEVENT":
+            if not str(c.get("UID", "")).strip():
+                made = "|".join(str(c.get(k, "")) for k in ("DTSTART", "SUMMARY", "ORGANIZER"))
+                c["UID"] = "no-uid-" + hashlib.sha1(made.encode("utf-8")).hexdigest()[:16]
+            if c.get("DTSTART") is None:
+                s.skip("no_start", "no start (DTSTART)", id=f"{c['UID']} ({c.get('SUMMARY', '')})")
+                continue
+        kept.append(c)
+    calendar.subcomponents[:] = kept
+
+
 def _occurrences(calendar: Any, as_of: dt.date) -> Iterable[Any]:
-    """Every occurrence of every event that starts on or before ``as_of``."""
+    """Every occurrence of every event that starts on or before ``as_of``; an event
+    whose recurrence cannot be worked out is left out here (and noted by the caller,
+    as an event with no occurrence)."""
     import recurring_ical_events
 
+    class Query(recurring_ical_events.CalendarQuery):
+        suppressed_errors = [*recurring_ical_events.CalendarQuery.suppressed_errors, ValueError, TypeError]
+
     stop = as_of + dt.timedelta(days=2)  # occurrences come in time order; local dates vary by a day
-    for event in recurring_ical_events.of(calendar).all():
+    for event in recurring_ical_events.of(calendar, skip_bad_series=True, calendar_query=Query).all():
         start = _start_date(event)
         if start > stop:
             break
@@ -169,6 +194,7 @@ def read_ics(
     """
     cal = read_calendar(calendar)
     s = ImportSummary(source=str(calendar), as_of=as_of.isoformat())
+    _prepare(cal, s)
     people = _directory(ds, s)
     out = Dataset(tables={name: list(rows) for name, rows in ds.tables.items()},
                   extras={name: list(cols) for name, cols in ds.extras.items()})
@@ -181,9 +207,9 @@ def read_ics(
     n = 0
     for event in _occurrences(cal, as_of):
         n += 1
-        uid = str(event.get("UID", "")) or None
+        uid = str(event["UID"])
         date = _start_date(event)
-        where = {"id": uid or str(event.get("SUMMARY", "")), "date": date.isoformat()}
+        where = {"id": uid, "date": date.isoformat()}
         uids.add(uid)
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
             s.skip("cancelled", "cancelled", **where)
@@ -207,7 +233,7 @@ def read_ics(
         if not found["staff"]:
             s.skip("no_staff", f"none of our staff attended (contacts {', '.join(found['contacts'])})", **where)
             continue
-        if uid is not None and (uid, date) in seen:
+        if (uid, date) in seen:
             s.skip("already_imported", "a touchpoint with this UID and date exists", **where)
             continue
         seen.add((uid, date))
@@ -215,9 +241,15 @@ def read_ics(
         method = method_of(_categories(event) + [summary or ""], methods) or DEFAULT_METHOD
         added.append({**_blank(out, "touchpoints"), "date": date, "method": method, "staff": found["staff"],
                       "contacts": found["contacts"], "notes": summary, "uid": uid})
-    later = {str(e.get("UID", "")) for e in cal.walk("VEVENT")} - uids - {""}
-    for uid in sorted(later):
-        s.skip("after_as_of", "no occurrence on or before as-of", id=uid)
+    first: dict[str, dt.date] = {}
+    for e in cal.walk("VEVENT"):
+        if str(e["UID"]) not in uids:
+            first[str(e["UID"])] = min(_start_date(e), first.get(str(e["UID"]), _start_date(e)))
+    for uid, start in sorted(first.items()):
+        if start > as_of:
+            s.skip("after_as_of", "no occurrence on or before as-of", id=uid)
+        else:
+            s.skip("bad_event", "its occurrences cannot be worked out (a broken recurrence rule?)", id=uid)
     for email, count in sorted(unknown.items()):
         s.skip("unknown_address", f"in {count} meeting{'s' if count != 1 else ''}; give it to a contact or staff "
                                   f"member (email) to import them", id=email)

@@ -142,7 +142,10 @@ FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                    "type", "ischild", "isrecurrence", "recurrenceactivityid", "isdeleted"), ("whoid", "ownerid")),
     "Task.csv": (("id", "whoid", "ownerid", "activitydate", "completeddatetime", "status", "subject", "type",
                   "isdeleted"), ("whoid", "ownerid", "status")),
+    "EventRelation.csv": (("eventid", "relationid", "iswhat", "status", "isdeleted"), ("eventid", "relationid")),
+    "TaskRelation.csv": (("taskid", "relationid", "iswhat", "isdeleted"), ("taskid", "relationid")),
 }
+_RELATIONS = {"Event.csv": ("EventRelation.csv", "eventid"), "Task.csv": ("TaskRelation.csv", "taskid")}
 REQUIRED_FILES = ("Account.csv", "Contact.csv")
 _DATE_COLUMNS = {"Event.csv": ("activitydate", "activitydatetime", "startdatetime"),
                  "Task.csv": ("activitydate", "completeddatetime")}
@@ -338,6 +341,10 @@ def read_salesforce(folder: str | os.PathLike, *, as_of: dt.date) -> tuple[Datas
     if problems:
         raise InvalidData(problems)
     s = ImportSummary(source=str(folder), as_of=as_of.isoformat())
+    known = {name.lower() for name in FILES}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.name.lower() not in known and not path.name.startswith("."):
+            s.skip("file_not_read", f"{path.name} is none of the exports read ({', '.join(FILES)})", file=str(path))
     for name, sheet in sheets.items():
         extra = [h for c, h in zip(sheet.columns, sheet.headers) if c not in FILES[name][0]]
         if extra:
@@ -578,6 +585,7 @@ class _Mapper:
         children = []
         series = {_key(r.get("recurrenceactivityid", "")) for _, r in self.sheets.get("Event.csv", _Sheet("", [], [])).rows}
         for name in ("Event.csv", "Task.csv"):
+            self.related = self.read_relations(*_RELATIONS[name])
             for sheet, line, row in self.rows(name):
                 where = {"file": sheet.file, "line": line, "id": row.get("id") or None}
                 if name == "Task.csv" and row.get("status", "").lower() != "completed":
@@ -604,16 +612,45 @@ class _Mapper:
             if parent is None:
                 out.append(tp)
             else:
-                self.s.map("invitee", f"an invitee's copy of a group event: {tp['staff'][0]} joins that "
+                self.s.map("invitee", f"an invitee's copy of a group event: {', '.join(tp['staff'])} joins that "
                                       f"touchpoint", **where)
-                if tp["staff"][0] not in parent["staff"]:
-                    parent["staff"].append(tp["staff"][0])
+                for table in ("staff", "contacts"):
+                    parent[table].extend(x for x in tp[table] if x not in parent[table])
         return out
+
+    def read_relations(self, name: str, column: str) -> dict[str, tuple[list[str], list[str]]]:
+        """The other people of each activity (Salesforce's shared activities): for an
+        activity id, the contacts and the users its EventRelation / TaskRelation rows
+        name, leaving out those who declined; a relation to an account or opportunity
+        (``IsWhat``) is not a person and is counted only."""
+        related: dict[str, tuple[list[str], list[str]]] = {}
+        what = 0
+        for sheet, line, row in self.rows(name):
+            if _true(row.get("iswhat")):
+                what += 1
+                continue
+            people = related.setdefault(_key(row[column]), ([], []))
+            contact, user = self.ref(self.contacts, row["relationid"]), self.ref(self.staff, row["relationid"])
+            if (row.get("status") or "").lower() == "declined":
+                self.s.skip("declined", f"{row['relationid']} declined", file=sheet.file, line=line)
+            elif contact is not None:
+                people[0].append(contact)
+            elif user is not None:
+                people[1].append(user)
+            else:
+                self.s.skip("unknown_person", f"RelationId {row['relationid']} is not an imported contact or user",
+                            file=sheet.file, line=line)
+        if what:  # shown as "relations to records (IsWhat) N"
+            self.s.counts["relations_to_records_(IsWhat)"] = self.s.counts.get("relations_to_records_(IsWhat)", 0) + what
+        return related
 
     def activity(self, name: str, sheet: _Sheet, row: dict[str, str], where: dict) -> dict[str, Any] | None:
         """One event or task as a touchpoint, or None (and a note) when it cannot be."""
         who = row.get("whoid", "")
         contact = self.ref(self.contacts, who)
+        others, staff = self.related.get(_key(row.get("id", "")), ([], []))
+        if contact is None and others:
+            contact, others = others[0], others[1:]
         if contact is None:
             if not who:
                 why, kind = "no WhoId (no contact)", "no_contact"
@@ -647,7 +684,8 @@ class _Mapper:
             method = DEFAULT_METHOD
             self.s.map("method_default", f"Type {kind!r} names none of the five methods; meeting"
                        if kind else "no Type; meeting", **where)
-        return {"date": date.isoformat(), "method": method, "staff": [owner], "contacts": [contact],
+        return {"date": date.isoformat(), "method": method, "staff": list(dict.fromkeys([owner, *staff])),
+                "contacts": list(dict.fromkeys([contact, *others])),
                 "notes": row.get("subject") or None, "uid": row.get("id") or None, "_from": name}
 
 
