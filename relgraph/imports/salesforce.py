@@ -292,26 +292,24 @@ class _Units:
     """
 
     rows: list[dict[str, Any]] = field(default_factory=list)
-    ids: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+    ids: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = field(default_factory=dict)  # -> its row
     count: Counter = field(default_factory=Counter)
 
-    def unit_of(self, account: str, department: str) -> str:
+    def unit_of(self, account: str, department: str) -> str | None:
+        """The id of the unit of a contact of ``account`` in ``department``."""
         parts = tuple(p for p in re.split(r"\s*>\s*|\s+/\s+", department) if p)
-        parent, level = None, None
+        parent: dict[str, Any] | None = None
         for i in range(1, len(parts) + 1):
-            path = parts[:i]
-            uid = self.ids.get((account, path))
-            if uid is None:
+            row = self.ids.get((account, parts[:i]))
+            if row is None:
                 self.count[account] += 1
-                uid = f"{account}-U{self.count[account]}"
-                self.ids[(account, path)] = uid
-                level = _first_match(path[-1], LEVEL_KEYWORDS) or level or "hq"
-                self.rows.append({"id": uid, "account": account, "name": path[-1], "level": level,
-                                  "parent": parent})
-            else:
-                level = next(r["level"] for r in self.rows if r["id"] == uid)
-            parent = uid
-        return parent
+                level = _first_match(parts[i - 1], LEVEL_KEYWORDS) or (parent["level"] if parent else "hq")
+                row = {"id": f"{account}-U{self.count[account]}", "account": account, "name": parts[i - 1],
+                       "level": level, "parent": parent["id"] if parent else None}
+                self.ids[(account, parts[:i])] = row
+                self.rows.append(row)
+            parent = row
+        return parent["id"] if parent else None
 
 
 def read_salesforce(folder: str | os.PathLike, *, as_of: dt.date) -> tuple[Dataset, ImportSummary]:
