@@ -108,6 +108,12 @@ def test_method_of(texts, method):
     assert method_of(texts) == method
 
 
+def test_method_keywords_outside_ascii_match_inside_words():
+    table = (("技术交流", "tech_exchange"), ("visit", "visit"))
+    assert method_of(["5G核心网技术交流会"], table) == "tech_exchange"
+    assert method_of(["Besuch/Visit"], table) == "visit"
+
+
 def test_estimated_strength_counts_the_year_before_the_latest_meeting():
     day = dt.date(2026, 10, 1)
     weeks = lambda n: [day - dt.timedelta(weeks=i) for i in range(n)]  # noqa: E731
@@ -188,9 +194,9 @@ def test_salesforce_touchpoints_and_relationships(imported):
 def test_salesforce_summary_lists_everything_not_carried_over(imported):
     _, s = imported
     assert where(s.mapped) == [
-        ("several_roles", "Contact.csv", 3, C2),
-        ("several_roles", "Contact.csv", 5, C4),
-        ("role_other", "Contact.csv", 7, C6),
+        ("several_roles", "AccountContactRelation.csv", 3, C2),
+        ("several_roles", "AccountContactRelation.csv", 5, C4),
+        ("role_other", "AccountContactRelation.csv", 6, C6),
         ("team_role_text", "AccountTeamMember.csv", 5, None),
         ("method_default", "Event.csv", 9, "00UWs0000000E08IAB"),
         ("method_default", "Event.csv", 11, "00UWs0000000E10IAB"),
@@ -203,10 +209,10 @@ def test_salesforce_summary_lists_everything_not_carried_over(imported):
     )
     assert where(s.skipped) == [
         ("not_staff", "User.csv", 5, "005Ws00000U4dddIAB"),
-        ("inactive_relation", "AccountContactRelation.csv", 8, None),
         ("unknown_account", "Contact.csv", 6, "003Ws00000C5eeeIAB"),
         ("deleted", "Contact.csv", 8, "003Ws00000C7gggIAB"),
         ("other_account", "AccountContactRelation.csv", 7, C2),
+        ("inactive_relation", "AccountContactRelation.csv", 8, None),
         ("unknown_reference", "AccountTeamMember.csv", 6, None),
         ("declined", "EventRelation.csv", 4, None),
         ("unknown_person", "EventRelation.csv", 6, None),
@@ -291,6 +297,28 @@ def test_salesforce_reports_to_cycle_is_broken_and_listed(tmp_path):
     ds, s = read_salesforce(export, as_of=AS_OF)
     assert pick(ds["links"], "source", "target") == [("003A", "003C"), ("003B", "003A")]
     assert [(n.kind, n.line) for n in s.skipped] == [("reports_to_cycle", 4), ("unknown_manager", 5)]
+
+
+def test_salesforce_ids_match_exactly_first_then_in_their_other_form(tmp_path):
+    # made-up 18-character ids that differ only in their last characters are three
+    # records; a 15-character reference finds an 18-character id (and the reverse)
+    export = write_export(tmp_path / "export", {
+        "Account.csv": "Id,Name\n001000000000000AAA,Acme\n001000000000001,Beta\n",
+        "Contact.csv": "Id,AccountId,LastName,ReportsToId\n"
+                       "003000000000000001,001000000000000,One,\n"
+                       "003000000000000002,001000000000000AAA,Two,003000000000000001\n"
+                       "003000000000000003,001000000000001QAX,Three,\n"
+                       "003000000000009ABC,001000000000000AAA,Four,003000000000009\n",
+    })
+    ds, s = read_salesforce(export, as_of=AS_OF)
+    assert pick(ds["contacts"], "id", "account") == [
+        ("003000000000000001", "001000000000000AAA"),
+        ("003000000000000002", "001000000000000AAA"),
+        ("003000000000000003", "001000000000001"),
+        ("003000000000009ABC", "001000000000000AAA"),
+    ]
+    assert pick(ds["links"], "source", "target") == [("003000000000000002", "003000000000000001")]
+    assert [(n.kind, n.line) for n in s.skipped] == [("reports_to_cycle", 5)]  # Four reports to itself
 
 
 def test_salesforce_files_not_read_are_listed(tmp_path):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -49,10 +50,43 @@ METHOD_KEYWORDS: tuple[tuple[str, str], ...] = (
 """Keyword -> method, first match wins (see the module docstring)."""
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def _words(text: str) -> str:
-    """Lower case, ``_`` and ``-`` as spaces, runs of space as one, padded with
-    spaces so that a keyword can be searched as a whole phrase."""
-    return " " + re.sub(r"[\s_\-]+", " ", text.lower()).strip() + " "
+    """Lower case, every run of characters that are not letters or digits (``_``,
+    ``-``, ``/``, spaces) as one space, padded with spaces so that a phrase can be
+    searched as whole words."""
+    return " " + _NOT_WORD.sub(" ", text.lower()).strip() + " "
+
+
+@functools.lru_cache(maxsize=64)
+def _phrases(table: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+    """A keyword table with each keyword as searched: `` word `` for a keyword in
+    ASCII (whole words), the bare text otherwise (in Chinese or Japanese, words are
+    not spaced)."""
+    out = []
+    for key, value in table:
+        w = _words(key)
+        out.append((w if key.isascii() else w.strip(), value))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def first_match(text: str | None, table: tuple[tuple[str, Any], ...]) -> Any:
+    """The value of the first keyword of ``table`` that ``text`` holds (as whole
+    words, ignoring case and punctuation), or None.
+
+    >>> first_match("Pre-Sales Consultant", (("sales rep", 1), ("pre sales", 2)))
+    2
+    """
+    if not text:
+        return None
+    words = _words(text)
+    for key, value in _phrases(table):
+        if key in words:
+            return value
+    return None
 
 
 def method_of(texts: Iterable[str | None], table: Sequence[tuple[str, str]] = METHOD_KEYWORDS) -> str | None:
@@ -65,14 +99,11 @@ def method_of(texts: Iterable[str | None], table: Sequence[tuple[str, str]] = ME
     >>> method_of(["Call"]) is None
     True
     """
-    keys = [(_words(k), m) for k, m in table]
+    table = tuple(table)
     for text in texts:
-        if not text:
-            continue
-        words = _words(text)
-        for key, method in keys:
-            if key in words:
-                return method
+        method = first_match(text, table)
+        if method is not None:
+            return method
     return None
 
 

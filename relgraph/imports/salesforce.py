@@ -37,7 +37,7 @@ from typing import Any
 
 from ..errors import InvalidData, Problem, UsageError
 from ..model import STAFF_ROLES, Dataset
-from .meetings import DEFAULT_METHOD, method_of, relationships_from_touchpoints
+from .meetings import DEFAULT_METHOD, first_match, method_of, relationships_from_touchpoints
 from .summary import ImportSummary
 
 # --- the mapping tables (the README shows them) ----------------------------------------
@@ -152,24 +152,30 @@ _DATE_COLUMNS = {"Event.csv": ("activitydate", "activitydatetime", "startdatetim
 _TRUE = {"true", "1", "yes", "y"}
 
 
-def _words(text: str) -> str:
-    return " " + re.sub(r"[^0-9a-z]+", " ", text.lower()).strip() + " "
+class _Ids(dict):
+    """Records by Salesforce id. :meth:`find` matches an id exactly, else in its
+    other form: a Salesforce id has a case-sensitive 15-character form and an
+    18-character one (the 15 and a checksum), and exports mix them."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.short: dict[str, Any] = {}  # the first 15 characters of 18-character ids
 
-def _first_match(text: str | None, table: Iterable[tuple[str, Any]]) -> Any:
-    """The value of the first keyword of ``table`` that ``text`` holds as a word."""
-    if not text:
-        return None
-    words = _words(text)
-    for key, value in table:
-        if _words(key) in words:
-            return value
-    return None
+    def add(self, sfid: str, value: Any) -> None:
+        self[sfid] = value
+        if len(sfid) == 18:
+            # Two ids of one prefix (made-up ids, not Salesforce's) leave it unmatched.
+            self.short[sfid[:15]] = None if sfid[:15] in self.short else value
 
-
-def _key(sfid: str) -> str:
-    """The case-sensitive 15-character form of a Salesforce id (18 -> 15)."""
-    return sfid[:15] if len(sfid) == 18 else sfid
+    def find(self, sfid: str) -> Any:
+        if not sfid:
+            return None
+        value = self.get(sfid)
+        if value is None and len(sfid) == 18:
+            value = self.get(sfid[:15])
+        if value is None and len(sfid) == 15:
+            value = self.short.get(sfid)
+        return value
 
 
 # --- reading the export -----------------------------------------------------------------
@@ -303,7 +309,7 @@ class _Units:
             row = self.ids.get((account, parts[:i]))
             if row is None:
                 self.count[account] += 1
-                level = _first_match(parts[i - 1], LEVEL_KEYWORDS) or (parent["level"] if parent else "hq")
+                level = first_match(parts[i - 1], LEVEL_KEYWORDS) or (parent["level"] if parent else "hq")
                 row = {"id": f"{account}-U{self.count[account]}", "account": account, "name": parts[i - 1],
                        "level": level, "parent": parent["id"] if parent else None}
                 self.ids[(account, parts[:i])] = row
@@ -366,9 +372,9 @@ class _Mapper:
         self.sheets = sheets
         self.s = summary
         self.as_of = as_of
-        self.accounts: dict[str, dict[str, Any]] = {}
-        self.contacts: dict[str, dict[str, Any]] = {}
-        self.staff: dict[str, dict[str, Any]] = {}
+        self.accounts = _Ids()
+        self.contacts = _Ids()
+        self.staff = _Ids()
         self.units = _Units()
 
     def rows(self, name: str) -> Iterable[tuple[_Sheet, int, dict[str, str]]]:
@@ -404,13 +410,14 @@ class _Mapper:
             "team": team,
         }
 
-    def ref(self, table: dict[str, dict[str, Any]], sfid: str) -> str | None:
-        """The id under which a referenced record was imported (15 or 18 chars)."""
-        row = table.get(_key(sfid)) if sfid else None
+    @staticmethod
+    def ref(table: _Ids, sfid: str) -> str | None:
+        """The id under which a referenced record was imported."""
+        row = table.find(sfid)
         return None if row is None else row["id"]
 
     def records(
-        self, name: str, table: dict[str, dict[str, Any]]
+        self, name: str, table: _Ids
     ) -> Iterable[tuple[_Sheet, int, dict[str, str], str]]:
         """The rows of an object's file with an Id not imported yet into ``table``,
         with that Id; a row without one, or with one seen before, is noted."""
@@ -418,7 +425,7 @@ class _Mapper:
             sfid = row.get("id", "")
             if not sfid:
                 self.s.skip("no_id", "no Id", file=sheet.file, line=line)
-            elif _key(sfid) in table:
+            elif sfid in table:
                 self.s.skip("duplicate_id", f"Id {sfid} appears twice; the first row is kept", file=sheet.file,
                             line=line, id=sfid)
             else:
@@ -434,20 +441,15 @@ class _Mapper:
                 self.s.map("grade", f"Grade__c {row['grade__c']!r} is none of S, A, B, C; grade C",
                            file=sheet.file, line=line, id=sfid)
                 grade = ""
-            self.accounts[_key(sfid)] = {
+            self.accounts.add(sfid, {
                 "id": sfid, "name": name, "grade": grade or None, "industry": row.get("industry") or None,
                 "region": row.get("billingstate") or row.get("billingcountry") or None,
-            }
+            })
         if not self.sheets["Account.csv"].has("grade__c"):
             self.s.map("no_grade", "Account.csv has no Grade__c column: every account is grade C; "
                                    "set the grades in accounts.csv", file=self.sheets["Account.csv"].file)
 
     def read_users(self) -> None:
-        team_roles: dict[str, list[str]] = {}
-        for _, _, row in self.rows("AccountTeamMember.csv"):
-            role = _first_match(row.get("teammemberrole"), STAFF_ROLE_KEYWORDS)
-            if role:
-                team_roles.setdefault(_key(row["userid"]), []).append(role)
         titled = 0
         for sheet, line, row, sfid in self.records("User.csv", self.staff):
             kind = row.get("usertype") or "Standard"
@@ -455,40 +457,39 @@ class _Mapper:
                 self.s.skip("not_staff", f"UserType {kind} is not one of our staff", file=sheet.file, line=line,
                             id=sfid)
                 continue
-            name = _person_name(row) or row.get("username") or sfid
-            roles = Counter(team_roles.get(_key(sfid), []))
-            if roles:
-                role = max(roles, key=lambda r: (roles[r], -STAFF_ROLES.index(r)))
-                if len(roles) > 1:
-                    self.s.map("several_team_roles", f"account-team roles {', '.join(sorted(roles))}; "
-                                                     f"staff role {role} (the most frequent)",
-                               file=sheet.file, line=line, id=sfid)
-            else:
-                role = _first_match(row.get("title"), STAFF_ROLE_KEYWORDS)
-                titled += role is not None
-            seniority = _first_match(row.get("title"), SENIORITY_KEYWORDS)
-            self.staff[_key(sfid)] = {
-                "id": sfid, "name": name, "title": row.get("title") or None, "role": role,
-                "seniority": seniority, "office": row.get("city") or None,
+            role = first_match(row.get("title"), STAFF_ROLE_KEYWORDS)
+            self.staff.add(sfid, {
+                "id": sfid, "name": _person_name(row) or row.get("username") or sfid,
+                "title": row.get("title") or None, "role": role,
+                "seniority": first_match(row.get("title"), SENIORITY_KEYWORDS), "office": row.get("city") or None,
                 "active": None if not row.get("isactive") else _true(row["isactive"]),
-                "email": row.get("email") or None,
-            }
+                "email": row.get("email") or None, "_line": (sheet.file, line),
+            })
+            titled += role is not None
+        # A role on the account teams says more than a title: the most frequent one wins.
+        team_roles: dict[str, Counter] = {}
+        for _, _, row in self.rows("AccountTeamMember.csv"):
+            user = self.staff.find(row["userid"])
+            role = first_match(row.get("teammemberrole"), STAFF_ROLE_KEYWORDS)
+            if user is not None and role:
+                team_roles.setdefault(user["id"], Counter())[role] += 1
+        for user in self.staff.values():
+            file, line = user.pop("_line")
+            roles = team_roles.get(user["id"])
+            if not roles:
+                continue
+            titled -= user["role"] is not None
+            user["role"] = max(roles, key=lambda r: (roles[r], -STAFF_ROLES.index(r)))
+            if len(roles) > 1:
+                self.s.map("several_team_roles", f"account-team roles {', '.join(sorted(roles))}; staff role "
+                                                 f"{user['role']} (the most frequent)", file=file, line=line,
+                           id=user["id"])
         self.s.counts["staff_roles_from_title"] = titled
 
     def read_contacts(self) -> None:
-        roles: dict[tuple[str, str], list[str]] = {}  # (contact, account) -> Roles values
-        where: dict[tuple[str, str], tuple[str, int, str]] = {}  # its first row, and its AccountId
-        for sheet, line, row in self.rows("AccountContactRelation.csv"):
-            if row.get("isactive") and not _true(row["isactive"]):
-                self.s.skip("inactive_relation", "an ended AccountContactRelation (IsActive false)",
-                            file=sheet.file, line=line)
-                continue
-            pair = (_key(row["contactid"]), _key(row["accountid"]))
-            roles.setdefault(pair, []).append(row.get("roles", ""))
-            where.setdefault(pair, (sheet.file, line, row["accountid"]))
         from_title = 0
         for sheet, line, row, sfid in self.records("Contact.csv", self.contacts):
-            account = self.ref(self.accounts, row.get("accountid", ""))
+            account = self.accounts.find(row.get("accountid", ""))
             if account is None:
                 why = (f"account {row['accountid']} is not in Account.csv" if row.get("accountid")
                        else "no AccountId (a private contact)")
@@ -497,36 +498,55 @@ class _Mapper:
             name = _person_name(row)
             if not name:
                 self.s.map("no_name", "no Name; the Id is used as the name", file=sheet.file, line=line, id=sfid)
-            text = ";".join(roles.get((_key(sfid), _key(account)), []))
-            role, left = contact_role(text)
-            if role == "other":
-                self.s.map("role_other", f"Roles {text!r} name no role of the mapping; role other",
-                           file=sheet.file, line=line, id=sfid)
-            elif left:
-                self.s.map("several_roles", f"Roles {text!r}: {role} (the first in the mapping's order); "
-                                            f"{', '.join(left)} not kept", file=sheet.file, line=line, id=sfid)
-            seniority = _first_match(row.get("title"), SENIORITY_KEYWORDS)
+            seniority = first_match(row.get("title"), SENIORITY_KEYWORDS)
             from_title += seniority is not None
             dept = row.get("department")
-            self.contacts[_key(sfid)] = {
-                "id": sfid, "name": name or sfid, "account": account,
-                "unit": self.units.unit_of(account, dept) if dept else None,
-                "title": row.get("title") or None, "role": role, "seniority": seniority,
+            self.contacts.add(sfid, {
+                "id": sfid, "name": name or sfid, "account": account["id"],
+                "unit": self.units.unit_of(account["id"], dept) if dept else None,
+                "title": row.get("title") or None, "role": None, "seniority": seniority,
                 "email": row.get("email") or None, "phone": row.get("phone") or row.get("mobilephone") or None,
                 "notes": row.get("description") or None,
-            }
+            })
         self.s.counts["contact_seniority_from_title"] = from_title
+        self.read_roles()
         no_role = sum(1 for c in self.contacts.values() if c["role"] is None)
         if no_role:
             self.s.counts["contacts_without_roles"] = no_role
-        for (contact, account), (file, line, account_id) in where.items():
-            c = self.contacts.get(contact)
-            if c is None:
-                self.s.skip("unknown_contact", f"contact {contact} is not imported", file=file, line=line)
-            elif _key(c["account"]) != account:
-                self.s.skip("other_account", f"contact {c['id']} related to account {account_id} as well: a contact "
-                                             f"belongs to its own account ({c['account']}) only", file=file,
-                            line=line, id=c["id"])
+
+    def read_roles(self) -> None:
+        """Each contact's role from the ``Roles`` of its relation to its own account
+        (several rows of one pair are read as one list of values)."""
+        roles: dict[str, list[str]] = {}  # contact id -> Roles values
+        where: dict[str, tuple[str, int]] = {}  # contact id -> its first relation row
+        for sheet, line, row in self.rows("AccountContactRelation.csv"):
+            if row.get("isactive") and not _true(row["isactive"]):
+                self.s.skip("inactive_relation", "an ended AccountContactRelation (IsActive false)",
+                            file=sheet.file, line=line)
+                continue
+            contact = self.contacts.find(row["contactid"])
+            account = self.accounts.find(row["accountid"])
+            if contact is None:
+                self.s.skip("unknown_contact", f"contact {row['contactid']} is not imported", file=sheet.file,
+                            line=line)
+            elif account is None or account["id"] != contact["account"]:
+                self.s.skip("other_account", f"contact {contact['id']} related to account {row['accountid']} as "
+                                             f"well: a contact belongs to its own account ({contact['account']}) "
+                                             f"only", file=sheet.file, line=line, id=contact["id"])
+            else:
+                roles.setdefault(contact["id"], []).append(row.get("roles", ""))
+                where.setdefault(contact["id"], (sheet.file, line))
+        for cid, values in roles.items():
+            text = ";".join(v for v in values if v)
+            role, left = contact_role(text)
+            file, line = where[cid]
+            if role == "other":
+                self.s.map("role_other", f"Roles {text!r} name no role of the mapping; role other", file=file,
+                           line=line, id=cid)
+            elif left:
+                self.s.map("several_roles", f"Roles {text!r}: {role} (the first in the mapping's order); "
+                                            f"{', '.join(left)} not kept", file=file, line=line, id=cid)
+            self.contacts.find(cid)["role"] = role
 
     def read_team(self) -> list[dict[str, Any]]:
         team: dict[tuple[str, str], dict[str, Any]] = {}
@@ -542,7 +562,7 @@ class _Mapper:
                             line=line)
                 continue
             text = row.get("teammemberrole") or None
-            role = _first_match(text, STAFF_ROLE_KEYWORDS)
+            role = first_match(text, STAFF_ROLE_KEYWORDS)
             if text and role is None:
                 self.s.map("team_role_text", f"TeamMemberRole {text!r} names no staff role; kept as text",
                            file=sheet.file, line=line)
@@ -568,9 +588,10 @@ class _Mapper:
                 seen.add(up)
                 up = boss.get(up)
             if up is not None:
-                self.s.skip("reports_to_cycle", f"{source} reports to {target}, who reports (in turn) to "
-                                                f"{source}: this line is left out", file=sheet.file, line=line,
-                            id=source)
+                why = ("reports to itself" if target == source else
+                       f"reports to {target}, who reports (in turn) to {source}")
+                self.s.skip("reports_to_cycle", f"{source} {why}: this line is left out", file=sheet.file,
+                            line=line, id=source)
                 continue
             boss[source] = target
             links.append({"source": source, "target": target, "kind": "reports_to"})
@@ -581,7 +602,9 @@ class _Mapper:
         out: list[dict[str, Any]] = []
         group: dict[tuple, dict[str, Any]] = {}
         children = []
-        series = {_key(r.get("recurrenceactivityid", "")) for _, r in self.sheets.get("Event.csv", _Sheet("", [], [])).rows}
+        series = _Ids()  # the series records that have occurrences
+        for _, r in self.sheets.get("Event.csv", _Sheet("", [], [])).rows:
+            series.add(r.get("recurrenceactivityid", ""), True)
         for name in ("Event.csv", "Task.csv"):
             self.related = self.read_relations(*_RELATIONS[name])
             for sheet, line, row in self.rows(name):
@@ -590,7 +613,7 @@ class _Mapper:
                     self.s.skip("not_completed", f"task Status {row.get('status') or 'empty'!r}, not Completed",
                                 **where)
                     continue
-                if name == "Event.csv" and _true(row.get("isrecurrence")) and _key(row.get("id", "")) in series:
+                if name == "Event.csv" and _true(row.get("isrecurrence")) and series.find(row.get("id", "")):
                     self.s.skip("recurring_series", "the series record of a recurring event (its occurrences "
                                                     "are imported)", **where)
                     continue
@@ -616,18 +639,21 @@ class _Mapper:
                     parent[table].extend(x for x in tp[table] if x not in parent[table])
         return out
 
-    def read_relations(self, name: str, column: str) -> dict[str, tuple[list[str], list[str]]]:
+    def read_relations(self, name: str, column: str) -> _Ids:
         """The other people of each activity (Salesforce's shared activities): for an
         activity id, the contacts and the users its EventRelation / TaskRelation rows
         name, leaving out those who declined; a relation to an account or opportunity
         (``IsWhat``) is not a person and is counted only."""
-        related: dict[str, tuple[list[str], list[str]]] = {}
+        related = _Ids()  # activity id -> (contacts, staff)
         what = 0
         for sheet, line, row in self.rows(name):
             if _true(row.get("iswhat")):
                 what += 1
                 continue
-            people = related.setdefault(_key(row[column]), ([], []))
+            people = related.get(row[column])
+            if people is None:
+                people = ([], [])
+                related.add(row[column], people)
             contact, user = self.ref(self.contacts, row["relationid"]), self.ref(self.staff, row["relationid"])
             if (row.get("status") or "").lower() == "declined":
                 self.s.skip("declined", f"{row['relationid']} declined", file=sheet.file, line=line)
@@ -646,7 +672,7 @@ class _Mapper:
         """One event or task as a touchpoint, or None (and a note) when it cannot be."""
         who = row.get("whoid", "")
         contact = self.ref(self.contacts, who)
-        others, staff = self.related.get(_key(row.get("id", "")), ([], []))
+        others, staff = self.related.find(row.get("id", "")) or ([], [])
         if contact is None and others:
             contact, others = others[0], others[1:]
         if contact is None:
