@@ -116,7 +116,7 @@ def test_method_keywords_outside_ascii_match_inside_words():
 
 def test_estimated_strength_counts_the_year_before_the_latest_meeting():
     day = dt.date(2026, 10, 1)
-    weeks = lambda n: [day - dt.timedelta(weeks=i) for i in range(n)]  # noqa: E731
+    weeks = lambda n: [day - dt.timedelta(weeks=i) for i in range(n)]
     assert [estimated_strength(weeks(n)) for n in (1, 2, 3, 4, 11, 12, 40)] == [1, 2, 2, 3, 3, 4, 4]
     # meetings more than 364 days before the latest do not count
     assert estimated_strength([day, day - dt.timedelta(days=364), day - dt.timedelta(days=365)]) == 2
@@ -378,6 +378,10 @@ def test_ics_touchpoints(portfolio):
         ("unknown_address", "someone@partner.example", None),
     ]
     assert s.skipped[0].message == "only our staff attended"
+    from relgraph.readwrite.jsonfile import dataset_obj, read_obj
+
+    checked = read_obj(dataset_obj(ds))  # the result validates
+    assert [w.message for w in checked.warnings] == [f"staff member {U3!r} is in no team"]
     assert s.added == {"touchpoints": 10, "relationships": 2}
     assert s.counts == {"occurrences": 15, "relationships_estimated_again": 3}
     # pairs who had no relationship get one; estimated ones are estimated again
@@ -477,8 +481,8 @@ def test_ics_method_table_override(portfolio, tmp_path):
     with pytest.raises(InvalidData) as e:
         read_method_table(table)
     assert [str(p) for p in e.value.problems] == [
-        f"{table}:2: unknown method 'call' (expected one of visit, model_site, meeting, tech_exchange, research, "
-        "other)",
+        (f"{table}:2: unknown method 'call' (expected one of visit, model_site, meeting, tech_exchange, research, "
+         "other)"),
         f"{table}:3: missing value for 'keyword'",
     ]
 

@@ -13,10 +13,10 @@ from .salesforce import ROLE_ORDER, contact_role, import_salesforce, read_salesf
 from .summary import ImportSummary, Note
 
 __all__ = [
-    "ImportSummary",
     "METHOD_KEYWORDS",
-    "Note",
     "ROLE_ORDER",
+    "ImportSummary",
+    "Note",
     "contact_role",
     "estimated_strength",
     "import_ics",

@@ -163,17 +163,18 @@ def estimated_strength(dates: Iterable[dt.date]) -> int:
     return 1
 
 
-def meeting_dates(touchpoints: Iterable[dict[str, Any]]) -> dict[tuple[str, str], list[dt.date]]:
-    """For each (staff, contact) pair listed together in ``touchpoints``, the dates
-    they met (``date`` a :class:`datetime.date` or ISO text)."""
+def meeting_dates(
+    touchpoints: Iterable[dict[str, Any]], pairs: set[tuple[str, str]] | None = None
+) -> dict[tuple[str, str], list[dt.date]]:
+    """For each (staff, contact) pair listed together in ``touchpoints`` (only those
+    in ``pairs`` when given), the dates they met (``date`` a date or ISO text)."""
     met: dict[tuple[str, str], list[dt.date]] = {}
     for tp in touchpoints:
         date = tp["date"]
-        if isinstance(date, str):
-            date = dt.date.fromisoformat(date)
         for s in tp["staff"]:
             for c in tp["contacts"]:
-                met.setdefault((s, c), []).append(date)
+                if pairs is None or (s, c) in pairs:
+                    met.setdefault((s, c), []).append(dt.date.fromisoformat(date) if isinstance(date, str) else date)
     return met
 
 
@@ -183,12 +184,10 @@ def relationships_from_touchpoints(
     """One relationship per (staff, contact) pair who met in ``touchpoints`` (only
     those in ``pairs`` when given): its strength estimated from their meetings, its
     last contact the latest (a date); in order of staff, then contact."""
-    met = meeting_dates(touchpoints)
     return [
         {"staff": s, "contact": c, "strength": estimated_strength(d), "last_contact": max(d),
          "notes": estimate_note(d)}
-        for (s, c), d in sorted(met.items())
-        if pairs is None or (s, c) in pairs
+        for (s, c), d in sorted(meeting_dates(touchpoints, pairs).items())
     ]
 
 

@@ -52,7 +52,7 @@ def update_in_place(ds: Dataset, path: str | os.PathLike, tables: list[str]) -> 
     existing = {p.name.lower(): p for p in target.iterdir() if p.is_file()}
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target))
     try:
-        write_dir(ds, tmp)
+        write_dir(Dataset(tables={name: ds[name] for name in tables}, extras=ds.extras), tmp)
         for name in tables:
             filename = TABLES[name].filename
             os.replace(tmp / filename, existing.get(filename.lower(), target / filename))

@@ -37,7 +37,12 @@ from typing import Any
 
 from ..errors import InvalidData, Problem, UsageError
 from ..model import STAFF_ROLES, Dataset
-from .meetings import DEFAULT_METHOD, first_match, method_of, relationships_from_touchpoints
+from .meetings import (
+    DEFAULT_METHOD,
+    first_match,
+    method_of,
+    relationships_from_touchpoints,
+)
 from .summary import ImportSummary
 
 # --- the mapping tables (the README shows them) ----------------------------------------
