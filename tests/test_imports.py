@@ -597,3 +597,35 @@ def test_ics_events_without_start_uid_or_a_usable_rule(tmp_path):
     assert [(n.kind, n.id) for n in s.skipped] == [("no_start", "no-start (When?)"), ("bad_event", "bad-rule")]
     again, s = read_ics(cal, out, as_of=AS_OF)  # the made UID is the same the next time
     assert (len(again["touchpoints"]), s.skipped[1].kind, s.skipped[1].id) == (1, "already_imported", uid)
+
+
+def test_ics_several_calendars_in_one_file(portfolio, tmp_path):
+    one = CALENDAR.read_text()
+    other = "\r\n".join([
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//other//EN",
+        "BEGIN:VEVENT", "UID:second-file@ourco.example", "SUMMARY:Workshop", "DTSTART;VALUE=DATE:20261030",
+        "ORGANIZER:mailto:bob.stone@ourco.example", "ATTENDEE:mailto:chen.jie@harborpower.example", "END:VEVENT",
+        "END:VCALENDAR", ""])
+    both = tmp_path / "both.ics"
+    both.write_text(one + other, newline="")
+    ds, s = read_ics(both, read(portfolio), as_of=AS_OF)
+    assert s.added["touchpoints"] == 11
+    assert pick(ds["touchpoints"][-1:], "date", "method", "staff", "contacts") == [
+        (dt.date(2026, 10, 30), "tech_exchange", [U2], [C4])]
+
+
+def test_the_readme_session_is_real(runner, tmp_path, monkeypatch):
+    """The session of the README's imports section, run as shown, prints what it shows."""
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    head = "A session from the test export and calendar in `tests/data/imports/` to a map:\n\n```text\n"
+    block = text.split(head, 1)[1].split("\n```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(DATA, tmp_path / "tests" / "data" / "imports")
+    commands = block.split("$ relgraph ")[1:]
+    assert [c.split()[0:2] for c in commands] == [["import", "salesforce"], ["import", "ics"], ["validate", "portfolio"],
+                                                 ["map", "portfolio"]]
+    for command in commands:
+        line, _, shown = command.partition("\n")
+        r = runner.invoke(cli, shlex.split(line))
+        assert r.exit_code == 0, r.output
+        assert r.output.rstrip("\n") == shown.rstrip("\n"), line

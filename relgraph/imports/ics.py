@@ -75,9 +75,16 @@ def read_calendar(path: str | os.PathLike):
     except OSError as e:
         raise InvalidData([Problem(shown, None, f"cannot read the calendar: {e.strerror or e}")]) from None
     try:
-        return icalendar.Calendar.from_ical(data)
+        calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except (ValueError, KeyError, IndexError) as e:
         raise InvalidData([Problem(shown, None, f"not an iCalendar file: {e}")]) from None
+    calendars = [c for c in calendars if c.name == "VCALENDAR"]
+    if not calendars:
+        raise InvalidData([Problem(shown, None, "not an iCalendar file: no BEGIN:VCALENDAR")])
+    # Several calendars exported into one file are read as one.
+    for more in calendars[1:]:
+        calendars[0].subcomponents.extend(more.subcomponents)
+    return calendars[0]
 
 
 def _directory(ds: Dataset, s: ImportSummary) -> dict[str, tuple[str, str]]:
