@@ -308,7 +308,8 @@ def test_salesforce_ids_match_exactly_first_then_in_their_other_form(tmp_path):
                        "003000000000000001,001000000000000,One,\n"
                        "003000000000000002,001000000000000AAA,Two,003000000000000001\n"
                        "003000000000000003,001000000000001QAX,Three,\n"
-                       "003000000000009ABC,001000000000000AAA,Four,003000000000009\n",
+                       "003000000000009ABC,001000000000000AAA,Four,003000000000009\n"
+                       "003000000000009,001000000000001,Four again,\n",
     })
     ds, s = read_salesforce(export, as_of=AS_OF)
     assert pick(ds["contacts"], "id", "account") == [
@@ -318,7 +319,11 @@ def test_salesforce_ids_match_exactly_first_then_in_their_other_form(tmp_path):
         ("003000000000009ABC", "001000000000000AAA"),
     ]
     assert pick(ds["links"], "source", "target") == [("003000000000000002", "003000000000000001")]
-    assert [(n.kind, n.line) for n in s.skipped] == [("reports_to_cycle", 5)]  # Four reports to itself
+    # the same record in its 15-character form; Four reports to itself
+    assert [(n.kind, n.line, n.message) for n in s.skipped] == [
+        ("duplicate_id", 6, "Id 003000000000009 appears twice; the first row is kept"),
+        ("reports_to_cycle", 5, "003000000000009ABC reports to itself: this line is left out"),
+    ]
 
 
 def test_salesforce_files_not_read_are_listed(tmp_path):

@@ -285,12 +285,14 @@ def _relationships(
     estimated relationship (:func:`~relgraph.imports.meetings.is_estimate`) whose
     estimate the new meetings change."""
     estimates = {(r["staff"], r["contact"]): r for r in relationships_from_touchpoints(touchpoints, pairs=met)}
-    renewed = {}
+    renewed, known = {}, set()
     for r in ds["relationships"]:
-        new = estimates.pop((r["staff"], r["contact"]), None)
+        pair = (r["staff"], r["contact"])
+        known.add(pair)
+        new = estimates.get(pair)
         if new is not None and r["until"] is None and is_estimate(r["notes"]) and new["notes"] != r["notes"]:
             renewed[id(r)] = {**r, **new}
-    added = [{**_blank(ds, "relationships"), **r} for r in estimates.values()]
+    added = [{**_blank(ds, "relationships"), **r} for pair, r in estimates.items() if pair not in known]
     return added, renewed
 
 

@@ -430,7 +430,7 @@ class _Mapper:
             sfid = row.get("id", "")
             if not sfid:
                 self.s.skip("no_id", "no Id", file=sheet.file, line=line)
-            elif sfid in table:
+            elif table.find(sfid) is not None:  # the same record twice (in either form of its id)
                 self.s.skip("duplicate_id", f"Id {sfid} appears twice; the first row is kept", file=sheet.file,
                             line=line, id=sfid)
             else:
