@@ -281,6 +281,9 @@ def test_salesforce_day_first_report_dates_and_no_grade(tmp_path):
     assert pick(ds["contacts"], "name", "role") == [("Ode", "other")]  # no AccountContactRelation
     assert s.counts["contacts_without_roles"] == 1
     assert [(n.kind, n.message) for n in s.mapped] == [
+        ("no_file", "no AccountContactRelation.csv in the export: no contact roles"),
+        ("no_file", "no AccountTeamMember.csv in the export: no account teams"),
+        ("no_file", "no Event.csv in the export: no touchpoints from events"),
         ("day_first_dates", "slashed dates read as day/month/year"),
         ("no_grade", "Account.csv has no Grade__c column: every account is grade C; set the grades in accounts.csv"),
         ("method_default", "no Type; meeting"),

@@ -152,6 +152,14 @@ FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 _RELATIONS = {"Event.csv": ("EventRelation.csv", "eventid"), "Task.csv": ("TaskRelation.csv", "taskid")}
 REQUIRED_FILES = ("Account.csv", "Contact.csv")
+WITHOUT = {
+    "User.csv": "no staff, and so no touchpoints (their owners are users)",
+    "AccountContactRelation.csv": "no contact roles",
+    "AccountTeamMember.csv": "no account teams",
+    "Event.csv": "no touchpoints from events",
+    "Task.csv": "no touchpoints from tasks",
+}
+"""What an import lacks without each optional export (the summary says it)."""
 _DATE_COLUMNS = {"Event.csv": ("activitydate", "activitydatetime", "startdatetime"),
                  "Task.csv": ("activitydate", "completeddatetime")}
 _TRUE = {"true", "1", "yes", "y"}
@@ -350,6 +358,9 @@ def read_salesforce(folder: str | os.PathLike, *, as_of: dt.date) -> tuple[Datas
     if problems:
         raise InvalidData(problems)
     s = ImportSummary(source=str(folder), as_of=as_of.isoformat())
+    for name, lack in WITHOUT.items():
+        if name not in sheets:
+            s.map("no_file", f"no {name} in the export: {lack}", file=str(folder / name))
     known = {name.lower() for name in FILES}
     for path in sorted(folder.iterdir()):
         if path.is_file() and path.name.lower() not in known and not path.name.startswith("."):
