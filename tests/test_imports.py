@@ -637,3 +637,15 @@ def test_the_readme_session_is_real(runner, tmp_path, monkeypatch):
         r = runner.invoke(cli, shlex.split(line))
         assert r.exit_code == 0, r.output
         assert r.output.rstrip("\n") == shown.rstrip("\n"), line
+
+
+def test_ics_updates_a_json_data_set_in_place(tmp_path):
+    data = tmp_path / "portfolio.json"
+    import_salesforce(EXPORT, data, as_of=AS_OF)
+    s = import_ics(CALENDAR, data, as_of=AS_OF)
+    assert (s.output, s.added) == (str(data), {"touchpoints": 10, "relationships": 2})
+    doc = json.loads(data.read_text())
+    assert len(doc["touchpoints"]) == 19
+    assert doc["touchpoints"][-1] == {"date": "2026-10-28", "method": "visit", "staff": [U3], "contacts": [C6],
+                                      "notes": "Customer visit to our HQ", "uid": "hq-visit-zhou@ourco.example"}
+    assert [p.name for p in tmp_path.iterdir()] == ["portfolio.json"]  # nothing left aside

@@ -19,7 +19,8 @@ becomes a touchpoint:
 An occurrence whose UID and date a touchpoint already has is not added again, so
 importing the same calendar twice (or a newer export of it) adds each meeting once.
 A staff member and contact who meet and had no relationship get one, its strength
-estimated from their touchpoints. Everything else — cancelled, no known contact,
+estimated from their touchpoints (and an estimated relationship in force is
+estimated again, :func:`relgraph.imports.meetings.is_estimate`). Everything else — cancelled, no known contact,
 no staff, already imported, addresses nobody has — is counted in the summary.
 """
 
