@@ -9,6 +9,7 @@ grouped by kind; ``--format json`` lists every one (:meth:`ImportSummary.as_dict
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,6 +118,4 @@ class ImportSummary:
 def _warning_kind(message: str) -> str:
     """``contact '003x' has no relationship`` -> ``contact has no relationship``:
     a validation warning without the quoted value, to count warnings by kind."""
-    import re
-
     return re.sub(r"\s*'[^']*'", "", message)
