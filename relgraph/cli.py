@@ -1003,5 +1003,101 @@ def init(path: str, xlsx: bool, force: bool) -> None:
     click.echo(f"wrote {path}: fill in the {what}, then run: relgraph validate {path}", err=True)
 
 
+# --- imports: from the CRM and from calendars (imports/) -------------------------------
+
+
+def import_options(f: Callable) -> Callable:
+    """--as-of, --force, --format: shared by every import."""
+    f = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+        help="Summary: grouped for people, or JSON listing every row mapped or skipped.",
+    )(f)
+    f = click.option("--force", is_flag=True, help="Replace an existing output.")(f)
+    return click.option(
+        "--as-of",
+        callback=parse_date,
+        metavar="DATE",
+        help="Meetings after this day are planned, not held, and left out (YYYY-MM-DD; default today).",
+    )(f)
+
+
+def _import_summary(summary: Any, fmt: str) -> None:
+    click.echo(dump_json(summary.as_dict()) if fmt == "json" else summary.text())
+
+
+@cli.group("import")
+def import_() -> None:
+    """Fill a data set from a Salesforce export or a calendar.
+
+    Each import prints what it added, what it mapped by a rule and what it left
+    out and why (--format json lists every row). The README shows the mapping.
+
+    \b
+    Examples:
+      relgraph import salesforce tests/data/imports/salesforce -o portfolio --as-of 2026-11-01
+      relgraph import ics tests/data/imports/calendar.ics portfolio --as-of 2026-11-01
+    """
+
+
+@import_.command("salesforce")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="The data set to write: a folder of CSV files, or a JSON file (ending in .json).")
+@import_options
+@handle_errors
+def import_salesforce(folder: str, output: str, as_of: dt.date | None, force: bool, fmt: str) -> None:
+    """A data set from Salesforce's CSV exports (Data Loader or reports).
+
+    FOLDER holds Account.csv and Contact.csv, and optionally User.csv,
+    AccountContactRelation.csv, AccountTeamMember.csv, Event.csv and Task.csv, with
+    API field names as headers. Contact roles come from Roles, units from
+    Department, reporting lines from ReportsToId, staff from users, touchpoints from
+    events up to --as-of and completed tasks, and a relationship, its strength
+    estimated from the meetings, for each staff member and contact who met.
+
+    \b
+    Examples:
+      relgraph import salesforce tests/data/imports/salesforce -o portfolio --as-of 2026-11-01
+      relgraph import salesforce tests/data/imports/salesforce -o portfolio.json --format json
+    """
+    from .imports import import_salesforce as run
+
+    _import_summary(run(folder, output, as_of=as_of or today(), force=force), fmt)
+
+
+@import_.command("ics")
+@click.argument("calendar", metavar="CALENDAR.ics", type=click.Path(dir_okay=False))
+@click.argument("data")
+@click.option("-o", "--output", type=click.Path(),
+              help="Write the result here (a folder, or a .json file) instead of updating DATA.")
+@click.option("--methods", "methods_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A CSV file keyword,method whose rows come before the built-in method table.")
+@import_options
+@handle_errors
+def import_ics(calendar: str, data: str, output: str | None, methods_file: str | None, as_of: dt.date | None,
+               force: bool, fmt: str) -> None:
+    """Add a calendar's meetings with customer contacts to DATA as touchpoints.
+
+    Attendees and organiser are matched by e-mail with contacts.email and
+    staff.email; recurring events are expanded up to --as-of; cancelled events and
+    declined attendees are left out. Importing the same meeting again (same UID and
+    date) adds nothing. Without -o, DATA itself is updated (only touchpoints.csv and
+    relationships.csv are rewritten). Nothing is written when DATA has problems.
+
+    \b
+    Examples:
+      relgraph import ics tests/data/imports/calendar.ics portfolio --as-of 2026-11-01
+      relgraph import ics tests/data/imports/calendar.ics portfolio -o with-calendar.json --as-of 2026-11-01
+    """
+    from .imports import import_ics as run
+
+    _import_summary(run(calendar, data, output, as_of=as_of or today(), methods_file=methods_file, force=force),
+                    fmt)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -170,6 +170,7 @@ TABLES: dict[str, Table] = {
                 _c("office"),
                 _c("in_role_since", DATE),
                 _c("active", BOOL, default=True),
+                _c("email"),
             ),
         ),
         Table(
