@@ -21,7 +21,19 @@ from ..graph import INFLUENCES
 from .strength import exists_at, strengths_at
 from .structure import AccountIndex, graph_index
 
-__all__ = ["key_influencers", "pagerank", "power_edges"]
+__all__ = ["key_influencers", "links_in_force", "pagerank", "power_edges"]
+
+
+def links_in_force(acc: AccountIndex, *, as_of: dt.date) -> dict[tuple[str, str, str], float]:
+    """The weight of each link of ``acc`` in force at ``as_of``, keyed by (source key,
+    target key, type): where two join the same pair with the same type, the stronger
+    counts (the lines of the account map)."""
+    links: dict[tuple[str, str, str], float] = {}
+    for link in acc.links:
+        if exists_at(link.since, link.until, as_of):
+            k = (link.source, link.target, link.type)
+            links[k] = max(links.get(k, 0.0), link.weight)
+    return links
 
 
 def power_edges(acc: AccountIndex, *, as_of: dt.date) -> dict[tuple[str, str], float]:
