@@ -13,9 +13,12 @@ legend, a search box, filters by role and by staff member, the coverage matrix, 
 hover details; ``layout="org"`` draws the customer top-down along units and
 reporting lines instead of the force layout.
 
-The page is built in two steps: :func:`map_data` turns the graph and its analyses
-into plain, JSON-ready records (what is drawn and why: testable without a browser),
-and :func:`map_html` puts those records into the template with vis-network inlined.
+The page is built in two steps: :func:`map_data` lays out the account's result
+(:func:`relgraph.analysis.account.account_result`: every figure, flag and path, each
+decided there) and the graph's names and details as plain, JSON-ready records (what
+is drawn and why: testable without a browser), and :func:`map_html` puts those
+records into the template with vis-network inlined. Nothing here decides who is a
+gap, what is in force or which of two edges counts.
 """
 
 from __future__ import annotations
@@ -157,7 +160,8 @@ def map_data(
         staff (by name, id), blind spots (by level, role). Each has ``id`` (graph
         key, ``Gap:<level>|<role>`` for a blind spot), ``kind``, ``ref`` (data set
         id) and ``label``, plus its columns for the hover details; contacts also
-        ``key``, ``threads`` and ``flag`` (the :class:`Person` of the result), staff
+        ``key``, ``threads``, ``cell`` and ``flag`` (their
+        :class:`~relgraph.analysis.account.Person` in the result), staff
         ``active`` and ``team_role``, blind spots ``anchor`` (the unit, or the
         account, they hang from).
 
