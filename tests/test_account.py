@@ -272,3 +272,10 @@ def test_report_reads_each_account_once_and_matches_files(make_store, tmp_path, 
     assert [p.relative_to(tmp_path / "a") for p in paths] == [p.relative_to(tmp_path / "b") for p in expected]
     for p, q in zip(paths, expected):
         assert p.read_bytes() == q.read_bytes()
+
+
+def test_map_data_needs_a_date_or_a_result(tiny_store):
+    from relgraph.errors import UsageError
+
+    with pytest.raises(UsageError, match="map_data needs as_of"):
+        map_data(tiny_store.account_graph("T"))

@@ -18,8 +18,11 @@ A contact's *flag* marks what the map makes glow:
 - ``"single"``: a key contact with exactly one thread (*single-threaded*);
 - None otherwise.
 
-Every rule comes from the analysis that owns it; this module only gathers the
-answers, so that the map and the report format them and decide nothing.
+The flag is defined here, once; every other rule comes from the analysis that owns
+it (key contact: :func:`~relgraph.analysis.structure.is_key_contact`; in force,
+effective strength and threads: :mod:`relgraph.analysis.strength`; cell status:
+:mod:`relgraph.analysis.coverage`), so that the map and the report only format the
+result and decide nothing.
 """
 
 from __future__ import annotations
