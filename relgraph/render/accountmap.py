@@ -13,20 +13,27 @@ legend, a search box, filters by role and by staff member, the coverage matrix, 
 hover details; ``layout="org"`` draws the customer top-down along units and
 reporting lines instead of the force layout.
 
-The page is built in two steps: :func:`map_data` turns the graph and its analyses
-into plain, JSON-ready records (what is drawn and why: testable without a browser),
-and :func:`map_html` puts those records into the template with vis-network inlined.
+The page is built in two steps: :func:`map_data` lays out the account's result
+(:func:`relgraph.analysis.account.account_result`: every figure, flag and path, each
+decided there) and the graph's names and details as plain, JSON-ready records (what
+is drawn and why: testable without a browser), and :func:`map_html` puts those
+records into the template with vis-network inlined. Nothing here decides who is a
+gap, what is in force or which of two edges counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from ..errors import NotFound, UsageError
+from ..analysis.account import GAP as FLAG_GAP
+from ..analysis.account import SINGLE as FLAG_SINGLE
+from ..analysis.account import AccountResult, LinkLine, account_result
+from ..errors import UsageError
 from ..graph import (
     ACCOUNT,
     AT,
@@ -103,8 +110,9 @@ PALETTE: dict[str, Any] = {
 
 def map_data(
     G: nx.MultiDiGraph,
+    result: AccountResult | None = None,
     *,
-    as_of: dt.date,
+    as_of: dt.date | None = None,
     half_life: float = 180.0,
     strong: float = 3.0,
     to: str | None = None,
@@ -114,10 +122,18 @@ def map_data(
 ) -> dict[str, Any]:
     """What the map of one account draws, as JSON-ready records.
 
+    The figures, flags and paths are those of the account's
+    :class:`~relgraph.analysis.account.AccountResult` (computed here from the
+    options, or handed in as ``result``); this function only lays them out, with
+    the names and details of each node read from ``G``.
+
     Parameters
     ----------
     G : networkx.MultiDiGraph
         One account's graph (:meth:`GraphStore.account_graph`).
+    result : AccountResult, optional
+        The account's result at the date wanted (then the options below but
+        ``layout`` are not used).
     as_of, half_life, strong :
         As in SPEC section 2.
     to : str, optional
@@ -144,10 +160,10 @@ def map_data(
         staff (by name, id), blind spots (by level, role). Each has ``id`` (graph
         key, ``Gap:<level>|<role>`` for a blind spot), ``kind``, ``ref`` (data set
         id) and ``label``, plus its columns for the hover details; contacts also
-        ``key``, ``threads`` and ``flag`` (``"gap"``: in a cell that is not covered,
-        or a key contact without a thread; ``"single"``: a key contact with one
-        thread; else null), staff ``active`` and ``team_role``, blind spots
-        ``anchor`` (the unit, or the account, they hang from).
+        ``key``, ``threads``, ``cell`` and ``flag`` (their
+        :class:`~relgraph.analysis.account.Person` in the result), staff
+        ``active`` and ``team_role``, blind spots ``anchor`` (the unit, or the
+        account, they hang from).
 
         Edges: ``from``, ``to``, ``type``: ``KNOWS`` (one per staff-contact pair
         with a relationship in force: ``strength`` effective, ``strong``),
@@ -163,99 +179,77 @@ def map_data(
     relgraph.errors.UsageError
         An unknown ``layout``.
     """
-    from ..analysis.coverage import frame_coverage
-    from ..analysis.frame import frame_from_graph, pair_strengths, select_accounts
-    from ..analysis.strength import exists_at, strengths_of_pairs
-    from ..analysis.structure import graph_index, is_key_contact
-
     if layout not in LAYOUTS:
         raise UsageError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
-    index = graph_index(G)
-    if len(index.accounts) != 1:
-        raise UsageError(f"a map draws one account; this graph has {len(index.accounts)}")
-    acc = index.accounts[0]
-    nodes_of = G._node  # plain dicts: a map may hold tens of thousands of nodes
-    account = nodes_of[acc.key]
-    if to is not None and index.contact_account.get(node_key(CONTACT, to)) != acc.id:
-        raise NotFound(f"unknown contact {to!r} in account {acc.id!r}")
-
-    F = frame_from_graph(G)
-    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
-    st = strengths_of_pairs(F.strengths, ps, contacts=acc.contacts)
-    figures = frame_coverage(F, ps, accounts=select_accounts(F, [acc.id]))[0]
-    cells = figures.pop("cells")
-    status_of = {(c["level"], c["role"]): c["status"] for c in cells}
+    if result is None:
+        if as_of is None:
+            raise UsageError("map_data needs as_of (or a result)")
+        result = account_result(
+            G, as_of=as_of, half_life=half_life, strong=strong, to=to, source=source,
+            through_opponents=through_opponents,
+        )
+    r = result
+    nodes_of = dict(G.nodes(data=True))  # plain dicts: a map may hold tens of thousands of nodes
+    acc_key = node_key(ACCOUNT, r.id)
+    account = nodes_of[acc_key]
 
     nodes: list[dict[str, Any]] = [
         _record(
-            id=acc.key, kind=ACCOUNT, ref=acc.id, label=account["name"],
+            id=acc_key, kind=ACCOUNT, ref=r.id, label=account["name"],
             grade=account.get("grade"), industry=account.get("industry"), region=account.get("region"),
         )
     ]
-    units = sorted(acc.units, key=lambda u: (level_sort_key(nodes_of[u]["level"]), nodes_of[u]["id"]))
+    unit_keys = [node_key(UNIT, u) for u in r.units]  # by id
+    units = sorted(unit_keys, key=lambda u: (level_sort_key(nodes_of[u]["level"]), nodes_of[u]["id"]))
     for u in units:
         d = nodes_of[u]
         nodes.append(
             _record(id=u, kind=UNIT, ref=d["id"], label=d["name"], unit_level=d["level"], function=d.get("function"))
         )
 
-    gap_contacts: list[str] = []
-    single_contacts: list[str] = []
+    contact_prefix, staff_prefix = CONTACT + ":", STAFF + ":"  # node keys are "<Kind>:<id>"
     contacts = sorted(
-        acc.contacts,
+        [contact_prefix + c for c in r.people],
         key=lambda c: (level_sort_key(nodes_of[c]["level"]), CONTACT_ROLES.index(nodes_of[c]["role"]), nodes_of[c]["id"]),
     )
     for c in contacts:
         d = nodes_of[c]
-        n_threads = len(st.threads.get(c, ()))
-        key = is_key_contact(d)
-        status = status_of.get((d["level"], d["role"]))
-        if (key and n_threads == 0) or status in ("uncovered", "weak"):
-            flag = "gap"
-            gap_contacts.append(c)
-        elif key and n_threads == 1:
-            flag = "single"
-            single_contacts.append(c)
-        else:
-            flag = None
+        p = r.people[d["id"]]
         unit = d.get("unit")
         nodes.append(
             _record(
                 id=c, kind=CONTACT, ref=d["id"], label=d["name"],
                 role=d["role"], influence=d["influence"], seniority=d["seniority"], attitude=d["attitude"],
-                coach=bool(d.get("coach")), key=key, threads=n_threads, flag=flag,
-                level_name=d["level"], cell=status, title=d.get("title"),
+                coach=bool(d.get("coach")), key=p.key, threads=p.threads, flag=p.flag,
+                level_name=d["level"], cell=p.cell, title=d.get("title"),
                 unit=nodes_of[node_key(UNIT, unit)]["name"] if unit else None,
                 email=d.get("email"), phone=d.get("phone"), notes=d.get("notes"),
             )
         )
 
-    team_role = {s: (role or nodes_of[s].get("role") or "") for s, role in acc.team}
     staff = sorted(
-        (s for s, d in nodes_of.items() if d["kind"] == STAFF), key=lambda s: (nodes_of[s]["name"], nodes_of[s]["id"])
+        (s for s, d in G.nodes(data=True) if d["kind"] == STAFF), key=lambda s: (nodes_of[s]["name"], nodes_of[s]["id"])
     )
     for s in staff:
         d = nodes_of[s]
         nodes.append(
             _record(
-                id=s, kind=STAFF, ref=d["id"], label=d["name"], active=s in st.active,
+                id=s, kind=STAFF, ref=d["id"], label=d["name"], active=d["id"] in r.active_staff,
                 role=d.get("role"), title=d.get("title"), seniority=d.get("seniority"), office=d.get("office"),
                 in_role_since=d["in_role_since"].isoformat() if d.get("in_role_since") else None,
-                team_role=team_role.get(s),
+                team_role=r.team.get(d["id"]),
             )
         )
 
     edges: list[dict[str, Any]] = []
     # Blind spots: one placeholder per unknown cell, hanging from a unit of its level.
     anchors: dict[str, str] = {}
-    for u in acc.units:  # sorted by id
+    for u in unit_keys:
         anchors.setdefault(nodes_of[u]["level"], u)
     blind_spots: list[str] = []
-    for cell in cells:
-        if cell["status"] != "unknown":
-            continue
+    for cell in r.blind_spots():
         gid = f"{GAP}:{cell['level']}|{cell['role']}"
-        anchor = anchors.get(cell["level"], acc.key)
+        anchor = anchors.get(cell["level"], acc_key)
         blind_spots.append(gid)
         nodes.append(
             _record(
@@ -266,21 +260,16 @@ def map_data(
         edges.append({"from": gid, "to": anchor, "type": GAP})
 
     for c in contacts:  # relationships: one line per pair, at its effective strength
-        row = st.by_contact.get(c, {})
-        for s in sorted(row):
-            value = row[s]
+        for t in r.ties.get(nodes_of[c]["id"], ()):
             edges.append(
-                {"from": s, "to": c, "type": KNOWS, "strength": value, "strong": s in st.active and value >= strong}
+                {"from": staff_prefix + t.staff, "to": c, "type": KNOWS, "strength": t.strength, "strong": t.strong}
             )
-    links: dict[tuple[str, str, str], float] = {}
-    for link in acc.links:
-        if exists_at(link.since, link.until, as_of):
-            k = (link.source, link.target, link.type)
-            links[k] = max(links.get(k, 0.0), link.weight)
-    for (u, v, t), weight in sorted(links.items()):
-        edges.append({"from": u, "to": v, "type": t, "weight": weight})
+    for link in r.links:
+        edges.append(
+            {"from": contact_prefix + link.source, "to": contact_prefix + link.target, "type": link.type, "weight": link.weight}
+        )
     for u in units:
-        for v, keydict in G._succ[u].items():
+        for v, keydict in G.succ[u].items():
             if any(a["type"] == PART_OF for a in keydict.values()):
                 edges.append({"from": u, "to": v, "type": PART_OF})
     for c in contacts:
@@ -288,40 +277,32 @@ def map_data(
         if unit:
             edges.append({"from": c, "to": node_key(UNIT, unit), "type": WORKS_IN})
         else:
-            edges.append({"from": c, "to": acc.key, "type": AT})
-    for s in sorted(team_role):
-        edges.append({"from": s, "to": acc.key, "type": ON_TEAM})
+            edges.append({"from": c, "to": acc_key, "type": AT})
+    for s in sorted(r.team):
+        edges.append({"from": node_key(STAFF, s), "to": acc_key, "type": ON_TEAM})
 
-    path = None
-    alternatives: list[dict[str, Any]] = []
-    if to is not None:
-        if source is not None and node_key(STAFF, source) not in nodes_of:
-            found = []  # a colleague with no tie to this account starts no path here
-        else:
-            found = _paths_to(
-                G, to, as_of=as_of, half_life=half_life, source=source, through_opponents=through_opponents
+    found = [_path_record(p) for p in r.paths]
+    path, alternatives = (found[0], found[1:]) if found else (None, [])
+    if path is not None:
+        for i, step in enumerate(path["steps"]):
+            edges.append(
+                {"from": step["from"], "to": step["to"], "type": PATH, "step": i, "p": step["p"], "kind": step["kind"]}
             )
-        if found:
-            path, alternatives = found[0], found[1:]
-            for i, step in enumerate(path["steps"]):
-                edges.append(
-                    {"from": step["from"], "to": step["to"], "type": PATH, "step": i, "p": step["p"], "kind": step["kind"]}
-                )
 
     data = {
-        "account": {"id": acc.id, "name": account["name"], "grade": account.get("grade"), **figures},
-        "as_of": as_of.isoformat(),
+        "account": dict(r.figures),
+        "as_of": r.as_of.isoformat(),
         "layout": layout,
-        "strong": strong,
-        "target": node_key(CONTACT, to) if to is not None else None,
+        "strong": r.strong,
+        "target": node_key(CONTACT, r.target) if r.target is not None else None,
         "nodes": nodes,
         "edges": edges,
-        "cells": cells,
-        "levels": list(acc.levels),
+        "cells": [dict(c) for c in r.cells],
+        "levels": list(r.levels),
         "roles": list(COVERAGE_ROLES),
-        "gaps": gap_contacts,
+        "gaps": [c for c in contacts if r.people[nodes_of[c]["id"]].flag == FLAG_GAP],
         "blind_spots": blind_spots,
-        "single": single_contacts,
+        "single": [c for c in contacts if r.people[nodes_of[c]["id"]].flag == FLAG_SINGLE],
         "path": path,
         "paths": alternatives,
         "staff": [{"id": s, "name": nodes_of[s]["name"]} for s in staff],
@@ -330,7 +311,7 @@ def map_data(
         "strength_names": {str(k): v for k, v in STRENGTH_NAMES.items()},
     }
     if layout == "org":
-        rows = _org_levels(G, acc.key, nodes, links)
+        rows = _org_levels(G, acc_key, nodes, r.links)
         for node in nodes:
             node["level"] = rows[node["id"]]
     return data
@@ -341,26 +322,16 @@ def _record(**fields: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None and v != ""}
 
 
-def _paths_to(G, to, *, as_of, half_life, source, through_opponents) -> list[dict[str, Any]]:
-    """``paths --to`` with graph keys: ``nodes`` and step ends become node keys (a
-    path starts at a staff member and runs through contacts); ``ids`` keeps the
+def _path_record(p: dict[str, Any]) -> dict[str, Any]:
+    """An influence path with graph keys: ``nodes`` and step ends become node keys
+    (a path starts at a staff member and runs through contacts); ``ids`` keeps the
     data set ids, as ``relgraph paths`` prints them."""
-    from ..analysis.paths import influence_paths
-
-    found = influence_paths(
-        G, to, as_of=as_of, half_life=half_life, k=3, source=source, through_opponents=through_opponents
-    )
-    out = []
-    for p in found:
-        keys = [node_key(STAFF, p["nodes"][0])] + [node_key(CONTACT, c) for c in p["nodes"][1:]]
-        steps = [{**step, "from": keys[i], "to": keys[i + 1]} for i, step in enumerate(p["steps"])]
-        out.append({"score": p["score"], "ids": list(p["nodes"]), "nodes": keys, "steps": steps})
-    return out
+    keys = [node_key(STAFF, p["nodes"][0])] + [node_key(CONTACT, c) for c in p["nodes"][1:]]
+    steps = [{**step, "from": keys[i], "to": keys[i + 1]} for i, step in enumerate(p["steps"])]
+    return {"score": p["score"], "ids": list(p["nodes"]), "nodes": keys, "steps": steps}
 
 
-def _org_levels(
-    G: nx.MultiDiGraph, account_key: str, nodes: list[dict[str, Any]], links: dict[tuple[str, str, str], float]
-) -> dict[str, int]:
+def _org_levels(G: nx.MultiDiGraph, account_key: str, nodes: list[dict[str, Any]], links: Iterable[LinkLine]) -> dict[str, int]:
     """Rows of the org chart, 0 at the top: the account, its units by depth, each
     contact below its unit and below everyone it reports to, blind spots below the
     unit they hang from, and our staff in the row under the customer."""
@@ -368,7 +339,7 @@ def _org_levels(
     parent: dict[str, str] = {}
     for node in nodes:
         if node["kind"] == UNIT:
-            for v, keydict in G._succ[node["id"]].items():
+            for v, keydict in G.succ[node["id"]].items():
                 if any(a["type"] == PART_OF for a in keydict.values()):
                     parent[node["id"]] = v
     for node in nodes:
@@ -386,11 +357,12 @@ def _org_levels(
     base: dict[str, int] = {}
     for node in nodes:
         if node["kind"] == CONTACT:
-            unit = G._node[node["id"]].get("unit")
+            unit = G.nodes[node["id"]].get("unit")
             base[node["id"]] = level[node_key(UNIT, unit)] + 1 if unit else 1
     chart = nx.DiGraph()
     chart.add_nodes_from(sorted(base))
-    chart.add_edges_from(sorted((v, u) for (u, v, t) in links if t == REPORTS_TO))  # manager -> report
+    reporting = (link for link in links if link.type == REPORTS_TO)
+    chart.add_edges_from(sorted((node_key(CONTACT, x.target), node_key(CONTACT, x.source)) for x in reporting))  # manager -> report
     try:
         order = list(nx.lexicographical_topological_sort(chart))
     except nx.NetworkXUnfeasible:  # a cycle only through links of different periods

@@ -18,11 +18,11 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
+from ..analysis.account import PortfolioLists, account_result, portfolio_lists
 from ..model import COVERAGE_ROLES, level_sort_key
-from .accountmap import PALETTE, ROLE_LABELS, map_html
+from .accountmap import PALETTE, ROLE_LABELS, map_data, page_html
 from .page import render_template, stage_text
 
 MAPS_DIR = "maps"
@@ -60,52 +60,36 @@ def file_stems(accounts: list[str]) -> dict[str, str]:
     return stems
 
 
-def report_html(
-    *,
-    coverage: dict[str, Any],
-    gaps: dict[str, Any],
-    threads: dict[str, Any],
-    risk: dict[str, Any],
-    contact_names: dict[str, str] | None = None,
-    staff_names: dict[str, str] | None = None,
-    map_links: dict[str, str] | None = None,
-    top: int = 20,
-) -> str:
-    """The report page from the JSON objects of the ``coverage``, ``gaps``,
-    ``threads`` and ``risk`` commands.
+def report_html(lists: PortfolioLists, *, map_links: dict[str, str] | None = None, top: int = 20) -> str:
+    """The report page of a portfolio's lists (:func:`relgraph.analysis.account.portfolio_lists`).
 
-    ``contact_names`` and ``staff_names`` map ids to names (ids are shown where
-    missing);
     ``map_links`` maps account ids to the (relative) address of their map; ``top``
     bounds the gap, thread and risk lists.
     """
     map_links = map_links or {}
     accounts = []
-    for acc in coverage["accounts"]:
+    for acc in lists.accounts:
         cells = {(c["level"], c["role"]): c for c in acc["cells"]}
         levels = sorted({c["level"] for c in acc["cells"]}, key=level_sort_key)
-        counts = {s: sum(1 for c in acc["cells"] if c["status"] == s) for s in ("covered", "weak", "uncovered", "unknown")}
-        accounts.append({**acc, "grid": cells, "levels": levels, "status_counts": counts})
-    single = [c for c in threads["contacts"] if c["threads"] is not None and c["threads"] <= 1]
+        accounts.append({**acc, "grid": cells, "levels": levels})
     per_account_single: dict[str, int] = {}
-    for c in single:
+    for c in lists.single:
         per_account_single[c["account"]] = per_account_single.get(c["account"], 0) + 1
-    at_risk = [s for s in risk["staff"] if s["risk"] > 0 or s.get("due_soon")]
     return render_template(
         "report.html",
         title="Portfolio relationship report",
-        as_of=coverage["as_of"],
+        as_of=lists.as_of,
         accounts=accounts,
         account_names={acc["id"]: acc["name"] for acc in accounts},
-        gaps=gaps["gaps"][:top],
-        gaps_total=len(gaps["gaps"]),
-        single=single[:top],
-        single_total=len(single),
+        gaps=lists.gaps[:top],
+        gaps_total=len(lists.gaps),
+        single=lists.single[:top],
+        single_total=len(lists.single),
         per_account_single=per_account_single,
-        risk=at_risk[:top],
-        risk_total=len(at_risk),
-        contact_names=contact_names or {},
-        staff_names=staff_names or {},
+        risk=lists.risk[:top],
+        risk_total=len(lists.risk),
+        contact_names=lists.contact_names,
+        staff_names=lists.staff_names,
         map_links=map_links,
         roles=list(COVERAGE_ROLES),
         role_labels=ROLE_LABELS,
@@ -128,44 +112,31 @@ def write_report(
     """Write the portfolio report of ``store`` to ``path`` and each account's map to
     ``maps/<stem>.html`` beside it; returns the paths written, the report first.
 
-    Every page is rendered before any is moved into place (temporary files in the
-    target folders, then renames), so a failure leaves nothing half-written.
+    Each account is read from the store once: its one
+    :func:`~relgraph.analysis.account.account_result` gives both its map and its rows
+    of the report. Every page is rendered before any is moved into place (temporary
+    files in the target folders, then renames), so a failure leaves nothing
+    half-written.
     """
-    from ..analysis import portfolio
-
-    options = {"as_of": as_of, "half_life": half_life, "strong": strong}
-    cov = portfolio.coverage_report(store, **options)
-    gap = portfolio.gaps_report(store, **options)
-    thr = portfolio.threads_report(store, **options)
-    rsk = portfolio.risk_report(store, **options, horizon=horizon, rotation_years=rotation_years)
-
     path = Path(path)
-    stems = file_stems(store.account_ids())
-    staff_names = {s["id"]: s["name"] for s in store.staff()}
-    contact_names: dict[str, str] = {}
+    ids = store.account_ids()
+    stems = file_stems(ids)
     staged: list[tuple[Path, Path]] = []  # (temporary file, final path)
     map_links: dict[str, str] = {}
+
+    def results():
+        for account, G in zip(ids, store.account_graphs(ids)):
+            r = account_result(G, as_of=as_of, half_life=half_life, strong=strong, lists=True)
+            if maps:
+                target = path.parent / MAPS_DIR / f"{stems[account]}.html"
+                staged.append((stage_text(target, page_html(map_data(G, r))), target))
+                map_links[account] = f"{MAPS_DIR}/{quote(stems[account])}.html"
+            yield r
+
     try:
-        for account in store.account_ids():
-            G = store.account_graph(account)
-            for _, d in G.nodes(data=True):
-                if d["kind"] == "Contact":
-                    contact_names[d["id"]] = d["name"]
-            if not maps:
-                continue
-            target = path.parent / MAPS_DIR / f"{stems[account]}.html"
-            staged.append((stage_text(target, map_html(G, **options)), target))
-            map_links[account] = f"{MAPS_DIR}/{quote(stems[account])}.html"
-        html = report_html(
-            coverage=cov,
-            gaps=gap,
-            threads=thr,
-            risk=rsk,
-            contact_names=contact_names,
-            staff_names=staff_names,
-            map_links=map_links,
-            top=top,
-        )
+        # One account at a time: its graph and full result are dropped once its map is staged.
+        lists = portfolio_lists(results(), store.staff(), as_of=as_of, horizon=horizon, rotation_years=rotation_years)
+        html = report_html(lists, map_links=map_links, top=top)
         staged.insert(0, (stage_text(path, html), path))
         for tmp, final in staged:
             os.replace(tmp, final)
