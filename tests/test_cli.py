@@ -171,6 +171,8 @@ def test_every_help_example_runs_on_the_demo(tmp_path, monkeypatch):
 
     monkeypatch.chdir(tmp_path)
     write_demo("relgraph-demo")
+    # The import examples read the export and calendar fixtures, as from the repository root.
+    shutil.copytree(Path(__file__).parent / "data" / "imports", tmp_path / "tests" / "data" / "imports")
     ran = 0
     for name in commands():
         for example in help_examples(name):
