@@ -73,6 +73,8 @@ def key_contacts(role: Any, influence: Any) -> Any:
     >>> key_contacts(np.array(["user", "decision_maker"], dtype=object), np.array([5, 2])).tolist()
     [True, True]
     """
+    if isinstance(role, str):  # one contact: no arrays (a map asks once per contact)
+        return role == KEY_ROLE or influence >= KEY_INFLUENCE
     return (np.asarray(role, dtype=object) == KEY_ROLE) | (np.asarray(influence) >= KEY_INFLUENCE)
 
 

@@ -66,20 +66,15 @@ class AccountIndex:
     def links(self) -> list[Link]:
         """The reports_to / influences links between this account's own contacts."""
         if self._links is None:
-            adj = self.G.adj
             mine = set(self.contacts)
             links = []
-            for c in self.contacts:
-                for v, keydict in adj[c].items():
-                    if v not in mine:
-                        continue  # the account node, a unit, or another account's contact
-                    for attrs in keydict.values():
-                        t = attrs["type"]
-                        if t == REPORTS_TO or t == INFLUENCES:
-                            w = attrs.get("weight")
-                            links.append(
-                                Link(c, v, t, 3.0 if w is None else float(w), attrs.get("since"), attrs.get("until"))
-                            )
+            # out_edges walks the adjacency itself: no view per neighbour.
+            for c, v, attrs in self.G.out_edges(self.contacts, data=True):
+                if v not in mine:
+                    continue  # the account node, a unit, or another account's contact
+                t = attrs["type"]
+                if t == REPORTS_TO or t == INFLUENCES:
+                    links.append(Link(c, v, t, float(attrs["weight"]), attrs.get("since"), attrs.get("until")))
             self._links = links
         return self._links
 
@@ -142,12 +137,9 @@ def graph_index(G: nx.MultiDiGraph) -> GraphIndex:
         levels = {nodes[c]["level"] for c in acc.contacts}
         levels.update(nodes[u]["level"] for u in acc.units)
         acc.levels = sorted(levels, key=level_sort_key)
-        for s, keydict in G.pred[acc.key].items():
-            if nodes[s]["kind"] != STAFF:
-                continue
-            for attrs in keydict.values():
-                if attrs["type"] == ON_TEAM:
-                    acc.team.append((s, attrs.get("role")))
+        for s, _, attrs in G.in_edges(acc.key, data=True):
+            if attrs["type"] == ON_TEAM and nodes[s]["kind"] == STAFF:
+                acc.team.append((s, attrs.get("role")))
         acc.team.sort(key=lambda t: (t[0], t[1] or ""))
     ordered = [accounts[a] for a in sorted(accounts)]
     return GraphIndex(G=G, accounts=ordered, by_id={a.id: a for a in ordered})
