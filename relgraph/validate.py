@@ -350,7 +350,7 @@ def validate(raw: RawData) -> tuple[Dataset, list[Problem], list[Problem]]:
 def validate_tables(raw: RawData):
     """:func:`validate`, also returning the typed tables the rules checked:
     ``(Dataset, TypedTables, problems, warnings)``."""
-    from .readwrite.columns import TypedTables  # readwrite imports this module
+    from .tables import TypedTables
 
     ds, origins, problems = type_cells(raw)
     typed = TypedTables.from_dataset(ds)
@@ -382,7 +382,7 @@ class Verdict:
     """What :func:`check_tables` found: the problems and warnings (each sorted by
     file and line), the typed rows to leave out of the data set (``dropped[table]``:
     rows with a bad cell, and rows whose id repeats an earlier one), and the
-    :func:`~relgraph.readwrite.columns.reference_rows` of the tables (None when rows
+    :func:`~relgraph.tables.reference_rows` of the tables (None when rows
     are to be left out)."""
 
     problems: list[Problem]
@@ -400,14 +400,14 @@ def check_tables(tables: dict[str, pa.Table], origins: dict[str, Origin]) -> Ver
     contact's unit, self-links, ``reports_to`` and unit parent cycles, periods, and
     every warning.
 
-    ``tables`` are typed tables (:mod:`relgraph.readwrite.columns`), whichever
+    ``tables`` are typed tables (:mod:`relgraph.tables`), whichever
     reader typed them; ``origins`` say where each row came from and which rows have
     a bad cell. A row whose id repeats an earlier one is checked no further; a row
     with a bad cell is checked for everything else (every problem at once), but
     not counted in the warnings. Problems are worded only for the rows that break
     a rule.
     """
-    from .readwrite.columns import reference_rows  # readwrite imports this module
+    from .tables import reference_rows
 
     problems: list[Problem] = []
     given = origins
@@ -587,7 +587,7 @@ def _cycles(
     units, o = tables["units"], origins["units"]
     uid, parent = _values(units.column("id")), _values(units.column("parent"))
     with_parent = pc.and_(pc.is_valid(parent), pc.not_equal(parent, uid)).fill_null(False)
-    from .readwrite.columns import arange  # readwrite imports this module
+    from .tables import arange
 
     edges = _cyclic_edges(uid, parent, with_parent, arange(len(uid)), refs[("units", "parent")])
     if edges:
@@ -667,7 +667,7 @@ def _warnings(
 ) -> list[Problem]:
     """A relationship of an inactive staff member, a contact with no relationship, a
     staff member in no team."""
-    from .readwrite.columns import arange  # readwrite imports this module
+    from .tables import arange
 
     out: list[Problem] = []
 

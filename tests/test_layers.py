@@ -20,10 +20,11 @@ LAYERS = {
     "model": 0,
     "errors": 0,
     "rows": 0,
-    "validate": 1,
-    "tables": 2,
+    "tables": 1,
+    "validate": 2,
     "graph": 3,
     "readwrite": 4,
+    "template": 4,  # the example rows and column notes of `init` (and of exported workbooks)
     "stores": 5,
     "analysis": 6,
     "render": 7,

@@ -386,9 +386,10 @@ def test_each_problem_kind_is_located_by_sheet_and_row(runner, tmp_path):
         f"{path}:relationships!2: last_contact 'yesterday' is not a date (expected YYYY-MM-DD)",
         f"{path}:relationships!3: strength 9 is out of range 1-5",
         f"{path}:relationships!3: last_contact '2026-02-30' is not a valid date",
+        f"{path}:relationships!3: contact: unknown contact 'C7'",
         f"{path}:relationships!4: contact: unknown contact 'C8'",
         f"{path}:Contacts!4: warning: contact 'C2' has no relationship",
-        "10 problems.",
+        "11 problems.",
     ]
     r = runner.invoke(cli, ["validate", str(path), "--format", "json"])
     assert r.exit_code == 2

@@ -20,8 +20,9 @@ from ..model import TABLES, Dataset
 
 
 def output_format(path: str | os.PathLike) -> str:
-    """``json`` for a path ending in ``.json``, else ``csv`` (a folder)."""
-    return "json" if str(path).lower().endswith(".json") else "csv"
+    """``json`` for a path ending in ``.json``, ``xlsx`` for ``.xlsx``, else ``csv`` (a folder)."""
+    name = str(path).lower()
+    return "json" if name.endswith(".json") else "xlsx" if name.endswith(".xlsx") else "csv"
 
 
 def write_new(ds: Dataset, path: str | os.PathLike, *, force: bool = False) -> None:
@@ -47,7 +48,10 @@ def update_in_place(ds: Dataset, path: str | os.PathLike, tables: list[str]) -> 
 
     target = Path(path)
     if not target.is_dir():
-        write(ds, target, "json")
+        # The data set's own file, replaced whole (written aside, then renamed).
+        from ..readwrite.xlsx import is_workbook
+
+        write(ds, target, "xlsx" if is_workbook(target) else "json", force=True)
         return
     existing = {p.name.lower(): p for p in target.iterdir() if p.is_file()}
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target))

@@ -639,6 +639,8 @@ class Neo4jStore:
             report("staff", len(staff_want), len(staff_want))
         done = dict.fromkeys(ACCOUNT_TABLES, 0)
         seen_touchpoints: set = set()
+        contact_account = {c["id"]: c["account"] for c in ds["contacts"]}
+        across: list[tuple[str, dict[str, Any]]] = []  # links into an account written later
         for a in chosen:
             want = elements.get(a) or {t: {} for t in ACCOUNT_TABLES}
             have, shared = self._stored_elements(a)
@@ -653,6 +655,10 @@ class Neo4jStore:
             if dry_run:
                 continue
             gone = self._account_transaction(lambda tx: self._write_account(tx, q, a, want, change, shared, pushed))
+            for k in change.tables["links"].write:
+                e = want["links"][k]
+                if contact_account.get(e.row["target"]) != a:
+                    across.append((e.row["kind"], e.params))
             for t in ACCOUNT_TABLES:
                 removed[t].update(change.tables[t].delete if t != "touchpoints" else gone)
                 new = set(want[t]) - seen_touchpoints if t == "touchpoints" else want[t]
@@ -661,6 +667,14 @@ class Neo4jStore:
                 done[t] += len(new)
                 report(t, done[t], totals[t])
         strays = 0
+        if across and not dry_run:
+            # A link's target may belong to an account written after the link's own:
+            # merged again (keyed, so idempotent) once every account is in.
+            def write_across(tx: Any) -> None:
+                for kind in ("reports_to", "influences"):
+                    self._batches(tx, q[f"merge_{kind}"], [p for k, p in across if k == kind])
+
+            self._account_transaction(write_across)
         if not dry_run:
             # Staff leave after the accounts, which count the rows that go with them.
             gone = [{"id": k} for k in staff_change.delete if k not in staff_want]
