@@ -66,6 +66,12 @@ HORIZON_DAYS = click.IntRange(min=0, max=36_500)
 """Days ahead for 'rotation due soon': up to a hundred years."""
 
 
+def horizon_option(f: Callable) -> Callable:
+    """--horizon: who is due to rotate soon, and so never named to act."""
+    return click.option("--horizon", type=HORIZON_DAYS, default=180, show_default=True, metavar="DAYS",
+                        help="Never name staff whose rotation is due within this many days of --as-of.")(f)
+
+
 def rotation_years_option(minimum: int, help: str) -> Callable:
     return click.option("--rotation-years", type=click.IntRange(min=minimum, max=100), default=3,
                         show_default=True, metavar="N", help=help)
@@ -92,7 +98,7 @@ def database_option(f: Callable) -> Callable:
 
 
 def model_options(f: Callable) -> Callable:
-    """--as-of, --half-life, --strong: the parameters of every figure."""
+    """--as-of, --grace, --half-life, --strong: the parameters of every figure."""
     f = click.option(
         "--strong",
         type=PositiveFinite(),
@@ -105,7 +111,15 @@ def model_options(f: Callable) -> Callable:
         type=PositiveFinite(),
         default=180.0,
         show_default=True,
-        help="Days after which an untended relationship has lost half its strength.",
+        help="Days after the grace period in which an untended relationship loses half its strength.",
+    )(f)
+    f = click.option(
+        "--grace",
+        type=click.FloatRange(min=0, max=36_500),
+        default=90.0,
+        show_default=True,
+        metavar="DAYS",
+        help="Days after the last contact during which a relationship keeps its full strength.",
     )(f)
     f = click.option(
         "--as-of",
@@ -117,7 +131,7 @@ def model_options(f: Callable) -> Callable:
 
 
 def analysis_options(f: Callable) -> Callable:
-    """--as-of, --half-life, --strong, --format, --database: shared by every analysis."""
+    """--as-of, --grace, --half-life, --strong, --format, --database: shared by every analysis."""
     return database_option(format_option(model_options(f)))
 
 
@@ -307,7 +321,7 @@ def export(data: str, to: str, output: str, force: bool, database: str | None) -
 
 
 def render_options(f: Callable) -> Callable:
-    """--as-of, --half-life, --strong, --database: the analysis options of a page."""
+    """--as-of, --grace, --half-life, --strong, --database: the analysis options of a page."""
     return database_option(model_options(f))
 
 
@@ -342,6 +356,7 @@ def map_(
     layout: str,
     as_of: dt.date | None,
     half_life: float,
+    grace: float,
     strong: float,
     database: str | None,
 ) -> None:
@@ -365,7 +380,7 @@ def map_(
             output,
             account=account,
             as_of=as_of or today(),
-            half_life=half_life,
+            half_life=half_life, grace=grace,
             strong=strong,
             to=to,
             source=source,
@@ -402,6 +417,7 @@ def report(
     no_maps: bool,
     as_of: dt.date | None,
     half_life: float,
+    grace: float,
     strong: float,
     database: str | None,
 ) -> None:
@@ -423,7 +439,7 @@ def report(
             store,
             output,
             as_of=as_of or today(),
-            half_life=half_life,
+            half_life=half_life, grace=grace,
             strong=strong,
             horizon=horizon,
             rotation_years=rotation_years,
@@ -518,7 +534,7 @@ account_option = click.option(
 @account_option
 @analysis_options
 @handle_errors
-def coverage(data, accounts, as_of, half_life, strong, fmt, database) -> None:
+def coverage(data, accounts, as_of, half_life, grace, strong, fmt, database) -> None:
     """Account figures and the level x role coverage matrix.
 
     A cell is covered (someone has a strong relationship there), weak, uncovered
@@ -531,7 +547,7 @@ def coverage(data, accounts, as_of, half_life, strong, fmt, database) -> None:
     """
     from .analysis.portfolio import coverage_report
 
-    r = _run(data, database, coverage_report, as_of=as_of or today(), half_life=half_life, strong=strong,
+    r = _run(data, database, coverage_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
              accounts=list(accounts) or None, progress=_progress("coverage"))
     emit(fmt, r, table=fm.coverage_table, rows=fm.coverage_rows)
 
@@ -540,9 +556,10 @@ def coverage(data, accounts, as_of, half_life, strong, fmt, database) -> None:
 @click.argument("data")
 @account_option
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show the N highest priorities only.")
+@horizon_option
 @analysis_options
 @handle_errors
-def gaps(data, accounts, limit, as_of, half_life, strong, fmt, database) -> None:
+def gaps(data, horizon, accounts, limit, as_of, half_life, grace, strong, fmt, database) -> None:
     """Cells not covered, highest priority first, with who is best placed to close each.
 
     priority = grade weight x max influence x (1 - best strength / 5); the suggested
@@ -556,8 +573,8 @@ def gaps(data, accounts, limit, as_of, half_life, strong, fmt, database) -> None
     """
     from .analysis.portfolio import gaps_report
 
-    r = _run(data, database, gaps_report, as_of=as_of or today(), half_life=half_life, strong=strong,
-             accounts=list(accounts) or None, limit=limit, progress=_progress("gaps"))
+    r = _run(data, database, gaps_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
+             accounts=list(accounts) or None, limit=limit, horizon=horizon, progress=_progress("gaps"))
     emit(fmt, r, table=fm.gaps_table, rows=lambda r: r["gaps"])
 
 
@@ -565,9 +582,10 @@ def gaps(data, accounts, limit, as_of, half_life, strong, fmt, database) -> None
 @click.argument("data")
 @account_option
 @click.option("--all", "all_", is_flag=True, help="Consider every contact, not only key contacts.")
+@horizon_option
 @analysis_options
 @handle_errors
-def threads(data, accounts, all_, as_of, half_life, strong, fmt, database) -> None:
+def threads(data, horizon, accounts, all_, as_of, half_life, grace, strong, fmt, database) -> None:
     """Key contacts that hang by a thread: threads <= 1, redundancy <= 1 or rank gap >= 2.
 
     threads: our staff with a strong relationship to them; redundancy: how many people
@@ -581,8 +599,8 @@ def threads(data, accounts, all_, as_of, half_life, strong, fmt, database) -> No
     """
     from .analysis.portfolio import threads_report
 
-    r = _run(data, database, threads_report, as_of=as_of or today(), half_life=half_life, strong=strong,
-             accounts=list(accounts) or None, all=all_, progress=_progress("threads"))
+    r = _run(data, database, threads_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
+             accounts=list(accounts) or None, all=all_, horizon=horizon, progress=_progress("threads"))
     emit(fmt, r, table=fm.threads_table, rows=lambda r: r["contacts"])
 
 
@@ -593,7 +611,7 @@ def threads(data, accounts, all_, as_of, half_life, strong, fmt, database) -> No
 @rotation_years_option(0, "Years in a role after which a staff member rotates.")
 @analysis_options
 @handle_errors
-def risk(data, horizon, rotation_years, as_of, half_life, strong, fmt, database) -> None:
+def risk(data, horizon, rotation_years, as_of, half_life, grace, strong, fmt, database) -> None:
     """Staff ranked by rotation risk: the key contacts only they hold.
 
     risk = sum of grade weight x influence over the key contacts of which they are
@@ -606,7 +624,7 @@ def risk(data, horizon, rotation_years, as_of, half_life, strong, fmt, database)
     """
     from .analysis.portfolio import risk_report
 
-    r = _run(data, database, risk_report, as_of=as_of or today(), half_life=half_life, strong=strong,
+    r = _run(data, database, risk_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
              horizon=horizon, rotation_years=rotation_years, progress=_progress("risk"))
     emit(fmt, r, table=fm.risk_table, rows=lambda r: r["staff"])
 
@@ -616,9 +634,10 @@ def risk(data, horizon, rotation_years, as_of, half_life, strong, fmt, database)
 @click.option("--without", "without", multiple=True, required=True, metavar="STAFF",
               help="A staff member who leaves (repeat for several).")
 @account_option
+@horizon_option
 @analysis_options
 @handle_errors
-def whatif(data, without, accounts, as_of, half_life, strong, fmt, database) -> None:
+def whatif(data, horizon, without, accounts, as_of, half_life, grace, strong, fmt, database) -> None:
     """Account figures before and after some staff leave, and who inherits what.
 
     Lists the contacts left without a thread and, for each, the colleague at the
@@ -631,8 +650,9 @@ def whatif(data, without, accounts, as_of, half_life, strong, fmt, database) -> 
     """
     from .analysis.portfolio import whatif_report
 
-    r = _run(data, database, whatif_report, as_of=as_of or today(), half_life=half_life, strong=strong,
-             without=list(without), accounts=list(accounts) or None, progress=_progress("whatif"))
+    r = _run(data, database, whatif_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
+             without=list(without), accounts=list(accounts) or None, horizon=horizon,
+             progress=_progress("whatif"))
     emit(fmt, r, table=fm.whatif_table, rows=fm.before_after_rows)
 
 
@@ -643,7 +663,7 @@ def whatif(data, without, accounts, as_of, half_life, strong, fmt, database) -> 
 @account_option
 @analysis_options
 @handle_errors
-def diff(data, since, accounts, as_of, half_life, strong, fmt, database) -> None:
+def diff(data, since, accounts, as_of, half_life, grace, strong, fmt, database) -> None:
     """What changed between --since and --as-of: account figures and threads gained/lost.
 
     \b
@@ -653,7 +673,7 @@ def diff(data, since, accounts, as_of, half_life, strong, fmt, database) -> None
     """
     from .analysis.portfolio import diff_report
 
-    r = _run(data, database, diff_report, since=since, as_of=as_of or today(), half_life=half_life,
+    r = _run(data, database, diff_report, since=since, as_of=as_of or today(), half_life=half_life, grace=grace,
              strong=strong, accounts=list(accounts) or None, progress=_progress("diff"))
     emit(fmt, r, table=fm.diff_table, rows=fm.before_after_rows)
 
@@ -666,7 +686,7 @@ def diff(data, since, accounts, as_of, half_life, strong, fmt, database) -> None
 @click.option("--through-opponents", is_flag=True, help="Allow paths through contacts who oppose us.")
 @analysis_options
 @handle_errors
-def paths(data, target, source, k, through_opponents, as_of, half_life, strong, fmt, database) -> None:
+def paths(data, target, source, k, through_opponents, as_of, half_life, grace, strong, fmt, database) -> None:
     """The k best influence paths from our staff to a contact.
 
     A path's score is the product of its steps: a relationship counts effective
@@ -679,7 +699,7 @@ def paths(data, target, source, k, through_opponents, as_of, half_life, strong, 
     """
     from .analysis.portfolio import paths_report
 
-    r = _run(data, database, paths_report, target=target, as_of=as_of or today(), half_life=half_life, k=k,
+    r = _run(data, database, paths_report, target=target, as_of=as_of or today(), half_life=half_life, grace=grace, k=k,
              source=source, through_opponents=through_opponents)
     emit(fmt, r, table=functools.partial(fm.paths_table, source=source), rows=fm.paths_rows)
 
@@ -690,7 +710,7 @@ def paths(data, target, source, k, through_opponents, as_of, half_life, strong, 
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show the top N only.")
 @analysis_options
 @handle_errors
-def influencers(data, account, limit, as_of, half_life, strong, fmt, database) -> None:
+def influencers(data, account, limit, as_of, half_life, grace, strong, fmt, database) -> None:
     """Who holds the power in an account (PageRank over influence and reporting
     lines) and our best relationship to each.
 
@@ -700,7 +720,7 @@ def influencers(data, account, limit, as_of, half_life, strong, fmt, database) -
     """
     from .analysis.portfolio import influencers_report
 
-    r = _run(data, database, influencers_report, account=account, as_of=as_of or today(), half_life=half_life,
+    r = _run(data, database, influencers_report, account=account, as_of=as_of or today(), half_life=half_life, grace=grace,
              strong=strong, limit=limit)
     emit(fmt, r, table=fm.influencers_table, rows=lambda r: r["contacts"])
 

@@ -171,6 +171,8 @@ TABLES: dict[str, Table] = {
                 _c("in_role_since", DATE),
                 _c("active", BOOL, default=True),
                 _c("email"),
+                # No fixed default: an empty cell means "by role" (rules.rotates).
+                _c("rotates", BOOL),
             ),
         ),
         Table(

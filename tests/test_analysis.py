@@ -37,8 +37,8 @@ AS_OF = dt.date(2024, 1, 1)
 #     am-coach 4, sol-coach 5 (no dates: no decay)
 #     am-fin 2
 #     exe-ceo 5 (inactive: counts 0.0)
-#     am-cto 3, last contact 2023-07-05: 180 days before as-of -> 1.5 (weak);
-#            strong (3.0) on 2023-07-05 itself
+#     am-cto 3, last contact 2023-04-06: 270 days before as-of, 90 of grace, then
+#            one half-life -> 1.5 (weak); strong (3.0) on 2023-07-05, the grace's last day
 #     sol-fin 4 from 2023-01-01 until 2023-10-01 (ended before as-of)
 #     sol-proc 4 since 2023-09-01
 #   links: coach influences ceo (4 -> p 0.8); fin reports_to ceo (5 -> p 1.0 both ways);
@@ -74,7 +74,7 @@ FUNNEL = {
         {"staff": "sol", "contact": "coach", "strength": 5},
         {"staff": "am", "contact": "fin", "strength": 2},
         {"staff": "exe", "contact": "ceo", "strength": 5},
-        {"staff": "am", "contact": "cto", "strength": 3, "last_contact": "2023-07-05"},
+        {"staff": "am", "contact": "cto", "strength": 3, "last_contact": "2023-04-06"},
         {"staff": "sol", "contact": "fin", "strength": 4, "since": "2023-01-01", "until": "2023-10-01"},
         {"staff": "sol", "contact": "proc", "strength": 4, "since": "2023-09-01"},
     ],
@@ -146,10 +146,10 @@ def test_effective_strengths_funnel():
         ("Staff:sol", "Contact:coach"): 5.0,
         ("Staff:am", "Contact:fin"): 2.0,
         ("Staff:exe", "Contact:ceo"): 0.0,
-        ("Staff:am", "Contact:cto"): 1.5,  # 3 * 0.5 ** (180 / 180)
+        ("Staff:am", "Contact:cto"): 1.5,  # 3 * 0.5 ** ((270 - 90) / 180)
         ("Staff:sol", "Contact:proc"): 4.0,
     }
-    # On 2023-07-05: am-cto not decayed, sol-fin in force, sol-proc not yet.
+    # On 2023-07-05: am-cto within its grace, sol-fin in force, sol-proc not yet.
     old = effective_strengths(G, as_of=dt.date(2023, 7, 5))
     assert old[("Staff:am", "Contact:cto")] == 3.0
     assert old[("Staff:sol", "Contact:fin")] == 4.0
@@ -157,6 +157,7 @@ def test_effective_strengths_funnel():
 
 
 def test_effective_strength_touchpoints_and_periods():
+    # Without a grace period (grace 0), so that only the half-life counts:
     # s1-c1: row 1 strength 4, last contact 2023-01-01, but a touchpoint on 2023-07-01
     # lists both: 180 days before 2023-12-28 -> 4 * 0.5 = 2.0. Row 2 (strength 5)
     # ended on 2023-06-01. Row 3 (strength 1) decays from the touchpoint too: 0.5.
@@ -182,11 +183,13 @@ def test_effective_strength_touchpoints_and_periods():
     }
     G = build_graph(read_obj(data))
     as_of = dt.date(2023, 12, 28)
-    got = effective_strengths(G, as_of=as_of, half_life=180)
+    got = effective_strengths(G, as_of=as_of, half_life=180, grace=0)
     assert got[("Staff:s1", "Contact:c1")] == 2.0
     assert got[("Staff:s1", "Contact:c2")] == 3.0  # the touchpoint is older than last_contact
     assert got[("Staff:s2", "Contact:c1")] == 4 * 0.5 ** (182 / 180)
-    assert effective_strengths(G, as_of=as_of, half_life=91)[("Staff:s2", "Contact:c1")] == 1.0
+    assert effective_strengths(G, as_of=as_of, half_life=91, grace=0)[("Staff:s2", "Contact:c1")] == 1.0
+    # With the default grace of 90 days: 4 * 0.5 ** ((182 - 90) / 180).
+    assert effective_strengths(G, as_of=as_of)[("Staff:s2", "Contact:c1")] == 4 * 0.5 ** (92 / 180)
 
 
 def test_coverage_funnel(funnel):
@@ -204,30 +207,34 @@ def test_coverage_library_equals_store(funnel):
 def test_gaps_funnel(funnel):
     r = P.gaps_report(funnel, as_of=AS_OF)
     got = [(g["level"], g["role"], g["status"], g["priority"], g["contacts"], g["suggested_staff"]) for g in r["gaps"]]
-    # hq/decision_maker: 3 * 5 * (1 - 0/5) = 15; best path to ceo: sol -> coach -> ceo
-    # (1.0 * 0.8) beats am -> coach -> ceo (0.64). Blind spots: 3 * 3 = 9, suggested
-    # for the best path to any contact at their level (hq: sol -> coach = 1.0;
-    # province: sol -> proc = 0.8 = sol -> coach -> ceo -> fin; city: nobody there).
-    # province/finance: 3 * 4 * (1 - 2/5) = 7.2.
-    expected = [("hq", "decision_maker", "uncovered", 15.0, ["ceo"], "sol")]
-    expected += [("hq", r, "unknown", 9.0, [], "sol") for r in ("business", "finance", "user", "procurement")]
-    expected += [("province", r, "unknown", 9.0, [], "sol") for r in ("decision_maker", "technical", "business", "user")]
+    # sol's rotation was due on 2023-02-28 (in role since 2020-02-29, 3 years): due
+    # soon, never suggested. Leaving sol out, am is best placed everywhere.
+    # hq/decision_maker: 3 * 5 * (1 - 0/5) = 15; am -> coach -> ceo (0.8 * 0.8).
+    # Blind spots: 3 * 3 = 9, suggested for the best path to any contact at their
+    # level (hq: am -> coach; province: am -> coach -> ceo -> fin = 0.64 beats
+    # am -> fin = 0.4; city: nobody there). province/finance: 3 * 4 * (1 - 2/5) = 7.2.
+    expected = [("hq", "decision_maker", "uncovered", 15.0, ["ceo"], "am")]
+    expected += [("hq", r, "unknown", 9.0, [], "am") for r in ("business", "finance", "user", "procurement")]
+    expected += [("province", r, "unknown", 9.0, [], "am") for r in ("decision_maker", "technical", "business", "user")]
     expected += [("city", r, "unknown", 9.0, [], None) for r in ROLES]
-    expected += [("province", "finance", "weak", pytest.approx(7.2), ["fin"], "sol")]
+    expected += [("province", "finance", "weak", pytest.approx(7.2), ["fin"], "am")]
     assert got == expected
-    assert r["gaps"][0]["suggested_staff_name"] == "Sam"
+    assert r["gaps"][0]["suggested_staff_name"] == "Alice"
     assert [g["priority"] for g in P.gaps_report(funnel, as_of=AS_OF, limit=2)["gaps"]] == [15.0, 9.0]
 
 
 def test_threads_funnel(funnel):
     rows = P.threads_report(funnel, as_of=AS_OF)["contacts"]
     got = [(r["id"], r["threads"], r["staff"], r["redundancy"], r["rank_gap"], r["backup"]) for r in rows]
-    # ceo: no thread (exe is inactive); every route passes the coach -> redundancy 1.
+    # The backup is the successor: never sol (due soon, see test_gaps_funnel).
+    # ceo: no thread (exe is inactive); every route passes the coach -> redundancy 1;
+    # backup am (am -> coach -> ceo).
     # cto: am's relationship decayed to 1.5: no thread, am is the backup; one route.
     # fin: am (weak) and sol -> coach -> ceo -> fin: 2 node-disjoint routes.
-    # proc: single-threaded by sol; fin -> proc is not a route (fin is an opponent).
+    # proc: single-threaded by sol; fin -> proc is not a route (fin is an opponent),
+    # so nobody but sol reaches proc: no backup.
     assert got == [
-        ("ceo", 0, [], 1, None, None),
+        ("ceo", 0, [], 1, None, "am"),
         ("cto", 0, [], 1, None, "am"),
         ("fin", 0, [], 2, None, "am"),
         ("proc", 1, ["sol"], 1, 2 - 3, None),

@@ -254,6 +254,7 @@ class FrameAccounts:
         *,
         as_of: dt.date,
         half_life: float = 180.0,
+        grace: float = 90.0,
         strong: float = 3.0,
         without: Collection[str] = (),
     ) -> FrameAccounts:
@@ -262,7 +263,7 @@ class FrameAccounts:
         inactive."""
         F = frame_from_graph(G)
         gone = [staff_index(F, s) for s in without]
-        return cls(F, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong, without=gone))
+        return cls(F, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong, without=gone))
 
     def contacts(self, a: int) -> list[int]:
         return self._by_account[self._bounds[a] : self._bounds[a + 1]]

@@ -42,6 +42,7 @@ from .influencers import links_in_force
 from .paths import influence_paths
 from .strength import strengths_of_pairs
 from .structure import graph_index, is_key_contact
+from .successor import due_soon
 from .threads import frame_threads, risk_rows, sole_threads, threads_sort_key
 
 __all__ = [
@@ -164,11 +165,14 @@ def account_result(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     to: str | None = None,
     source: str | None = None,
     through_opponents: bool = False,
     lists: bool = False,
+    horizon: int = 180,
+    rotation_years: int = 3,
 ) -> AccountResult:
     """The :class:`AccountResult` of the one account of ``G`` at ``as_of``.
 
@@ -176,7 +180,7 @@ def account_result(
     ----------
     G : networkx.MultiDiGraph
         One account's graph (:meth:`GraphStore.account_graph`).
-    as_of, half_life, strong :
+    as_of, half_life, grace, strong :
         As in SPEC section 2.
     to : str, optional
         A contact id of this account: also find the best influence paths to it
@@ -188,6 +192,8 @@ def account_result(
         Let the paths pass contacts whose attitude is ``opponent``.
     lists : bool
         Also compute the account's rows of the report's lists (:class:`AccountLists`).
+    horizon, rotation_years :
+        Who is due soon: never suggested for a gap nor named a backup.
 
     Raises
     ------
@@ -216,7 +222,7 @@ def account_result(
         raise NotFound(f"unknown contact {to!r} in account {acc.id!r}")
 
     F = frame_from_graph(G)
-    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
     picked = select_accounts(F, [acc.id])
     st = strengths_of_pairs(F.strengths, ps, contacts=acc.contacts)
     figures = frame_coverage(F, ps, accounts=picked)[0]
@@ -252,7 +258,7 @@ def account_result(
     if to is not None and (source is None or node_key(STAFF, source) in G):
         paths = tuple(
             influence_paths(
-                G, to, as_of=as_of, half_life=half_life, k=3, source=source, through_opponents=through_opponents
+                G, to, as_of=as_of, half_life=half_life, grace=grace, k=3, source=source, through_opponents=through_opponents
             )
         )
 
@@ -273,7 +279,9 @@ def account_result(
         team={_id(s): role or nodes[s].get("role") or "" for s, role in acc.team},
         target=to,
         paths=paths,
-        lists=_account_lists(F, ps, picked, people, nodes, acc.contacts) if lists else None,
+        lists=_account_lists(F, ps, picked, people, nodes, acc.contacts,
+                             due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years))
+        if lists else None,
     )
 
 
@@ -282,13 +290,13 @@ def _id(key: str) -> str:
     return key[key.index(":") + 1 :]
 
 
-def _account_lists(F, ps, picked, people: Mapping[str, Person], nodes, contact_keys) -> AccountLists:
+def _account_lists(F, ps, picked, people: Mapping[str, Person], nodes, contact_keys, due) -> AccountLists:
     """The report's rows of one account (the frame functions the portfolio
     commands use, on this account's frame)."""
     fragile = {c for c, p in people.items() if p.key and p.threads <= 1}
     return AccountLists(
-        gaps=tuple(frame_gaps(F, ps, accounts=picked)),
-        single=tuple(r for r in frame_threads(F, ps, accounts=picked) if r["id"] in fragile),
+        gaps=tuple(frame_gaps(F, ps, accounts=picked, due=due)),
+        single=tuple(r for r in frame_threads(F, ps, accounts=picked, due=due) if r["id"] in fragile),
         sole_threads={s: tuple(items) for s, items in sole_threads(F, ps, picked).items()},
         contact_names={nodes[c]["id"]: nodes[c]["name"] for c in contact_keys},
     )

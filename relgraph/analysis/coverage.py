@@ -31,7 +31,7 @@ B=2, C=1; max influence 3 for a cell without contacts; no best strength counts 0
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import networkx as nx
@@ -40,7 +40,7 @@ import numpy as np
 from ..model import COVERAGE_ROLES, GRADE_WEIGHT, TOUCHPOINT_METHODS, TRIANGLE, level_sort_key
 from .access import FrameAccounts
 from .frame import Frame, PairStrengths, day, frame_from_graph, is_key, pair_strengths, select_accounts, thread_counts
-from .paths import best_start
+from .successor import best_placed, due_soon
 
 __all__ = [
     "FIGURES",
@@ -239,6 +239,7 @@ def coverage(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     accounts: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
@@ -260,7 +261,7 @@ def coverage(
     """
     F = frame_from_graph(G)
     picked = select_accounts(F, accounts)
-    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
     return frame_coverage(F, ps, accounts=picked)
 
 
@@ -274,11 +275,14 @@ def gap_sort_key(gap: dict[str, Any]) -> tuple:
     )
 
 
-def frame_gaps(F: Frame, ps: PairStrengths, *, accounts: Sequence[int] | None = None) -> list[dict[str, Any]]:
+def frame_gaps(
+    F: Frame, ps: PairStrengths, *, accounts: Sequence[int] | None = None, due: Collection[str] = ()
+) -> list[dict[str, Any]]:
     """The gaps (cells not covered) of the accounts ``accounts`` (indexes; default
-    all) of frame ``F``, unsorted, each with ``suggested_staff``: the start of the
-    best influence path to a contact in the cell, or for an ``unknown`` cell to any
-    contact at its level (None when there is no such path)."""
+    all) of frame ``F``, unsorted, each with ``suggested_staff``: the best placed
+    (:func:`relgraph.analysis.successor.best_placed`, never one of the staff ids
+    ``due``) to reach the contacts in the cell, or for an ``unknown`` cell any
+    contact at its level (None when nobody qualifies)."""
     n_accounts = len(F.account_ids)
     picked = list(range(n_accounts)) if accounts is None else list(accounts)
     c = _Contacts(F, ps)
@@ -302,13 +306,13 @@ def frame_gaps(F: Frame, ps: PairStrengths, *, accounts: Sequence[int] | None = 
                 members = grid.members(a, cell["level"], cell["role"])
                 targets = [local[i] for i in members]
                 max_influence = max(influence[i] for i in members)
-                s = best_start(A, targets)
+                s = best_placed(A, targets, due=due)
             else:
                 max_influence = 3
                 level = cell["level"]
                 if level not in suggested_for_level:
                     targets = [j for j, i in enumerate(mine) if levels[i] == level]
-                    suggested_for_level[level] = best_start(A, targets) if targets else None
+                    suggested_for_level[level] = best_placed(A, targets, due=due)
                 s = suggested_for_level[level]
             best = cell["best_strength"] or 0.0
             gaps.append(
@@ -332,11 +336,15 @@ def gaps(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     accounts: Iterable[str] | None = None,
     limit: int | None = None,
+    horizon: int = 180,
+    rotation_years: int = 3,
 ) -> list[dict[str, Any]]:
-    """Every cell not covered, highest priority first (see :func:`frame_gaps`).
+    """Every cell not covered, highest priority first (see :func:`frame_gaps`); the
+    suggested staff are never due within ``horizon`` days.
 
     Returns ``{"account", "level", "role", "status", "priority", "contacts",
     "suggested_staff"}`` per gap, plus ``best_strength`` and ``suggested_staff_name``;
@@ -344,7 +352,8 @@ def gaps(
     """
     F = frame_from_graph(G)
     picked = select_accounts(F, accounts)
-    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
-    out = frame_gaps(F, ps, accounts=picked)
+    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+    due = due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
+    out = frame_gaps(F, ps, accounts=picked, due=due)
     out.sort(key=gap_sort_key)
     return out if limit is None else out[:limit]

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from ..errors import NotFound
 from ..graph import tables_from_graph
 from ..tables import TypedTables, effective_levels
-from .rules import NO_DATE, day, in_force_days, key_contacts
+from .rules import NO_DATE, day, decay, in_force_days, key_contacts, rotates
 
 __all__ = [
     "NO_DATE",
@@ -95,6 +95,7 @@ class PairStrengths:
     value: np.ndarray
     strong: np.ndarray
     active: np.ndarray
+    grace: float = 90.0
 
 
 def pair_strengths(
@@ -104,16 +105,19 @@ def pair_strengths(
     half_life: float = 180.0,
     strong: float = 3.0,
     without: Collection[int] = (),
+    grace: float = 90.0,
 ) -> PairStrengths:
     """Effective strengths at ``as_of`` (SPEC section 2), staff indexes ``without``
     counted as inactive.
 
-    The effective strength of a row is ``strength * 0.5 ** (days / half_life)``,
-    ``days`` counted from the later of its ``last_contact`` and the newest
+    The effective strength of a row is ``strength * decay(days)``
+    (:func:`relgraph.analysis.rules.decay`: full strength for ``grace`` days, then
+    halving every ``half_life`` days), ``days`` counted from the later of its ``last_contact`` and the newest
     touchpoint on or before as-of listing both people (no decay with neither, or
     after as-of); rows not in force at as-of are left out; the strongest row of a
-    pair counts. The decay factor is computed by Python's own ``**`` once per
-    distinct day count, so that every caller gets bit-identical values.
+    pair counts. The decay factor is computed once per distinct day count by
+    :func:`~relgraph.analysis.rules.decay`, so that every caller gets bit-identical
+    values.
     """
     a = day(as_of)
     active = inp.staff_active.copy()
@@ -140,7 +144,7 @@ def pair_strengths(
     factor = np.ones(len(last))
     if decays.any():
         ages, where = np.unique(a - last[decays], return_inverse=True)
-        factor[decays] = _floats(0.5 ** (int(age) / half_life) for age in ages)[where]
+        factor[decays] = _floats(decay(int(age), half_life=half_life, grace=grace) for age in ages)[where]
     eff = inp.knows_strength[keep] * factor
     # The strongest row of each pair, pairs ordered by contact then staff.
     key = (c << 32) | s
@@ -160,6 +164,7 @@ def pair_strengths(
         value=value,
         strong=is_active & (best >= strong),
         active=active,
+        grace=grace,
     )
 
 
@@ -176,7 +181,8 @@ class Frame:
     level, :func:`relgraph.tables.effective_levels`), ``contact_roles``,
     ``contact_influence``, ``contact_seniority`` and ``staff_seniority`` (as
     validated, defaults applied), ``contact_attitudes``, ``contact_unit`` (unit
-    index, -1 for none). Links between
+    index, -1 for none). Staff: ``staff_in_role`` (``in_role_since``) and
+    ``staff_rotates`` (:func:`relgraph.analysis.rules.rotates`). Links between
     two contacts of the same account only (the analyses ignore the others):
     ``link_influences`` is True for ``influences``, False for ``reports_to``.
     Touchpoints: ``tp_day``, ``tp_method`` per touchpoint, and ``tp_listed`` /
@@ -202,6 +208,8 @@ class Frame:
     staff_names: list[str | None]
     staff_roles: list[str | None]
     staff_seniority: np.ndarray
+    staff_in_role: list[dt.date | None]
+    staff_rotates: list[bool]
     link_source: np.ndarray
     link_target: np.ndarray
     link_influences: np.ndarray
@@ -374,6 +382,8 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         staff_names=text(staff, "name"),
         staff_roles=text(staff, "role"),
         staff_seniority=_numbers(staff.column("seniority"), int),
+        staff_in_role=text(staff, "in_role_since"),
+        staff_rotates=rotates(text(staff, "role"), text(staff, "rotates")).tolist(),
         link_source=ls[inside],
         link_target=lt[inside],
         link_influences=np.array([k == "influences" for k in kind], dtype=bool)[inside],

@@ -98,6 +98,7 @@ def key_influencers(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
@@ -117,7 +118,7 @@ def key_influencers(
     NotFound
         ``account`` is not an account of ``G``.
     """
-    parts = FrameAccounts.of_graph(G, as_of=as_of, half_life=half_life, strong=strong)
+    parts = FrameAccounts.of_graph(G, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
     return frame_influencers(parts, select_accounts(parts.F, [account])[0], limit=limit)
 
 

@@ -208,6 +208,7 @@ def influence_paths(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     k: int = 3,
     source: str | None = None,
     through_opponents: bool = False,
@@ -233,7 +234,7 @@ def influence_paths(
     NotFound
         ``target`` is not a contact of ``G`` or ``source`` not a staff member.
     """
-    parts = FrameAccounts.of_graph(G, as_of=as_of, half_life=half_life)
+    parts = FrameAccounts.of_graph(G, as_of=as_of, half_life=half_life, grace=grace)
     return frame_paths(parts, target, k=k, source=source, through_opponents=through_opponents)
 
 
@@ -259,13 +260,14 @@ def account_access(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     through_opponents: bool = False,
     without: Collection[str] = (),
 ) -> Access:
     """The access graph of the account of contact ``contact`` (a data set id);
     ``without``: staff ids counted as having left."""
-    parts = FrameAccounts.of_graph(G, as_of=as_of, half_life=half_life, strong=strong, without=without)
+    parts = FrameAccounts.of_graph(G, as_of=as_of, half_life=half_life, grace=grace, strong=strong, without=without)
     a = int(parts.F.contact_account[contact_index(parts.F, contact)])
     return parts.access(a, through_opponents=through_opponents)
 
@@ -275,6 +277,7 @@ def access_graph(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     through_opponents: bool = False,
     account: str | None = None,
     without: Collection[str] = (),
@@ -286,7 +289,7 @@ def access_graph(
     ``without`` lists staff ids to count as having left. See
     :mod:`relgraph.analysis.access` for the definition.
     """
-    parts = FrameAccounts.of_graph(G, as_of=as_of, half_life=half_life, without=without)
+    parts = FrameAccounts.of_graph(G, as_of=as_of, half_life=half_life, grace=grace, without=without)
     H = nx.DiGraph()
     for a in select_accounts(parts.F, None if account is None else [account]):
         A = parts.access(a, through_opponents=through_opponents)

@@ -24,6 +24,7 @@ from .coverage import frame_coverage, frame_gaps, gap_sort_key
 from .frame import Frame, frame_of, pair_strengths, select_accounts
 from .influencers import frame_influencers
 from .paths import frame_paths
+from .successor import due_soon
 from .threads import frame_threads, risk_rows, sole_threads, threads_sort_key
 from .whatif import check_since, frame_diff, frame_whatif
 
@@ -67,6 +68,7 @@ def coverage_report(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     accounts: Sequence[str] | None = None,
     progress: Progress = None,
@@ -75,7 +77,7 @@ def coverage_report(
     over the store, accounts sorted by id (or in the order given)."""
 
     def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
-        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
         return frame_coverage(F, ps, accounts=picked)
 
     parts = _over_frames(store, accounts, compute, progress)
@@ -87,17 +89,21 @@ def gaps_report(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     accounts: Sequence[str] | None = None,
     limit: int | None = None,
+    horizon: int = 180,
+    rotation_years: int = 3,
     progress: Progress = None,
 ) -> dict[str, Any]:
     """``{"as_of", "gaps": [...]}``: :func:`relgraph.analysis.coverage.gaps` over the
     store, highest priority first, at most ``limit``."""
 
     def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
-        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
-        return frame_gaps(F, ps, accounts=picked)
+        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+        due = due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
+        return frame_gaps(F, ps, accounts=picked, due=due)
 
     out = [g for part in _over_frames(store, accounts, compute, progress) for g in part]
     out.sort(key=gap_sort_key)
@@ -109,17 +115,21 @@ def threads_report(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     accounts: Sequence[str] | None = None,
     all: bool = False,
+    horizon: int = 180,
+    rotation_years: int = 3,
     progress: Progress = None,
 ) -> dict[str, Any]:
     """``{"as_of", "contacts": [...]}``: :func:`relgraph.analysis.threads.contact_threads`
     over the store."""
 
     def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
-        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
-        return frame_threads(F, ps, accounts=picked, all=all)
+        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+        due = due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
+        return frame_threads(F, ps, accounts=picked, all=all, due=due)
 
     rows = [r for part in _over_frames(store, accounts, compute, progress) for r in part]
     rows.sort(key=threads_sort_key)
@@ -131,6 +141,7 @@ def risk_report(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     horizon: int = 180,
     rotation_years: int = 3,
@@ -140,7 +151,7 @@ def risk_report(
     every active staff member of the store (also those in no account)."""
 
     def compute(F: Frame, picked: list[int]) -> dict[str, list[tuple[str, int]]]:
-        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
         return sole_threads(F, ps, picked)
 
     sole: dict[str, list[tuple[str, int]]] = {}
@@ -163,8 +174,11 @@ def whatif_report(
     as_of: dt.date,
     without: Sequence[str],
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     accounts: Sequence[str] | None = None,
+    horizon: int = 180,
+    rotation_years: int = 3,
     progress: Progress = None,
 ) -> dict[str, Any]:
     """``{"as_of", "without", "accounts": [{"id", "before", "after"}], "lost":
@@ -172,7 +186,8 @@ def whatif_report(
     leaving = _check_staff(store, without)
 
     def compute(F: Frame, picked: list[int]) -> dict[str, Any]:
-        return frame_whatif(F, as_of=as_of, without=leaving, half_life=half_life, strong=strong, accounts=picked)
+        return frame_whatif(F, as_of=as_of, without=leaving, half_life=half_life, grace=grace, strong=strong,
+                            accounts=picked, horizon=horizon, rotation_years=rotation_years)
 
     out_accounts, lost = [], []
     for r in _over_frames(store, accounts, compute, progress):
@@ -188,6 +203,7 @@ def diff_report(
     since: dt.date,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     accounts: Sequence[str] | None = None,
     progress: Progress = None,
@@ -197,7 +213,7 @@ def diff_report(
     check_since(since, as_of)  # before any account is read
 
     def compute(F: Frame, picked: list[int]) -> dict[str, Any]:
-        return frame_diff(F, since=since, as_of=as_of, half_life=half_life, strong=strong, accounts=picked)
+        return frame_diff(F, since=since, as_of=as_of, half_life=half_life, grace=grace, strong=strong, accounts=picked)
 
     out_accounts, gained, lost = [], [], []
     for r in _over_frames(store, accounts, compute, progress):
@@ -215,6 +231,7 @@ def paths_report(
     target: str,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     k: int = 3,
     source: str | None = None,
     through_opponents: bool = False,
@@ -228,7 +245,7 @@ def paths_report(
     if source is not None:
         store.locate(STAFF, source)
     F = frame_of(store.tables([account]))
-    parts = FrameAccounts(F, pair_strengths(F.strengths, as_of=as_of, half_life=half_life))
+    parts = FrameAccounts(F, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace))
     staff_at = {s: i for i, s in enumerate(F.staff_ids)}
     if source is not None and source not in staff_at:
         paths: list[dict] = []  # that staff member knows no one at this account
@@ -254,12 +271,13 @@ def influencers_report(
     account: str,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     limit: int | None = None,
 ) -> dict[str, Any]:
     """``{"as_of", "account", "contacts": [...]}``:
     :func:`relgraph.analysis.influencers.key_influencers` on one account."""
     F = frame_of(store.tables([account]))
-    parts = FrameAccounts(F, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong))
+    parts = FrameAccounts(F, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong))
     rows = frame_influencers(parts, select_accounts(F, [account])[0], limit=limit)
     return {"as_of": as_of, "account": account, "contacts": rows}

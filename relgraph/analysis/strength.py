@@ -75,6 +75,7 @@ def strengths_at(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     without: Collection[str] = (),
     contacts: Iterable[str] | None = None,
@@ -89,7 +90,7 @@ def strengths_at(
     inp = frame_from_graph(G).strengths
     leaving = set(without)
     gone = [i for i, s in enumerate(inp.staff_ids) if STAFF + ":" + s in leaving]
-    ps = pair_strengths(inp, as_of=as_of, half_life=half_life, strong=strong, without=gone)
+    ps = pair_strengths(inp, as_of=as_of, half_life=half_life, grace=grace, strong=strong, without=gone)
     return strengths_of_pairs(inp, ps, contacts=wanted)
 
 
@@ -118,7 +119,7 @@ def strengths_of_pairs(inp: StrengthInputs, ps: PairStrengths, *, contacts: Iter
 
 
 def effective_strengths(
-    G: nx.MultiDiGraph, *, as_of: dt.date, half_life: float = 180.0
+    G: nx.MultiDiGraph, *, as_of: dt.date, half_life: float = 180.0, grace: float = 90.0
 ) -> dict[tuple[str, str], float]:
     """The effective strength of every staff-contact pair with a relationship in force
     at ``as_of``, keyed by (staff node key, contact node key); inactive staff at 0.0.
@@ -136,5 +137,5 @@ def effective_strengths(
     >>> effective_strengths(G, as_of=dt.date(2024, 6, 29))
     {('Staff:s1', 'Contact:c1'): 2.0}
     """
-    st = strengths_at(G, as_of=as_of, half_life=half_life)
+    st = strengths_at(G, as_of=as_of, half_life=half_life, grace=grace)
     return {(s, c): v for c, row in st.by_contact.items() for s, v in row.items()}

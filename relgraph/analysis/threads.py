@@ -10,18 +10,18 @@
 - The *rank gap* of a contact with threads is their seniority minus the highest
   seniority among the staff of their threads (null without threads); 2 or more is
   flagged.
-- The *backup* of a contact is the active staff member, not among its threads, with
-  the highest effective strength to them (ties: lowest id), or null.
+- The *backup* of a contact is its successor (:mod:`relgraph.analysis.successor`):
+  the best placed to reach it leaving out its threads, never a staff member due soon.
 - The *rotation risk* of a staff member is ``sum(grade_weight * influence)`` over the
   key contacts of which they are the only thread; their rotation is due
-  ``rotation_years`` after ``in_role_since``.
+  ``rotation_years`` after ``in_role_since`` for staff who rotate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import networkx as nx
@@ -30,6 +30,8 @@ import numpy as np
 from ..graph import tables_from_graph
 from ..model import GRADE_WEIGHT
 from .access import Access, Dominators, FrameAccounts
+from .rules import horizon_end, rotates, rotation_due
+from .successor import due_soon, successor
 from .frame import Frame, PairStrengths, frame_from_graph, frame_from_tables, is_key, pair_strengths, select_accounts, thread_counts
 
 __all__ = [
@@ -176,30 +178,36 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
 
 
 def redundancy(
-    G: nx.MultiDiGraph, contact: str, *, as_of: dt.date, half_life: float = 180.0, strong: float = 3.0
+    G: nx.MultiDiGraph, contact: str, *, as_of: dt.date, half_life: float = 180.0, grace: float = 90.0, strong: float = 3.0
 ) -> int:
     """The redundancy of contact ``contact`` (a data set id): see the module docstring."""
     from .paths import account_access
 
-    A = account_access(G, contact, as_of=as_of, half_life=half_life, strong=strong)
+    A = account_access(G, contact, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
     return node_disjoint_routes(A, A.index[f"Contact:{contact}"])
 
 
 def frame_threads(
-    F: Frame, ps: PairStrengths, *, accounts: Iterable[int] | None = None, all: bool = False
+    F: Frame,
+    ps: PairStrengths,
+    *,
+    accounts: Iterable[int] | None = None,
+    all: bool = False,
+    due: Collection[str] = (),
 ) -> list[dict[str, Any]]:
     """The threads rows of the accounts ``accounts`` (indexes into frame ``F``;
     default all) at the strengths ``ps`` (see :func:`contact_threads`), unsorted.
 
     The *rank gap* of a contact is their seniority minus the best seniority among
-    the staff of their threads (None without threads); the *backup* the active
-    staff member, not among the threads, with the highest effective strength to
-    them (ties: lowest id), or None.
+    the staff of their threads (None without threads); the *backup* its successor
+    (:func:`relgraph.analysis.successor.successor`), never one of the staff ids
+    ``due`` (due soon).
     """
     picked = range(len(F.account_ids)) if accounts is None else accounts
     parts = FrameAccounts(F, ps)
     key = is_key(F).tolist()
-    strong, active = ps.strong.tolist(), ps.active.tolist()
+    strong = ps.strong.tolist()
+    staff_at = {x: i for i, x in enumerate(F.staff_ids)}
     ids, staff_ids, staff_names = F.contact_ids, F.staff_ids, F.staff_names
     seniority, staff_seniority = F.contact_seniority.tolist(), F.staff_seniority.tolist()
     influence = F.contact_influence.tolist()
@@ -225,11 +233,8 @@ def frame_threads(
             redundancy = node_disjoint_routes(A, j, dom=dom)  # contacts come first in A
             if threaded and redundancy >= 2:
                 continue
-            backup, best = None, 0.0
-            for p in pairs:
-                s, v = parts.pair_staff[p], parts.pair_value[p]
-                if not strong[p] and active[s] and v > best:  # pairs come by staff id: ties keep the first
-                    backup, best = s, v
+            node = successor(A, j, threads=[staff_ids[s] for s in threads], due=due)
+            backup = None if node is None else staff_at[A.ids[node]]
             rows.append(
                 {
                     "id": ids[i],
@@ -262,12 +267,16 @@ def contact_threads(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     accounts: Iterable[str] | None = None,
     all: bool = False,
+    horizon: int = 180,
+    rotation_years: int = 3,
 ) -> list[dict[str, Any]]:
     """Key contacts (every contact with ``all``) that are single- or unthreaded
-    (threads <= 1), have redundancy <= 1 or a rank gap >= 2.
+    (threads <= 1), have redundancy <= 1 or a rank gap >= 2, each with its backup
+    (its successor, never a staff member due within ``horizon`` days).
 
     Returns rows ``{"id", "name", "account", "role", "influence", "threads", "staff",
     "redundancy", "rank_gap", "backup"}`` (``staff``: the ids of its threads, sorted),
@@ -275,8 +284,9 @@ def contact_threads(
     threads, redundancy, influence (highest first) and id.
     """
     F = frame_from_graph(G)
-    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
-    rows = frame_threads(F, ps, accounts=select_accounts(F, accounts), all=all)
+    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+    due = due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
+    rows = frame_threads(F, ps, accounts=select_accounts(F, accounts), all=all, due=due)
     rows.sort(key=threads_sort_key)
     return rows
 
@@ -298,27 +308,6 @@ def sole_threads(F: Frame, ps: PairStrengths, accounts: Iterable[int] | None = N
     return out
 
 
-def rotation_due(in_role_since: dt.date | None, years: int = 3) -> dt.date | None:
-    """``in_role_since`` plus ``years`` (29 February becomes 28 February), or None:
-    without a date, or when the sum falls past 9999-12-31 (``9999-12-31`` is a common
-    "unknown" sentinel, and no calendar date lies beyond it).
-
-    >>> rotation_due(dt.date(2020, 2, 29), 3)
-    datetime.date(2023, 2, 28)
-    >>> rotation_due(dt.date(9999, 12, 31), 3) is None
-    True
-    """
-    if in_role_since is None:
-        return None
-    y = in_role_since.year + years
-    if y > dt.MAXYEAR:
-        return None
-    try:
-        return in_role_since.replace(year=y)
-    except ValueError:
-        return in_role_since.replace(year=y, day=28)
-
-
 def risk_rows(
     staff: Iterable[dict[str, Any]],
     sole: dict[str, list[tuple[str, int]]],
@@ -330,14 +319,13 @@ def risk_rows(
     """The rotation-risk rows of every active staff member among ``staff`` rows, given
     their sole threads (:func:`sole_threads`, merged over accounts); highest risk
     first, then by id."""
-    # The horizon's end, stopped at the calendar's last day (nothing is due beyond it).
-    limit = as_of + dt.timedelta(days=min(horizon, (dt.date.max - as_of).days))
+    limit = horizon_end(as_of, horizon)
     rows = []
     for s in staff:
         if not s["active"]:
             continue
         mine = sole.get(s["id"], [])
-        due = rotation_due(s.get("in_role_since"), rotation_years)
+        due = rotation_due(s.get("in_role_since"), rotation_years, rotates=rotates(s.get("role"), s.get("rotates")))
         rows.append(
             {
                 "id": s["id"],
@@ -359,6 +347,7 @@ def rotation_risk(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     horizon: int = 180,
     rotation_years: int = 3,
@@ -366,11 +355,12 @@ def rotation_risk(
     """Every active staff member of ``G`` with their rotation risk: ``{"id", "name",
     "risk", "sole_threads", "rotation_due", "due_soon"}``, highest risk first.
 
-    ``rotation_due`` is ``in_role_since + rotation_years`` (None without a date);
+    ``rotation_due`` is ``in_role_since + rotation_years`` for staff who rotate
+    (:func:`relgraph.analysis.rules.rotates`; None for others and without a date);
     ``due_soon`` when it is on or before ``as_of + horizon`` days (overdue included).
     """
     typed = tables_from_graph(G)
     F = frame_from_tables(typed)
-    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
     staff = typed.rows("staff")
     return risk_rows(staff, sole_threads(F, ps), as_of=as_of, horizon=horizon, rotation_years=rotation_years)

@@ -2,8 +2,8 @@
 
 - :func:`whatif`: the account figures before and after some staff leave, the
   contacts that become unthreaded (threads >= 1 before, 0 after) and, for each, the
-  *heir*: the remaining active staff member at the start of the best influence path
-  to them (:mod:`relgraph.analysis.paths`), or None.
+  *heir*: its successor (:mod:`relgraph.analysis.successor`), never a staff member
+  due soon, or None.
 - :func:`diff`: the account figures at an earlier date and at as-of, and the threads
   gained and lost between them. A (staff, contact) pair is a thread at a date when
   the relationship is strong at that date; gained = a thread at as-of and not at the
@@ -23,7 +23,7 @@ from ..errors import UsageError
 from .access import FrameAccounts
 from .coverage import frame_coverage
 from .frame import Frame, PairStrengths, frame_from_graph, pair_strengths, select_accounts, thread_counts
-from .paths import best_start
+from .successor import due_soon, successor
 
 __all__ = ["diff", "frame_diff", "frame_whatif", "whatif"]
 
@@ -43,16 +43,21 @@ def frame_whatif(
     as_of: dt.date,
     without: Iterable[str],
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     accounts: Sequence[int] | None = None,
+    horizon: int = 180,
+    rotation_years: int = 3,
 ) -> dict[str, Any]:
     """:func:`whatif` over the accounts ``accounts`` (indexes; default all) of frame
     ``F``; staff ids in ``without`` that ``F`` does not hold are ignored."""
     picked = list(range(len(F.account_ids))) if accounts is None else list(accounts)
     staff_at = {s: i for i, s in enumerate(F.staff_ids)}
     gone = [staff_at[s] for s in dict.fromkeys(without) if s in staff_at]
-    before = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
-    after = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong, without=gone)
+    leaving = [F.staff_ids[i] for i in gone]
+    due = due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
+    before = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+    after = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong, without=gone)
     out_accounts = [
         {"id": F.account_ids[a], "before": fb, "after": fa}
         for a, fb, fa in zip(picked, _figures(F, picked, before), _figures(F, picked, after))
@@ -67,7 +72,8 @@ def frame_whatif(
                 continue
             if A is None:
                 A = parts.access(a)
-            s = best_start(A, [j])  # contacts come first in A
+            # The successor: nobody is left a thread of a lost contact.
+            s = successor(A, j, threads=(), leaving=leaving, due=due)  # contacts come first in A
             heir = None if s is None else A.ids[s]
             lost.append(
                 {
@@ -88,10 +94,14 @@ def whatif(
     as_of: dt.date,
     without: Iterable[str],
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     accounts: Iterable[str] | None = None,
+    horizon: int = 180,
+    rotation_years: int = 3,
 ) -> dict[str, Any]:
-    """The effect of staff ``without`` (ids) leaving.
+    """The effect of staff ``without`` (ids) leaving; heirs are never due within
+    ``horizon`` days.
 
     Staff ids not in ``G`` are ignored (a portfolio layer checks them against the
     whole data set).
@@ -107,7 +117,8 @@ def whatif(
     """
     F = frame_from_graph(G)
     return frame_whatif(
-        F, as_of=as_of, without=without, half_life=half_life, strong=strong, accounts=select_accounts(F, accounts)
+        F, as_of=as_of, without=without, half_life=half_life, grace=grace, strong=strong,
+        accounts=select_accounts(F, accounts), horizon=horizon, rotation_years=rotation_years,
     )
 
 
@@ -123,14 +134,15 @@ def frame_diff(
     since: dt.date,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     accounts: Sequence[int] | None = None,
 ) -> dict[str, Any]:
     """:func:`diff` over the accounts ``accounts`` (indexes; default all) of frame ``F``."""
     check_since(since, as_of)
     picked = list(range(len(F.account_ids))) if accounts is None else list(accounts)
-    before = pair_strengths(F.strengths, as_of=since, half_life=half_life, strong=strong)
-    after = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, strong=strong)
+    before = pair_strengths(F.strengths, as_of=since, half_life=half_life, grace=grace, strong=strong)
+    after = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
     out_accounts = [
         {"id": F.account_ids[a], "before": fb, "after": fa}
         for a, fb, fa in zip(picked, _figures(F, picked, before), _figures(F, picked, after))
@@ -166,6 +178,7 @@ def diff(
     since: dt.date,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     accounts: Iterable[str] | None = None,
 ) -> dict[str, Any]:
@@ -187,5 +200,5 @@ def diff(
     check_since(since, as_of)
     F = frame_from_graph(G)
     return frame_diff(
-        F, since=since, as_of=as_of, half_life=half_life, strong=strong, accounts=select_accounts(F, accounts)
+        F, since=since, as_of=as_of, half_life=half_life, grace=grace, strong=strong, accounts=select_accounts(F, accounts)
     )

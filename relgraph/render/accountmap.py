@@ -114,6 +114,7 @@ def map_data(
     *,
     as_of: dt.date | None = None,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     to: str | None = None,
     source: str | None = None,
@@ -134,7 +135,7 @@ def map_data(
     result : AccountResult, optional
         The account's result at the date wanted (then the options below but
         ``layout`` are not used).
-    as_of, half_life, strong :
+    as_of, half_life, grace, strong :
         As in SPEC section 2.
     to : str, optional
         A contact id of this account: draw the best influence path to it.
@@ -185,7 +186,7 @@ def map_data(
         if as_of is None:
             raise UsageError("map_data needs as_of (or a result)")
         result = account_result(
-            G, as_of=as_of, half_life=half_life, strong=strong, to=to, source=source,
+            G, as_of=as_of, half_life=half_life, grace=grace, strong=strong, to=to, source=source,
             through_opponents=through_opponents,
         )
     r = result
@@ -423,6 +424,7 @@ def write_map(
     account: str | None = None,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     to: str | None = None,
     source: str | None = None,
@@ -450,6 +452,7 @@ def write_map(
         G,
         as_of=as_of,
         half_life=half_life,
+        grace=grace,
         strong=strong,
         to=to,
         source=source,

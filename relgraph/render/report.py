@@ -103,6 +103,7 @@ def write_report(
     *,
     as_of: dt.date,
     half_life: float = 180.0,
+    grace: float = 90.0,
     strong: float = 3.0,
     horizon: int = 180,
     rotation_years: int = 3,
@@ -126,7 +127,8 @@ def write_report(
 
     def results():
         for account, G in zip(ids, store.account_graphs(ids)):
-            r = account_result(G, as_of=as_of, half_life=half_life, strong=strong, lists=True)
+            r = account_result(G, as_of=as_of, half_life=half_life, grace=grace, strong=strong, lists=True,
+                               horizon=horizon, rotation_years=rotation_years)
             if maps:
                 target = path.parent / MAPS_DIR / f"{stems[account]}.html"
                 staged.append((stage_text(target, page_html(map_data(G, r))), target))

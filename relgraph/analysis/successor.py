@@ -1,0 +1,76 @@
+"""Who should act: the best placed to reach some contacts, and a contact's successor.
+
+- A staff member is *due soon* when they are active and their rotation
+  (:func:`relgraph.analysis.rules.rotation_due`, for staff who rotate) is due on or
+  before as-of + the horizon (:func:`due_soon`).
+- The *best placed* to reach a set of target contacts, leaving out a set X of staff,
+  is the staff member at the start of the best influence path
+  (:mod:`relgraph.analysis.paths`) to any of the targets in the access graph without
+  X, among the active staff who are neither in X nor due soon; the lowest id among
+  equal scores; None when there is none (:func:`best_placed`).
+- The *successor* of a contact when the staff in L leave is the best placed to reach
+  it leaving out L and the contact's threads after L left (:func:`successor`). It is
+  the ``backup`` of ``threads`` (L empty) and the ``heir`` of ``whatif``, so the two
+  never disagree; ``gaps`` suggests the best placed to reach a cell's contacts,
+  leaving out nobody. A colleague who reaches the contact through a coach can be
+  better placed than one with a weak direct tie.
+
+Staff are never intermediate nodes of an influence path (nothing leads to a staff
+member), so leaving a staff member out of the access graph is leaving them out of
+the starts; one access graph per account serves every contact of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+
+from .access import Access
+from .frame import Frame
+from .paths import best_start
+from .rules import horizon_end, rotation_due
+
+__all__ = ["best_placed", "due_soon", "successor"]
+
+
+def due_soon(F: Frame, *, as_of: dt.date, horizon: int = 180, rotation_years: int = 3) -> frozenset[str]:
+    """The ids of the staff of frame ``F`` who are due soon at ``as_of``: active, and
+    rotating (``rotates``) with a rotation due on or before ``as_of + horizon`` days."""
+    limit = horizon_end(as_of, horizon)
+    out = []
+    for sid, active, since, rot in zip(F.staff_ids, F.strengths.staff_active.tolist(), F.staff_in_role, F.staff_rotates):
+        due = rotation_due(since, rotation_years, rotates=rot) if active else None
+        if due is not None and due <= limit:
+            out.append(sid)
+    return frozenset(out)
+
+
+def best_placed(A: Access, targets: Iterable[int], *, leaving_out: Collection[str] = (), due: Collection[str] = ()) -> int | None:
+    """The node of ``A`` of the staff member best placed to reach ``targets`` (nodes
+    of ``A``), leaving out the staff ids ``leaving_out`` and never naming one of
+    ``due`` (the ids of the staff due soon, :func:`due_soon`); None when nobody
+    qualifies. ``A`` holds only active staff; ``A.ids[node]`` is the staff id.
+
+    Examples
+    --------
+    >>> from relgraph.analysis.access import access_from_parts
+    >>> A = access_from_parts(["Contact:c"], [None], [{"Staff:a": 4.0, "Staff:b": 2.0}], {"Staff:a", "Staff:b"}, [])
+    >>> [A.ids[best_placed(A, [0], leaving_out=x)] for x in ((), {"a"})], best_placed(A, [0], due={"a", "b"})
+    (['a', 'b'], None)
+    """
+    excluded = set(leaving_out) | set(due)
+    starts = [s for s in A.staff if A.ids[s] not in excluded]
+    targets = list(targets)
+    if not starts or not targets:
+        return None
+    return best_start(A, targets, starts=starts)
+
+
+def successor(
+    A: Access, contact: int, *, threads: Iterable[str], leaving: Collection[str] = (), due: Collection[str] = ()
+) -> int | None:
+    """The node of ``A`` of the successor of ``contact`` (a node of ``A``) when the
+    staff ids ``leaving`` leave: the best placed to reach it leaving out ``leaving``
+    and ``threads`` (the ids of the contact's threads after they left), never one of
+    ``due``. ``A`` is the access graph after they left (their edges gone)."""
+    return best_placed(A, [contact], leaving_out={*leaving, *threads}, due=due)
