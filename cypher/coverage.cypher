@@ -14,11 +14,13 @@
 // Parameters:
 //   $account    account id, or null for every account
 //   $asOf       'YYYY-MM-DD'
+//   $grace      days of full strength after a contact, e.g. 90.0
 //   $halfLife   days, e.g. 180.0
 //   $strong     e.g. 3.0
 // cypher-shell:
 //   :param account => 'nwm'
 //   :param asOf => '2026-11-01'
+//   :param grace => 90.0
 //   :param halfLife => 180.0
 //   :param strong => 3.0
 
@@ -43,7 +45,8 @@ WITH a, level, c, s, k, last,
        365 * d.year + (d.year - 1) / 4 - (d.year - 1) / 100 + (d.year - 1) / 400 + d.ordinalDay] AS day
 WITH a, level, c, s,
      max(k.strength * CASE WHEN last IS NULL OR last > $asOf THEN 1.0
-                           ELSE 0.5 ^ (toFloat(day[1] - day[0]) / $halfLife) END) AS eff
+                           ELSE 0.5 ^ ((CASE WHEN day[1] - day[0] > $grace THEN toFloat(day[1] - day[0]) - $grace
+                                                ELSE 0.0 END) / $halfLife) END) AS eff
 // END effective_strength
 WITH a, c, level, CASE WHEN s IS NULL THEN null WHEN s.active = false THEN 0.0 ELSE eff END AS eff
 WITH a, c, level, max(eff) AS best, count(CASE WHEN eff >= $strong THEN 1 END) AS threads

@@ -17,6 +17,7 @@
 //   $k                 how many paths, e.g. 3
 //   $throughOpponents  true or false
 //   $asOf              'YYYY-MM-DD'
+//   $grace             days of full strength after a contact, e.g. 90.0
 //   $halfLife          days, e.g. 180.0
 // cypher-shell:
 //   :param target => 'nwm-ceo'
@@ -24,6 +25,7 @@
 //   :param k => 3
 //   :param throughOpponents => false
 //   :param asOf => '2026-11-01'
+//   :param grace => 90.0
 //   :param halfLife => 180.0
 
 MATCH (target:Contact {id: $target})
@@ -44,7 +46,8 @@ WITH target, first, s, k, last,
        365 * d.year + (d.year - 1) / 4 - (d.year - 1) / 100 + (d.year - 1) / 400 + d.ordinalDay] AS day
 WITH target, first, s,
      max(k.strength * CASE WHEN last IS NULL OR last > $asOf THEN 1.0
-                           ELSE 0.5 ^ (toFloat(day[1] - day[0]) / $halfLife) END) AS eff
+                           ELSE 0.5 ^ ((CASE WHEN day[1] - day[0] > $grace THEN toFloat(day[1] - day[0]) - $grace
+                                                ELSE 0.0 END) / $halfLife) END) AS eff
 // END effective_strength
 WITH target, first, s, eff / 5.0 AS p0
 WHERE first = target OR $throughOpponents OR coalesce(first.attitude, 'unknown') <> 'opponent'

@@ -1,25 +1,27 @@
-// threads.cypher -- Which key contacts hang on one thread, or none, and who could back them up?
+// threads.cypher -- Which key contacts hang on one thread, or none?
 //
 // For every key contact (role decision_maker or influence >= 4) of $account (every
 // account when $account is null) that is single-threaded (threads = 1), unthreaded
 // (threads = 0) or has a rank gap >= 2: its threads (distinct active staff with a
-// strong relationship: effective strength >= $strong), their ids, the rank gap
-// (contact seniority minus the best seniority among its threads) and the backup (the
-// active staff member outside its threads with the best effective strength > 0).
-// Effective strength = strength * 0.5 ^ (days since last contact / $halfLife),
+// strong relationship: effective strength >= $strong), their ids and the rank gap
+// (contact seniority minus the best seniority among its threads).
+// Effective strength = strength * 0.5 ^ (max(0, days since last contact - $grace) / $halfLife),
 // the last contact being the later of KNOWS.lastContact and the newest touchpoint
-// on or before $asOf that both attended. Same figures as `relgraph threads`
-// (which also lists contacts whose only route is one person: redundancy, a
-// max-flow figure this query does not compute).
+// on or before $asOf that both attended. Same figures as `relgraph threads`, which
+// also lists contacts whose only route is one person (redundancy, a max-flow
+// figure) and names the backup (the start of the best influence path among staff
+// not due soon): path figures this query does not compute.
 //
 // Parameters:
 //   $account    account id, or null for every account
 //   $asOf       'YYYY-MM-DD', the day to compute for
+//   $grace      days of full strength after a contact, e.g. 90.0
 //   $halfLife   days, e.g. 180.0
 //   $strong     e.g. 3.0
 // cypher-shell:
 //   :param account => 'nwm'
 //   :param asOf => '2026-11-01'
+//   :param grace => 90.0
 //   :param halfLife => 180.0
 //   :param strong => 3.0
 
@@ -43,7 +45,8 @@ WITH a, c, s, k, last,
        365 * d.year + (d.year - 1) / 4 - (d.year - 1) / 100 + (d.year - 1) / 400 + d.ordinalDay] AS day
 WITH a, c, s,
      max(k.strength * CASE WHEN last IS NULL OR last > $asOf THEN 1.0
-                           ELSE 0.5 ^ (toFloat(day[1] - day[0]) / $halfLife) END) AS eff
+                           ELSE 0.5 ^ ((CASE WHEN day[1] - day[0] > $grace THEN toFloat(day[1] - day[0]) - $grace
+                                                ELSE 0.0 END) / $halfLife) END) AS eff
 // END effective_strength
 WITH a, c, s, CASE WHEN s IS NULL THEN null WHEN s.active = false THEN 0.0 ELSE eff END AS eff
 ORDER BY s.id
@@ -52,12 +55,8 @@ WITH a, c, known, [x IN known WHERE x.eff >= $strong] AS strong
 WITH a, c, strong,
      CASE WHEN size(strong) = 0 THEN null
           ELSE coalesce(c.seniority, 2) - reduce(m = 0, x IN strong | CASE WHEN x.seniority > m THEN x.seniority ELSE m END)
-     END AS rankGap,
-     reduce(b = null, x IN known |
-       CASE WHEN x.eff >= $strong OR x.eff <= 0 THEN b
-            WHEN b IS NULL OR x.eff > b.eff OR (x.eff = b.eff AND x.id < b.id) THEN x
-            ELSE b END) AS backup
+     END AS rankGap
 WHERE size(strong) <= 1 OR rankGap >= 2
 RETURN a.id AS account, c.id AS id, c.name AS name, c.role AS role, c.influence AS influence,
-       size(strong) AS threads, [x IN strong | x.id] AS staff, rankGap, backup.id AS backup
+       size(strong) AS threads, [x IN strong | x.id] AS staff, rankGap
 ORDER BY account, threads, influence DESC, id;

@@ -43,16 +43,17 @@ def demo_ds(tmp_path_factory):
     return read(d), DEMO_AS_OF
 
 
-@pytest.fixture(params=["rich", "demo"])
+@pytest.fixture(params=[("rich", 90.0), ("demo", 90.0), ("rich", 0.0), ("demo", 30.0)], ids=lambda p: f"{p[0]}-grace{p[1]:g}")
 def case(request, bolt_server):
-    """(file graph, Bolt store, as-of) for one data set pushed into the server."""
-    if request.param == "rich":
+    """(file graph, Bolt store, as-of, grace) for one data set pushed into the server."""
+    name, grace = request.param
+    if name == "rich":
         ds, as_of = read_obj(RICH), RICH_AS_OF
     else:
         ds, as_of = request.getfixturevalue("demo_ds")
     store = Neo4jStore(bolt_server.driver(), database=bolt_server.database, batch_size=TEST_BATCH_SIZE)
     store.push(ds)
-    return FileStore.from_dataset(ds).graph(), store, as_of
+    return FileStore.from_dataset(ds).graph(), store, as_of, grace
 
 
 def run_file(store: Neo4jStore, name: str, **params):
@@ -129,31 +130,31 @@ def test_threads_at_exactly_the_strong_threshold(bolt_server):
     ds = read_obj(BOUNDARY)
     store = Neo4jStore(bolt_server.driver(), database=bolt_server.database, batch_size=TEST_BATCH_SIZE)
     store.push(ds)
-    got = run_file(store, "threads", account=None, asOf=RICH_AS_OF.isoformat(), halfLife=180.0, strong=3.0)
-    rows = [(r["id"], r["threads"], r["staff"], r["rankGap"], r["backup"]) for r in got]
-    assert rows == [("k2", 0, [], None, "s1"), ("k1", 1, ["s1"], 0, "s2")]
+    got = run_file(store, "threads", account=None, asOf=RICH_AS_OF.isoformat(), grace=90.0, halfLife=180.0, strong=3.0)
+    rows = [(r["id"], r["threads"], r["staff"], r["rankGap"]) for r in got]
+    assert rows == [("k2", 0, [], None), ("k1", 1, ["s1"], 0)]
     G = FileStore.from_dataset(ds).graph()
     assert sorted(rows) == sorted(
-        (r["id"], r["threads"], r["staff"], r["rank_gap"], r["backup"]) for r in contact_threads(G, as_of=RICH_AS_OF)
+        (r["id"], r["threads"], r["staff"], r["rank_gap"]) for r in contact_threads(G, as_of=RICH_AS_OF)
     )
 
 
 def test_threads(case):
-    G, store, as_of = case
-    got = run_file(store, "threads", account=None, asOf=as_of.isoformat(), halfLife=180.0, strong=3.0)
+    G, store, as_of, grace = case
+    got = run_file(store, "threads", account=None, asOf=as_of.isoformat(), grace=grace, halfLife=180.0, strong=3.0)
     want = [
-        r for r in contact_threads(G, as_of=as_of) if r["threads"] <= 1 or (r["rank_gap"] or 0) >= 2
+        r for r in contact_threads(G, as_of=as_of, grace=grace) if r["threads"] <= 1 or (r["rank_gap"] or 0) >= 2
     ]
-    assert sorted((r["account"], r["id"], r["threads"], r["staff"], r["rankGap"], r["backup"]) for r in got) == sorted(
-        (r["account"], r["id"], r["threads"], r["staff"], r["rank_gap"], r["backup"]) for r in want
+    assert sorted((r["account"], r["id"], r["threads"], r["staff"], r["rankGap"]) for r in got) == sorted(
+        (r["account"], r["id"], r["threads"], r["staff"], r["rank_gap"]) for r in want
     )
     assert got  # the data sets have fragile key contacts
 
 
 def test_key_contacts(case):
-    G, store, as_of = case
-    got = run_file(store, "key_contacts", account=None, asOf=as_of.isoformat(), halfLife=180.0, strong=3.0)
-    st = strengths_at(G, as_of=as_of)
+    G, store, as_of, grace = case
+    got = run_file(store, "key_contacts", account=None, asOf=as_of.isoformat(), grace=grace, halfLife=180.0, strong=3.0)
+    st = strengths_at(G, as_of=as_of, grace=grace)
     want = {
         d["id"]: (d["account"], d["level"], [G.nodes[s]["id"] for s in st.threads.get(c, [])], st.best(c))
         for c, d in G.nodes(data=True)
@@ -167,10 +168,10 @@ def test_key_contacts(case):
 
 
 def test_rotation_risk(case):
-    G, store, as_of = case
-    got = run_file(store, "rotation_risk", asOf=as_of.isoformat(), halfLife=180.0, strong=3.0,
+    G, store, as_of, grace = case
+    got = run_file(store, "rotation_risk", asOf=as_of.isoformat(), grace=grace, halfLife=180.0, strong=3.0,
                    rotationYears=3, horizon=180)
-    want = rotation_risk(G, as_of=as_of)
+    want = rotation_risk(G, as_of=as_of, grace=grace)
     assert [(r["id"], r["risk"], r["soleThreads"], r["rotationDue"], r["dueSoon"]) for r in got] == [
         (r["id"], r["risk"], r["sole_threads"], r["rotation_due"] and r["rotation_due"].isoformat(), r["due_soon"])
         for r in want
@@ -178,9 +179,9 @@ def test_rotation_risk(case):
 
 
 def test_coverage(case):
-    G, store, as_of = case
-    got = run_file(store, "coverage", account=None, asOf=as_of.isoformat(), halfLife=180.0, strong=3.0)
-    want = [(a["id"], c) for a in coverage(G, as_of=as_of) for c in a["cells"]]
+    G, store, as_of, grace = case
+    got = run_file(store, "coverage", account=None, asOf=as_of.isoformat(), grace=grace, halfLife=180.0, strong=3.0)
+    want = [(a["id"], c) for a in coverage(G, as_of=as_of, grace=grace) for c in a["cells"]]
     assert len(got) == len(want)
     for r, (account, c) in zip(got, want):
         assert (r["account"], r["level"], r["role"], r["status"], r["contacts"]) == (
@@ -190,14 +191,14 @@ def test_coverage(case):
 
 
 def test_influence_paths(case):
-    G, store, as_of = case
+    G, store, as_of, grace = case
     targets = sorted(d["id"] for _, d in G.nodes(data=True) if d["kind"] == "Contact" and is_key_contact(d))
     checked = 0
     for target in targets[:12]:
         for through in (False, True):
             got = run_file(store, "influence_paths", target=target, source=None, k=3, throughOpponents=through,
-                           asOf=as_of.isoformat(), halfLife=180.0)
-            want = influence_paths(G, target, as_of=as_of, k=3, through_opponents=through)
+                           asOf=as_of.isoformat(), grace=grace, halfLife=180.0)
+            want = influence_paths(G, target, as_of=as_of, grace=grace, k=3, through_opponents=through)
             if any(len(p["nodes"]) > 6 for p in want):
                 continue  # longer than the query's 5 steps
             assert [r["nodes"] for r in got] == [p["nodes"] for p in want], target

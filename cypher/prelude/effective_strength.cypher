@@ -8,13 +8,14 @@
 //
 // Before it, a query matches (s:Staff)-[k:KNOWS]->(contact) for the relationships
 // in force at $asOf. After it, `eff` is each staff member s's effective strength to
-// the contact: strength * 0.5 ^ (days since last contact / $halfLife), the last
+// the contact: strength * 0.5 ^ (max(0, days since last contact - $grace) / $halfLife), the last
 // contact being the later of KNOWS.lastContact and the newest touchpoint on or
 // before $asOf that both attended (no decay without one, or after $asOf); the
 // strongest row in force of a pair counts.
 //
 // Parameters:
 //   $asOf       'YYYY-MM-DD'
+//   $grace      days of full strength after a contact, e.g. 90.0
 //   $halfLife   days, e.g. 180.0
 
 OPTIONAL MATCH (s)-[:ATTENDED]->(t:Touchpoint)<-[:ATTENDED]-(__CONTACT__)
@@ -30,4 +31,5 @@ WITH __KEEP__, s, k, last,
        365 * d.year + (d.year - 1) / 4 - (d.year - 1) / 100 + (d.year - 1) / 400 + d.ordinalDay] AS day
 WITH __KEEP__, s,
      max(k.strength * CASE WHEN last IS NULL OR last > $asOf THEN 1.0
-                           ELSE 0.5 ^ (toFloat(day[1] - day[0]) / $halfLife) END) AS eff
+                           ELSE 0.5 ^ ((CASE WHEN day[1] - day[0] > $grace THEN toFloat(day[1] - day[0]) - $grace
+                                                ELSE 0.0 END) / $halfLife) END) AS eff
