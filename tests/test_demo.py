@@ -265,15 +265,18 @@ def test_threads_lists_the_weak_key_contacts(store):
     }
     # single-threaded decision-maker
     cfo = rows["nwm-cfo"]
-    assert (cfo["threads"], cfo["staff"], cfo["backup"]) == (1, ["s-vpka"], "s-ad-nwm")
+    # backup: the successor; s-sol-hq -> CTO -> CEO -> CFO (1.0 x 0.8 x 0.8 = 0.64)
+    # beats s-ad-nwm's weak direct tie (3 x 0.5^(49/180) / 5 = 0.50)
+    assert (cfo["threads"], cfo["staff"], cfo["backup"]) == (1, ["s-vpka"], "s-sol-hq")
     # coach funnel: no thread, and a single route through the office director
     chair = rows["nwm-chair"]
     assert (chair["threads"], chair["redundancy"]) == (0, 1)
     # rank gap: seniority 4 - 1
     assert (rows["nwm-vpm"]["staff"], rows["nwm-vpm"]["rank_gap"]) == (["s-am-jr"], 3)
-    # stale: 4 x 0.5^(195/180) = 1.89 < 3, so the CEO has no thread; s-pres is the backup
+    # stale: 4 x 0.5^((195 - 90)/180) = 2.68 < 3, so the CEO has no thread
     ceo = rows["nwm-ceo"]
-    assert (ceo["threads"], ceo["backup"]) == (0, "s-pres")
+    # backup: s-sol-hq -> CTO -> CEO (0.8) beats s-pres's stale tie (2.68 / 5 = 0.54)
+    assert (ceo["threads"], ceo["backup"]) == (0, "s-sol-hq")
     for c in ("nwm-es-gm", "nwm-es-dgm", "nwm-es-cto", "nwm-es-pa-gm"):
         assert rows[c]["staff"] == ["s-am-es"]
 
@@ -300,13 +303,13 @@ def test_paths_to_the_ceo_avoid_the_opponent(store):
 
     safe = paths_report(store, target="nwm-ceo", as_of=AS_OF)["paths"]
     assert all("nwm-evp" not in p["nodes"] for p in safe)
-    # s-sol-hq -> CTO: 5 x 0.5^(8/180) / 5 = 0.970, CTO -> CEO (reports_to 4): 0.8
+    # s-sol-hq -> CTO: 5 / 5 (met 8 days ago: within the grace), CTO -> CEO (reports_to 4): 0.8
     assert safe[0]["nodes"] == ["s-sol-hq", "nwm-cto", "nwm-ceo"]
-    assert safe[0]["score"] == pytest.approx(0.5 ** (8 / 180) * 0.8)
+    assert safe[0]["score"] == pytest.approx(0.8)
     risky = paths_report(store, target="nwm-ceo", as_of=AS_OF, through_opponents=True)["paths"]
-    # s-ad-nwm -> EVP: 0.5^(10/180), EVP -> CEO (reports_to 5): 1.0
+    # s-ad-nwm -> EVP: 5 / 5 (within the grace), EVP -> CEO (reports_to 5): 1.0
     assert risky[0]["nodes"] == ["s-ad-nwm", "nwm-evp", "nwm-ceo"]
-    assert risky[0]["score"] == pytest.approx(0.5 ** (10 / 180))
+    assert risky[0]["score"] == pytest.approx(1.0)
 
 
 def test_whatif_the_rotating_manager_leaves(store):
@@ -319,6 +322,24 @@ def test_whatif_the_rotating_manager_leaves(store):
     # 27 key contacts: 25 threaded before (all but the chairman and the CEO), 21 after
     assert nwm["before"]["key_coverage"] == pytest.approx(25 / 27)
     assert nwm["after"]["key_coverage"] == pytest.approx(21 / 27)
+
+
+def test_nobody_due_soon_is_named_to_act_and_heir_is_backup(store):
+    from relgraph.analysis.portfolio import gaps_report, risk_report, threads_report, whatif_report
+
+    due = [r["id"] for r in risk_report(store, as_of=AS_OF)["staff"] if r["due_soon"]]
+    assert due == ["s-am-es"]
+    # Executives do not rotate: the VP of key accounts has no rotation date.
+    vpka = next(r for r in risk_report(store, as_of=AS_OF)["staff"] if r["id"] == "s-vpka")
+    assert (vpka["rotation_due"], vpka["due_soon"]) == (None, False)
+    named = {g["suggested_staff"] for g in gaps_report(store, as_of=AS_OF)["gaps"]}
+    backups = {r["id"]: r["backup"] for r in threads_report(store, as_of=AS_OF)["contacts"]}
+    assert "s-am-es" not in named | set(backups.values())
+    heirs = {x["contact"]: x["heir"] for x in whatif_report(store, as_of=AS_OF, without=["s-am-es"])["lost"]}
+    assert {c: backups[c] for c in WEAK_SPOTS["rotation"]["sole_threads"]} == {
+        c: heirs[c] for c in WEAK_SPOTS["rotation"]["sole_threads"]
+    }
+    assert all(heirs[c] is not None for c in WEAK_SPOTS["rotation"]["sole_threads"])
 
 
 # --- the README's session is real -------------------------------------------------------
