@@ -273,9 +273,9 @@ def test_threads_lists_the_weak_key_contacts(store):
     assert (chair["threads"], chair["redundancy"]) == (0, 1)
     # rank gap: seniority 4 - 1
     assert (rows["nwm-vpm"]["staff"], rows["nwm-vpm"]["rank_gap"]) == (["s-am-jr"], 3)
-    # stale: 4 x 0.5^((195 - 90)/180) = 2.68 < 3, so the CEO has no thread
+    # stale: 4 x 0.5^((195 - 90)/180) = 2.67 < 3, so the CEO has no thread
     ceo = rows["nwm-ceo"]
-    # backup: s-sol-hq -> CTO -> CEO (0.8) beats s-pres's stale tie (2.68 / 5 = 0.54)
+    # backup: s-sol-hq -> CTO -> CEO (0.8) beats s-pres's stale tie (2.67 / 5 = 0.53)
     assert (ceo["threads"], ceo["backup"]) == (0, "s-sol-hq")
     for c in ("nwm-es-gm", "nwm-es-dgm", "nwm-es-cto", "nwm-es-pa-gm"):
         assert rows[c]["staff"] == ["s-am-es"]
