@@ -160,8 +160,8 @@ DUE = data(
     [contact("c1", role="decision_maker")],
     [
         # as-of + 180 days is 2027-04-30: due on it (soon), or the day after (not).
-        {"id": "s1", "in_role_since": "2024-04-30"},
-        {"id": "s2", "in_role_since": "2024-05-01"},
+        {"id": "s1", "role": "account_manager", "in_role_since": "2024-04-30"},
+        {"id": "s2", "role": "account_manager", "in_role_since": "2024-05-01"},
     ],
     [knows("s1", "c1", 5)],
 )

@@ -80,8 +80,9 @@ def test_gaps(data):
     assert r.stdout.splitlines() == [
         "account  level  role            status     priority  best  contacts  suggested staff",
         "-------  -----  --------------  ---------  --------  ----  --------  ---------------",
-        "A        hq     decision_maker  uncovered  15.00     0.00  ceo       Sam (sol)",
-        "A        hq     business        unknown    9.00      -     -         Sam (sol)",
+        # sol's rotation is overdue (due soon): never suggested.
+        "A        hq     decision_maker  uncovered  15.00     0.00  ceo       Alice (am)",
+        "A        hq     business        unknown    9.00      -     -         Alice (am)",
     ]
     j = run_json("gaps", data, *AS_OF)
     assert set(j) == {"as_of", "gaps"}
@@ -89,13 +90,15 @@ def test_gaps(data):
     assert {"account", "level", "role", "status", "priority", "contacts", "suggested_staff"} <= set(j["gaps"][0])
     csv = run("gaps", data, *AS_OF, "--limit", "2", "--format", "csv").stdout.splitlines()
     assert csv[0].startswith("account,level,role,status,priority,contacts,suggested_staff")
-    assert csv[1].startswith("A,hq,decision_maker,uncovered,15.0,ceo,sol")
+    assert csv[1].startswith("A,hq,decision_maker,uncovered,15.0,ceo,am")
+    # sol is overdue: due soon whatever the horizon.
+    assert run_json("gaps", data, *AS_OF, "--horizon", "0")["gaps"][0]["suggested_staff"] == "am"
 
 
 def test_threads(data):
     j = run_json("threads", data, *AS_OF)
     assert [[c[k] for k in ("id", "threads", "staff", "redundancy", "rank_gap", "backup")] for c in j["contacts"]] == [
-        ["ceo", 0, [], 1, None, None],
+        ["ceo", 0, [], 1, None, "am"],  # the successor: am -> coach -> ceo
         ["cto", 0, [], 1, None, "am"],
         ["fin", 0, [], 2, None, "am"],
         ["proc", 1, ["sol"], 1, -1, None],
@@ -105,7 +108,7 @@ def test_threads(data):
     j = run_json("threads", data, *AS_OF, "--all")
     assert [c["id"] for c in j["contacts"]] == ["ceo", "cto", "fin", "proc", "coach"]
     lines = run("threads", data, *AS_OF).stdout.splitlines()
-    assert lines[2].split() == ["A", "ceo", "Ceo", "decision_maker", "5", "0", "-", "1", "-", "-"]
+    assert lines[2].split() == ["A", "ceo", "Ceo", "decision_maker", "5", "0", "-", "1", "-", "Alice"]
     assert lines[5].split() == ["A", "proc", "Proc", "procurement", "4", "1", "Sam", "1", "-1", "-"]
 
 

@@ -76,7 +76,7 @@ def test_store_tables_and_graph_give_one_frame(data):
     assert canonical(frame_from_tables(store.tables())) == canonical(frame_from_graph(build_graph(ds)))
 
 
-# Strengths by hand, as of 2024-01-01 (half-life 180 days):
+# Strengths by hand, as of 2024-01-01 (half-life 180 days, no grace period: grace 0):
 #   s1-c1: two rows for one pair: 2 (no dates) and 4 last contacted 2023-07-05
 #          (180 days: 4 * 0.5 = 2.0); the stronger counts -> 2.0 (both 2.0)... so
 #          the second row is refreshed by a touchpoint on 2023-10-03 (90 days):
@@ -109,7 +109,7 @@ HAND = {
 def test_pair_strengths_by_hand(build):
     ds = read_obj(HAND)
     F = frame_from_tables(FileStore.from_dataset(ds).tables()) if build == "tables" else frame_from_graph(build_graph(ds))
-    ps = pair_strengths(F.strengths, as_of=AS_OF)
+    ps = pair_strengths(F.strengths, as_of=AS_OF, grace=0)
     got = {
         (F.staff_ids[s], F.contact_ids[c]): (v, strong)
         for s, c, v, strong in zip(ps.staff.tolist(), ps.contact.tolist(), ps.value.tolist(), ps.strong.tolist())
@@ -121,11 +121,14 @@ def test_pair_strengths_by_hand(build):
     }
     assert [F.contact_ids[c] for c in ps.contact.tolist()] == ["c1", "c2", "c2"]  # by contact, then staff
     # s1 leaving: their pairs count 0 and are no thread any more.
-    gone = pair_strengths(F.strengths, as_of=AS_OF, without=[F.staff_ids.index("s1")])
+    gone = pair_strengths(F.strengths, as_of=AS_OF, without=[F.staff_ids.index("s1")], grace=0)
     assert gone.value.tolist() == [0.0, 0.0, 0.0] and not gone.strong.any()
     # A year later the touchpoint of 2024-02-01 refreshes s1-c1 (335 days before).
-    later = pair_strengths(F.strengths, as_of=dt.date(2025, 1, 1))
+    later = pair_strengths(F.strengths, as_of=dt.date(2025, 1, 1), grace=0)
     assert later.value.tolist()[0] == 4 * 0.5 ** (335 / 180)
+    # With the default grace of 90 days the touchpoint 90 days back keeps s1-c1 at 4.
+    assert pair_strengths(F.strengths, as_of=AS_OF).value.tolist()[0] == 4.0
+    assert pair_strengths(F.strengths, as_of=dt.date(2025, 1, 1)).value.tolist()[0] == 4 * 0.5 ** (245 / 180)
 
 
 def test_day_numbers():
@@ -160,8 +163,9 @@ def test_a_share_leaves_out_what_it_does_not_hold():
         [0], [0], [day(dt.date(2023, 7, 5))]
     )
     assert (F.tp_listed.tolist(), F.tp_contact.tolist()) == ([0], [0])
-    ps = pair_strengths(s, as_of=AS_OF)
-    # 180 days from the touchpoint (not 365 from last_contact): half the strength.
+    ps = pair_strengths(s, as_of=AS_OF, grace=0)
+    # 180 days from the touchpoint (not 365 from last_contact): half the strength
+    # (no grace period here: grace 0).
     assert ps.value.tolist() == [2.0]
 
 

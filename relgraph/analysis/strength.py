@@ -1,7 +1,9 @@
 """Effective strength: how strong a relationship is on a given day.
 
 The *effective strength* of a staff-contact relationship is
-``strength * 0.5 ** (days since last contact / half_life)``. The last contact is the
+``strength * 0.5 ** (max(0, days since last contact - grace) / half_life)``
+(:func:`relgraph.analysis.rules.decay`): full strength for a grace period (90 days),
+then halving every half-life (180 days). The last contact is the
 later of the relationship's ``last_contact`` and the newest touchpoint dated on or
 before as-of that lists both people; with neither, or when that date is after as-of,
 the strength does not decay. A relationship row exists from ``since`` (inclusive) to
@@ -134,7 +136,7 @@ def effective_strengths(
     ...     "staff": [{"id": "s1", "name": "Al"}],
     ...     "relationships": [{"staff": "s1", "contact": "c1", "strength": 4,
     ...                        "last_contact": "2024-01-01"}]}))
-    >>> effective_strengths(G, as_of=dt.date(2024, 6, 29))
+    >>> effective_strengths(G, as_of=dt.date(2024, 9, 27))  # 270 days: 90 of grace, one half-life
     {('Staff:s1', 'Contact:c1'): 2.0}
     """
     st = strengths_at(G, as_of=as_of, half_life=half_life, grace=grace)
