@@ -563,8 +563,9 @@ def gaps(data, horizon, accounts, limit, as_of, half_life, grace, strong, fmt, d
     """Cells not covered, highest priority first, with who is best placed to close each.
 
     priority = grade weight x max influence x (1 - best strength / 5); the suggested
-    staff member starts the best influence path into the cell (for a blind spot, to
-    anyone at its level).
+    staff member is the best placed: the start of the best influence path into the
+    cell (for a blind spot, to anyone at its level), never someone due to rotate
+    within --horizon days.
 
     \b
     Examples:
@@ -590,7 +591,9 @@ def threads(data, horizon, accounts, all_, as_of, half_life, grace, strong, fmt,
 
     threads: our staff with a strong relationship to them; redundancy: how many people
     must drop out before every route to them is lost; rank gap: their seniority minus
-    that of our best-ranked thread; backup: who else knows them best.
+    that of our best-ranked thread; backup: the successor, who starts the best
+    influence path to them among the others, never someone due to rotate within
+    --horizon days.
 
     \b
     Examples:
@@ -640,8 +643,9 @@ def risk(data, horizon, rotation_years, as_of, half_life, grace, strong, fmt, da
 def whatif(data, horizon, without, accounts, as_of, half_life, grace, strong, fmt, database) -> None:
     """Account figures before and after some staff leave, and who inherits what.
 
-    Lists the contacts left without a thread and, for each, the colleague at the
-    start of the best remaining influence path to them (the heir).
+    Lists the contacts left without a thread and, for each, the heir: the successor
+    (as the backup of `threads`), who starts the best remaining influence path to
+    them, never someone due to rotate within --horizon days.
 
     \b
     Examples:

@@ -12,6 +12,9 @@ like the command's JSON, data set ids, unrounded numbers):
   :func:`~relgraph.analysis.paths.access_graph`
 - :func:`~relgraph.analysis.influencers.key_influencers`
 - :func:`~relgraph.analysis.whatif.whatif`, :func:`~relgraph.analysis.whatif.diff`
+- :func:`~relgraph.analysis.successor.best_placed`,
+  :func:`~relgraph.analysis.successor.successor`,
+  :func:`~relgraph.analysis.successor.due_soon` (who is named to act)
 
 Every figure is computed from the analysis frame (:mod:`relgraph.analysis.frame`)
 of typed tables (:mod:`relgraph.tables`), the one form every store yields; the graph
