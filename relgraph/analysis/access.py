@@ -263,7 +263,8 @@ class FrameAccounts:
         inactive."""
         F = frame_from_graph(G)
         gone = [staff_index(F, s) for s in without]
-        return cls(F, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong, without=gone))
+        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong, without=gone)
+        return cls(F, ps)
 
     def contacts(self, a: int) -> list[int]:
         return self._by_account[self._bounds[a] : self._bounds[a + 1]]

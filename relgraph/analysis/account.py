@@ -258,7 +258,8 @@ def account_result(
     if to is not None and (source is None or node_key(STAFF, source) in G):
         paths = tuple(
             influence_paths(
-                G, to, as_of=as_of, half_life=half_life, grace=grace, k=3, source=source, through_opponents=through_opponents
+                G, to, as_of=as_of, half_life=half_life, grace=grace, k=3, source=source,
+                through_opponents=through_opponents,
             )
         )
 

@@ -38,14 +38,17 @@ def due_soon(F: Frame, *, as_of: dt.date, horizon: int = 180, rotation_years: in
     rotating (``rotates``) with a rotation due on or before ``as_of + horizon`` days."""
     limit = horizon_end(as_of, horizon)
     out = []
-    for sid, active, since, rot in zip(F.staff_ids, F.strengths.staff_active.tolist(), F.staff_in_role, F.staff_rotates):
-        due = rotation_due(since, rotation_years, rotates=rot) if active else None
+    active = F.strengths.staff_active.tolist()
+    for sid, on, since, rot in zip(F.staff_ids, active, F.staff_in_role, F.staff_rotates):
+        due = rotation_due(since, rotation_years, rotates=rot) if on else None
         if due is not None and due <= limit:
             out.append(sid)
     return frozenset(out)
 
 
-def best_placed(A: Access, targets: Iterable[int], *, leaving_out: Collection[str] = (), due: Collection[str] = ()) -> int | None:
+def best_placed(
+    A: Access, targets: Iterable[int], *, leaving_out: Collection[str] = (), due: Collection[str] = ()
+) -> int | None:
     """The node of ``A`` of the staff member best placed to reach ``targets`` (nodes
     of ``A``), leaving out the staff ids ``leaving_out`` and never naming one of
     ``due`` (the ids of the staff due soon, :func:`due_soon`); None when nobody

@@ -178,7 +178,13 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
 
 
 def redundancy(
-    G: nx.MultiDiGraph, contact: str, *, as_of: dt.date, half_life: float = 180.0, grace: float = 90.0, strong: float = 3.0
+    G: nx.MultiDiGraph,
+    contact: str,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    grace: float = 90.0,
+    strong: float = 3.0,
 ) -> int:
     """The redundancy of contact ``contact`` (a data set id): see the module docstring."""
     from .paths import account_access

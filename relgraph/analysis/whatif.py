@@ -200,5 +200,6 @@ def diff(
     check_since(since, as_of)
     F = frame_from_graph(G)
     return frame_diff(
-        F, since=since, as_of=as_of, half_life=half_life, grace=grace, strong=strong, accounts=select_accounts(F, accounts)
+        F, since=since, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
+        accounts=select_accounts(F, accounts),
     )
