@@ -8,6 +8,7 @@ GraphML (write only).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -25,8 +26,57 @@ if TYPE_CHECKING:
 __all__ = ["read", "check", "load", "write", "read_raw"]
 
 
+DATA_KINDS = (
+    "DATA is a data folder (of CSV files), a JSON file, an .xlsx workbook or a Neo4j URI "
+    "(neo4j://, neo4j+s://, bolt://, bolt+s://)"
+)
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def wrong_kind_of_data(data: str) -> str | None:
+    """Why DATA names no data set relgraph reads (a single CSV file, a GraphML file,
+    a URL of another scheme), in words that say what DATA may be; None otherwise.
+    (A Neo4j URI never comes here: :func:`relgraph.stores.open_store` takes it.)"""
+    from ..model import TABLES
+
+    scheme = _SCHEME.match(data)
+    if scheme:
+        return f"{data}: relgraph does not read {scheme.group(1)}:// addresses; {DATA_KINDS}"
+    p = Path(data)
+    if not p.is_file():
+        return None
+    suffix = p.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        tables = {t.filename for t in TABLES.values()}
+        if p.name.lower() in tables:
+            return f"{data} is one table of a data set: pass the folder ({p.parent}); {DATA_KINDS}"
+        return f"{data} is a single CSV file; {DATA_KINDS}"
+    if suffix == ".graphml" or _starts_graphml(p):
+        return f"{data} is a GraphML file, which relgraph writes (export) but does not read; {DATA_KINDS}"
+    return None
+
+
+def _starts_graphml(p: Path) -> bool:
+    try:
+        with open(p, "rb") as f:
+            head = f.read(512)
+    except OSError:
+        return False
+    return head.lstrip().startswith(b"<") and b"<graphml" in head
+
+
 def read_raw(path: str | os.PathLike) -> RawData:
-    """The raw tables of a data folder or JSON file, unvalidated."""
+    """The raw tables of a data folder or JSON file, unvalidated.
+
+    Raises
+    ------
+    UsageError
+        When ``path`` names something else (:func:`wrong_kind_of_data`).
+    """
+    wrong = wrong_kind_of_data(str(path))
+    if wrong is not None:
+        raise UsageError(wrong)
     p = Path(path)
     if p.is_dir():
         from .csvdir import read_raw_dir
