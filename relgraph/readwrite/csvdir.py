@@ -192,18 +192,20 @@ def _unclosed_quote(lines: list[str], sep: str) -> bool:
     return False
 
 
-def write_dir(ds: Dataset, path: str | os.PathLike) -> None:
+def write_dir(ds: Dataset, path: str | os.PathLike, *, bom: bool = False) -> None:
     """Write a data set as a folder of CSV files (every table, header always).
 
     The folder is created if needed; existing table files in it are replaced. Rows
     end with ``\\n``; a value holding a ``\\r`` or ``\\n`` is quoted, so that it reads
-    back as it was.
+    back as it was. With ``bom`` each file starts with the UTF-8 byte order mark,
+    for Excel (which reads a CSV file without it in the locale's code page).
     """
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
+    encoding = "utf-8-sig" if bom else "utf-8"
     for name, table in TABLES.items():
         columns = [c.name for c in table.columns] + list(ds.extras.get(name, []))
-        with open(folder / table.filename, "w", encoding="utf-8", newline="") as f:
+        with open(folder / table.filename, "w", encoding=encoding, newline="") as f:
             w = csv.writer(_LineFeedEnds(f), lineterminator="\r\n")
             w.writerow(columns)
             for row in ds[name]:
