@@ -780,22 +780,29 @@ def _no_role(contacts: pa.Table, o: Origin, out: list[Problem]) -> None:
 
 def _never_ages(tables: dict[str, pa.Table], o: Origin, out: list[Problem]) -> None:
     """Relationships with no ``last_contact`` and no touchpoint of the pair: with
-    no date, their strength never decays."""
+    no date, their strength never decays.
+
+    The pairs that met are the touchpoints' staff joined to their contacts by
+    touchpoint (of the staff of undated relationships only), a column at a time."""
     rels = tables["relationships"]
-    undated = pc.indices_nonzero(pc.is_null(_values(rels.column("last_contact")))).to_pylist()
-    if not undated:
+    undated = pc.indices_nonzero(pc.is_null(_values(rels.column("last_contact"))))
+    if not len(undated):
         return
-    staff, contact = (_values(rels.column(c)).to_pylist() for c in ("staff", "contact"))
-    wanted = {staff[i] for i in undated}
-    met: set[tuple[str, str]] = set()
+    staff, contact = (pc.take(_values(rels.column(c)), undated) for c in ("staff", "contact"))
     tp = tables["touchpoints"]
-    for ss, cs in zip(_values(tp.column("staff")).to_pylist(), _values(tp.column("contacts")).to_pylist()):
-        for st in ss or ():
-            if st in wanted:
-                met.update((st, c) for c in cs or ())
-    for i in undated:
-        if (staff[i], contact[i]) in met:
-            continue
+    by, to = _values(tp.column("staff")), _values(tp.column("contacts"))
+    who = pa.table({"row": pc.list_parent_indices(by), "staff": pc.list_flatten(by)})
+    who = who.filter(pc.is_in(who["staff"], value_set=pc.unique(staff)))
+    met = pa.array([], pa.string())
+    if who.num_rows:
+        pairs = who.join(pa.table({"row": pc.list_parent_indices(to), "contact": pc.list_flatten(to)}), "row")
+        met = pc.binary_join_element_wise(pairs["staff"], pairs["contact"], _PAIR)
+    never = pc.invert(pc.is_in(pc.binary_join_element_wise(staff, contact, _PAIR), value_set=met))
+    for i, s, c in zip(pc.filter(undated, never).to_pylist(), pc.filter(staff, never).to_pylist(),
+                       pc.filter(contact, never).to_pylist()):
         out.append(_kinded(
-            o.at(o.loc(i), f"relationship of {staff[i]!r} with {contact[i]!r} has no last_contact and no "
+            o.at(o.loc(i), f"relationship of {s!r} with {c!r} has no last_contact and no "
                  "touchpoint: it never ages; give the date they last met"), "never_ages"))
+
+
+_PAIR = "\x1f"  # joins a staff id and a contact id into one key (a control character, not in ids)
