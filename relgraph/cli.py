@@ -295,9 +295,10 @@ def summary(data: str, database: str | None, fmt: str) -> None:
 )
 @click.option("-o", "--output", "output", required=True, type=click.Path(), help="File or folder to write.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output.")
+@click.option("--bom", is_flag=True, help="With --to csv: start each file with a UTF-8 BOM, for Excel.")
 @database_option
 @handle_errors
-def export(data: str, to: str, output: str, force: bool, database: str | None) -> None:
+def export(data: str, to: str, output: str, force: bool, bom: bool, database: str | None) -> None:
     """Write the data set out as JSON, a CSV folder or GraphML.
 
     JSON and CSV read back into relgraph unchanged; GraphML opens in Gephi, yEd or
@@ -307,13 +308,17 @@ def export(data: str, to: str, output: str, force: bool, database: str | None) -
     Examples:
       relgraph export ./relgraph-demo --to json -o demo.json
       relgraph export demo.json --to csv -o demo-csv
+      relgraph export demo.json --to csv -o demo-excel --bom
       relgraph export ./relgraph-demo --to graphml -o demo.graphml
     """
+    from .errors import UsageError
     from .readwrite import write
 
+    if bom and to != "csv":
+        raise UsageError("--bom is for CSV files: use it with --to csv")
     with opened(data, database) as store:
         ds = store.dataset()
-    write(ds, output, to, force=force)
+    write(ds, output, to, force=force, bom=bom)
     click.echo(f"wrote {output}", err=True)
 
 
@@ -334,6 +339,7 @@ def render_options(f: Callable) -> Callable:
     type=click.Path(dir_okay=False),
     help="HTML file to write (default: ./<account>-map.html).",
 )
+@click.option("--force", is_flag=True, help="Replace an existing file at -o that is not an earlier relgraph page.")
 @click.option("--to", "to", metavar="CONTACT", help="Highlight the best influence path to this contact.")
 @click.option("--from", "source", metavar="STAFF", help="With --to: start the path at this staff member.")
 @click.option("--through-opponents", is_flag=True, help="With --to: let the path pass through opponents.")
@@ -350,6 +356,7 @@ def map_(
     data: str,
     account: str | None,
     output: str | None,
+    force: bool,
     to: str | None,
     source: str | None,
     through_opponents: bool,
@@ -372,8 +379,15 @@ def map_(
       relgraph map ./relgraph-demo --to nwm-ceo -o ceo-path.html
       relgraph map ./relgraph-demo --account nwm --layout org
     """
+    from .readwrite import is_relgraph_page, refuse_overwrite
     from .render import write_map
 
+    if output is None and account is not None:
+        from .render.report import file_stem
+
+        output = f"{file_stem(account)}-map.html"  # write_map's default, checked before reading
+    if output is not None:
+        refuse_overwrite(output, force, ours=is_relgraph_page)
     with opened(data, database) as store:
         path = write_map(
             store,
@@ -406,11 +420,13 @@ def map_(
 )
 @rotation_years_option(1, "Years in role after which staff rotate.")
 @click.option("--no-maps", is_flag=True, help="Write the report only, without the account maps.")
+@click.option("--force", is_flag=True, help="Replace an existing file at -o that is not an earlier relgraph page.")
 @render_options
 @handle_errors
 def report(
     data: str,
     output: str,
+    force: bool,
     top: int,
     horizon: int,
     rotation_years: int,
@@ -432,8 +448,10 @@ def report(
       relgraph report ./relgraph-demo
       relgraph report ./relgraph-demo -o out/report.html   # also out/maps/*.html
     """
+    from .readwrite import is_relgraph_page, refuse_overwrite
     from .render import write_report
 
+    refuse_overwrite(output, force, ours=is_relgraph_page)
     with opened(data, database) as store:
         paths = write_report(
             store,

@@ -6,7 +6,7 @@ anything else is a bug and keeps its traceback under ``--debug``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class RelgraphError(Exception):
@@ -31,6 +31,9 @@ class Problem:
     table: str | None = None
     index: int | None = None
     sheet: str | None = None
+    kind: str | None = field(default=None, compare=False, repr=False)
+    """For a warning, which kind it is (:data:`relgraph.validate.WARNING_KINDS`), so
+    that a long list can be summed up by kind; not part of its identity."""
 
     @property
     def where(self) -> str:

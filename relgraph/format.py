@@ -316,9 +316,32 @@ def records_table(records: list[dict[str, Any]]) -> str:
     return table_text(records, columns) + f"\n({len(records)} records)"
 
 
+WARNINGS_SHOWN = 5
+"""Warnings of one kind shown in a text listing before the rest are summed up."""
+
+
 def problems_text(problems: list, warnings: list) -> list[str]:
-    """Problems as ``FILE:LINE: message`` lines, then warnings as ``FILE:LINE: warning: ...``."""
-    return [str(p) for p in problems] + [f"{w.where}: warning: {w.message}" for w in warnings]
+    """Problems as ``FILE:LINE: message`` lines, then warnings as ``FILE:LINE: warning: ...``.
+
+    Every problem is listed; of the warnings of one kind (:attr:`Problem.kind`) the
+    first :data:`WARNINGS_SHOWN` are, and the rest summed up in one line after them
+    (``… and 56 more contacts with no relationship``), so that a data set with many
+    of one slip does not flood the terminal. ``--format json`` lists every one."""
+    from .validate import WARNING_KINDS
+
+    lines = [str(p) for p in problems]
+    total: dict[str | None, int] = {}
+    for w in warnings:
+        total[w.kind] = total.get(w.kind, 0) + 1
+    seen: dict[str | None, int] = {}
+    for w in warnings:
+        n = seen[w.kind] = seen.get(w.kind, 0) + 1
+        if w.kind is None or n <= WARNINGS_SHOWN:
+            lines.append(f"{w.where}: warning: {w.message}")
+        if w.kind is not None and n == WARNINGS_SHOWN and total[w.kind] > n:
+            more = total[w.kind] - n
+            lines.append(f"… and {more} more {WARNING_KINDS[w.kind]} (--format json lists every one)")
+    return lines
 
 
 def plural(n: int, word: str) -> str:

@@ -14,6 +14,7 @@ so the two CSV paths cannot disagree. It never stops at the first problem.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections import deque
 from collections.abc import Callable
@@ -27,6 +28,7 @@ import pyarrow.compute as pc
 from .errors import Problem
 from .model import (
     BOOL,
+    COVERAGE_ROLES,
     DATE,
     ENUM,
     ID,
@@ -44,6 +46,23 @@ from .model import (
 
 # Names the graph uses for its own attributes: an extra column may not take them.
 RESERVED = {"kind", "type", "seq", "given_level"}
+
+UNSET_WARNED = {"contacts": ("role",)}
+"""Columns whose empty cells are warned about: the default they get changes answers
+(a contact without a role falls outside the coverage matrix). The readers record
+those cells in :attr:`Origin.unset`."""
+
+
+def canonical_columns(name: str, headers: list[str]) -> list[str]:
+    """A table's header names as read: stripped, and a known column's name in any
+    case (``ID``, `` Name ``) spelled as the model does; an extra column keeps its
+    own spelling (and every name of a file that is not a table of the model)."""
+    known = {c.name.lower(): c.name for c in TABLES[name].columns} if name in TABLES else {}
+    out = []
+    for h in headers:
+        h = h.strip()
+        out.append(known.get(h.lower(), h))
+    return out
 
 
 @dataclass
@@ -231,6 +250,9 @@ class Origin:
     bad: list[int] = field(default_factory=list)
     has_ids: bool = True
     sheet: str | None = None  # the workbook sheet the table was read from
+    unset: dict[str, list[int] | None] = field(default_factory=dict)
+    """For the columns of :data:`UNSET_WARNED`: the typed rows whose cell was empty
+    (given the default), or None when the file has no such column."""
 
     def loc(self, i: int) -> int:
         """The location of typed row ``i``."""
@@ -250,7 +272,9 @@ class Origin:
         kept = [i for i in range(n) if i not in gone]
         new = {i: j for j, i in enumerate(kept)}
         bad = [new[i] for i in self.bad if i in new]
-        return Origin(self.name, self.file, self.json, [self.loc(i) for i in kept], bad, self.has_ids, self.sheet)
+        unset = {c: None if rs is None else [new[i] for i in rs if i in new] for c, rs in self.unset.items()}
+        return Origin(self.name, self.file, self.json, [self.loc(i) for i in kept], bad, self.has_ids, self.sheet,
+                      unset)
 
 
 def type_cells(raw: RawData) -> tuple[Dataset, dict[str, Origin], list[Problem]]:
@@ -300,6 +324,10 @@ def type_cells(raw: RawData) -> tuple[Dataset, dict[str, Origin], list[Problem]]
         convs = [
             (c.name, _converter(c) if c.name in seen else None, c.required, c.default) for c in table.columns
         ]
+        unset = origin.unset
+        for c in UNSET_WARNED.get(name, ()):
+            unset[c] = [] if c in seen else None
+        tracked = {c for c, rs in unset.items() if rs is not None}
         extra_cols = ds.extras[name]
         rows = ds.tables[name]
         locs, bad = origin.locs, origin.bad
@@ -323,6 +351,8 @@ def type_cells(raw: RawData) -> tuple[Dataset, dict[str, Origin], list[Problem]]
                         ok = False
                         row[cname] = None
                         continue
+                    if cname in tracked:
+                        unset[cname].append(len(rows))
                     v = default
                 row[cname] = v
             for c in extra_cols:
@@ -662,23 +692,37 @@ FAR_FUTURE = dt.date(2200, 1, 1)
 """A date later than this is a placeholder (``9999-12-31``), not a plan."""
 
 
+WARNING_KINDS = {
+    "inactive": "relationships of inactive staff members",
+    "no_relationship": "contacts with no relationship",
+    "no_team": "staff members in no team",
+    "far_future": "staff members with in_role_since far in the future",
+    "level": "units or contacts with a level none of the four",
+    "no_role": "contacts with no role",
+    "never_ages": "relationships that never age",
+}
+"""The kinds of warning, each with the words that sum up many of them (``… and 56
+more contacts with no relationship``)."""
+
+
 def _warnings(
     tables: dict[str, pa.Table], origins: dict[str, Origin], refs: dict[tuple[str, str], pa.Array]
 ) -> list[Problem]:
-    """A relationship of an inactive staff member, a contact with no relationship, a
-    staff member in no team."""
+    """Every warning (:data:`WARNING_KINDS`): a slip that leaves the data set valid
+    but may change its answers."""
     from .tables import arange
 
     out: list[Problem] = []
 
-    def flag(name: str, mask: pa.Array, values, message: str, show: Callable[[Any], str] = repr) -> None:
+    def flag(name: str, mask: pa.Array, values, message: str, kind: str,
+             show: Callable[[Any], str] = repr) -> None:
         o = origins[name]
         idx = pc.indices_nonzero(mask)  # null counts as false
         rows, values = idx.to_pylist(), pc.take(_values(values), idx).to_pylist()
-        if o.locs is None and not o.json:  # the common case, a portfolio's thousands
-            out.extend(Problem(o.file, i + 2, message.format(show(v))) for i, v in zip(rows, values))
+        if o.locs is None and not o.json and o.sheet is None:  # the common case, a portfolio's thousands
+            out.extend(Problem(o.file, i + 2, message.format(show(v)), kind=kind) for i, v in zip(rows, values))
             return
-        out.extend(o.at(o.loc(i), message.format(show(v))) for i, v in zip(rows, values))
+        out.extend(_kinded(o.at(o.loc(i), message.format(show(v))), kind) for i, v in zip(rows, values))
 
     def unreferenced(n: int, rows: pa.Array) -> pa.Array:
         return pc.invert(pc.is_in(arange(n), value_set=pc.unique(rows).cast(pa.int64())))
@@ -686,14 +730,79 @@ def _warnings(
     staff, contacts = tables["staff"], tables["contacts"]
     active = _values(staff.column("active"))
     flag("relationships", pc.invert(pc.take(active, refs[("relationships", "staff")])),
-         tables["relationships"].column("staff"), "relationship of inactive staff member {}")
+         tables["relationships"].column("staff"), "relationship of inactive staff member {}", "inactive")
     flag("contacts", unreferenced(contacts.num_rows, refs[("relationships", "contact")]), contacts.column("id"),
-         "contact {} has no relationship")
+         "contact {} has no relationship", "no_relationship")
     flag("staff", unreferenced(staff.num_rows, refs[("team", "staff")]), staff.column("id"),
-         "staff member {} is in no team")
+         "staff member {} is in no team", "no_team")
     since = staff.column("in_role_since")
     flag("staff", pc.greater(since, pa.scalar(FAR_FUTURE, pa.date32())), since,
-         "in_role_since {} is far in the future; if it means 'not known', leave the cell empty",
+         "in_role_since {} is far in the future; if it means 'not known', leave the cell empty", "far_future",
          dt.date.isoformat)
+    for name in ("units", "contacts"):
+        level = _values(tables[name].column("level"))
+        other = pc.and_(pc.is_valid(level), pc.invert(pc.is_in(level, value_set=pa.array(LEVELS, pa.string()))))
+        flag(name, other, level,
+             "{}", "level", _level_message)
+    _no_role(contacts, origins["contacts"], out)
+    _never_ages(tables, origins["relationships"], out)
     out.sort(key=problem_sort_key)
     return out
+
+
+def _kinded(p: Problem, kind: str) -> Problem:
+    return Problem(p.file, p.line, p.message, p.table, p.index, p.sheet, kind)
+
+
+def _level_message(level: str) -> str:
+    """The warning for a level that is none of the four, with the nearest of them
+    when one is close (a typo)."""
+    close = difflib.get_close_matches(level.lower(), LEVELS, n=1, cutoff=0.6)
+    known = ", ".join(LEVELS)
+    if close:
+        return f"level {level!r} is not one of {known} (did you mean {close[0]!r}?)"
+    return (f"level {level!r} is not one of {known}; it makes a level of its own below them "
+            "(correct it if it is a slip)")
+
+
+def _no_role(contacts: pa.Table, o: Origin, out: list[Problem]) -> None:
+    """Contacts whose role cell is empty: they count as ``other``, outside the
+    coverage matrix (a CFO without a role leaves the finance cell a blind spot)."""
+    choices = ", ".join(COVERAGE_ROLES)
+    rows = o.unset.get("role")
+    if not rows:  # none empty, or no role column at all (a list of names, not yet sorted by role)
+        return
+    what = f"it counts as 'other', outside the coverage matrix; give one of {choices}"
+    ids = _values(contacts.column("id"))
+    for i in rows:
+        out.append(_kinded(o.at(o.loc(i), f"contact {ids[i].as_py()!r} has no role: {what}"), "no_role"))
+
+
+def _never_ages(tables: dict[str, pa.Table], o: Origin, out: list[Problem]) -> None:
+    """Relationships with no ``last_contact`` and no touchpoint of the pair: with
+    no date, their strength never decays.
+
+    The pairs that met are the touchpoints' staff joined to their contacts by
+    touchpoint (of the staff of undated relationships only), a column at a time."""
+    rels = tables["relationships"]
+    undated = pc.indices_nonzero(pc.is_null(_values(rels.column("last_contact"))))
+    if not len(undated):
+        return
+    staff, contact = (pc.take(_values(rels.column(c)), undated) for c in ("staff", "contact"))
+    tp = tables["touchpoints"]
+    by, to = _values(tp.column("staff")), _values(tp.column("contacts"))
+    who = pa.table({"row": pc.list_parent_indices(by), "staff": pc.list_flatten(by)})
+    who = who.filter(pc.is_in(who["staff"], value_set=pc.unique(staff)))
+    met = pa.array([], pa.string())
+    if who.num_rows:
+        pairs = who.join(pa.table({"row": pc.list_parent_indices(to), "contact": pc.list_flatten(to)}), "row")
+        met = pc.binary_join_element_wise(pairs["staff"], pairs["contact"], _PAIR)
+    never = pc.invert(pc.is_in(pc.binary_join_element_wise(staff, contact, _PAIR), value_set=met))
+    for i, s, c in zip(pc.filter(undated, never).to_pylist(), pc.filter(staff, never).to_pylist(),
+                       pc.filter(contact, never).to_pylist()):
+        out.append(_kinded(
+            o.at(o.loc(i), f"relationship of {s!r} with {c!r} has no last_contact and no "
+                 "touchpoint: it never ages; give the date they last met"), "never_ages"))
+
+
+_PAIR = "\x1f"  # joins a staff id and a contact id into one key (a control character, not in ids)

@@ -8,9 +8,11 @@ GraphML (write only).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -25,8 +27,57 @@ if TYPE_CHECKING:
 __all__ = ["read", "check", "load", "write", "read_raw"]
 
 
+DATA_KINDS = (
+    "DATA is a data folder (of CSV files), a JSON file, an .xlsx workbook or a Neo4j URI "
+    "(neo4j://, neo4j+s://, bolt://, bolt+s://)"
+)
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def wrong_kind_of_data(data: str) -> str | None:
+    """Why DATA names no data set relgraph reads (a single CSV file, a GraphML file,
+    a URL of another scheme), in words that say what DATA may be; None otherwise.
+    (A Neo4j URI never comes here: :func:`relgraph.stores.open_store` takes it.)"""
+    from ..model import TABLES
+
+    scheme = _SCHEME.match(data)
+    if scheme:
+        return f"{data}: relgraph does not read {scheme.group(1)}:// addresses; {DATA_KINDS}"
+    p = Path(data)
+    if not p.is_file():
+        return None
+    suffix = p.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        tables = {t.filename for t in TABLES.values()}
+        if p.name.lower() in tables:
+            return f"{data} is one table of a data set: pass the folder ({p.parent}); {DATA_KINDS}"
+        return f"{data} is a single CSV file; {DATA_KINDS}"
+    if suffix == ".graphml" or _starts_graphml(p):
+        return f"{data} is a GraphML file, which relgraph writes (export) but does not read; {DATA_KINDS}"
+    return None
+
+
+def _starts_graphml(p: Path) -> bool:
+    try:
+        with open(p, "rb") as f:
+            head = f.read(512)
+    except OSError:
+        return False
+    return head.lstrip().startswith(b"<") and b"<graphml" in head
+
+
 def read_raw(path: str | os.PathLike) -> RawData:
-    """The raw tables of a data folder or JSON file, unvalidated."""
+    """The raw tables of a data folder or JSON file, unvalidated.
+
+    Raises
+    ------
+    UsageError
+        When ``path`` names something else (:func:`wrong_kind_of_data`).
+    """
+    wrong = wrong_kind_of_data(str(path))
+    if wrong is not None:
+        raise UsageError(wrong)
     p = Path(path)
     if p.is_dir():
         from .csvdir import read_raw_dir
@@ -135,9 +186,10 @@ def load(path: str | os.PathLike) -> TypedTables:
     return _exact(path)[1]
 
 
-def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False) -> None:
+def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False, bom: bool = False) -> None:
     """Write a data set as ``json`` (one file), ``csv`` (a folder), ``xlsx`` (an Excel
-    workbook) or ``graphml``.
+    workbook) or ``graphml``; ``bom``: CSV files start with the UTF-8 byte order
+    mark, by which Excel knows them for UTF-8 ("Björn", not "BjÃ¶rn").
 
     The output appears whole or not at all, with the permissions the umask gives:
     it is written beside ``path`` (a file through an unnamed temporary file, linked
@@ -170,7 +222,7 @@ def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False
             raise UsageError(f"{path} is not empty; use --force to replace it")
         from .csvdir import write_dir
 
-        _write_folder(lambda tmp: write_dir(ds, tmp), target, replace=st is not None)
+        _write_folder(lambda tmp: write_dir(ds, tmp, bom=bom), target, replace=st is not None)
         return
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise UsageError(f"{path} is a folder; give a file name")
@@ -188,6 +240,56 @@ def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False
         from .graphml import write_graphml
 
         _write_file(lambda f: write_graphml(ds, f), target)
+
+
+def file_mode() -> int:
+    """The permissions a new file gets from the user's umask (``0o666`` less it), for
+    a file made by :func:`tempfile.mkstemp`, which makes it ``0o600`` whatever the
+    umask."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # no other way to read it: set and restore at once
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_PAGE_POLICY = b"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"
+
+
+def is_relgraph_page(path: str | os.PathLike) -> bool:
+    """Whether ``path`` holds an HTML page relgraph wrote (a map or a report): its
+    opening is the pages' own, a Content-Security-Policy that allows no source."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return head.startswith(b"<!DOCTYPE html>") and _PAGE_POLICY in head
+
+
+def refuse_overwrite(path: str | os.PathLike, force: bool, *, ours: Callable[[Path], bool] | None = None) -> None:
+    """Refuse to write over an existing ``path`` without ``force`` (SPEC, "Writing"),
+    unless ``ours(path)`` says it is an earlier output of the same command (a map
+    written again is brought up to date, not a user's file replaced).
+
+    Raises
+    ------
+    UsageError
+        When ``path`` exists and may not be replaced.
+    """
+    p = Path(path)
+    if force or not os.path.lexists(p):
+        return
+    if p.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name")
+    if ours is not None and p.is_file() and not p.is_symlink() and ours(p):
+        return
+    raise UsageError(f"{path} exists; use --force to replace it")
 
 
 def _lstat(path: Path) -> os.stat_result | None:

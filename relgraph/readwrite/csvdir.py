@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..model import TABLES, Dataset
-from ..validate import RawData, RawTable
+from ..validate import RawData, RawTable, canonical_columns
 from .cells import cell_text
 
 # No limit on a cell's size: the column-wise reader has none either, and the two
@@ -45,13 +45,51 @@ def table_file_problem(file: Path, shown: str, wanted: str = "a CSV file") -> Pr
     return Problem(shown, 1, f"{file.name} is {what}, not {wanted}")
 
 
+def table_files(folder: Path) -> dict[str, tuple[Path, str | None]]:
+    """Where each table's file of a data folder is: its own name (``contacts.csv``),
+    else the one entry of the folder named so in another case (``Contacts.csv``, as
+    Excel users name files); with a message when several entries are (which one is
+    meant is anyone's guess).
+    """
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        entries = []
+    by_name: dict[str, list[str]] = {}
+    for entry in entries:
+        by_name.setdefault(entry.lower(), []).append(entry)
+    out = {}
+    for name, table in TABLES.items():
+        names = sorted(by_name.get(table.filename, ()))
+        if len(names) > 1:
+            out[name] = (folder / table.filename, f"{' and '.join(names)} are the same table; keep one of them")
+        else:
+            out[name] = (folder / (names[0] if names else table.filename), None)
+    return out
+
+
+def separator(header: str) -> str:
+    """The separator of a CSV file by its header line: a comma, unless the line has
+    none but has a ``;`` or a tab, as Excel writes "CSV" in many locales."""
+    if "," in header:
+        return ","
+    if ";" in header:
+        return ";"
+    return "\t" if "\t" in header else ","
+
+
 def read_raw_dir(path: str | os.PathLike) -> RawData:
     """Read every table file of a data folder as raw text cells."""
     folder = Path(path)
     raw = RawData()
+    files = table_files(folder)
     for name, table in TABLES.items():
-        file = folder / table.filename
+        file, clash = files[name]
         shown = str(file)
+        if clash is not None:
+            rt = raw.tables[name] = RawTable(name, shown, [])
+            rt.problems.append(Problem(shown, 1, clash))
+            continue
         problem = table_file_problem(file, shown)
         if problem is not None:
             rt = raw.tables[name] = RawTable(name, shown, [])
@@ -89,7 +127,8 @@ def read_raw_csv(file: Path, name: str, shown: str) -> RawTable:
         rt.problems.append(Problem(shown, line, "not UTF-8 text (save the file as CSV UTF-8)"))
         return rt
     lines = io.StringIO(text, newline="").readlines()
-    reader = csv.reader(lines)
+    sep = separator(lines[0]) if lines else ","
+    reader = csv.reader(lines, delimiter=sep)
     try:
         header = next(reader)
     except StopIteration:
@@ -100,29 +139,29 @@ def read_raw_csv(file: Path, name: str, shown: str) -> RawTable:
         rt = RawTable(name, shown, [])
         rt.problems.append(Problem(shown, reader.line_num, f"unreadable CSV: {e}"))
         return rt
-    columns = [h.strip() for h in header]
+    columns = canonical_columns(name, header)
     rt = RawTable(name, shown, columns)
     offset = reader.line_num  # lines before the rows still to read
     while offset is not None:
-        offset = _read_rows(rt, lines, offset)
+        offset = _read_rows(rt, lines, offset, sep)
     return rt
 
 
-def _read_rows(rt: RawTable, lines: list[str], offset: int) -> int | None:
+def _read_rows(rt: RawTable, lines: list[str], offset: int, sep: str) -> int | None:
     """Read the rows of ``lines[offset:]`` into ``rt``. A quote left open to the
     end of the file (which the csv module reads as one value swallowing every row
     after it) is a problem: that value is dropped, and the offset of the line after
     the one it opened on is returned, to read on from there. None when done."""
     shown, columns, rows = rt.file, rt.columns, rt.rows
     width = len(columns)
-    reader = csv.reader(lines[offset:])
+    reader = csv.reader(lines[offset:], delimiter=sep)
     start = offset + 1
     last, width_read = None, 0  # the first line and the width of the last row read
     try:
         for values in reader:
             last = start
             width_read = len(values)
-            if not values or (len(values) == 1 and not values[0].strip()):
+            if not any(v.strip() for v in values):  # a blank row, or Excel's trailing ,,,,,,
                 start = offset + reader.line_num + 1
                 continue
             if len(values) > width and any(v.strip() for v in values[width:]):
@@ -134,7 +173,7 @@ def _read_rows(rt: RawTable, lines: list[str], offset: int) -> int | None:
     except csv.Error as e:
         rt.problems.append(Problem(shown, offset + reader.line_num, f"unreadable CSV: {e}"))
         return None
-    if last is None or not _unclosed_quote(lines[last - 1 :]):
+    if last is None or not _unclosed_quote(lines[last - 1 :], sep):
         return None
     if rows and rows[-1][0] == last and 0 < width_read <= width:
         rows[-1][1][columns[width_read - 1]] = ""
@@ -142,29 +181,31 @@ def _read_rows(rt: RawTable, lines: list[str], offset: int) -> int | None:
     return last
 
 
-def _unclosed_quote(lines: list[str]) -> bool:
+def _unclosed_quote(lines: list[str], sep: str) -> bool:
     """Whether the last row of a file, ``lines`` from its first line on, ends inside
     a quoted value (the strict reader says so; the lenient one does not)."""
     try:
-        for _ in csv.reader(lines, strict=True):
+        for _ in csv.reader(lines, strict=True, delimiter=sep):
             pass
     except csv.Error as e:
         return "unexpected end of data" in str(e)
     return False
 
 
-def write_dir(ds: Dataset, path: str | os.PathLike) -> None:
+def write_dir(ds: Dataset, path: str | os.PathLike, *, bom: bool = False) -> None:
     """Write a data set as a folder of CSV files (every table, header always).
 
     The folder is created if needed; existing table files in it are replaced. Rows
     end with ``\\n``; a value holding a ``\\r`` or ``\\n`` is quoted, so that it reads
-    back as it was.
+    back as it was. With ``bom`` each file starts with the UTF-8 byte order mark,
+    for Excel (which reads a CSV file without it in the locale's code page).
     """
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
+    encoding = "utf-8-sig" if bom else "utf-8"
     for name, table in TABLES.items():
         columns = [c.name for c in table.columns] + list(ds.extras.get(name, []))
-        with open(folder / table.filename, "w", encoding="utf-8", newline="") as f:
+        with open(folder / table.filename, "w", encoding=encoding, newline="") as f:
             w = csv.writer(_LineFeedEnds(f), lineterminator="\r\n")
             w.writerow(columns)
             for row in ds[name]:

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from ..model import ID, NUMBER, REF, REFS, TABLES, TEXT, Column
-from ..validate import RESERVED, Origin, _Bad, _converter
+from ..validate import RESERVED, UNSET_WARNED, Origin, _Bad, _converter, canonical_columns
 from .columns import arrow_type
 
 __all__ = ["read_typed_dir", "WHITESPACE"]
@@ -36,8 +36,15 @@ WHITESPACE = (
 _BOM = b"\xef\xbb\xbf"
 # NUL is left to the exact reader.
 _ODD_BYTES = (b"\x00",)
-# A well-formed quoted field: starts a field, doubled quotes inside, ends a field.
-_QUOTED = re.compile(rb'(?:^|(?<=,))"(?:[^"]|"")*"(?=,|\r?\n|$)', re.M)
+
+
+def _quoted(sep: bytes) -> re.Pattern:
+    """A well-formed quoted field: starts a field, doubled quotes inside, ends a field."""
+    s = re.escape(sep)
+    return re.compile(rb'(?:^|(?<=' + s + rb'))"(?:[^"]|"")*"(?=' + s + rb'|\r?\n|$)', re.M)
+
+
+_QUOTED = {sep: _quoted(sep.encode()) for sep in (",", ";", "\t")}
 
 _NULL_TEXT = pa.scalar(None, pa.string())
 
@@ -56,10 +63,15 @@ def read_typed_dir(
     The files are read and typed in two threads (pyarrow works outside the GIL),
     each file's text dropped as soon as its table is typed.
     """
+    from .csvdir import table_files
+
     folder = Path(path)
     files: dict[str, str] = {}
+    found = table_files(folder)
     for name, table in TABLES.items():
-        file = folder / table.filename
+        file, clash = found[name]
+        if clash is not None:
+            return None
         if file.is_file():
             files[name] = str(file)
         elif not table.optional or os.path.lexists(file):  # missing, or not a file
@@ -70,15 +82,15 @@ def read_typed_dir(
         return None
     tables, extras, origins = {}, {}, {}
     for name, table in TABLES.items():
-        tables[name], extras[name] = typed[name] if name in typed else (_empty_table(name), [])
-        origins[name] = Origin(name, files.get(name, str(folder / table.filename)))
+        tables[name], extras[name], unset = typed[name] if name in typed else (_empty_table(name), [], {})
+        origins[name] = Origin(name, files.get(name, str(folder / table.filename)), unset=unset)
     return tables, extras, origins
 
 
-def _read_typed(name: str, file: str) -> tuple[pa.Table, list[str]] | None:
-    """One file's typed table and extra column names, or None."""
+def _read_typed(name: str, file: str) -> tuple[pa.Table, list[str], dict[str, list[int] | None]] | None:
+    """One file's typed table, extra column names and :attr:`Origin.unset`, or None."""
     try:
-        read = _read_strings(Path(file))
+        read = _read_strings(name, Path(file))
     except OSError:  # unreadable: the exact reader says why
         return None
     if read is None:
@@ -94,14 +106,18 @@ def _read_typed(name: str, file: str) -> tuple[pa.Table, list[str]] | None:
 # --- reading ---------------------------------------------------------------------------
 
 
-def _quotes_well_formed(data: bytes) -> bool:
+def _quotes_well_formed(data: bytes, sep: str) -> bool:
     """True when every ``"`` belongs to a well-formed quoted field, where pyarrow and
     Python's csv module read the same value."""
-    return sum(m.count(b'"') for m in _QUOTED.findall(data)) == data.count(b'"')
+    return sum(m.count(b'"') for m in _QUOTED[sep].findall(data)) == data.count(b'"')
 
 
-def _read_strings(file: Path) -> tuple[list[str], pa.Table] | None:
-    """(header names, the cells as strings) of an ordinary CSV file, or None."""
+def _read_strings(name: str, file: Path) -> tuple[list[str], pa.Table] | None:
+    """(header names, the cells as strings) of an ordinary CSV file, or None.
+
+    Rows whose cells are all empty are skipped, as the exact reader does, when they
+    end the file (Excel's trailing ``,,,,,,`` rows: the lines of the rows above
+    stay one per row); elsewhere they are left to the exact reader."""
     data = file.read_bytes()
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
@@ -119,9 +135,12 @@ def _read_strings(file: Path) -> tuple[list[str], pa.Table] | None:
     header = (data if end < 0 else data[:end]).removesuffix(b"\r")
     if not header.strip() or b'"' in header:
         return None
-    if b'"' in data and not _quotes_well_formed(data):
+    from .csvdir import separator
+
+    sep = separator(header.decode("utf-8"))
+    if b'"' in data and not _quotes_well_formed(data, sep):
         return None
-    names = [h.strip() for h in header.decode("utf-8").split(",")]
+    names = canonical_columns(name, header.decode("utf-8").split(sep))
     named = [n for n in names if n]
     if len(set(named)) != len(named):
         return None
@@ -133,7 +152,7 @@ def _read_strings(file: Path) -> tuple[list[str], pa.Table] | None:
         table = pcsv.read_csv(
             pa.py_buffer(data),
             read_options=pcsv.ReadOptions(column_names=fields, skip_rows=1, block_size=1 << 26, use_threads=False),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(
                 column_types={f: pa.string() for f in fields},
                 strings_can_be_null=False,
@@ -144,7 +163,23 @@ def _read_strings(file: Path) -> tuple[list[str], pa.Table] | None:
         return None
     if table.num_rows + 1 != lines:  # blank lines, or quoted line breaks
         return None
-    return names, table
+    return names, _without_trailing_blank_rows(table)
+
+
+def _without_trailing_blank_rows(table: pa.Table) -> pa.Table | None:
+    """The table without the rows at its end whose cells are all empty; None when
+    such a row stands before others."""
+    blank = None
+    for column in table.columns:
+        empty = pc.equal(pc.utf8_trim(_values(column), characters=WHITESPACE), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    if blank is None or not _any(blank):
+        return table
+    rows = pc.indices_nonzero(blank).to_pylist()
+    first = rows[0]
+    if rows != list(range(first, table.num_rows)):
+        return None
+    return table.slice(0, first)
 
 
 # --- typing one table ------------------------------------------------------------------
@@ -159,7 +194,11 @@ def _empty_table(name: str) -> pa.Table:
     return pa.table({c.name: pa.array([], arrow_type(c)) for c in cols})
 
 
-def _typed_table(name: str, names: list[str], raw: pa.Table) -> tuple[pa.Table, list[str]]:
+def _typed_table(
+    name: str, names: list[str], raw: pa.Table | None
+) -> tuple[pa.Table, list[str], dict[str, list[int] | None]]:
+    if raw is None:
+        raise _Unclean
     table = TABLES[name]
     cells = {n: raw.column(i) for i, n in enumerate(names) if n}
     if any(c not in cells for c in table.required):
@@ -180,7 +219,12 @@ def _typed_table(name: str, names: list[str], raw: pa.Table) -> tuple[pa.Table, 
         t = pc.utf8_trim(_values(cells[e]), characters=WHITESPACE)
         arrays.append(pc.if_else(pc.not_equal(t, ""), t, _NULL_TEXT))
         out_names.append(e)
-    return pa.Table.from_arrays(arrays, names=out_names), extras
+    unset = {
+        c: None if c not in cells
+        else pc.indices_nonzero(pc.equal(pc.utf8_trim(_values(cells[c]), characters=WHITESPACE), "")).to_pylist()
+        for c in UNSET_WARNED.get(name, ())
+    }
+    return pa.Table.from_arrays(arrays, names=out_names), extras, unset
 
 
 def _typed_column(col: Column, cells: pa.ChunkedArray) -> pa.Array:

@@ -121,7 +121,9 @@ def stage_text(path: str | os.PathLike, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
-        os.chmod(tmp, 0o644)
+        from ..readwrite import file_mode
+
+        os.chmod(tmp, file_mode())  # mkstemp makes it 0o600: as the umask gives, as any file
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
