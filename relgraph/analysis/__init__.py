@@ -12,6 +12,7 @@ like the command's JSON, data set ids, unrounded numbers):
   :func:`~relgraph.analysis.paths.access_graph`
 - :func:`~relgraph.analysis.influencers.key_influencers`
 - :func:`~relgraph.analysis.whatif.whatif`, :func:`~relgraph.analysis.whatif.diff`
+- :func:`~relgraph.analysis.plan.relationship_plan` (plan.py: the actions of SPEC section 6)
 
 Every figure is computed from the analysis frame (:mod:`relgraph.analysis.frame`)
 of typed tables (:mod:`relgraph.tables`), the one form every store yields; the graph

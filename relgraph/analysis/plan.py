@@ -41,13 +41,24 @@ import inspect
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+import networkx as nx
 import numpy as np
 
 from ..model import COVERAGE_ROLES, GRADE_WEIGHT, level_sort_key
 from .access import Access, FrameAccounts
 from .coverage import frame_gaps
-from ..graph import STAFF
-from .frame import NO_DATE, Frame, PairStrengths, StrengthInputs, day, is_key, pair_strengths
+from ..graph import STAFF, tables_from_graph
+from .frame import (
+    NO_DATE,
+    Frame,
+    PairStrengths,
+    StrengthInputs,
+    day,
+    frame_from_tables,
+    is_key,
+    pair_strengths,
+    select_accounts,
+)
 from .paths import best_path, best_start, path_score
 from .threads import rotation_due
 
@@ -58,6 +69,8 @@ __all__ = [
     "frame_plan",
     "horizon_end",
     "refresh_dues",
+    "relationship_plan",
+    "rotation_dates",
 ]
 
 KINDS = ("handover", "refresh", "second_thread", "reach", "rank", "blind_spot")
@@ -146,6 +159,11 @@ def best_placed(
         if A.ids[s] not in leave_out and A.ids[s] not in barred and (allowed is None or A.ids[s] in allowed)
     ]
     return best_start(A, targets, starts=starts) if starts else None
+
+
+def rotation_dates(staff: Iterable[Mapping[str, Any]], rotation_years: int = 3) -> dict[str, dt.date | None]:
+    """The ``rotation_due`` of every active staff member among ``staff`` rows, by id."""
+    return {s["id"]: staff_rotation_due(s, rotation_years) for s in staff if s["active"]}
 
 
 # --- dates ------------------------------------------------------------------------------
@@ -396,3 +414,41 @@ def _blind_spots(out: _Actions, ps: PairStrengths, a: int, A: Access, mine: list
         cell = {"level": level, "role": g["role"]}
         out.add(A, "blind_spot", a, owner, {"cell": cell, "coach": coach_of.get(owner)}, soon, "research",
                 g["priority"], f"no {g['role']} contact known at {level} level of {name}")
+
+
+def relationship_plan(
+    G: nx.MultiDiGraph,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    grace: float = 90.0,
+    strong: float = 3.0,
+    horizon: int = 180,
+    lead: int = 30,
+    rotation_years: int = 3,
+    accounts: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The plan actions of every account of ``G`` (or of ``accounts``, ids), highest
+    priority first (:func:`action_sort_key`); see the module docstring and
+    :func:`frame_plan` for what each holds.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from relgraph.readwrite.jsonfile import read_obj
+    >>> from relgraph.graph import build_graph
+    >>> G = build_graph(read_obj({"accounts": [{"id": "A", "name": "Acme", "grade": "B"}],
+    ...     "contacts": [{"id": "c1", "name": "Li", "account": "A", "role": "decision_maker"}],
+    ...     "staff": [{"id": "s1", "name": "Al"}],
+    ...     "relationships": [{"staff": "s1", "contact": "c1", "strength": 2, "last_contact": "2026-10-01"}]}))
+    >>> [(a["kind"], a["owner"], a["target"], a["due"].isoformat()) for a in relationship_plan(G, as_of=dt.date(2026, 11, 1))]
+    [('reach', 's1', 'c1', '2027-01-30')]
+    """
+    typed = tables_from_graph(G)
+    F = frame_from_tables(typed)
+    ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+    out = frame_plan(F, ps, as_of=as_of, rotation=rotation_dates(typed.rows("staff"), rotation_years),
+                     horizon=horizon, lead=lead, half_life=half_life, grace=grace, strong=strong,
+                     accounts=select_accounts(F, accounts))
+    out.sort(key=action_sort_key)
+    return out

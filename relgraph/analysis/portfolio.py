@@ -283,9 +283,9 @@ def plan_report(
     """``{"as_of", "horizon", "actions": [...]}``: the relationship plan
     (:func:`relgraph.analysis.plan.frame_plan`) over the store, highest priority
     first (:func:`relgraph.analysis.plan.action_sort_key`), at most ``limit``."""
-    from .plan import action_sort_key, frame_plan, staff_rotation_due, strengths
+    from .plan import action_sort_key, frame_plan, rotation_dates, strengths
 
-    rotation = {s["id"]: staff_rotation_due(s, rotation_years) for s in store.staff() if s["active"]}
+    rotation = rotation_dates(store.staff(), rotation_years)
 
     def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
         ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
