@@ -154,10 +154,10 @@ def best_placed(
 
     Calls :func:`relgraph.analysis.paths.best_start` with those starts.
     """
-    starts = [
-        s for s in A.staff
-        if A.ids[s] not in leave_out and A.ids[s] not in barred and (allowed is None or A.ids[s] in allowed)
-    ]
+    ids = A.ids
+    starts = [s for s in A.staff if ids[s] not in barred and ids[s] not in leave_out]
+    if allowed is not None:
+        starts = [s for s in starts if ids[s] in allowed]
     return best_start(A, targets, starts=starts) if starts else None
 
 
@@ -197,15 +197,38 @@ def refresh_dues(
     Each day is evaluated by :func:`strengths` itself on the rows of the pairs asked
     for, so a refresh date is exactly where the effective strength says.
     """
-    wanted = set(pairs)
-    if not wanted:
+    left = np.unique(np.fromiter(((s << 32) | c for s, c in pairs), dtype=np.int64))
+    if not len(left):
         return {}
     a = day(as_of)
-    key = lambda s, c: (s.astype(np.int64) << 32) | c.astype(np.int64)  # noqa: E731
-    want = np.fromiter(((s << 32) | c for s, c in wanted), dtype=np.int64)
-    rows = np.isin(key(inp.knows_staff, inp.knows_contact), want)
-    touches = np.isin(key(inp.touch_staff, inp.touch_contact), want) & (inp.touch_day <= a)
-    sub = dataclasses.replace(
+    sub, held = _rows_of(inp, left, a), len(left)
+    out: dict[tuple[int, int], dt.date] = {}
+    days = (horizon_end(as_of, horizon) - as_of).days
+    for k in range(1, days + 1):
+        D = as_of + dt.timedelta(days=k)
+        ps = strengths(sub, as_of=D, half_life=half_life, grace=grace, strong=strong)
+        still = np.isin(left, _pair_keys(ps.staff[ps.strong], ps.contact[ps.strong]))
+        last = D - dt.timedelta(days=1)
+        for p in left[~still].tolist():
+            out[(p >> 32, p & 0xFFFFFFFF)] = last
+        left = left[still]
+        if not len(left):
+            break
+        if 2 * len(left) < held:  # fewer pairs to follow: fewer rows to evaluate
+            sub, held = _rows_of(sub, left, a), len(left)
+    return out
+
+
+def _pair_keys(staff: np.ndarray, contact: np.ndarray) -> np.ndarray:
+    return (staff.astype(np.int64) << 32) | contact.astype(np.int64)
+
+
+def _rows_of(inp: StrengthInputs, keys: np.ndarray, a: int) -> StrengthInputs:
+    """``inp`` with only the relationship rows of the pairs ``keys`` and their
+    touchpoints on or before day ``a`` (no later meeting)."""
+    rows = np.isin(_pair_keys(inp.knows_staff, inp.knows_contact), keys)
+    touches = np.isin(_pair_keys(inp.touch_staff, inp.touch_contact), keys) & (inp.touch_day <= a)
+    return dataclasses.replace(
         inp,
         knows_staff=inp.knows_staff[rows], knows_contact=inp.knows_contact[rows],
         knows_strength=inp.knows_strength[rows], knows_last=inp.knows_last[rows],
@@ -213,19 +236,6 @@ def refresh_dues(
         touch_staff=inp.touch_staff[touches], touch_contact=inp.touch_contact[touches],
         touch_day=inp.touch_day[touches],
     )
-    out: dict[tuple[int, int], dt.date] = {}
-    left = wanted
-    days = (horizon_end(as_of, horizon) - as_of).days
-    for k in range(1, days + 1):
-        D = as_of + dt.timedelta(days=k)
-        ps = strengths(sub, as_of=D, half_life=half_life, grace=grace, strong=strong)
-        still = set(zip(ps.staff[ps.strong].tolist(), ps.contact[ps.strong].tolist()))
-        for p in left - still:
-            out[p] = D - dt.timedelta(days=1)
-        left = left & still
-        if not left:
-            break
-    return out
 
 
 # --- the plan of a frame -----------------------------------------------------------------
@@ -365,8 +375,7 @@ class _Actions(list):
         if not isinstance(target, int):
             via = [] if end is None else [end]
         elif owner is not None:
-            path = best_path(A, end, {owner})
-            via = path[1:-1] if path else []
+            via = _via(A, owner, end)
         self.append(
             {
                 "kind": kind,
@@ -383,6 +392,21 @@ class _Actions(list):
                 "via_names": [F.contact_names[self.contact_at[A.ids[v]]] or A.ids[v] for v in via],
             }
         )
+
+
+def _via(A: Access, owner: int, target: int) -> list[int]:
+    """The intermediate nodes of the best influence path from ``owner`` to ``target``
+    (:func:`relgraph.analysis.paths.best_path`). A direct tie at least as good as
+    any detour could be (the owner's best step to a contact times the best step into
+    the target) is that path without a search: it has the fewest steps."""
+    direct = A.succ[owner].get(target)
+    if direct is not None:
+        out = max((p for x, p in A.succ[owner].items() if x != target), default=0.0)
+        into = max((p for y, p in A.pred[target].items() if not A.is_staff[y]), default=0.0)
+        if out * into <= direct:
+            return []
+    path = best_path(A, target, {owner})
+    return path[1:-1] if path else []
 
 
 def _blind_spots(out: _Actions, ps: PairStrengths, a: int, A: Access, mine: list[int], due_soon: set[str],
