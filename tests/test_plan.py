@@ -117,6 +117,8 @@ def test_accounts_limit_and_lead(make_store):
     assert [(a["kind"], a["target"]) for a in r["actions"]] == [("reach", "d1")]
     r = plan_report(store, as_of=AS_OF, lead=60, limit=2)
     assert [(a["target"], a["due"]) for a in r["actions"]] == [("c1", D("2026-11-16")), ("c2", AS_OF)]
+    r = plan_report(store, as_of=AS_OF, lead=36_500, limit=2)  # back beyond the calendar's start
+    assert [(a["target"], a["due"]) for a in r["actions"]] == [("c1", AS_OF), ("c2", AS_OF)]
 
 
 def test_a_short_horizon_moves_soon_and_drops_later_rotations():
@@ -175,7 +177,9 @@ def test_cli_table_json_csv(tmp_path):
     r = CliRunner().invoke(cli, ["plan", str(data), "--as-of", "2026-11-01", "--format", "csv"])
     lines = r.output.splitlines()
     assert lines[0] == "kind,account,owner,target,via,due,method,priority,reason"
-    assert lines[8] == "blind_spot,A,s2,hq/procurement,c5,2027-01-30,research,12.0,no procurement contact known at hq level of Acme"
+    assert lines[8] == (
+        "blind_spot,A,s2,hq/procurement,c5,2027-01-30,research,12.0,no procurement contact known at hq level of Acme"
+    )
     import json
 
     r = CliRunner().invoke(cli, ["plan", str(data), "--as-of", "2026-11-01", "--format", "json", "--limit", "1"])

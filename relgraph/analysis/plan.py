@@ -250,7 +250,10 @@ def action_sort_key(action: Mapping[str, Any]) -> tuple:
     """Highest priority first, then earliest due, kind order, target (contacts by id,
     cells by level and role), account."""
     t = action["target"]
-    target = (0, t, 0, 0) if isinstance(t, str) else (1, "", level_sort_key(t["level"]), COVERAGE_ROLES.index(t["role"]))
+    if isinstance(t, str):
+        target: tuple = (0, t, 0, 0)
+    else:
+        target = (1, "", level_sort_key(t["level"]), COVERAGE_ROLES.index(t["role"]))
     return (-round(action["priority"], 12), action["due"], KINDS.index(action["kind"]), target, action["account"])
 
 
@@ -321,7 +324,9 @@ def frame_plan(
                 rot = rotation[staff_ids[leaver]]
                 heir = best_placed(A, [j], leave_out={staff_ids[leaver]}, barred=due_soon)
                 verb = "rotates on" if rot >= as_of else "was due to rotate on"
-                act("handover", heir, max(rot - dt.timedelta(days=lead), as_of), "meeting", 2 * base,
+                # Compared as day numbers: a long lead may reach before the calendar's start.
+                due = as_of if rot.toordinal() - lead <= as_of.toordinal() else rot - dt.timedelta(days=lead)
+                act("handover", heir, due, "meeting", 2 * base,
                     f"{staff_name(leaver)} {verb} {rot.isoformat()} and is {who}'s only thread")
             elif len(ts) == 1:
                 heir = best_placed(A, [j], leave_out={staff_ids[ts[0]]}, barred=due_soon)
@@ -330,9 +335,11 @@ def frame_plan(
             for s in ts:
                 if (s, i) in lapse:
                     due, only = lapse[(s, i)], len(ts) == 1
-                    act("refresh", A.index[STAFF + ":" + staff_ids[s]], due, method_for(role), base * (2 if only else 1),
-                        f"{staff_name(s)}'s relationship with {who} stops being strong on "
-                        f"{(due + dt.timedelta(days=1)).isoformat()}" + (f"; it is {who}'s only thread" if only else ""))
+                    ends = (due + dt.timedelta(days=1)).isoformat()
+                    act("refresh", A.index[STAFF + ":" + staff_ids[s]], due, method_for(role),
+                        base * (2 if only else 1),
+                        f"{staff_name(s)}'s relationship with {who} stops being strong on {ends}"
+                        + (f"; it is {who}'s only thread" if only else ""))
             if not ts:
                 best = max((value[p] for p in parts.pairs(i)), default=0.0)
                 act("reach", best_placed(A, [j], barred=due_soon), soon, method_for(role), base * (1 - best / 5),
@@ -465,7 +472,8 @@ def relationship_plan(
     ...     "contacts": [{"id": "c1", "name": "Li", "account": "A", "role": "decision_maker"}],
     ...     "staff": [{"id": "s1", "name": "Al"}],
     ...     "relationships": [{"staff": "s1", "contact": "c1", "strength": 2, "last_contact": "2026-10-01"}]}))
-    >>> [(a["kind"], a["owner"], a["target"], a["due"].isoformat()) for a in relationship_plan(G, as_of=dt.date(2026, 11, 1))]
+    >>> plan = relationship_plan(G, as_of=dt.date(2026, 11, 1))
+    >>> [(a["kind"], a["owner"], a["target"], a["due"].isoformat()) for a in plan]
     [('reach', 's1', 'c1', '2027-01-30')]
     """
     typed = tables_from_graph(G)
