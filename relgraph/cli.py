@@ -1157,8 +1157,9 @@ def plan(data, accounts, horizon, lead, grace, rotation_years, limit, ics, force
 
     handover (a leaving thread's contacts), refresh (a strong tie about to fade),
     second_thread, reach (a key contact without a thread), rank (a senior contact
-    covered too junior) and blind_spot (an unknown cell of a grade S or A account);
-    highest priority first. A key contact has role decision_maker or influence >= 4.
+    covered too junior) and blind_spot (a cell of a grade S or A account where no
+    contact is known); highest priority first. A key contact has role
+    decision_maker or influence >= 4.
 
     \b
     Examples:
