@@ -48,6 +48,7 @@ _EXPORTS = {
     "key_influencers": "relgraph.analysis.influencers",
     "whatif": "relgraph.analysis.whatif",
     "diff": "relgraph.analysis.whatif",
+    "relationship_plan": "relgraph.analysis.plan",
     # errors
     "RelgraphError": "relgraph.errors",
     "InvalidData": "relgraph.errors",

@@ -1141,5 +1141,90 @@ def import_ics(calendar: str, data: str, output: str | None, methods_file: str |
                     fmt)
 
 
+# --- the relationship plan (analysis/plan.py) -------------------------------------------
+
+
+def plan_table(r: dict[str, Any], grouped: bool) -> str:
+    """One line per action, ``due  kind  owner → via → target (method)  reason``;
+    under a heading per account when ``grouped``."""
+    from .plancal import route_text
+
+    if not r["actions"]:
+        return f"no actions in the next {r['horizon']} days"
+    width = max(len(a["kind"]) for a in r["actions"])
+
+    def line(a: dict[str, Any]) -> str:
+        return f"{a['due'].isoformat()}  {a['kind']:<{width}}  {route_text(a)}  {a['reason']}"
+
+    if not grouped:
+        return "\n".join(f"{line(a)}  [{a['account']}]" for a in r["actions"])
+    out: list[str] = []
+    by_account: dict[str, list[dict[str, Any]]] = {}
+    for a in r["actions"]:
+        by_account.setdefault(a["account"], []).append(a)
+    for account, actions in by_account.items():
+        out.append(("\n" if out else "") + account)
+        out.extend("  " + line(a) for a in actions)
+    return "\n".join(out)
+
+
+def plan_rows(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """One CSV row per action; a cell target as ``level/role``."""
+    keys = ("kind", "account", "owner", "target", "via", "due", "method", "priority", "reason")
+    return [
+        {k: (f"{a[k]['level']}/{a[k]['role']}" if k == "target" and isinstance(a[k], dict) else a[k]) for k in keys}
+        for a in r["actions"]
+    ]
+
+
+@cli.command()
+@click.argument("data")
+@account_option
+@click.option("--horizon", type=HORIZON_DAYS, default=180, show_default=True, metavar="DAYS",
+              help="Plan this many days ahead; also the horizon of 'rotation due soon'.")
+@click.option("--lead", type=click.IntRange(min=0, max=36_500), default=30, show_default=True, metavar="DAYS",
+              help="Hand over this many days before a rotation is due.")
+@click.option("--grace", type=click.IntRange(min=0, max=36_500), default=90, show_default=True, metavar="DAYS",
+              help="Days after a contact before a relationship starts to fade.")
+@rotation_years_option(0, "Years in a role after which a staff member rotates.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show the N highest priorities only.")
+@click.option("--ics", "ics", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Also write the actions as an iCalendar file (one all-day event each).")
+@click.option("--force", is_flag=True, help="With --ics: replace an existing file.")
+@analysis_options
+@handle_errors
+def plan(data, accounts, horizon, lead, grace, rotation_years, limit, ics, force, as_of, half_life, strong, fmt,
+         database) -> None:
+    """Dated actions: who should meet whom, through whom, by which method, by when.
+
+    handover (a leaving thread's contacts), refresh (a strong tie about to fade),
+    second_thread, reach (a key contact without a thread), rank (a senior contact
+    covered too junior) and blind_spot (a cell of a grade S or A account where no
+    contact is known); highest priority first. A key contact has role
+    decision_maker or influence >= 4.
+
+    \b
+    Examples:
+      relgraph plan ./relgraph-demo --limit 10
+      relgraph plan ./relgraph-demo --account nwm --ics nwm-plan.ics
+      relgraph plan ./relgraph-demo --horizon 90 --format csv
+    """
+    import os
+
+    from .analysis.portfolio import plan_report
+    from .errors import UsageError
+
+    if ics is not None and not force and os.path.lexists(ics):  # before the work, not after
+        raise UsageError(f"{ics} exists; use --force to replace it")
+    r = _run(data, database, plan_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
+             horizon=horizon, lead=lead, rotation_years=rotation_years, accounts=list(accounts) or None,
+             limit=limit, progress=_progress("plan"))
+    if ics is not None:
+        from .plancal import write_plan_ics
+
+        write_plan_ics(r, ics, force=force)
+    emit(fmt, r, table=lambda r: plan_table(r, grouped=bool(accounts)), rows=plan_rows)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -15,6 +15,7 @@ like the command's JSON, data set ids, unrounded numbers):
 - :func:`~relgraph.analysis.successor.best_placed`,
   :func:`~relgraph.analysis.successor.successor`,
   :func:`~relgraph.analysis.successor.due_soon` (who is named to act)
+- :func:`~relgraph.analysis.plan.relationship_plan` (plan.py: the actions of SPEC section 6)
 
 Every figure is computed from the analysis frame (:mod:`relgraph.analysis.frame`)
 of typed tables (:mod:`relgraph.tables`), the one form every store yields; the graph

@@ -34,6 +34,7 @@ __all__ = [
     "gaps_report",
     "influencers_report",
     "paths_report",
+    "plan_report",
     "risk_report",
     "threads_report",
     "whatif_report",
@@ -281,3 +282,34 @@ def influencers_report(
     parts = FrameAccounts(F, pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong))
     rows = frame_influencers(parts, select_accounts(F, [account])[0], limit=limit)
     return {"as_of": as_of, "account": account, "contacts": rows}
+
+
+def plan_report(
+    store,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    grace: float = 90.0,
+    strong: float = 3.0,
+    horizon: int = 180,
+    lead: int = 30,
+    rotation_years: int = 3,
+    accounts: Sequence[str] | None = None,
+    limit: int | None = None,
+    progress: Progress = None,
+) -> dict[str, Any]:
+    """``{"as_of", "horizon", "actions": [...]}``: the relationship plan
+    (:func:`relgraph.analysis.plan.frame_plan`) over the store, highest priority
+    first (:func:`relgraph.analysis.plan.action_sort_key`), at most ``limit``."""
+    from .plan import action_sort_key, frame_plan, rotation_dates, strengths
+
+    rotation = rotation_dates(store.staff(), rotation_years)
+
+    def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
+        ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+        return frame_plan(F, ps, as_of=as_of, rotation=rotation, horizon=horizon, lead=lead,
+                          half_life=half_life, grace=grace, strong=strong, accounts=picked)
+
+    out = [x for part in _over_frames(store, accounts, compute, progress) for x in part]
+    out.sort(key=action_sort_key)
+    return {"as_of": as_of, "horizon": horizon, "actions": out if limit is None else out[:limit]}

@@ -1,0 +1,486 @@
+"""The relationship plan: who should meet whom, through whom, by when (SPEC section 6).
+
+A *plan action* turns one finding into a dated step for the next ``horizon`` days:
+an ``owner`` (an active staff member whose rotation is not due soon, or None where
+nobody qualifies), a ``target`` (a key contact, or for a blind spot the cell
+``{"level", "role"}``), ``via`` (the intermediate contacts of the owner's best
+influence path to the target, in order; empty for a direct tie), a ``due`` date, a
+``method`` (one of the five touchpoint methods), a ``priority`` and a ``reason`` in
+words. The six kinds, in the order that breaks ties:
+
+1. ``handover``: a staff member due soon is a key contact's only thread; the
+   contact's successor when they leave takes it over by ``rotation_due - lead``
+   (as-of when that is earlier); priority ``2 * grade_weight * influence``.
+2. ``refresh``: a thread (staff not due soon, a key contact) that stops being one
+   within the horizon if nobody meets again; due the last day it still is;
+   priority ``grade_weight * influence``, doubled for the contact's only thread.
+3. ``second_thread``: a single-threaded key contact without a handover; the
+   successor builds a second thread by as-of + 90 days.
+4. ``reach``: an unthreaded key contact; the best placed staff member by as-of + 90;
+   priority ``grade_weight * influence * (1 - best effective strength / 5)``.
+5. ``rank``: a key contact with a rank gap of 2 or more; the best placed among the
+   staff of seniority at least the contact's minus 1, by a ``visit``.
+6. ``blind_spot``: an ``unknown`` cell of a grade S or A account; the cell's
+   suggested staff does ``research`` through the coach they reach best; priority the
+   gap priority.
+
+"as-of + 90 days" is the horizon's last day when that is sooner. Actions are sorted
+by priority (highest first), due date, kind and target.
+
+Every figure comes from the analyses of this package: effective strength and threads
+(:func:`relgraph.analysis.frame.pair_strengths`), rotation dates
+(:func:`relgraph.analysis.threads.rotation_due`), best paths and starts
+(:mod:`relgraph.analysis.paths`) and the gaps (:func:`relgraph.analysis.coverage.frame_gaps`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import inspect
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from ..model import COVERAGE_ROLES, GRADE_WEIGHT, level_sort_key
+from .access import Access, FrameAccounts
+from .coverage import frame_gaps
+from ..graph import STAFF, tables_from_graph
+from .frame import (
+    NO_DATE,
+    Frame,
+    PairStrengths,
+    StrengthInputs,
+    day,
+    frame_from_tables,
+    is_key,
+    pair_strengths,
+    select_accounts,
+)
+from .paths import best_path, best_start, path_score
+from .threads import rotation_due
+
+__all__ = [
+    "KINDS",
+    "METHOD_BY_ROLE",
+    "action_sort_key",
+    "frame_plan",
+    "horizon_end",
+    "refresh_dues",
+    "relationship_plan",
+    "rotation_dates",
+]
+
+KINDS = ("handover", "refresh", "second_thread", "reach", "rank", "blind_spot")
+"""The kinds of plan action, in the order that breaks ties."""
+
+METHOD_BY_ROLE = {
+    "decision_maker": "visit",
+    "technical": "tech_exchange",
+    "business": "research",
+    "finance": "research",
+    "user": "model_site",
+}
+"""The touchpoint method that suits a contact of each role (others: ``meeting``)."""
+
+SOON_DAYS = 90
+"""Days from as-of by which the actions without a date of their own are due."""
+
+PLAN_GRADES = ("S", "A")
+"""The grades of account whose blind spots get an action."""
+
+
+# --- ADAPTER: the model-v2 functions this plan stands on -------------------------------
+#
+# SPEC v2 adds a grace period to effective strength, the `rotates` column and "best
+# placed" (never a staff member due soon). Until they are in the analysis package,
+# these three functions give them from the version 1 functions; at integration each
+# body becomes one call of the v2 function, and nothing else in this module changes.
+
+
+def strengths(
+    inp: StrengthInputs,
+    *,
+    as_of: dt.date,
+    half_life: float,
+    grace: float,
+    strong: float,
+    without: Collection[int] = (),
+) -> PairStrengths:
+    """ADAPTER: effective strengths with the v2 grace period,
+    ``strength * 0.5 ** (max(0, days - grace) / half_life)``.
+
+    Calls :func:`pair_strengths` with ``grace`` when it takes one (v2). Otherwise it
+    calls the v1 :func:`pair_strengths` on inputs whose last contacts are ``grace``
+    days later (touchpoints on or before as-of at most as-of): a last contact
+    within the grace period then falls after as-of (no decay, exactly
+    ``max(0, ...)``), an older one decays ``grace`` days less.
+    """
+    if "grace" in inspect.signature(pair_strengths).parameters:
+        return pair_strengths(inp, as_of=as_of, half_life=half_life, grace=grace, strong=strong, without=without)
+    if grace:
+        a, g = day(as_of), int(grace)
+        if g != grace:
+            raise ValueError("the grace period is a whole number of days")
+        last = np.where(inp.knows_last == NO_DATE, NO_DATE, inp.knows_last + g)
+        touched = np.where(inp.touch_day <= a, np.minimum(inp.touch_day + g, a), inp.touch_day)
+        inp = dataclasses.replace(inp, knows_last=last, touch_day=touched)
+    return pair_strengths(inp, as_of=as_of, half_life=half_life, strong=strong, without=without)
+
+
+def staff_rotation_due(row: Mapping[str, Any], rotation_years: int) -> dt.date | None:
+    """ADAPTER: ``rotation_due`` of a staff row, None for staff who do not rotate
+    (the v2 ``rotates`` column; without it every staff member rotates, as in v1)."""
+    if row.get("rotates") is False:
+        return None
+    return rotation_due(row.get("in_role_since"), rotation_years)
+
+
+def best_placed(
+    A: Access,
+    targets: Iterable[int],
+    *,
+    leave_out: Collection[str] = (),
+    barred: Collection[str] = (),
+    allowed: Collection[str] | None = None,
+) -> int | None:
+    """ADAPTER: the v2 *best placed* staff node to reach ``targets`` (nodes of
+    ``A``): the start of the best influence path among the active staff not in
+    ``leave_out`` and not ``barred`` (due soon), and in ``allowed`` when given (ids);
+    None when there is none. The *successor* of a contact is the best placed
+    leaving out the staff who leave and the contact's threads.
+
+    Calls :func:`relgraph.analysis.paths.best_start` with those starts.
+    """
+    ids = A.ids
+    starts = [s for s in A.staff if ids[s] not in barred and ids[s] not in leave_out]
+    if allowed is not None:
+        starts = [s for s in starts if ids[s] in allowed]
+    return best_start(A, targets, starts=starts) if starts else None
+
+
+def rotation_dates(staff: Iterable[Mapping[str, Any]], rotation_years: int = 3) -> dict[str, dt.date | None]:
+    """The ``rotation_due`` of every active staff member among ``staff`` rows, by id."""
+    return {s["id"]: staff_rotation_due(s, rotation_years) for s in staff if s["active"]}
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+def horizon_end(as_of: dt.date, horizon: int) -> dt.date:
+    """The horizon's last day: ``as_of + horizon`` days, stopped at the calendar's end."""
+    return as_of + dt.timedelta(days=min(horizon, (dt.date.max - as_of).days))
+
+
+def _soon(as_of: dt.date, end: dt.date) -> dt.date:
+    return min(as_of + dt.timedelta(days=min(SOON_DAYS, (dt.date.max - as_of).days)), end)
+
+
+def refresh_dues(
+    inp: StrengthInputs,
+    pairs: Iterable[tuple[int, int]],
+    *,
+    as_of: dt.date,
+    horizon: int,
+    half_life: float = 180.0,
+    grace: float = 90.0,
+    strong: float = 3.0,
+) -> dict[tuple[int, int], dt.date]:
+    """The *refresh date* of each thread ``(staff, contact)`` (indexes of ``inp``)
+    that stops being a thread within the horizon if nobody meets again: the last day
+    D (as-of <= D, D + 1 within the horizon) on which it is still a thread with
+    ``as_of=D``, touchpoints after as-of left out. Threads that last the horizon
+    are not in the answer.
+
+    Each day is evaluated by :func:`strengths` itself on the rows of the pairs asked
+    for, so a refresh date is exactly where the effective strength says.
+    """
+    left = np.unique(np.fromiter(((s << 32) | c for s, c in pairs), dtype=np.int64))
+    if not len(left):
+        return {}
+    a = day(as_of)
+    sub, held = _rows_of(inp, left, a), len(left)
+    out: dict[tuple[int, int], dt.date] = {}
+    days = (horizon_end(as_of, horizon) - as_of).days
+    for k in range(1, days + 1):
+        D = as_of + dt.timedelta(days=k)
+        ps = strengths(sub, as_of=D, half_life=half_life, grace=grace, strong=strong)
+        still = np.isin(left, _pair_keys(ps.staff[ps.strong], ps.contact[ps.strong]))
+        last = D - dt.timedelta(days=1)
+        for p in left[~still].tolist():
+            out[(p >> 32, p & 0xFFFFFFFF)] = last
+        left = left[still]
+        if not len(left):
+            break
+        if 2 * len(left) < held:  # fewer pairs to follow: fewer rows to evaluate
+            sub, held = _rows_of(sub, left, a), len(left)
+    return out
+
+
+def _pair_keys(staff: np.ndarray, contact: np.ndarray) -> np.ndarray:
+    return (staff.astype(np.int64) << 32) | contact.astype(np.int64)
+
+
+def _rows_of(inp: StrengthInputs, keys: np.ndarray, a: int) -> StrengthInputs:
+    """``inp`` with only the relationship rows of the pairs ``keys`` and their
+    touchpoints on or before day ``a`` (no later meeting)."""
+    rows = np.isin(_pair_keys(inp.knows_staff, inp.knows_contact), keys)
+    touches = np.isin(_pair_keys(inp.touch_staff, inp.touch_contact), keys) & (inp.touch_day <= a)
+    return dataclasses.replace(
+        inp,
+        knows_staff=inp.knows_staff[rows], knows_contact=inp.knows_contact[rows],
+        knows_strength=inp.knows_strength[rows], knows_last=inp.knows_last[rows],
+        knows_since=inp.knows_since[rows], knows_until=inp.knows_until[rows],
+        touch_staff=inp.touch_staff[touches], touch_contact=inp.touch_contact[touches],
+        touch_day=inp.touch_day[touches],
+    )
+
+
+# --- the plan of a frame -----------------------------------------------------------------
+
+
+def method_for(role: str | None) -> str:
+    """The method that suits a contact of ``role`` (:data:`METHOD_BY_ROLE`)."""
+    return METHOD_BY_ROLE.get(role or "", "meeting")
+
+
+def action_sort_key(action: Mapping[str, Any]) -> tuple:
+    """Highest priority first, then earliest due, kind order, target (contacts by id,
+    cells by level and role), account."""
+    t = action["target"]
+    if isinstance(t, str):
+        target: tuple = (0, t, 0, 0)
+    else:
+        target = (1, "", level_sort_key(t["level"]), COVERAGE_ROLES.index(t["role"]))
+    return (-round(action["priority"], 12), action["due"], KINDS.index(action["kind"]), target, action["account"])
+
+
+def frame_plan(
+    F: Frame,
+    ps: PairStrengths,
+    *,
+    as_of: dt.date,
+    rotation: Mapping[str, dt.date | None],
+    horizon: int = 180,
+    lead: int = 30,
+    half_life: float = 180.0,
+    grace: float = 90.0,
+    strong: float = 3.0,
+    accounts: Sequence[int] | None = None,
+) -> list[dict[str, Any]]:
+    """The plan actions of the accounts ``accounts`` (indexes; default all) of frame
+    ``F`` at the strengths ``ps`` (:func:`strengths` at ``as_of``), unsorted.
+
+    ``rotation`` gives each staff id's ``rotation_due`` (None: never); a staff member
+    is *due soon* when it falls on or before the horizon's last day. Each action is
+    ``{"kind", "account", "owner", "target", "via", "due", "method", "priority",
+    "reason"}`` (see the module docstring) plus ``owner_name``, ``target_name`` and
+    ``via_names`` for people to read.
+    """
+    picked = list(range(len(F.account_ids))) if accounts is None else list(accounts)
+    end = horizon_end(as_of, horizon)
+    soon = _soon(as_of, end)
+    due_soon = {s for s, d in rotation.items() if d is not None and d <= end}
+    parts = FrameAccounts(F, ps)
+    key = is_key(F).tolist()
+    strong_pair, value = ps.strong.tolist(), ps.value.tolist()
+    influence, seniority = F.contact_influence.tolist(), F.contact_seniority.tolist()
+    staff_ids, staff_seniority = F.staff_ids, F.staff_seniority.tolist()
+    out = _Actions(F)
+
+    def staff_name(s: int) -> str:
+        return F.staff_names[s] or staff_ids[s]
+
+    # The threads of the picked accounts' key contacts, and when those that lapse do.
+    threads: dict[int, list[int]] = {}
+    for a in picked:
+        for i in parts.contacts(a):
+            if key[i]:
+                threads[i] = [parts.pair_staff[p] for p in parts.pairs(i) if strong_pair[p]]
+    lapsing = [(s, i) for i, ts in threads.items() for s in ts if staff_ids[s] not in due_soon]
+    lapse = refresh_dues(F.strengths, lapsing, as_of=as_of, horizon=horizon, half_life=half_life,
+                         grace=grace, strong=strong)
+
+    for a in picked:
+        mine = parts.contacts(a)
+        if not mine:
+            continue
+        A = parts.access(a)
+        weight = GRADE_WEIGHT.get(F.account_grades[a], 1)
+        for j, i in enumerate(mine):  # contacts come first in A
+            if not key[i]:
+                continue
+            ts = threads[i]
+            base = weight * influence[i]
+            who, role = F.contact_names[i] or F.contact_ids[i], F.contact_roles[i]
+
+            def act(kind: str, owner: int | None, due: dt.date, method: str, priority: float, reason: str) -> None:
+                out.add(A, kind, a, owner, j, due, method, priority, reason)
+
+            if len(ts) == 1 and staff_ids[ts[0]] in due_soon:
+                leaver = ts[0]
+                rot = rotation[staff_ids[leaver]]
+                heir = best_placed(A, [j], leave_out={staff_ids[leaver]}, barred=due_soon)
+                verb = "rotates on" if rot >= as_of else "was due to rotate on"
+                # Compared as day numbers: a long lead may reach before the calendar's start.
+                due = as_of if rot.toordinal() - lead <= as_of.toordinal() else rot - dt.timedelta(days=lead)
+                act("handover", heir, due, "meeting", 2 * base,
+                    f"{staff_name(leaver)} {verb} {rot.isoformat()} and is {who}'s only thread")
+            elif len(ts) == 1:
+                heir = best_placed(A, [j], leave_out={staff_ids[ts[0]]}, barred=due_soon)
+                act("second_thread", heir, soon, method_for(role), base,
+                    f"{staff_name(ts[0])} is {who}'s only thread")
+            for s in ts:
+                if (s, i) in lapse:
+                    due, only = lapse[(s, i)], len(ts) == 1
+                    ends = (due + dt.timedelta(days=1)).isoformat()
+                    act("refresh", A.index[STAFF + ":" + staff_ids[s]], due, method_for(role),
+                        base * (2 if only else 1),
+                        f"{staff_name(s)}'s relationship with {who} stops being strong on {ends}"
+                        + (f"; it is {who}'s only thread" if only else ""))
+            if not ts:
+                best = max((value[p] for p in parts.pairs(i)), default=0.0)
+                act("reach", best_placed(A, [j], barred=due_soon), soon, method_for(role), base * (1 - best / 5),
+                    f"{who} is a key contact with no thread" + (f" (best strength {best:.1f})" if best > 0 else ""))
+            else:
+                top = max(staff_seniority[s] for s in ts)
+                if seniority[i] - top >= 2:
+                    senior = {x for x, sen in zip(staff_ids, staff_seniority) if sen >= seniority[i] - 1}
+                    act("rank", best_placed(A, [j], barred=due_soon, allowed=senior), soon, "visit", base,
+                        f"{who} (seniority {seniority[i]}) is covered only up to seniority {top}")
+        if F.account_grades[a] in PLAN_GRADES:
+            _blind_spots(out, ps, a, A, mine, due_soon, soon)
+    return list(out)
+
+
+class _Actions(list):
+    """The actions of a frame, each made from nodes of an account's access graph."""
+
+    def __init__(self, F: Frame):
+        super().__init__()
+        self.F = F
+        self.staff_at = {s: i for i, s in enumerate(F.staff_ids)}
+        self.contact_at = {c: i for i, c in enumerate(F.contact_ids)}
+
+    def add(self, A: Access, kind: str, a: int, owner: int | None, target: int | dict, due: dt.date,
+            method: str, priority: float, reason: str) -> None:
+        """One action of account ``a`` on ``target`` (a contact node of ``A``, or a
+        cell as ``{"cell", "coach"}``, the coach node or None); ``owner`` is a staff
+        node of ``A``. ``via`` is the inner part of the owner's best path to the
+        contact, or ``[coach]`` for a cell."""
+        F = self.F
+        if isinstance(target, int):
+            end: int | None = target
+            target_id = A.ids[target]
+            target_name = F.contact_names[self.contact_at[target_id]] or target_id
+        else:
+            target_id, end = target["cell"], target["coach"]
+            target_name = f"{target_id['role']} at {target_id['level']}"
+        via: list[int] = []
+        if not isinstance(target, int):
+            via = [] if end is None else [end]
+        elif owner is not None:
+            via = _via(A, owner, end)
+        self.append(
+            {
+                "kind": kind,
+                "account": F.account_ids[a],
+                "owner": None if owner is None else A.ids[owner],
+                "target": target_id,
+                "via": [A.ids[v] for v in via],
+                "due": due,
+                "method": method,
+                "priority": priority,
+                "reason": reason,
+                "owner_name": None if owner is None else F.staff_names[self.staff_at[A.ids[owner]]] or A.ids[owner],
+                "target_name": target_name,
+                "via_names": [F.contact_names[self.contact_at[A.ids[v]]] or A.ids[v] for v in via],
+            }
+        )
+
+
+def _via(A: Access, owner: int, target: int) -> list[int]:
+    """The intermediate nodes of the best influence path from ``owner`` to ``target``
+    (:func:`relgraph.analysis.paths.best_path`). A direct tie at least as good as
+    any detour could be (the owner's best step to a contact times the best step into
+    the target) is that path without a search: it has the fewest steps."""
+    direct = A.succ[owner].get(target)
+    if direct is not None:
+        out = max((p for x, p in A.succ[owner].items() if x != target), default=0.0)
+        into = max((p for y, p in A.pred[target].items() if not A.is_staff[y]), default=0.0)
+        if out * into <= direct:
+            return []
+    path = best_path(A, target, {owner})
+    return path[1:-1] if path else []
+
+
+def _blind_spots(out: _Actions, ps: PairStrengths, a: int, A: Access, mine: list[int], due_soon: set[str],
+                 soon: dt.date) -> None:
+    """The ``blind_spot`` actions of account ``a``: its ``unknown`` cells
+    (:func:`relgraph.analysis.coverage.frame_gaps`), each owned by the best placed
+    to reach a contact at the cell's level (the cell's suggested staff), via the
+    coach that owner reaches by the best path (lowest id among equals)."""
+    F = out.F
+    coaches = [j for j, i in enumerate(mine) if F.contact_coach[i]]
+    owner_at: dict[str, int | None] = {}
+    coach_of: dict[int, int | None] = {}
+    name = F.account_names[a] or F.account_ids[a]
+    for g in frame_gaps(F, ps, accounts=[a]):
+        if g["status"] != "unknown":
+            continue
+        level = g["level"]
+        if level not in owner_at:
+            targets = [j for j, i in enumerate(mine) if F.contact_levels[i] == level]
+            owner_at[level] = best_placed(A, targets, barred=due_soon) if targets else None
+        owner = owner_at[level]
+        if owner is not None and owner not in coach_of:
+            scored = []
+            for j in coaches:
+                path = best_path(A, j, {owner})
+                if path:
+                    scored.append((-round(path_score(A, path), 12), A.ids[j], j))
+            coach_of[owner] = min(scored)[2] if scored else None
+        cell = {"level": level, "role": g["role"]}
+        out.add(A, "blind_spot", a, owner, {"cell": cell, "coach": coach_of.get(owner)}, soon, "research",
+                g["priority"], f"no {g['role']} contact known at {level} level of {name}")
+
+
+def relationship_plan(
+    G: nx.MultiDiGraph,
+    *,
+    as_of: dt.date,
+    half_life: float = 180.0,
+    grace: float = 90.0,
+    strong: float = 3.0,
+    horizon: int = 180,
+    lead: int = 30,
+    rotation_years: int = 3,
+    accounts: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The plan actions of every account of ``G`` (or of ``accounts``, ids), highest
+    priority first (:func:`action_sort_key`); see the module docstring and
+    :func:`frame_plan` for what each holds.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from relgraph.readwrite.jsonfile import read_obj
+    >>> from relgraph.graph import build_graph
+    >>> G = build_graph(read_obj({"accounts": [{"id": "A", "name": "Acme", "grade": "B"}],
+    ...     "contacts": [{"id": "c1", "name": "Li", "account": "A", "role": "decision_maker"}],
+    ...     "staff": [{"id": "s1", "name": "Al"}],
+    ...     "relationships": [{"staff": "s1", "contact": "c1", "strength": 2, "last_contact": "2026-10-01"}]}))
+    >>> plan = relationship_plan(G, as_of=dt.date(2026, 11, 1))
+    >>> [(a["kind"], a["owner"], a["target"], a["due"].isoformat()) for a in plan]
+    [('reach', 's1', 'c1', '2027-01-30')]
+    """
+    typed = tables_from_graph(G)
+    F = frame_from_tables(typed)
+    ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+    out = frame_plan(F, ps, as_of=as_of, rotation=rotation_dates(typed.rows("staff"), rotation_years),
+                     horizon=horizon, lead=lead, half_life=half_life, grace=grace, strong=strong,
+                     accounts=select_accounts(F, accounts))
+    out.sort(key=action_sort_key)
+    return out

@@ -1,0 +1,306 @@
+"""The relationship plan (SPEC section 6): hand-worked actions of every kind on a
+tiny portfolio, on files and over Bolt; refresh dates held to the strength function
+day by day; the iCalendar file parsed back; properties on generated portfolios."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_analysis_properties import portfolios
+
+from relgraph.analysis.access import FrameAccounts
+from relgraph.analysis.frame import frame_of
+from relgraph.analysis.paths import best_path
+from relgraph.analysis.plan import refresh_dues, staff_rotation_due, strengths
+from relgraph.analysis.portfolio import plan_report
+from relgraph.cli import cli
+from relgraph.readwrite.jsonfile import read_obj
+from relgraph.stores.files import FileStore
+
+AS_OF = dt.date(2026, 11, 1)
+D = dt.date.fromisoformat
+
+
+def rel(staff, contact, strength, last):
+    return {"staff": staff, "contact": contact, "strength": strength, "last_contact": last}
+
+
+TINY = {
+    "accounts": [{"id": "A", "name": "Acme", "grade": "S"}, {"id": "B", "name": "Bolt", "grade": "B"}],
+    "contacts": [
+        {"id": "c1", "name": "Kai", "account": "A", "level": "hq", "role": "decision_maker", "seniority": 5,
+         "influence": 5},
+        {"id": "c2", "name": "Lu", "account": "A", "level": "hq", "role": "technical", "seniority": 3,
+         "influence": 4},
+        {"id": "c3", "name": "Mo", "account": "A", "level": "hq", "role": "business", "seniority": 2,
+         "influence": 4},
+        {"id": "c4", "name": "Nia", "account": "A", "level": "hq", "role": "finance", "seniority": 3,
+         "influence": 4},
+        {"id": "c5", "name": "Ola", "account": "A", "level": "hq", "role": "user", "influence": 3,
+         "coach": True},
+        {"id": "c6", "name": "Pia", "account": "A", "level": "hq", "role": "decision_maker", "seniority": 5,
+         "influence": 3},
+        {"id": "d1", "name": "Quinn", "account": "B", "level": "hq", "role": "decision_maker"},
+    ],
+    "staff": [
+        {"id": "s1", "name": "Ann", "role": "account_manager", "seniority": 4, "in_role_since": "2024-01-15"},
+        {"id": "s2", "name": "Bo", "role": "solution", "seniority": 3, "in_role_since": "2026-01-01"},
+        {"id": "s3", "name": "Cy", "role": "executive", "seniority": 5},
+        {"id": "s4", "name": "Di", "role": "account_manager", "active": False},
+        {"id": "s5", "name": "Ed", "role": "account_manager", "in_role_since": "2023-11-20"},
+    ],
+    "relationships": [
+        rel("s1", "c1", 4, "2026-10-15"),
+        rel("s2", "c1", 2, "2026-10-15"),
+        rel("s5", "c2", 4, "2026-10-15"),
+        rel("s2", "c5", 4, "2026-10-15"),
+        rel("s2", "c3", 3, "2026-10-01"),  # strong until the grace period ends: 2026-12-30
+        rel("s3", "c3", 1, "2026-10-15"),
+        rel("s2", "c6", 5, "2026-10-20"),
+        rel("s4", "c5", 5, "2026-10-15"),
+    ],
+    "links": [
+        {"source": "c5", "target": "c2", "kind": "influences", "weight": 5},
+        {"source": "c4", "target": "c1", "kind": "reports_to", "weight": 3},
+    ],
+}
+
+SOON = "2027-01-30"  # as-of + 90 days
+
+# kind, account, owner, target, via, due, method, priority — worked by hand:
+EXPECTED = [
+    # s1 rotates 2027-01-15 (due soon) and is Kai's only thread: Bo knows Kai (2 / 5).
+    ("handover", "A", "s2", "c1", [], "2026-12-16", "meeting", 40),
+    # s5 rotates 2026-11-20: the lead (30 days) falls before as-of, so as-of. Bo
+    # reaches Lu through the coach Ola (0.8 x 1.0).
+    ("handover", "A", "s2", "c2", ["c5"], "2026-11-01", "meeting", 32),
+    # Bo's 3 to Mo stays 3.0 through the 90-day grace period, then fades.
+    ("refresh", "A", "s2", "c3", [], "2026-12-30", "research", 32),
+    ("second_thread", "A", "s3", "c3", [], SOON, "research", 16),
+    # Nia: no thread; Bo -> Kai (0.4) -> Nia (reports_to, 0.6); Ann is due soon.
+    ("reach", "A", "s2", "c4", ["c1"], SOON, "research", 16),
+    # Pia (seniority 5) has Bo (3) only: rank gap 2; the only senior, Cy, reaches no one
+    # near her, and nobody but Bo reaches her at all.
+    ("second_thread", "A", None, "c6", [], SOON, "visit", 12),
+    ("rank", "A", None, "c6", [], SOON, "visit", 12),
+    # No procurement contact at Acme (grade S); Bo reaches hq best (Pia, 1.0), and
+    # the coach Ola.
+    ("blind_spot", "A", "s2", {"level": "hq", "role": "procurement"}, ["c5"], SOON, "research", 12),
+    # Bolt is grade B: its blind spots get no action; its unthreaded CEO nobody reaches.
+    ("reach", "B", None, "d1", [], SOON, "visit", 6),
+]
+
+FIELDS = ("kind", "account", "owner", "target", "via", "due", "method", "priority")
+
+
+def test_every_kind_as_worked_by_hand(make_store):
+    r = plan_report(make_store(TINY), as_of=AS_OF)
+    assert (r["as_of"], r["horizon"]) == (AS_OF, 180)
+    got = [tuple(a[k].isoformat() if k == "due" else a[k] for k in FIELDS) for a in r["actions"]]
+    assert got == EXPECTED
+    reasons = [a["reason"] for a in r["actions"]]
+    assert reasons[0] == "Ann rotates on 2027-01-15 and is Kai's only thread"
+    assert reasons[1] == "Ed rotates on 2026-11-20 and is Lu's only thread"
+    assert reasons[2] == "Bo's relationship with Mo stops being strong on 2026-12-31; it is Mo's only thread"
+    assert reasons[6] == "Pia (seniority 5) is covered only up to seniority 3"
+    assert reasons[7] == "no procurement contact known at hq level of Acme"
+
+
+def test_accounts_limit_and_lead(make_store):
+    store = make_store(TINY)
+    r = plan_report(store, as_of=AS_OF, accounts=["B"])
+    assert [(a["kind"], a["target"]) for a in r["actions"]] == [("reach", "d1")]
+    r = plan_report(store, as_of=AS_OF, lead=60, limit=2)
+    assert [(a["target"], a["due"]) for a in r["actions"]] == [("c1", D("2026-11-16")), ("c2", AS_OF)]
+    r = plan_report(store, as_of=AS_OF, lead=36_500, limit=2)  # back beyond the calendar's start
+    assert [(a["target"], a["due"]) for a in r["actions"]] == [("c1", AS_OF), ("c2", AS_OF)]
+
+
+def test_a_short_horizon_moves_soon_and_drops_later_rotations():
+    r = plan_report(FileStore.from_dataset(read_obj(TINY)), as_of=AS_OF, horizon=30)
+    kinds = {(a["kind"], a["target"] if isinstance(a["target"], str) else "cell") for a in r["actions"]}
+    # Ann (2027-01-15) is not due within 30 days: Kai's thread is hers to keep and
+    # widen; Ed (2026-11-20) still hands over. "as-of + 90" is the horizon's end.
+    assert ("handover", "c2") in kinds and ("handover", "c1") not in kinds
+    assert ("second_thread", "c1") in kinds
+    assert ("refresh", "c3") not in kinds  # it lapses after the horizon
+    assert {a["due"] for a in r["actions"] if a["kind"] in ("reach", "rank", "second_thread")} == {D("2026-12-01")}
+
+
+def test_refresh_date_is_where_the_strength_function_says():
+    F = frame_of(FileStore.from_dataset(read_obj(TINY)).tables(["A"]))
+    s2, c3 = F.staff_ids.index("s2"), F.contact_ids.index("c3")
+
+    def strength_at(d):
+        ps = strengths(F.strengths, as_of=d, half_life=180.0, grace=90, strong=3.0)
+        k = [(s, c) for s, c in zip(ps.staff.tolist(), ps.contact.tolist())].index((s2, c3))
+        return ps.value[k], bool(ps.strong[k])
+
+    due = refresh_dues(F.strengths, [(s2, c3)], as_of=AS_OF, horizon=180)[(s2, c3)]
+    assert due == D("2026-12-30") == D("2026-10-01") + dt.timedelta(days=90)
+    assert strength_at(due) == (3.0, True)
+    value, strong = strength_at(due + dt.timedelta(days=1))
+    assert value == 3 * 0.5 ** (1 / 180) and not strong
+    # Without a grace period it fades from the last contact on.
+    assert strengths(F.strengths, as_of=AS_OF, half_life=180.0, grace=0, strong=3.0).value.tolist() != \
+        strengths(F.strengths, as_of=AS_OF, half_life=180.0, grace=90, strong=3.0).value.tolist()
+
+
+def test_staff_who_do_not_rotate_have_no_rotation_date():
+    assert staff_rotation_due({"in_role_since": D("2024-01-15")}, 3) == D("2027-01-15")
+    assert staff_rotation_due({"in_role_since": D("2024-01-15"), "rotates": False}, 3) is None
+
+
+def write_tiny(tmp_path):
+    from relgraph.readwrite import write
+
+    data = tmp_path / "tiny.json"
+    write(read_obj(TINY), data, "json")
+    return data
+
+
+def test_cli_table_json_csv(tmp_path):
+    data = write_tiny(tmp_path)
+    r = CliRunner().invoke(cli, ["plan", str(data), "--as-of", "2026-11-01", "--limit", "2"])
+    assert r.exit_code == 0, r.output
+    assert r.output == (
+        "2026-12-16  handover  Bo → Kai (meeting)  Ann rotates on 2027-01-15 and is Kai's only thread  [A]\n"
+        "2026-11-01  handover  Bo → Ola → Lu (meeting)  Ed rotates on 2026-11-20 and is Lu's only thread  [A]\n"
+    )
+    r = CliRunner().invoke(cli, ["plan", str(data), "--as-of", "2026-11-01", "--account", "B"])
+    assert r.output == "B\n  2027-01-30  reach  nobody → Quinn (visit)  Quinn is a key contact with no thread\n"
+    r = CliRunner().invoke(cli, ["plan", str(data), "--as-of", "2026-11-01", "--format", "csv"])
+    lines = r.output.splitlines()
+    assert lines[0] == "kind,account,owner,target,via,due,method,priority,reason"
+    assert lines[8] == (
+        "blind_spot,A,s2,hq/procurement,c5,2027-01-30,research,12.0,no procurement contact known at hq level of Acme"
+    )
+    import json
+
+    r = CliRunner().invoke(cli, ["plan", str(data), "--as-of", "2026-11-01", "--format", "json", "--limit", "1"])
+    obj = json.loads(r.output)
+    assert {k: obj["actions"][0][k] for k in FIELDS} == dict(zip(FIELDS, EXPECTED[0]))
+
+
+def test_ics_parses_back_with_stable_uids_and_refuses_to_overwrite(tmp_path):
+    data, ics = write_tiny(tmp_path), tmp_path / "plan.ics"
+    args = ["plan", str(data), "--as-of", "2026-11-01", "--ics", str(ics)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    cal = icalendar.Calendar.from_ical(ics.read_bytes())
+    events = cal.walk("VEVENT")
+    assert len(events) == len(EXPECTED)
+    first = events[0]
+    assert first.decoded("dtstart") == D("2026-12-16")
+    assert first.decoded("dtend") == D("2026-12-17")
+    assert str(first["summary"]) == "handover: Bo → Kai"
+    assert str(first["description"]) == (
+        "Ann rotates on 2027-01-15 and is Kai's only thread\nRoute: Bo → Kai (meeting)\nAccount: A"
+    )
+    uids = [str(e["uid"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    before = ics.read_bytes()
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 2 and f"{ics} exists; use --force to replace it" in r.output
+    assert ics.read_bytes() == before
+    # A later plan (another owner, another date) keeps the UIDs of the same actions.
+    r = CliRunner().invoke(cli, [*args[:3], "2026-11-15", *args[4:], "--force"])
+    assert r.exit_code == 0, r.output
+    later = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    by_uid = {str(e["uid"]): e for e in later}
+    assert set(uids) & set(by_uid) and str(by_uid[uids[0]]["summary"]) == "handover: Bo → Kai"
+
+
+def test_a_later_meeting_in_the_data_does_not_postpone_a_refresh():
+    """"If nobody meets again": a touchpoint dated after as-of (planned) is left out."""
+    obj = {**TINY, "touchpoints": [{"date": "2026-12-15", "method": "visit", "staff": "s2", "contacts": "c3"}]}
+    r = plan_report(FileStore.from_dataset(read_obj(obj)), as_of=AS_OF)
+    assert [a["due"] for a in r["actions"] if a["kind"] == "refresh"] == [D("2026-12-30")]
+
+
+def test_the_graph_function_and_account_shares_agree(tmp_path):
+    from test_portfolio import PerAccount
+
+    from relgraph import relationship_plan
+    from relgraph.demo import write_demo
+
+    write_demo(tmp_path / "demo")
+    store = FileStore(tmp_path / "demo")
+    whole = plan_report(store, as_of=AS_OF)
+    assert plan_report(PerAccount(store), as_of=AS_OF) == whole
+    assert relationship_plan(store.graph(), as_of=AS_OF) == whole["actions"]
+    assert plan_report(store, as_of=AS_OF, accounts=["nwm"])["actions"] == [
+        a for a in whole["actions"] if a["account"] == "nwm"
+    ]
+
+
+def test_the_demo_weak_spots_get_the_expected_actions(tmp_path):
+    from relgraph.demo import write_demo
+
+    write_demo(tmp_path / "demo")
+    store = FileStore(tmp_path / "demo")
+    actions = plan_report(store, as_of=AS_OF)["actions"]
+    risk = {s["id"]: s for s in plan_risk(store)}
+    # The rotating Zhou Jian's sole threads are handed to colleagues who are not leaving.
+    handovers = [a for a in actions if a["kind"] == "handover"]
+    assert len(handovers) >= 3
+    assert {a["target"] for a in handovers} <= set(risk["s-am-es"]["sole_threads"])
+    assert all(a["owner"] and not risk[a["owner"]]["due_soon"] for a in handovers)
+    assert {a["due"] for a in handovers} == {D("2027-01-08") - dt.timedelta(days=30)}
+    # The CEO's stale tie: reached through the CTO.
+    (ceo,) = [a for a in actions if a["target"] == "nwm-ceo"]
+    assert (ceo["kind"], ceo["via"][:1]) == ("reach", ["nwm-cto"])
+    # The blind finance cells of Northwind: research through a coach.
+    blind = [a for a in actions if a["kind"] == "blind_spot" and a["target"]["role"] == "finance"
+             and a["account"] == "nwm"]
+    coach = {c["id"] for c in store.tables(["nwm"]).rows("contacts") if c["coach"]}
+    assert blind and all(a["via"] and a["via"][0] in coach and a["method"] == "research" for a in blind)
+
+
+def plan_risk(store):
+    from relgraph.analysis.portfolio import risk_report
+
+    return risk_report(store, as_of=AS_OF)["staff"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(portfolios(), st.sampled_from([120, 900]))
+def test_properties_on_generated_portfolios(obj, horizon):
+    # Touchpoints after as-of are left out of a plan; without them, the plan's view of
+    # a day D is exactly the figures with --as-of D.
+    obj = {**obj, "touchpoints": [t for t in obj["touchpoints"] if D(t["date"]) <= dt.date(2024, 1, 1)]}
+    ds = read_obj(obj)
+    store = FileStore.from_dataset(ds)
+    as_of = dt.date(2024, 1, 1)
+    r = plan_report(store, as_of=as_of, horizon=horizon)  # 900 days: rotations fall due
+    end = as_of + dt.timedelta(days=horizon)
+    staff = {s["id"]: s for s in store.staff()}
+    F = frame_of(store.tables())
+    ps = strengths(F.strengths, as_of=as_of, half_life=180.0, grace=90, strong=3.0)
+    parts = FrameAccounts(F, ps)
+    for a in r["actions"]:
+        assert as_of <= a["due"] <= end
+        if a["owner"] is not None:
+            s = staff[a["owner"]]
+            assert s["active"]
+            due = staff_rotation_due(s, 3)
+            assert due is None or due > end  # never an owner due soon
+        if a["owner"] is None or a["kind"] == "blind_spot":
+            continue
+        # via is the inner part of the owner's real best path to the target.
+        A = parts.access(F.account_ids.index(a["account"]))
+        path = best_path(A, A.index["Contact:" + a["target"]], {A.index["Staff:" + a["owner"]]})
+        assert path is not None and [A.ids[x] for x in path[1:-1]] == a["via"]
+        if a["kind"] == "refresh":
+            s, c = F.staff_ids.index(a["owner"]), F.contact_ids.index(a["target"])
+
+            def thread(d):
+                q = strengths(F.strengths, as_of=d, half_life=180.0, grace=90, strong=3.0)
+                return any(x == s and y == c and z for x, y, z in zip(q.staff.tolist(), q.contact.tolist(),
+                                                                     q.strong.tolist()))
+
+            assert thread(a["due"]) and not thread(a["due"] + dt.timedelta(days=1))
