@@ -1184,8 +1184,6 @@ def plan_rows(r: dict[str, Any]) -> list[dict[str, Any]]:
               help="Plan this many days ahead; also the horizon of 'rotation due soon'.")
 @click.option("--lead", type=click.IntRange(min=0, max=36_500), default=30, show_default=True, metavar="DAYS",
               help="Hand over this many days before a rotation is due.")
-@click.option("--grace", type=click.IntRange(min=0, max=36_500), default=90, show_default=True, metavar="DAYS",
-              help="Days after a contact before a relationship starts to fade.")
 @rotation_years_option(0, "Years in a role after which a staff member rotates.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show the N highest priorities only.")
 @click.option("--ics", "ics", type=click.Path(dir_okay=False), metavar="FILE",

@@ -152,8 +152,12 @@ def test_refresh_date_is_where_the_strength_function_says():
 
 
 def test_staff_who_do_not_rotate_have_no_rotation_date():
-    assert staff_rotation_due({"in_role_since": D("2024-01-15")}, 3) == D("2027-01-15")
-    assert staff_rotation_due({"in_role_since": D("2024-01-15"), "rotates": False}, 3) is None
+    # SPEC v2: front-line staff rotate by default, others only when `rotates` says so.
+    am = {"in_role_since": D("2024-01-15"), "role": "account_manager"}
+    assert staff_rotation_due(am, 3) == D("2027-01-15")
+    assert staff_rotation_due({**am, "rotates": False}, 3) is None
+    assert staff_rotation_due({**am, "role": "executive"}, 3) is None
+    assert staff_rotation_due({**am, "role": "executive", "rotates": True}, 3) == D("2027-01-15")
 
 
 def write_tiny(tmp_path):

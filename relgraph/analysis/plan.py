@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import inspect
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -60,7 +59,8 @@ from .frame import (
     select_accounts,
 )
 from .paths import best_path, best_start, path_score
-from .threads import rotation_due
+from .rules import rotates, rotation_due
+from .successor import best_placed as placed_best
 
 __all__ = [
     "KINDS",
@@ -92,12 +92,10 @@ PLAN_GRADES = ("S", "A")
 """The grades of account whose blind spots get an action."""
 
 
-# --- ADAPTER: the model-v2 functions this plan stands on -------------------------------
+# --- the rules of section 2 this plan stands on -----------------------------------------
 #
-# SPEC v2 adds a grace period to effective strength, the `rotates` column and "best
-# placed" (never a staff member due soon). Until they are in the analysis package,
-# these three functions give them from the version 1 functions; at integration each
-# body becomes one call of the v2 function, and nothing else in this module changes.
+# Each is a thin name for the one function of the analysis package that holds the rule
+# (the grace period, `rotates`, best placed), so that the plan never decides one itself.
 
 
 def strengths(
@@ -109,33 +107,15 @@ def strengths(
     strong: float,
     without: Collection[int] = (),
 ) -> PairStrengths:
-    """ADAPTER: effective strengths with the v2 grace period,
-    ``strength * 0.5 ** (max(0, days - grace) / half_life)``.
-
-    Calls :func:`pair_strengths` with ``grace`` when it takes one (v2). Otherwise it
-    calls the v1 :func:`pair_strengths` on inputs whose last contacts are ``grace``
-    days later (touchpoints on or before as-of at most as-of): a last contact
-    within the grace period then falls after as-of (no decay, exactly
-    ``max(0, ...)``), an older one decays ``grace`` days less.
-    """
-    if "grace" in inspect.signature(pair_strengths).parameters:
-        return pair_strengths(inp, as_of=as_of, half_life=half_life, grace=grace, strong=strong, without=without)
-    if grace:
-        a, g = day(as_of), int(grace)
-        if g != grace:
-            raise ValueError("the grace period is a whole number of days")
-        last = np.where(inp.knows_last == NO_DATE, NO_DATE, inp.knows_last + g)
-        touched = np.where(inp.touch_day <= a, np.minimum(inp.touch_day + g, a), inp.touch_day)
-        inp = dataclasses.replace(inp, knows_last=last, touch_day=touched)
-    return pair_strengths(inp, as_of=as_of, half_life=half_life, strong=strong, without=without)
+    """Effective strengths at ``as_of``: :func:`relgraph.analysis.frame.pair_strengths`,
+    ``strength * 0.5 ** (max(0, days - grace) / half_life)``."""
+    return pair_strengths(inp, as_of=as_of, half_life=half_life, grace=grace, strong=strong, without=without)
 
 
 def staff_rotation_due(row: Mapping[str, Any], rotation_years: int) -> dt.date | None:
-    """ADAPTER: ``rotation_due`` of a staff row, None for staff who do not rotate
-    (the v2 ``rotates`` column; without it every staff member rotates, as in v1)."""
-    if row.get("rotates") is False:
-        return None
-    return rotation_due(row.get("in_role_since"), rotation_years)
+    """``rotation_due`` of a staff row (:func:`relgraph.analysis.rules.rotation_due`),
+    None for staff who do not rotate (:func:`relgraph.analysis.rules.rotates`)."""
+    return rotation_due(row.get("in_role_since"), rotation_years, rotates=rotates(row.get("role"), row.get("rotates")))
 
 
 def best_placed(
@@ -146,19 +126,15 @@ def best_placed(
     barred: Collection[str] = (),
     allowed: Collection[str] | None = None,
 ) -> int | None:
-    """ADAPTER: the v2 *best placed* staff node to reach ``targets`` (nodes of
-    ``A``): the start of the best influence path among the active staff not in
-    ``leave_out`` and not ``barred`` (due soon), and in ``allowed`` when given (ids);
-    None when there is none. The *successor* of a contact is the best placed
-    leaving out the staff who leave and the contact's threads.
-
-    Calls :func:`relgraph.analysis.paths.best_start` with those starts.
-    """
-    ids = A.ids
-    starts = [s for s in A.staff if ids[s] not in barred and ids[s] not in leave_out]
+    """The *best placed* staff node to reach ``targets`` (nodes of ``A``)
+    (:func:`relgraph.analysis.successor.best_placed`), leaving out ``leave_out``,
+    never one of ``barred`` (due soon), and only among ``allowed`` (ids) when given;
+    None when there is none. The *successor* of a contact is the best placed leaving
+    out the staff who leave and the contact's threads."""
+    out = set(leave_out)
     if allowed is not None:
-        starts = [s for s in starts if ids[s] in allowed]
-    return best_start(A, targets, starts=starts) if starts else None
+        out.update(A.ids[s] for s in A.staff if A.ids[s] not in allowed)
+    return placed_best(A, targets, leaving_out=out, due=barred)
 
 
 def rotation_dates(staff: Iterable[Mapping[str, Any]], rotation_years: int = 3) -> dict[str, dt.date | None]:
