@@ -171,3 +171,16 @@ def test_staff_of_no_account_are_checked_too(pushed):
         f"{uri}: Staff 'zz': in_role_since 'soon' is not a date (expected YYYY-MM-DD)",
         "1 problem; nothing was written.",
     ]
+
+
+def test_validate_a_database_finds_what_no_account_holds(pushed):
+    uri = pushed.uri
+    write(pushed, "CREATE (:Contact {id: 'c9', name: 'Nine Nu', account: 'ZZ', seq: 9})")
+    write(pushed, "CREATE (:Unit {id: 'u9', name: 'Lost', level: 'hq', seq: 9})")
+    r = invoke(pushed, ["validate", uri])
+    assert r.exit_code == 2
+    assert [ln for ln in r.stderr.splitlines() if ": warning: " not in ln] == [
+        f"{uri}: Unit 'u9': missing value for 'account'",
+        f"{uri}: Contact 'c9': account: unknown account 'ZZ'",
+        "2 problems.",
+    ]

@@ -9,7 +9,8 @@ values as stored) and runs the one validator over them:
 :func:`~relgraph.validate.type_cells` types each cell by its column and
 :func:`~relgraph.validate.check_tables` applies the rules across rows and tables.
 So a database and a file are held to exactly the same rules, and a stored value
-gets the same defaults a file's would.
+gets the same defaults a file's would. :func:`check_store` checks a whole database,
+also for the units and contacts no account holds.
 
 A problem found in a database is located by the element it is in, after the
 database's URI (:attr:`relgraph.errors.Problem.element`)::
@@ -146,10 +147,22 @@ def checked(ds: Dataset, uri: str, *, whole: bool) -> Dataset:
 
 
 def check_store(store: Any) -> tuple[list[Problem], list[Problem]]:
-    """Every problem and warning of a whole store's data set (``relgraph validate
-    URI``): a read of all of it, checked as :func:`checked` checks it."""
+    """Every problem and warning of a whole Neo4j store (``relgraph validate URI``):
+    a read of all of it, checked as :func:`checked` checks it, and the units and
+    contacts that no account holds (``cypher/check.cypher``), which that read
+    cannot see."""
+    from .neo4j import named_queries
+
     try:
         ds = store.dataset()
+        problems, warnings = [], list(ds.warnings)
     except InvalidData as e:
-        return e.problems, e.warnings
-    return [], list(ds.warnings)
+        problems, warnings = list(e.problems), list(e.warnings)
+    accounts = store.account_ids()
+    for table, name in (("units", "stray_units"), ("contacts", "stray_contacts")):
+        for r in store.run(named_queries("check.cypher")[name], {"accounts": accounts}):
+            where = element_names(table, [r])[0]
+            message = "missing value for 'account'" if r["account"] is None else f"account: unknown account {r['account']!r}"
+            problems.append(Problem(store.uri, None, message, table=table, element=where))
+    problems.sort(key=problem_sort_key)
+    return problems, warnings
