@@ -236,21 +236,31 @@ def main() -> None:
     show_default=True,
     help="Output: FILE:LINE lines for people, or JSON.",
 )
+@database_option
 @handle_errors
-def validate(data: str, fmt: str) -> None:
+def validate(data: str, fmt: str, database: str | None) -> None:
     """Check a data set: report every problem as FILE:LINE: message.
 
     Exit status 0 when the data set is valid (warnings may still be listed), 2 when
-    it has problems.
+    it has problems. A database is checked whole, each problem located by its node
+    or relationship (URI: Contact 'c1': message).
 
     \b
     Examples:
       relgraph validate ./relgraph-demo
       relgraph validate ./relgraph-demo --format json
     """
-    from .readwrite import check
+    from .stores import is_uri
 
-    problems, warnings = check(data)
+    if is_uri(data):
+        from .stores.checked import check_store
+
+        with opened(data, database) as store:
+            problems, warnings = check_store(store)
+    else:
+        from .readwrite import check
+
+        problems, warnings = check(data)
     if fmt == "json":
         click.echo(dump_json({"errors": [p.as_dict() for p in problems], "warnings": [w.as_dict() for w in warnings]}))
     else:

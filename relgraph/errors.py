@@ -22,7 +22,10 @@ class Problem:
     For a CSV file ``line`` is the physical line number (header = 1). For a JSON file
     ``line`` is ``None`` and ``table`` / ``index`` (0-based) locate the row; a problem
     with a whole file or table has neither. For a workbook ``sheet`` names the sheet
-    and ``line`` is the row number there (``book.xlsx:contacts!12``).
+    and ``line`` is the row number there (``book.xlsx:contacts!12``). For a database
+    ``file`` is its URI and ``element`` names the node or relationship
+    (``bolt://host:7687: Contact 'c1'``, ``bolt://host:7687: KNOWS s1->c1``), with
+    ``table`` / ``index`` giving its table and position for sorting.
     """
 
     file: str
@@ -31,12 +34,15 @@ class Problem:
     table: str | None = None
     index: int | None = None
     sheet: str | None = None
+    element: str | None = None
     kind: str | None = field(default=None, compare=False, repr=False)
     """For a warning, which kind it is (:data:`relgraph.validate.WARNING_KINDS`), so
     that a long list can be summed up by kind; not part of its identity."""
 
     @property
     def where(self) -> str:
+        if self.element is not None:
+            return f"{self.file}: {self.element}"
         if self.sheet is not None:
             return f"{self.file}:{self.sheet}" + ("" if self.line is None else f"!{self.line}")
         if self.line is not None:
@@ -52,7 +58,10 @@ class Problem:
 
     def as_dict(self) -> dict:
         d = {"file": self.file, "line": self.line, "message": self.message}
-        if self.sheet is not None:
+        if self.element is not None:
+            d["table"] = self.table
+            d["element"] = self.element
+        elif self.sheet is not None:
             d["table"] = self.table
             d["sheet"] = self.sheet
         elif self.table is not None:

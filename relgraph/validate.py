@@ -253,6 +253,7 @@ class Origin:
     unset: dict[str, list[int] | None] = field(default_factory=dict)
     """For the columns of :data:`UNSET_WARNED`: the typed rows whose cell was empty
     (given the default), or None when the file has no such column."""
+    elements: list[str] | None = None  # for rows read from a database: the element at each location
 
     def loc(self, i: int) -> int:
         """The location of typed row ``i``."""
@@ -260,11 +261,19 @@ class Origin:
 
     def at(self, loc: int, message: str) -> Problem:
         """A problem located at ``loc`` (a line, or a JSON index)."""
+        if self.elements is not None:
+            return Problem(self.file, None, message, table=self.name, index=loc, element=self.elements[loc])
         if self.json:
             return Problem(self.file, None, message, table=self.name, index=loc)
         if self.sheet is not None:
             return Problem(self.file, loc, message, table=self.name, sheet=self.sheet)
         return Problem(self.file, loc, message)
+
+    def where(self, loc: int) -> str:
+        """Location ``loc`` in words, as a message refers to another row."""
+        if self.elements is not None:
+            return self.elements[loc]
+        return f"index {loc}" if self.json else f"line {loc}"
 
     def without(self, rows: list[int], n: int) -> Origin:
         """The origin of the table once typed rows ``rows`` (of ``n``) are left out."""
@@ -274,7 +283,7 @@ class Origin:
         bad = [new[i] for i in self.bad if i in new]
         unset = {c: None if rs is None else [new[i] for i in rs if i in new] for c, rs in self.unset.items()}
         return Origin(self.name, self.file, self.json, [self.loc(i) for i in kept], bad, self.has_ids, self.sheet,
-                      unset)
+                      unset, self.elements)
 
 
 def type_cells(raw: RawData) -> tuple[Dataset, dict[str, Origin], list[Problem]]:
@@ -296,7 +305,9 @@ def type_cells(raw: RawData) -> tuple[Dataset, dict[str, Origin], list[Problem]]
             # An optional table that is simply absent (no units.csv) has no ids at all.
             origins[name] = Origin(name, table.filename, has_ids=table.optional)
             continue
-        origin = origins[name] = Origin(name, rt.file, rt.json, [], has_ids=False, sheet=getattr(rt, "sheet", None))
+        origin = origins[name] = Origin(
+            name, rt.file, rt.json, [], has_ids=False, sheet=getattr(rt, "sheet", None), elements=getattr(rt, "elements", None)
+        )
         problems.extend(rt.problems)
         if not rt.columns and rt.problems:  # unreadable: nothing more to say about it
             continue
@@ -509,8 +520,7 @@ def _duplicates(tables: dict[str, pa.Table], origins: dict[str, Origin], problem
             if k not in first:
                 first[k] = loc
                 continue
-            where = f"index {first[k]}" if origin.json else f"line {first[k]}"
-            problems.append(origin.at(loc, f"duplicate {key} {k!r} (first at {where})"))
+            problems.append(origin.at(loc, f"duplicate {key} {k!r} (first at {origin.where(first[k])})"))
             gone.append(i)
         repeated[name] = gone
     return repeated

@@ -60,6 +60,7 @@ from ..errors import NotFound, QueryError, StoreUnavailable, UsageError
 from ..graph import ACCOUNT, CONTACT, INFLUENCES, REPORTS_TO, STAFF, UNIT, build_graph
 from ..model import DATE, REFS, TABLES, Dataset, camel
 from ..tables import TypedTables
+from .checked import checked
 from .cypherguard import refuse_writes, write_clauses  # noqa: F401  (write_clauses: re-exported)
 from .merge import ACCOUNT_TABLES, AccountChange, PushPlan, compare, content_rev
 
@@ -195,7 +196,7 @@ def _typed(table: str, props: dict[str, Any], names: dict[str, str]) -> dict[str
         v = props.get(p)
         if v is not None and c in cols and cols[c].type == DATE:
             v = _as_date(v)
-        elif v is not None and c in cols and cols[c].type == REFS:
+        elif isinstance(v, (list, tuple)) and c in cols and cols[c].type == REFS:
             v = list(v)
         row[c] = v
     return row
@@ -203,7 +204,10 @@ def _typed(table: str, props: dict[str, Any], names: dict[str, str]) -> dict[str
 
 def _as_date(v: Any) -> dt.date:
     if isinstance(v, str):
-        return dt.date.fromisoformat(v)
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:  # not a date: left as stored, for validation to report
+            return v
     if hasattr(v, "to_native"):  # a Cypher date written by hand
         v = v.to_native()
     return v.date() if isinstance(v, dt.datetime) else v
@@ -923,7 +927,8 @@ class Neo4jStore:
             ids = sorted({row["staff"] for _, row in knows} | {row["staff"] for _, row in team})
             staff = self._read("staff_by_id", ids=ids) if ids else []
         put("staff", rows_of("staff", staff), ())
-        return ds
+        # What a database holds is checked by the rules of files (one validator).
+        return checked(ds, self.uri, whole=all_staff)
 
     def _known(self, accounts: Sequence[str] | None) -> list[str]:
         """``accounts`` (default: all, sorted), duplicates dropped, each checked."""
@@ -963,11 +968,14 @@ class Neo4jStore:
             yield self.account_graph(a, edge_types=edge_types)
 
     def staff(self) -> list[dict[str, Any]]:
-        names = property_names("staff", self._extras()["staff"])
-        rows = [_typed("staff", r["props"], names) for r in self._read("staff_all")]
-        extras = self._extras()["staff"]
-        order = [c.name for c in TABLES["staff"].columns] + extras
-        return sorted(({"kind": STAFF, **{c: r.get(c) for c in order}} for r in rows), key=lambda r: r["id"])
+        extras = self._extras()
+        names = property_names("staff", extras["staff"])
+        order = [c.name for c in TABLES["staff"].columns] + extras["staff"]
+        ds = Dataset(extras=extras)
+        ds.tables["staff"] = [{c: row.get(c) for c in order} for row in
+                              (_typed("staff", r["props"], names) for r in self._read("staff_all"))]
+        rows = checked(ds, self.uri, whole=False)["staff"]  # also the staff no account names
+        return sorted(({"kind": STAFF, **r} for r in rows), key=lambda r: r["id"])
 
     def locate(self, kind: str, id: str) -> str | None:
         name = {ACCOUNT: "locate_account", UNIT: "locate_unit", CONTACT: "locate_contact", STAFF: "locate_staff"}.get(kind)
