@@ -13,6 +13,8 @@ so the two CSV paths cannot disagree. It never stops at the first problem.
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import difflib
 import re
@@ -761,7 +763,7 @@ def _warnings(
 
 
 def _kinded(p: Problem, kind: str) -> Problem:
-    return Problem(p.file, p.line, p.message, p.table, p.index, p.sheet, kind)
+    return dataclasses.replace(p, kind=kind)
 
 
 def _level_message(level: str) -> str:

@@ -103,6 +103,10 @@ def test_library_read_raises_invalid_data_with_elements(pushed):
     assert [ids for ids, _ in store.table_parts(["B"])] == [["B"]]  # B is clean
 
 
+NEVER_AGES = ("relationship of 's3' with 'c3' has no last_contact and no touchpoint: it never ages; "
+              "give the date they last met")
+
+
 def test_validate_a_clean_database_as_a_file(pushed, tmp_path):
     f = tmp_path / "rich.json"
     f.write_text(json.dumps(RICH))
@@ -119,14 +123,17 @@ def test_validate_a_clean_database_as_a_file(pushed, tmp_path):
          "table": "staff", "element": "Staff 's3'"},
         {"file": pushed.uri, "line": None, "message": "relationship of inactive staff member 's3'",
          "table": "relationships", "element": "KNOWS s3->c3"},
+        {"file": pushed.uri, "line": None, "message": NEVER_AGES, "table": "relationships",
+         "element": "KNOWS s3->c3"},
     ]
     r = invoke(pushed, ["validate", pushed.uri])
     assert r.exit_code == 0
-    assert r.stdout == f"{pushed.uri}: valid (3 warnings).\n"
+    assert r.stdout == f"{pushed.uri}: valid (4 warnings).\n"
     assert r.stderr.splitlines() == [
         f"{pushed.uri}: Contact 'c4': warning: contact 'c4' has no relationship",
         f"{pushed.uri}: Staff 's3': warning: staff member 's3' is in no team",
         f"{pushed.uri}: KNOWS s3->c3: warning: relationship of inactive staff member 's3'",
+        f"{pushed.uri}: KNOWS s3->c3: warning: {NEVER_AGES}",
     ]
 
 
