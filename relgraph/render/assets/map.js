@@ -283,7 +283,7 @@
     v.home = n.home;
     v.anchor = n.anchor;
     if (!org) {
-      v.title = detailsElement(n, "rg-tip");
+      if (!data.overview) v.title = detailsElement(n, "rg-tip");
       v.x = start[n.id].x; v.y = start[n.id].y;
     }
     if (onPath[n.id] && n.kind === "Contact") {
@@ -575,9 +575,10 @@
                scaling: { label: { drawThreshold: 8, maxVisible: 28 } } },
       edges: { smooth: big ? false : { enabled: true, type: "continuous", roundness: 0.3 }, selectionWidth: 2, hoverWidth: 1 },
       interaction: { hover: !big, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: count > 3000, navigationButtons: false, keyboard: false, multiselect: true },
-      /* With the overview, physics waits until the units are clustered. */
-      physics: data.overview ? false : physics
+      /* With the overview, stabilisation waits until the units are clustered. */
+      physics: physics
     };
+    if (data.overview) physics.stabilization = false;
     var container = document.getElementById("network");
     var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, options);
     api.network = network;
@@ -587,7 +588,7 @@
     /* One cluster per unit: the unit, its own people and its blind spots, drawn
        as one circle sized by its people and coloured like a coverage cell. */
     function clusterUnits() {
-      unitNodes.forEach(function (u, i) {
+      unitNodes.forEach(function (u) {
         if (network.body.nodes["cluster:" + u.id]) return;
         var people = u.contacts || 0;
         network.cluster({
@@ -599,8 +600,9 @@
             font: { size: 16, color: "#263238", strokeWidth: 4, strokeColor: "#fff" }, scaling: NAMED,
             title: u.label + " (" + u.unit_level + "): " + people + " people, key contacts " + data.status_words[u.status] + ". Double-click to open."
           }
-        }, i === unitNodes.length - 1);
+        }, false);
       });
+      network.body.emitter.emit("_dataChanged");
     }
     function openCluster(cid) {
       if (!network.body.nodes[cid] || !network.isCluster(cid)) return;
@@ -640,7 +642,13 @@
     if (data.overview) {
       clusterUnits();
       timing.clustered = performance.now();
-      network.setOptions({ physics: physics });
+      /* The people's tooltips, built once the overview has settled (thousands of
+         small DOM trees would hold up the first picture). */
+      network.once("stabilizationIterationsDone", function () {
+        setTimeout(function () {
+          nodes.update(data.nodes.map(function (n) { return { id: n.id, title: detailsElement(n, "rg-tip") }; }));
+        }, 0);
+      });
       settle();
       network.stabilize(iterations);
     } else {
