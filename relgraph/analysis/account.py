@@ -294,7 +294,9 @@ def _tie(G, staff: str, contact: str, cut: int, strength: float, strong: bool, a
     """The tie of one pair, explained: the recorded strength of its strongest row in
     force, and the last contact its effective strength decays from (read back from
     the decay itself, so that a newer shared touchpoint counts as it does there)."""
-    rows = [a for a in G.get_edge_data(staff, contact, default={}).values() if a.get("type") == KNOWS and in_force(a, as_of)]
+    rows = [a for a in G.pred[contact].get(staff, {}).values() if a.get("type") == KNOWS]
+    if len(rows) > 1:  # a pair has a tie only when a row is in force: one row is that row
+        rows = [a for a in rows if in_force(a, as_of)]
     if not rows:
         return Tie(staff[cut:], _id(contact), strength, strong)
     row = max(rows, key=lambda a: a["strength"])
