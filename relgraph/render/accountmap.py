@@ -142,8 +142,9 @@ def map_data(
     G : networkx.MultiDiGraph
         One account's graph (:meth:`GraphStore.account_graph`).
     result : AccountResult, optional
-        The account's result at the date wanted (then the options below but
-        ``layout`` are not used).
+        The account's result at the date wanted, computed with ``lists=True``
+        (its gaps and successors are drawn); then the options below but
+        ``layout``, ``focus``, ``hops`` and ``plan`` are not used.
     as_of, half_life, strong :
         As in SPEC section 2.
     to : str, optional
@@ -203,9 +204,11 @@ def map_data(
     Raises
     ------
     relgraph.errors.NotFound
-        ``to`` is not a contact of this account.
+        ``to`` is not a contact of this account, or ``focus`` is no person of it.
     relgraph.errors.UsageError
-        An unknown ``layout``.
+        An unknown ``layout``, or ``hops`` below 1.
+    ValueError
+        ``result`` was computed without its lists.
     """
     if layout not in LAYOUTS:
         raise UsageError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
@@ -219,6 +222,8 @@ def map_data(
             through_opponents=through_opponents, lists=True,
         )
     r = result
+    if r.lists is None:
+        raise ValueError(f"the result of account {r.id!r} has no lists (use account_result(..., lists=True))")
     focus_key = None
     if focus is not None:
         for kind in (CONTACT, STAFF):
@@ -227,7 +232,7 @@ def map_data(
                 break
         else:
             raise NotFound(f"unknown person {focus!r} in account {r.id!r} (give a contact or staff id)")
-    successors = r.lists.successors if r.lists is not None and r.lists.successors else {}
+    successors = r.lists.successors or {}
     plan = plan or {}
     per_unit = unit_figures(G, r)
     nodes_of = dict(G.nodes(data=True))  # plain dicts: a map may hold tens of thousands of nodes
@@ -379,7 +384,7 @@ def _gap_cells(r: AccountResult) -> list[dict[str, Any]]:
     """The account's gaps (cells not covered), highest priority first, as the
     ``gaps`` command lists them, with the word for their status and the staff key
     best placed to close each (null when nobody is)."""
-    rows = sorted(r.lists.gaps, key=gap_sort_key) if r.lists is not None else []
+    rows = sorted(r.lists.gaps, key=gap_sort_key)
     return [
         {
             "level": g["level"], "role": g["role"], "status": g["status"], "word": STATUS_WORDS[g["status"]],
