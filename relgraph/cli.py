@@ -342,7 +342,9 @@ def render_options(f: Callable) -> Callable:
 
 @cli.command("map")
 @click.argument("data")
-@click.option("--account", metavar="ID", help="The account to draw (default: the account of --to).")
+@click.option(
+    "--account", metavar="ID", help="The account to draw (default: the account of --to, or the data set's only account)."
+)
 @click.option(
     "-o",
     "--output",
@@ -360,6 +362,8 @@ def render_options(f: Callable) -> Callable:
     show_default=True,
     help="network: force layout; org: the customer top-down along units and reporting lines.",
 )
+@click.option("--focus", metavar="ID", help="Open on this contact's or staff member's neighbourhood.")
+@click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True, help="With --focus: how far it reaches.")
 @render_options
 @handle_errors
 def map_(
@@ -371,6 +375,8 @@ def map_(
     source: str | None,
     through_opponents: bool,
     layout: str,
+    focus: str | None,
+    hops: int,
     as_of: dt.date | None,
     half_life: float,
     grace: float,
@@ -388,6 +394,7 @@ def map_(
       relgraph map ./relgraph-demo --account nwm
       relgraph map ./relgraph-demo --to nwm-ceo -o ceo-path.html
       relgraph map ./relgraph-demo --account nwm --layout org
+      relgraph map ./relgraph-demo --account nwm --focus nwm-cfo --hops 2
     """
     from .readwrite import is_relgraph_page, refuse_overwrite
     from .render import write_map
@@ -410,6 +417,8 @@ def map_(
             source=source,
             through_opponents=through_opponents,
             layout=layout,
+            focus=focus,
+            hops=hops,
         )
     click.echo(str(path))
 

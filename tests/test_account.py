@@ -97,11 +97,11 @@ def test_account_result_exact(tiny_store):
     }
     assert (r.unthreaded, r.single) == (("k3",), ("k2",))
     assert r.ties == {
-        "k1": (Tie("s1", "k1", 4.0, True), Tie("s2", "k1", 3.0, True)),
-        "k2": (Tie("s1", "k2", 3.0, True),),
-        "o1": (Tie("s1", "o1", 5.0, True),),
-        "u1": (Tie("s3", "u1", 0.0, False),),
-        "w1": (Tie("s2", "w1", 2.0, False),),
+        "k1": (Tie("s1", "k1", 4.0, True, 4.0), Tie("s2", "k1", 3.0, True, 3.0)),
+        "k2": (Tie("s1", "k2", 3.0, True, 3.0),),  # s2's row ended in 2024-01
+        "o1": (Tie("s1", "o1", 5.0, True, 5.0),),
+        "u1": (Tie("s3", "u1", 0.0, False, 5.0),),  # recorded 5, inactive staff: 0
+        "w1": (Tie("s2", "w1", 2.0, False, 2.0),),
     }
     assert r.links == (LinkLine("k2", "k1", "REPORTS_TO", 4.0), LinkLine("u1", "k2", "REPORTS_TO", 3.0))
     assert r.active_staff == {"s1", "s2"}
@@ -175,7 +175,7 @@ def _assert_map_is_the_result(data: dict, r) -> None:
 
 def test_map_formats_the_result(tiny_store):
     G = tiny_store.account_graph("T")
-    r = account_result(G, as_of=AS_OF, to="u1")
+    r = account_result(G, as_of=AS_OF, to="u1", lists=True)  # a map also lists gaps and successors
     html = map_html(G, as_of=AS_OF, to="u1")
     data = _embedded(html)
     _assert_map_is_the_result(map_data(G, r), r)

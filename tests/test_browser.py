@@ -184,7 +184,7 @@ def test_search_finds_a_contact(visit, tiny_map):
     assert v.page.inner_text("#search-result") == "2 matches"
     v.page.fill("#search", "nobody here")
     v.page.press("#search", "Enter")
-    assert v.page.inner_text("#search-result") == "Nobody by that name."
+    assert v.page.inner_text("#search-result") == "Nobody by that name, title or id."
     v.assert_clean()
 
 
@@ -219,17 +219,28 @@ def test_filters_by_role_and_staff(visit, tiny_map):
     v.assert_clean()
 
 
-def test_org_layout_is_top_down(visit, store, tmp_path):
+def test_org_layout_is_a_tree_of_units_with_their_people(visit, store, tmp_path):
     path = tmp_path / "org.html"
     path.write_text(map_html(store.account_graph("A"), as_of=AS_OF, layout="org"), encoding="utf-8")
     v = visit(path)
     v.assert_clean()
-    y = v.js("(() => { const p = relgraphMap.network.getPositions(); const o = {};"
-             " for (const k in p) o[k] = p[k].y; return o; })()")
-    order = ["Account:A", "Unit:u1", "Contact:c1", "Contact:c4", "Contact:c3", "Staff:s1"]
-    ys = [y[k] for k in order]
-    assert ys == sorted(ys) and len(set(ys)) == len(ys)
-    assert y["Unit:u2"] == y["Contact:c1"] == y["Contact:c2"]  # rows 0..5 as in test_render
+    assert v.js("relgraphMap.network") is None  # no physics network: HTML
+    # The top unit is open with its people; u2 sits inside it, closed until asked.
+    tree = v.js("""Array.from(document.querySelectorAll('#orgtree details'), d => [d.dataset.id, d.open,
+        d.parentElement.closest('details') ? d.parentElement.closest('details').dataset.id : null,
+        Array.from(d.querySelectorAll(':scope > ul > li'), li => li.dataset.id)])""")
+    assert tree == [["Unit:u1", True, None, ["Contact:c1", "Contact:c2"]], ["Unit:u2", False, "Unit:u1", []]]
+    v.page.click("#orgtree details[data-id='Unit:u2'] > summary")
+    assert v.js("Array.from(document.querySelectorAll(\"details[data-id='Unit:u2'] li\"), li => li.dataset.id)") == [
+        "Contact:c4", "Contact:c3",  # by level, role, id: decision-maker before finance
+    ]
+    # Names stay text in the tree too.
+    assert v.js("document.querySelector(\"details[data-id='Unit:u2'] > summary .name\").textContent") == (
+        "</script><script>alert(2)</script>"
+    )
+    v.page.click("li[data-id='Contact:c4'] button")
+    assert v.page.inner_text("#details-body .head") == "Sun Li"
+    v.assert_clean()
 
 
 def test_report_opens_offline_and_links_every_map(visit, store, tmp_path):
@@ -283,17 +294,258 @@ def big_account(contacts: int, *, seed: int = 7) -> dict:
     }
 
 
-def test_a_2000_node_map_settles_and_stops(visit, tmp_path):
+def big_map(tmp_path, contacts: int, **options) -> tuple[Path, dict]:
+    """The map of :func:`big_account` written to ``tmp_path``, with its records."""
     from relgraph.readwrite.jsonfile import read_obj
+    from relgraph.render import map_data
+    from relgraph.render.accountmap import page_html
 
-    store = FileStore.from_dataset(read_obj(big_account(1880)))
-    path = tmp_path / "big.html"
-    path.write_text(map_html(store.account_graph("BIG"), as_of=AS_OF), encoding="utf-8")
+    G = FileStore.from_dataset(read_obj(big_account(contacts))).account_graph("BIG")
+    data = map_data(G, as_of=AS_OF, **options)
+    path = tmp_path / f"big-{contacts}-{options.get('layout', 'network')}.html"
+    path.write_text(page_html(data), encoding="utf-8")
+    return path, data
+
+
+def test_a_2000_contact_map_opens_on_its_units_and_settles(visit, tmp_path):
+    path, data = big_map(tmp_path, 2000)
     v = visit(path, timeout_ms=60_000)
     v.assert_clean()
-    n = v.js("relgraphMap.nodes.length")
-    assert n >= 2000  # 1 + 94 units + 1880 contacts + 94 staff + blind spots
-    assert v.js("relgraphMap.network.body.nodeIndices.length") == n
+    nodes = data["nodes"]
+    units = [n["id"] for n in nodes if n["kind"] == "Unit"]
+    assert len(units) == 100 and data["overview"] is True
+    assert v.js("relgraphMap.nodes.length") == len(nodes)
+    # The overview: the account and one cluster per unit (its people and blind spots
+    # inside); our staff wait until a unit they reach is opened.
+    drawn = v.js("relgraphMap.network.body.nodeIndices.slice().sort()")
+    assert drawn == sorted(["Account:BIG"] + [f"cluster:{u}" for u in units])
     assert v.js("relgraphMap.network.physics.physicsEnabled") is False
-    # Settles within its 3 s physics budget plus loading; generous for a busy CI box.
+    # Settled within 5 s of the script starting (plus the page load, on a busy box).
+    assert v.js("relgraphMap.timing.ready - relgraphMap.timing.start") < 5000
     assert v.seconds < 30
+    # One circle per unit, sized by its people, coloured by how its key contacts are held.
+    u7 = next(n for n in nodes if n["id"] == "Unit:u7")
+    opts = v.js("(() => { const o = relgraphMap.network.body.nodes['cluster:Unit:u7'].options;"
+                " return [o.size, o.color.background, o.label]; })()")
+    assert opts == [10 + 3 * u7["contacts"] ** 0.5, data["palette"]["status"][u7["status"]], f"Unit 7 · {u7['contacts']}"]
+
+    # Opening a unit: its people, its blind spots and the staff who know them appear.
+    v.js("relgraphMap.openUnit('Unit:u7')")
+    people = {n["id"] for n in nodes if n.get("home") == "Unit:u7"}
+    gaps = {n["id"] for n in nodes if n["kind"] == "Gap" and n["anchor"] == "Unit:u7"}
+    staff = {e["from"] for e in data["edges"] if e["type"] == "KNOWS" and e["to"] in people}
+    after = set(v.js("relgraphMap.network.body.nodeIndices"))
+    assert after == (set(drawn) - {"cluster:Unit:u7"}) | {"Unit:u7"} | people | gaps | staff
+    assert len(people) == u7["contacts"] > 0
+    # A search opens the unit of the person found.
+    v.page.fill("#search", "contact 1999")
+    v.page.press("#search", "Enter")
+    assert v.js("relgraphMap.network.getSelectedNodes()") == ["Contact:c1999"]
+    home = next(n["home"] for n in nodes if n["id"] == "Contact:c1999")
+    assert v.js(f"relgraphMap.network.body.nodes['cluster:{home}'] === undefined || !relgraphMap.network.isCluster('cluster:{home}')")
+    assert "Contact:c1999" in v.js("relgraphMap.network.body.nodeIndices")
+    # Show all returns to the overview.
+    v.page.click("#show-all")
+    assert sorted(v.js("relgraphMap.network.body.nodeIndices")) == drawn
+    v.assert_clean()
+
+
+def test_org_tree_of_20000_contacts_loads_within_15_s(visit, tmp_path):
+    path, data = big_map(tmp_path, 20_000, layout="org")
+    v = visit(path, timeout_ms=60_000)
+    v.assert_clean()
+    assert v.seconds < 15
+    assert v.js("document.querySelectorAll('#orgtree details').length") == 5  # HQ and its four units
+    # Finding someone deep in the tree opens the units above them and scrolls to them.
+    deep = next(n for n in reversed(data["nodes"]) if n["kind"] == "Contact" and n.get("home") not in (None, "Unit:u0"))
+    v.page.fill("#search", deep["ref"])
+    v.page.press("#search", "Enter")
+    box = v.page.locator(f"li[data-id='{deep['id']}']").bounding_box()
+    assert box is not None and 0 <= box["y"] <= 900 - box["height"]
+    assert v.page.inner_text("#details-body .head") == deep["label"]
+    # The tree fits the window's width: no 20:1 strip.
+    assert v.js("document.getElementById('orgtree').scrollWidth <= document.getElementById('orgtree').clientWidth")
+    v.assert_clean()
+
+
+# --- maps v2 on tests/data/map_v2.json (see test_render.py) -------------------------
+
+V2 = Path(__file__).parent / "data" / "map_v2.json"
+
+
+@pytest.fixture(scope="module")
+def v2_map(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("v2") / "N.html"
+    path.write_text(map_html(FileStore(V2).account_graph("N"), as_of=AS_OF), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("bjorn", ["Contact:n-bjorn"]),  # accents ignored
+        ("ASTROM", ["Contact:n-bjorn"]),
+        ("zoe", ["Contact:n-zoe"]),
+        ("CFO", ["Contact:n-cfo"]),  # part of the id
+        ("n-cfo", ["Contact:n-cfo"]),  # the id
+        ("financial officer", ["Contact:n-cfo"]),  # the title
+        ("head of networks", ["Contact:n-bjorn"]),
+        ("Sun Li", ["Contact:n-cfo"]),
+    ],
+)
+def test_search_by_name_title_or_id_ignoring_case_and_accents(visit, v2_map, text, found):
+    v = visit(v2_map)
+    v.page.fill("#search", text)
+    v.page.press("#search", "Enter")
+    assert v.js("relgraphMap.network.getSelectedNodes()") == found
+    assert v.page.inner_text("#search-result") == "1 match"
+    v.assert_clean()
+
+
+def _click_node(v, node_id: str):
+    pos = v.js(
+        f"(() => {{ const p = relgraphMap.network.getPositions(['{node_id}'])['{node_id}'];"
+        " const d = relgraphMap.network.canvasToDOM(p); return [d.x, d.y]; })()"
+    )
+    box = v.page.locator("#network").bounding_box()
+    v.page.mouse.click(box["x"] + pos[0], box["y"] + pos[1])
+
+
+def test_a_click_shows_details_in_view_with_who_knows_them(visit, v2_map):
+    r = CliRunner().invoke(cli, ["threads", str(V2), "--as-of", "2024-06-01", "--format", "json"])
+    successor = {c["id"]: c["backup"] for c in json.loads(r.output)["contacts"]}["n-cfo"]
+    names = {"s1": "Ann", "s2": "Bob", "s3": "Cleo"}
+    v = visit(v2_map)
+    _click_node(v, "Contact:n-cfo")
+    v.page.wait_for_selector("#details:not([hidden])")
+    box = v.page.locator("#details").bounding_box()
+    assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 1400 and box["y"] + box["height"] <= 900
+    rows = dict(zip(v.page.locator("#details .k").all_inner_texts(), v.page.locator("#details .v").all_inner_texts()))
+    assert v.page.inner_text("#details-body .head") == "Sun Li"
+    assert rows["Known by"].splitlines() == [
+        "Ann 4 → 2.2, last contact 2024-01-01 (weak)",  # 4 x 0.5^(152/180) = 2.23
+        "Cleo 2 → 2.0, last contact not recorded (weak)",
+    ]
+    assert rows["Successor"] == (names[successor] if successor else "—")
+    assert rows["Next action"] == "—"  # no plan yet
+    assert rows["Title"] == "Chief Financial Officer"
+    # The tooltip explains a relationship the same way.
+    assert v.js("relgraphMap.edges.get({filter: e => e.type === 'KNOWS' && e.from === 'Staff:s1'})[0].title") == (
+        "Ann knows Sun Li: 4 → 2.2, last contact 2024-01-01 (weak)"
+    )
+    v.assert_clean()
+
+
+def test_neighbourhood_in_the_page_and_show_all(visit, v2_map):
+    v = visit(v2_map)
+    v.page.fill("#search", "bjorn")
+    v.page.press("#search", "Enter")
+    v.page.click("#neighbourhood")
+    assert sorted(v.js("relgraphMap.nodesView.getIds()")) == ["Contact:n-bjorn", "Contact:n-cfo", "Staff:s2"]
+    v.page.fill("#hops", "2")
+    v.page.click("#neighbourhood")
+    assert sorted(v.js("relgraphMap.nodesView.getIds()")) == [
+        "Contact:n-bjorn", "Contact:n-cfo", "Contact:n-zoe", "Staff:s1", "Staff:s2", "Staff:s3",
+    ]
+    v.page.click("#show-all")
+    assert v.js("relgraphMap.nodesView.length") == v.js("relgraphMap.nodes.length") == 19
+    v.assert_clean()
+
+
+def test_focus_option_opens_on_the_neighbourhood(visit, tmp_path):
+    path = tmp_path / "focus.html"
+    path.write_text(map_html(FileStore(V2).account_graph("N"), as_of=AS_OF, focus="n-cfo", hops=1), encoding="utf-8")
+    v = visit(path)
+    v.assert_clean()
+    # Sun Li, who knows her (Ann, Cleo) and who reports to her (Björn, Zoë)
+    assert sorted(v.js("relgraphMap.network.body.nodeIndices")) == [
+        "Contact:n-bjorn", "Contact:n-cfo", "Contact:n-zoe", "Staff:s1", "Staff:s3",
+    ]
+    assert v.page.inner_text("#details-body .head") == "Sun Li"
+    v.page.click("#show-all")
+    assert v.js("relgraphMap.network.body.nodeIndices.length") == 19
+    v.assert_clean()
+
+
+def test_filters_key_contacts_unit_below_and_level(visit, tiny_map):
+    v = visit(tiny_map)
+    people = "relgraphMap.nodesView.getIds().filter(id => id.startsWith('Contact:') || id.startsWith('Staff:')).sort()"
+    v.page.check("#key-only")
+    assert v.js(people) == ["Contact:c1", "Contact:c2", "Contact:c4", "Staff:s1", "Staff:s2"]
+    v.page.uncheck("#key-only")
+    v.page.select_option("#unit-filter", "Unit:u2")  # u2 and below: c3, c4 and who knows them
+    assert v.js(people) == ["Contact:c3", "Contact:c4", "Staff:s2", "Staff:s3"]
+    assert sorted(v.js("relgraphMap.nodesView.getIds().filter(id => id.startsWith('Unit:'))")) == ["Unit:u2"]
+    v.page.select_option("#unit-filter", "Unit:u1")  # u1 holds u2
+    assert v.js(people) == ["Contact:c1", "Contact:c2", "Contact:c3", "Contact:c4", "Staff:s1", "Staff:s2", "Staff:s3"]
+    v.page.select_option("#unit-filter", "")
+    v.page.select_option("#level-filter", "hq")
+    assert v.js(people) == ["Contact:c1", "Contact:c2", "Staff:s1", "Staff:s2"]
+    v.page.click("#show-all")
+    assert v.js("relgraphMap.nodesView.length") == 18
+    v.assert_clean()
+
+
+def test_two_lists_named_apart(visit, tiny_map):
+    v = visit(tiny_map)
+    gaps = v.page.locator("#gap-list li button").all_inner_texts()
+    assert len(gaps) == 10
+    assert gaps[0].splitlines() == ["blind spot: business at hq", "best placed: Ann"]
+    assert gaps[6].splitlines() == ["uncovered: finance at province (1 known)", "best placed: Bob"]
+    assert gaps[9].splitlines() == ["weak: technical at hq (1 known)", "best placed: Ann"]
+    assert v.page.inner_text("#gap-list h2") == "GAPS 10"
+    assert v.page.locator("#key-list h3").all_inner_texts() == ["Unthreaded 1", "Single-threaded 1"]
+    assert [t.split(" technical")[0].split(" decision")[0] for t in v.page.locator("#key-list li button").all_inner_texts()] == [
+        "<script>alert(1)</script>", "Sun Li",
+    ]
+    v.assert_clean()
+
+
+def test_matrix_headers_are_whole_words(visit, tiny_map):
+    v = visit(tiny_map)
+    cut = v.js("""Array.from(document.querySelectorAll('.matrix th.rot'), th => {
+        const s = th.querySelector('span').getBoundingClientRect(), r = th.getBoundingClientRect();
+        return [th.textContent, s.top >= r.top - 1 && s.bottom <= r.bottom + 1 && s.left >= r.left - 1 && s.right <= r.right + 1]; })""")
+    assert cut == [[r, True] for r in ["decision-maker", "technical", "business", "finance", "user", "procurement"]]
+
+
+def test_print_keeps_colours_and_the_whole_panel(visit, tiny_map, store, tmp_path):
+    v = visit(tiny_map)
+    v.page.emulate_media(media="print")
+    panel = v.js("(() => { const p = document.getElementById('panel'), s = getComputedStyle(p);"
+                 " return [s.overflowY, p.scrollHeight <= p.clientHeight + 1, p.getBoundingClientRect().height > 900]; })()")
+    assert panel == ["visible", True, True]  # laid out in full, longer than the screen
+    cell = v.js("getComputedStyle(document.querySelector('button.cell.covered'))")
+    colours = v.js("(() => { const s = getComputedStyle(document.querySelector('button.cell.covered'));"
+                   " return [s.printColorAdjust || s.webkitPrintColorAdjust, s.backgroundColor]; })()")
+    assert cell is not None and colours == ["exact", "rgb(165, 214, 167)"]
+    assert v.js("getComputedStyle(document.querySelector('#panel .list')).maxHeight") == "none"
+    # The report prints in colour too, with its heat-map headers whole.
+    paths = write_report(store, tmp_path / "report.html", as_of=AS_OF, maps=False)
+    r = visit(paths[0], wait_ready=False)
+    r.page.emulate_media(media="print")
+    got = r.js("(() => { const td = getComputedStyle(document.querySelector('table.heat td.covered'));"
+               " const th = getComputedStyle(document.querySelector('table.heat tbody th'));"
+               " return [td.printColorAdjust || td.webkitPrintColorAdjust, td.backgroundColor, th.whiteSpace, th.wordBreak]; })()")
+    assert got == ["exact", "rgb(165, 214, 167)", "nowrap", "keep-all"]
+    r.assert_clean()
+
+
+def test_a_390_px_phone_screen(browser, tiny_map):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        page.goto(tiny_map.resolve().as_uri())
+        page.wait_for_selector("body[data-state=ready]", state="attached", timeout=30_000)
+        net = page.locator("#network").bounding_box()
+        panel = page.locator("#panel").bounding_box()
+        assert net["width"] >= 380 and net["height"] >= 420  # not a 50 px sliver
+        assert panel["width"] >= 380 and panel["y"] >= net["y"] + net["height"] - 1  # the panel below the map
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+        page.fill("#search", "zhao")
+        page.press("#search", "Enter")
+        d = page.locator("#details").bounding_box()
+        assert 0 <= d["x"] and d["x"] + d["width"] <= 390
+    finally:
+        context.close()

@@ -278,7 +278,7 @@ def test_cli_map_default_name_and_account_from_to(tmp_path, monkeypatch):
         (["--account", "A", "--to", "nobody"], "Error: unknown contact 'nobody'"),
         (["--account", "A", "--to", "d1"], "Error: contact 'd1' belongs to account 'B/2 ü', not 'A'"),
         (["--account", "A", "--to", "c3", "--from", "zz"], "Error: unknown staff member 'zz'"),
-        ([], "Error: give --account ID (or --to CONTACT, whose account is then used)"),
+        ([], "Error: the data set holds 2 accounts: give --account ID (or --to CONTACT, whose account is then used)"),
     ],
 )
 def test_cli_map_bad_ids(tmp_path, args, message):
@@ -304,3 +304,131 @@ def test_cli_report_without_maps(tmp_path):
     assert r.output == f"{out}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
     assert 'href="maps/' not in out.read_text(encoding="utf-8")
+
+
+# --- maps v2: explained ties, the two lists, units, focus, stale maps ------------------
+
+V2 = Path(__file__).parent / "data" / "map_v2.json"
+"""One account N (tests/data/map_v2.json), worked out at 2024-06-01, half-life 180:
+Sun Li (n-cfo, hq finance, influence 5: key) known by Ann 4 on 2024-01-01 (152 days:
+4 x 0.5^(152/180) = 2.23, weak) and Cleo 2 (undated: 2.0, weak): unthreaded;
+Björn Åström (n-bjorn, technical, influence 4: key) known by Bob 5 on 2024-05-02
+(30 days: 4.45, strong): single-threaded; Zoë Adams (n-zoe, user, influence 2) known
+by Bob 3 on 2024-06-01. Björn and Zoë report to Sun Li."""
+
+
+def test_map_ties_show_recorded_strength_and_last_contact():
+    data = map_data(FileStore(V2).account_graph("N"), as_of=AS_OF)
+    ties = [
+        (e["from"], e["to"], e["recorded"], round(e["strength"], 2), e["last_contact"], e["strong"])
+        for e in data["edges"] if e["type"] == "KNOWS"
+    ]
+    assert ties == [
+        ("Staff:s1", "Contact:n-cfo", 4.0, 2.23, "2024-01-01", False),
+        ("Staff:s3", "Contact:n-cfo", 2.0, 2.0, None, False),
+        ("Staff:s2", "Contact:n-bjorn", 5.0, 4.45, "2024-05-02", True),
+        ("Staff:s2", "Contact:n-zoe", 3.0, 3.0, "2024-06-01", True),
+    ]
+    assert data["unthreaded"] == ["Contact:n-cfo"]
+    assert data["single_threaded"] == ["Contact:n-bjorn"]
+    by_id = {n["id"]: n for n in data["nodes"]}
+    # No plan yet: the slot for the next planned action is empty.
+    assert "next_action" not in by_id["Contact:n-cfo"]
+    plan = map_data(FileStore(V2).account_graph("N"), as_of=AS_OF, plan={"n-cfo": "lunch with Ann, 2024-06-10"})
+    assert {n["id"]: n.get("next_action") for n in plan["nodes"] if n["kind"] == "Contact"} == {
+        "Contact:n-cfo": "lunch with Ann, 2024-06-10", "Contact:n-bjorn": None, "Contact:n-zoe": None,
+    }
+
+
+def test_map_successor_is_the_backup_of_threads():
+    r = run("threads", V2, "--format", "json", *AS_OF_ARG)
+    assert r.exit_code == 0, r.output
+    backups = {c["id"]: c["backup"] for c in json.loads(r.output)["contacts"]}
+    data = map_data(FileStore(V2).account_graph("N"), as_of=AS_OF)
+    got = {n["ref"]: n.get("successor") for n in data["nodes"] if n["kind"] == "Contact" and n["key"]}
+    assert got == {c: (f"Staff:{s}" if s else None) for c, s in backups.items()}
+    assert set(got) == {"n-cfo", "n-bjorn"}
+
+
+def test_map_gap_cells_with_best_placed_staff(graph):
+    data = map_data(graph, as_of=AS_OF)
+    got = [(g["level"], g["role"], g["word"], g["priority"], g["contacts"], g["suggested"]) for g in data["gap_cells"]]
+    # priority = grade weight 4 x max influence (3 for a blind spot) x (1 - best / 5)
+    assert got == [
+        ("hq", "business", "blind spot", 12.0, 0, "Staff:s1"),
+        ("hq", "finance", "blind spot", 12.0, 0, "Staff:s1"),
+        ("hq", "user", "blind spot", 12.0, 0, "Staff:s1"),
+        ("hq", "procurement", "blind spot", 12.0, 0, "Staff:s1"),
+        ("province", "technical", "blind spot", 12.0, 0, "Staff:s2"),
+        ("province", "business", "blind spot", 12.0, 0, "Staff:s2"),
+        ("province", "finance", "uncovered", 12.0, 1, "Staff:s2"),
+        ("province", "user", "blind spot", 12.0, 0, "Staff:s2"),
+        ("province", "procurement", "blind spot", 12.0, 0, "Staff:s2"),
+        ("hq", "technical", "weak", 4 * 4 * (1 - 2 / 5), 1, "Staff:s1"),
+    ]
+    r = run("gaps", DATA, "--account", "A", "--format", "json", *AS_OF_ARG)
+    rows = json.loads(r.output)["gaps"]
+    assert [(g["level"], g["role"], g["suggested_staff"]) for g in rows] == [
+        (lv, role, s.split(":")[1]) for lv, role, _, _, _, s in got
+    ]
+    assert data["unthreaded"] == ["Contact:c2"] and data["single_threaded"] == ["Contact:c4"]
+
+
+def test_map_units_for_the_overview(graph):
+    data = map_data(graph, as_of=AS_OF)
+    units = {n["id"]: (n.get("parent"), n["contacts"], n["key"], n["threaded"], n["status"]) for n in data["nodes"] if n["kind"] == "Unit"}
+    # u1: c1 (key, 2 threads), c2 (key, none); u2: c3 (not key), c4 (key, 1 thread)
+    assert units == {"Unit:u1": (None, 2, 2, 1, "weak"), "Unit:u2": ("Unit:u1", 2, 1, 1, "covered")}
+    assert data["overview"] is False
+
+
+def _one_unit_account(contacts: int) -> dict:
+    return {
+        "accounts": [{"id": "W", "name": "Wide"}],
+        "units": [{"id": "w", "account": "W", "name": "All", "level": "hq"}],
+        "contacts": [{"id": f"w{i}", "name": f"P {i}", "account": "W", "unit": "w", "role": "user"} for i in range(contacts)],
+        "staff": [],
+        "relationships": [],
+    }
+
+
+@pytest.mark.parametrize("contacts, overview", [(300, False), (301, True)])
+def test_map_overview_above_300_contacts(contacts, overview):
+    from relgraph.readwrite.jsonfile import read_obj
+
+    G = FileStore.from_dataset(read_obj(_one_unit_account(contacts))).account_graph("W")
+    assert map_data(G, as_of=AS_OF)["overview"] is overview
+    assert map_data(G, as_of=AS_OF, layout="org")["overview"] is False
+    assert map_data(G, as_of=AS_OF, focus="w7")["overview"] is False
+
+
+def test_map_focus(graph):
+    assert [map_data(graph, as_of=AS_OF, focus="c3", hops=2)[k] for k in ("focus", "hops")] == ["Contact:c3", 2]
+    assert map_data(graph, as_of=AS_OF, focus="s1")["focus"] == "Staff:s1"
+    assert map_data(graph, as_of=AS_OF)["focus"] is None
+    with pytest.raises(NotFound, match="unknown person 'd1' in account 'A'"):
+        map_data(graph, as_of=AS_OF, focus="d1")
+    with pytest.raises(UsageError, match="--hops must be at least 1"):
+        map_data(graph, as_of=AS_OF, focus="c3", hops=0)
+
+
+def test_report_removes_the_maps_it_no_longer_lists(store, tmp_path):
+    write_report(store, tmp_path / "report.html", as_of=AS_OF)
+    maps = tmp_path / "maps"
+    (maps / "A.html").rename(maps / "Gone.html")  # a map of an account since removed
+    (maps / "notes.html").write_text("<!DOCTYPE html><p>mine</p>", encoding="utf-8")  # not ours
+    (maps / "keep.txt").write_text("x", encoding="utf-8")
+    write_report(store, tmp_path / "report.html", as_of=AS_OF)
+    assert sorted(p.name for p in maps.iterdir()) == ["A.html", "B_2-d8e98497.html", "keep.txt", "notes.html"]
+
+
+def test_cli_map_without_account_for_a_one_account_data_set(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run("map", V2, "--focus", "n-bjorn", "--hops", "2", *AS_OF_ARG)
+    assert r.exit_code == 0, r.output
+    assert r.output == "N-map.html\n"
+    html = (tmp_path / "N-map.html").read_text(encoding="utf-8")
+    assert '"focus":"Contact:n-bjorn","hops":2' in html
+    r = run("map", V2, "--focus", "nobody", "-o", tmp_path / "x.html", *AS_OF_ARG)
+    assert r.exit_code == 2
+    assert r.output.strip() == "Error: unknown person 'nobody' in account 'N' (give a contact or staff id)"

@@ -28,6 +28,7 @@ result and decide nothing.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -35,12 +36,12 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from ..errors import NotFound, UsageError
-from ..graph import CONTACT, STAFF, node_key
+from ..graph import CONTACT, KNOWS, STAFF, node_key
 from .coverage import frame_coverage, frame_gaps, gap_sort_key
 from .frame import frame_from_graph, pair_strengths, select_accounts
 from .influencers import links_in_force
 from .paths import influence_paths
-from .strength import strengths_of_pairs
+from .strength import in_force, strengths_of_pairs
 from .structure import graph_index, is_key_contact
 from .successor import due_soon
 from .threads import frame_threads, risk_rows, sole_threads, threads_sort_key
@@ -56,6 +57,7 @@ __all__ = [
     "Tie",
     "account_result",
     "portfolio_lists",
+    "unit_figures",
 ]
 
 GAP = "gap"
@@ -83,12 +85,17 @@ class Person(NamedTuple):
 
 class Tie(NamedTuple):
     """A staff-contact pair with a relationship in force: its effective ``strength``
-    (0.0 for inactive staff) and whether it is a thread (``strong``)."""
+    (0.0 for inactive staff), whether it is a thread (``strong``), the strength as
+    ``recorded`` on the row that counts and its ``last_contact`` (the date its decay
+    runs from, the later of the row's date and the newest shared touchpoint; None
+    when nothing dates it)."""
 
     staff: str
     contact: str
     strength: float
     strong: bool
+    recorded: float | None = None
+    last_contact: dt.date | None = None
 
 
 class LinkLine(NamedTuple):
@@ -113,6 +120,7 @@ class AccountLists:
     single: tuple[dict[str, Any], ...]
     sole_threads: Mapping[str, tuple[tuple[str, int], ...]]
     contact_names: Mapping[str, str]
+    successors: Mapping[str, str | None] = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -248,7 +256,7 @@ def account_result(
         people[cid] = Person(cid, key, len(threads), cell, flag)
         row = st.by_contact.get(c)
         if row:
-            ties[cid] = tuple([Tie(s[cut:], cid, row[s], s in threads) for s in sorted(row)])
+            ties[cid] = tuple([_tie(G, s, c, cut, row[s], s in threads, as_of, half_life, grace) for s in sorted(row)])
     cc = len(CONTACT) + 1  # contact keys are "Contact:<id>"
     links = tuple(
         LinkLine(u[cc:], v[cc:], t, weight) for (u, v, t), weight in sorted(links_in_force(acc, as_of=as_of).items())
@@ -291,15 +299,37 @@ def _id(key: str) -> str:
     return key[key.index(":") + 1 :]
 
 
+def _tie(
+    G, staff: str, contact: str, cut: int, strength: float, strong: bool, as_of: dt.date, half_life: float, grace: float
+) -> Tie:
+    """The tie of one pair, explained: the recorded strength of its strongest row in
+    force, and the last contact its effective strength decays from (read back from
+    the decay itself, so that a newer shared touchpoint counts as it does there)."""
+    rows = [a for a in G.pred[contact].get(staff, {}).values() if a.get("type") == KNOWS]
+    if len(rows) > 1:  # a pair has a tie only when a row is in force: one row is that row
+        rows = [a for a in rows if in_force(a, as_of)]
+    if not rows:
+        return Tie(staff[cut:], _id(contact), strength, strong)
+    row = max(rows, key=lambda a: a["strength"])
+    recorded = float(row["strength"])
+    last = row.get("last_contact")
+    if 0.0 < strength < recorded and half_life > 0:
+        # The decay (rules.decay) read backwards: the grace period, then half-lives.
+        last = as_of - dt.timedelta(days=round(grace + half_life * math.log2(recorded / strength)))
+    return Tie(staff[cut:], _id(contact), strength, strong, recorded, last)
+
+
 def _account_lists(F, ps, picked, people: Mapping[str, Person], nodes, contact_keys, due) -> AccountLists:
     """The report's rows of one account (the frame functions the portfolio
     commands use, on this account's frame)."""
     fragile = {c for c, p in people.items() if p.key and p.threads <= 1}
+    rows = frame_threads(F, ps, accounts=picked, due=due)
     return AccountLists(
         gaps=tuple(frame_gaps(F, ps, accounts=picked, due=due)),
-        single=tuple(r for r in frame_threads(F, ps, accounts=picked, due=due) if r["id"] in fragile),
+        single=tuple(r for r in rows if r["id"] in fragile),
         sole_threads={s: tuple(items) for s, items in sole_threads(F, ps, picked).items()},
         contact_names={nodes[c]["id"]: nodes[c]["name"] for c in contact_keys},
+        successors={r["id"]: r["backup"] for r in rows},
     )
 
 
@@ -359,3 +389,38 @@ def portfolio_lists(
         contact_names=names,
         staff_names={s["id"]: s["name"] for s in staff},
     )
+
+
+def unit_figures(G: nx.MultiDiGraph, result: AccountResult) -> dict[str, dict[str, Any]]:
+    """Per unit id of the account (every unit, even an empty one), how its own
+    people are held: ``contacts`` (working in the unit itself, not below it),
+    ``key`` (key contacts among them), ``threaded`` (key contacts with a thread)
+    and ``status``: ``covered`` when every key contact has a thread, ``weak`` when
+    some do, ``uncovered`` when none does, ``unknown`` without key contacts (the
+    words of the coverage cells, so that the overview reads like the matrix).
+
+    >>> from relgraph.readwrite.jsonfile import read_obj
+    >>> from relgraph.graph import build_graph
+    >>> G = build_graph(read_obj({"accounts": [{"id": "A", "name": "Acme"}],
+    ...     "units": [{"id": "u", "account": "A", "name": "HQ", "level": "hq"}],
+    ...     "contacts": [{"id": "c1", "name": "Li", "account": "A", "unit": "u", "role": "decision_maker"}],
+    ...     "staff": [{"id": "s1", "name": "Al"}],
+    ...     "relationships": [{"staff": "s1", "contact": "c1", "strength": 4}]}))
+    >>> unit_figures(G, account_result(G, as_of=dt.date(2024, 6, 1)))
+    {'u': {'contacts': 1, 'key': 1, 'threaded': 1, 'status': 'covered'}}
+    """
+    figures = {u: {"contacts": 0, "key": 0, "threaded": 0} for u in result.units}
+    for cid, p in result.people.items():
+        unit = G.nodes[node_key(CONTACT, cid)].get("unit")
+        if unit not in figures:
+            continue
+        f = figures[unit]
+        f["contacts"] += 1
+        if p.key:
+            f["key"] += 1
+            f["threaded"] += p.threads > 0
+    for f in figures.values():
+        f["status"] = (
+            "unknown" if not f["key"] else "covered" if f["threaded"] == f["key"] else "weak" if f["threaded"] else "uncovered"
+        )
+    return figures

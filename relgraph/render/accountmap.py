@@ -32,8 +32,9 @@ import networkx as nx
 
 from ..analysis.account import GAP as FLAG_GAP
 from ..analysis.account import SINGLE as FLAG_SINGLE
-from ..analysis.account import AccountResult, LinkLine, account_result
-from ..errors import UsageError
+from ..analysis.account import AccountResult, LinkLine, account_result, unit_figures
+from ..analysis.coverage import gap_sort_key
+from ..errors import NotFound, UsageError
 from ..graph import (
     ACCOUNT,
     AT,
@@ -51,6 +52,12 @@ from ..model import CONTACT_ROLES, COVERAGE_ROLES, STRENGTH_NAMES, level_sort_ke
 from .page import render_template, write_text_atomic
 
 LAYOUTS = ("network", "org")
+
+OVERVIEW_AT = 300
+"""An account with more contacts than this opens on its overview: one node per unit."""
+
+STATUS_WORDS = {"covered": "covered", "weak": "weak", "uncovered": "uncovered", "unknown": "blind spot"}
+"""The words of SPEC section 3 for each cell status (``unknown`` is a *blind spot*)."""
 
 LIST_LIMIT = 100
 """The most entries the map's side panel lists per list (the map draws them all)."""
@@ -120,6 +127,9 @@ def map_data(
     source: str | None = None,
     through_opponents: bool = False,
     layout: str = "network",
+    focus: str | None = None,
+    hops: int = 1,
+    plan: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """What the map of one account draws, as JSON-ready records.
 
@@ -133,8 +143,9 @@ def map_data(
     G : networkx.MultiDiGraph
         One account's graph (:meth:`GraphStore.account_graph`).
     result : AccountResult, optional
-        The account's result at the date wanted (then the options below but
-        ``layout`` are not used).
+        The account's result at the date wanted, computed with ``lists=True``
+        (its gaps and successors are drawn); then the options below but
+        ``layout``, ``focus``, ``hops`` and ``plan`` are not used.
     as_of, half_life, grace, strong :
         As in SPEC section 2.
     to : str, optional
@@ -144,8 +155,16 @@ def map_data(
     through_opponents : bool
         Let the path pass contacts whose attitude is ``opponent``.
     layout : ``"network"`` or ``"org"``
-        Force layout, or a top-down hierarchy along units and reporting lines (then
-        every node has an integer ``level``, 0 at the top).
+        Force layout, or the tree of the units with their people under them (then
+        every node also has an integer ``level``, 0 at the top).
+    focus : str, optional
+        A contact or staff id of this account: the page opens on its neighbourhood
+        (everyone within ``hops`` relationships or links of it).
+    hops : int
+        The depth of that neighbourhood (at least 1).
+    plan : dict, optional
+        The next planned action per contact id (SPEC section 6); without it every
+        contact's ``next_action`` is empty and the page shows "—".
 
     Returns
     -------
@@ -155,19 +174,29 @@ def map_data(
         ``edges``, ``cells`` (the coverage cells), ``levels`` and ``roles`` (the
         matrix axes), ``gaps`` (flagged contacts), ``blind_spots`` and ``single``
         (node keys), ``path`` (the best influence path or null; ``paths`` the next
-        ones), ``staff`` (for the staff filter), ``palette`` and ``role_labels``.
+        ones), ``staff`` (for the staff filter), ``palette`` and ``role_labels``;
+        ``overview`` (true above :data:`OVERVIEW_AT` contacts: the page opens on
+        one node per unit), ``focus`` (node key or null) and ``hops``,
+        ``gap_cells`` (the cells not covered, highest priority first, each with
+        its ``word`` and the ``suggested`` staff key best placed to close it),
+        ``unthreaded`` and ``single`` (key contact keys with no thread and with
+        one) and ``status_words``.
 
         Nodes: the account, units (top level first), contacts (by level, role, id),
         staff (by name, id), blind spots (by level, role). Each has ``id`` (graph
         key, ``Gap:<level>|<role>`` for a blind spot), ``kind``, ``ref`` (data set
         id) and ``label``, plus its columns for the hover details; contacts also
         ``key``, ``threads``, ``cell`` and ``flag`` (their
-        :class:`~relgraph.analysis.account.Person` in the result), staff
+        :class:`~relgraph.analysis.account.Person` in the result), ``home`` (their
+        unit's key), ``successor`` (staff key, for the key contacts ``threads``
+        lists) and ``next_action``; units ``parent``, ``contacts``, ``key``,
+        ``threaded`` and ``status`` (:func:`~relgraph.analysis.account.unit_figures`); staff
         ``active`` and ``team_role``, blind spots ``anchor`` (the unit, or the
         account, they hang from).
 
         Edges: ``from``, ``to``, ``type``: ``KNOWS`` (one per staff-contact pair
-        with a relationship in force: ``strength`` effective, ``strong``),
+        with a relationship in force: ``strength`` effective, ``strong``,
+        ``recorded`` and ``last_contact``),
         ``REPORTS_TO`` / ``INFLUENCES`` (links in force, ``weight``), ``PART_OF``,
         ``WORKS_IN``, ``AT`` (contacts without a unit), ``ON_TEAM``, ``Gap`` (blind
         spot to anchor) and ``PATH`` (the best path's steps: ``step``, ``p``,
@@ -176,20 +205,37 @@ def map_data(
     Raises
     ------
     relgraph.errors.NotFound
-        ``to`` is not a contact of this account.
+        ``to`` is not a contact of this account, or ``focus`` is no person of it.
     relgraph.errors.UsageError
-        An unknown ``layout``.
+        An unknown ``layout``, or ``hops`` below 1.
+    ValueError
+        ``result`` was computed without its lists.
     """
     if layout not in LAYOUTS:
         raise UsageError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
+    if hops < 1:
+        raise UsageError(f"--hops must be at least 1, not {hops}")
     if result is None:
         if as_of is None:
             raise UsageError("map_data needs as_of (or a result)")
         result = account_result(
             G, as_of=as_of, half_life=half_life, grace=grace, strong=strong, to=to, source=source,
-            through_opponents=through_opponents,
+            through_opponents=through_opponents, lists=True,
         )
     r = result
+    if r.lists is None:
+        raise ValueError(f"the result of account {r.id!r} has no lists (use account_result(..., lists=True))")
+    focus_key = None
+    if focus is not None:
+        for kind in (CONTACT, STAFF):
+            if node_key(kind, focus) in G and (kind == STAFF or focus in r.people):
+                focus_key = node_key(kind, focus)
+                break
+        else:
+            raise NotFound(f"unknown person {focus!r} in account {r.id!r} (give a contact or staff id)")
+    successors = r.lists.successors or {}
+    plan = plan or {}
+    per_unit = unit_figures(G, r)
     nodes_of = dict(G.nodes(data=True))  # plain dicts: a map may hold tens of thousands of nodes
     acc_key = node_key(ACCOUNT, r.id)
     account = nodes_of[acc_key]
@@ -204,8 +250,12 @@ def map_data(
     units = sorted(unit_keys, key=lambda u: (level_sort_key(nodes_of[u]["level"]), nodes_of[u]["id"]))
     for u in units:
         d = nodes_of[u]
+        parent = next((v for v, kd in G.succ[u].items() if any(a["type"] == PART_OF for a in kd.values())), None)
         nodes.append(
-            _record(id=u, kind=UNIT, ref=d["id"], label=d["name"], unit_level=d["level"], function=d.get("function"))
+            _record(
+                id=u, kind=UNIT, ref=d["id"], label=d["name"], unit_level=d["level"], function=d.get("function"),
+                parent=parent if parent != acc_key else None, **per_unit[d["id"]],
+            )
         )
 
     contact_prefix, staff_prefix = CONTACT + ":", STAFF + ":"  # node keys are "<Kind>:<id>"
@@ -224,6 +274,9 @@ def map_data(
                 coach=bool(d.get("coach")), key=p.key, threads=p.threads, flag=p.flag,
                 level_name=d["level"], cell=p.cell, title=d.get("title"),
                 unit=nodes_of[node_key(UNIT, unit)]["name"] if unit else None,
+                home=node_key(UNIT, unit) if unit else None,
+                successor=node_key(STAFF, successors[d["id"]]) if successors.get(d["id"]) else None,
+                next_action=plan.get(d["id"]),
                 email=d.get("email"), phone=d.get("phone"), notes=d.get("notes"),
             )
         )
@@ -263,7 +316,10 @@ def map_data(
     for c in contacts:  # relationships: one line per pair, at its effective strength
         for t in r.ties.get(nodes_of[c]["id"], ()):
             edges.append(
-                {"from": staff_prefix + t.staff, "to": c, "type": KNOWS, "strength": t.strength, "strong": t.strong}
+                {
+                    "from": staff_prefix + t.staff, "to": c, "type": KNOWS, "strength": t.strength, "strong": t.strong,
+                    "recorded": t.recorded, "last_contact": t.last_contact.isoformat() if t.last_contact else None,
+                }
             )
     for link in r.links:
         edges.append(
@@ -310,12 +366,34 @@ def map_data(
         "palette": PALETTE,
         "role_labels": ROLE_LABELS,
         "strength_names": {str(k): v for k, v in STRENGTH_NAMES.items()},
+        "overview": len(contacts) > OVERVIEW_AT and layout == "network" and focus_key is None,
+        "focus": focus_key,
+        "hops": hops,
+        "gap_cells": _gap_cells(r),
+        "unthreaded": [contact_prefix + c for c in r.unthreaded],
+        "single_threaded": [contact_prefix + c for c in r.single],
+        "status_words": STATUS_WORDS,
     }
     if layout == "org":
         rows = _org_levels(G, acc_key, nodes, r.links)
         for node in nodes:
             node["level"] = rows[node["id"]]
     return data
+
+
+def _gap_cells(r: AccountResult) -> list[dict[str, Any]]:
+    """The account's gaps (cells not covered), highest priority first, as the
+    ``gaps`` command lists them, with the word for their status and the staff key
+    best placed to close each (null when nobody is)."""
+    rows = sorted(r.lists.gaps, key=gap_sort_key)
+    return [
+        {
+            "level": g["level"], "role": g["role"], "status": g["status"], "word": STATUS_WORDS[g["status"]],
+            "priority": g["priority"], "contacts": len(g["contacts"]),
+            "suggested": node_key(STAFF, g["suggested_staff"]) if g.get("suggested_staff") else None,
+        }
+        for g in rows
+    ]
 
 
 def _record(**fields: Any) -> dict[str, Any]:
@@ -403,6 +481,8 @@ def page_html(data: dict[str, Any]) -> str:
         "to": [position[e["to"]] for e in edges],
         "type": [code[e["type"]] for e in edges],
         "value": [e.get("strength", e.get("weight", e.get("p"))) for e in edges],
+        "recorded": [e.get("recorded") for e in edges],
+        "last": [e.get("last_contact") for e in edges],
     }
     payload = {k: v for k, v in data.items() if k != "edges"}
     payload["edge_table"] = table
@@ -430,16 +510,24 @@ def write_map(
     source: str | None = None,
     through_opponents: bool = False,
     layout: str = "network",
+    focus: str | None = None,
+    hops: int = 1,
 ) -> Path:
     """Write the map of one account of ``store`` to ``path`` and return the path.
 
-    ``account`` may be left out when ``to`` names a contact (its account is used).
+    ``account`` may be left out when ``to`` names a contact (its account is used),
+    or when the data set holds one account.
     The default ``path`` is ``<account>-map.html`` (a file-safe form of the id) in the
     current folder. The file is written atomically.
     """
-    if account is None:
-        if to is None:
-            raise UsageError("give --account ID (or --to CONTACT, whose account is then used)")
+    if account is None and to is None:
+        ids = store.account_ids()
+        if len(ids) != 1:
+            raise UsageError(
+                f"the data set holds {len(ids)} accounts: give --account ID (or --to CONTACT, whose account is then used)"
+            )
+        account = ids[0]
+    elif account is None:
         account = store.locate(CONTACT, to)
     elif to is not None:
         home = store.locate(CONTACT, to)
@@ -458,6 +546,8 @@ def write_map(
         source=source,
         through_opponents=through_opponents,
         layout=layout,
+        focus=focus,
+        hops=hops,
     )
     from .report import file_stem
 

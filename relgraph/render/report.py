@@ -8,7 +8,9 @@ contacts with at most one thread, and the staff ranked by rotation risk.
 :func:`write_report` writes the page and, in a folder ``maps`` beside it, one map per
 account (``maps/<account>.html``, the account id made safe for file names by
 :func:`file_stems`). Nothing is written until every page has rendered, so a failure
-leaves the previous report and maps as they were.
+leaves the previous report and maps as they were. Maps left in that folder by an
+earlier report, of accounts no longer listed, are removed: only pages that
+relgraph wrote (recognised by :func:`is_relgraph_map`), never another file.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from .page import render_template, stage_text
 
 MAPS_DIR = "maps"
 """The folder, beside the report, that holds the account maps."""
+
+MAP_MARK = '<meta name="generator" content="relgraph map">'
+"""The mark in the head of every account map, by which a report knows its own maps."""
 
 _SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -146,7 +151,26 @@ def write_report(
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
-    return [final for _, final in staged]
+    written = [final for _, final in staged]
+    if maps:
+        folder = path.parent / MAPS_DIR
+        keep = {p.name for p in written[1:]}
+        for old in sorted(folder.glob("*.html")):
+            if old.name not in keep and is_relgraph_map(old):
+                old.unlink()
+    return written
 
 
-__all__ = ["MAPS_DIR", "file_stem", "file_stems", "report_html", "write_report"]
+def is_relgraph_map(path: str | Path) -> bool:
+    """True when ``path`` is an account map that relgraph wrote: a file whose head
+    carries the map's generator mark (``<meta name="generator" content="relgraph
+    map">``)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return MAP_MARK in head
+
+
+__all__ = ["MAPS_DIR", "MAP_MARK", "file_stem", "file_stems", "is_relgraph_map", "report_html", "write_report"]

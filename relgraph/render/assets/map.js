@@ -1,5 +1,7 @@
-/* The account map's behaviour: build the vis-network from the embedded records,
- * stop the physics once the layout has settled, search, filters, details.
+/* The account map's behaviour: build the vis-network from the embedded records
+ * (or, for the org layout, a tree of <details> elements), stop the physics once the
+ * layout has settled; the unit overview of a large account (vis clusters, opened
+ * unit by unit), search, filters, the neighbourhood of a person, details.
  *
  * User text only ever reaches the page through textContent (tooltips are DOM
  * elements, labels are drawn on the canvas), never through innerHTML.
@@ -21,7 +23,7 @@
     for (var i = 0; i < t.from.length; i++) {
       var e = { from: d.nodes[t.from[i]].id, to: d.nodes[t.to[i]].id, type: t.types[t.type[i]] };
       var v = t.value[i];
-      if (e.type === "KNOWS") { e.strength = v; e.strong = v >= d.strong; }
+      if (e.type === "KNOWS") { e.strength = v; e.strong = v >= d.strong; e.recorded = t.recorded[i]; e.last = t.last[i]; }
       else if (e.type === "REPORTS_TO" || e.type === "INFLUENCES") e.weight = v;
       else if (e.type === "PATH") { e.p = v; e.step = step++; }
       out[i] = e;
@@ -52,6 +54,14 @@
     return v.toFixed(1) + (name ? " (" + name + ")" : "");
   }
 
+  /* A relationship explained: recorded strength → effective, and the last contact. */
+  function tieText(e) {
+    var rec = e.recorded === null || e.recorded === undefined ? "" : fmt(e.recorded) + " → ";
+    return rec + e.strength.toFixed(1) + ", last contact " + (e.last || "not recorded") +
+      (e.strong ? " (strong)" : e.strength > 0 ? " (weak)" : " (inactive)");
+  }
+  function fmt(v) { return v === Math.round(v) ? String(v) : v.toFixed(1); }
+
   /* What the hover and the panel show about a node: [label, value] pairs. */
   function details(n) {
     var rows = [];
@@ -68,7 +78,9 @@
       var strongNames = mine.filter(function (e) { return e.strong; }).map(function (e) { return byId[e.from].label; });
       add("Threads", n.threads === 0 ? "0: nobody holds a strong relationship"
         : n.threads + ": " + strongNames.join(", ") + (n.threads === 1 ? " (single-threaded)" : ""));
-      add("Known by", mine.length ? mine.map(function (e) { return byId[e.from].label + " " + strengthText(e.strength); }).join("; ") : "nobody");
+      add("Known by", mine.length ? mine.map(function (e) { return byId[e.from].label + " " + tieText(e); }).join("\n") : "nobody");
+      add("Successor", n.successor ? byId[n.successor].label : "—");
+      add("Next action", n.next_action || "—");
       add("Cell", n.cell ? n.level_name + " × " + ROLE[n.role] + ": " + n.cell : null);
       if (n.flag === "gap") add("Gap", "no strong relationship here");
       add("Email", n.email);
@@ -87,6 +99,8 @@
       add("Id", n.ref);
     } else if (n.kind === "Unit") {
       add("Level", n.unit_level);
+      add("People", n.contacts);
+      add("Key contacts", n.key ? n.threaded + " of " + n.key + " with a thread (" + data.status_words[n.status] + ")" : "none");
       add("Function", n.function);
       add("Id", n.ref);
     } else if (n.kind === "Account") {
@@ -119,10 +133,7 @@
 
   function edgeTitle(e) {
     var a = byId[e.from], b = byId[e.to];
-    if (e.type === "KNOWS") {
-      return a.label + " → " + b.label + ": effective strength " + strengthText(e.strength) + ", " +
-        (e.strong ? "strong" : e.strength > 0 ? "weak" : "inactive");
-    }
+    if (e.type === "KNOWS") return a.label + " knows " + b.label + ": " + tieText(e);
     if (e.type === "REPORTS_TO") return a.label + " reports to " + b.label + " (weight " + e.weight + ")";
     if (e.type === "INFLUENCES") return a.label + " influences " + b.label + " (weight " + e.weight + ")";
     if (e.type === "PATH") return "Best path, step " + (e.step + 1) + ": " + a.label + " → " + b.label + ", p = " + e.p.toFixed(2);
@@ -269,9 +280,12 @@
     v.ref = n.ref;
     v.role = n.role;
     v.flag = n.flag;
-    v.title = detailsElement(n, "rg-tip");
-    if (org) v.level = n.level;
-    else { v.x = start[n.id].x; v.y = start[n.id].y; }
+    v.home = n.home;
+    v.anchor = n.anchor;
+    if (!org) {
+      if (!data.overview) v.title = detailsElement(n, "rg-tip");
+      v.x = start[n.id].x; v.y = start[n.id].y;
+    }
     if (onPath[n.id] && n.kind === "Contact") {
       v.color.border = P.path;
       v.borderWidth = 6;
@@ -323,105 +337,149 @@
     return v;
   });
 
+
   timing.styled = performance.now();
   var nodes = new vis.DataSet(visNodes);
   var edges = new vis.DataSet(visEdges);
 
-  /* Filters: roles shown, and the staff member whose relationships are shown. */
+  /* What is shown: one flag per node, rebuilt whenever a filter changes (roles,
+     key contacts only, a unit with everything below it, a level, one staff
+     member's relationships, a person's neighbourhood); an edge is shown when both
+     its ends are. */
   var rolesOn = {};
   Object.keys(ROLE).forEach(function (r) { rolesOn[r] = true; });
-  var onlyIds = null;
-  function nodeShown(n) {
-    if ((n.kind === "Contact" || n.kind === "Gap") && !rolesOn[n.role]) return false;
-    if (onlyIds && !onlyIds[n.id]) return false;
-    return true;
+  var filter = { keyOnly: false, unit: "", level: "", staff: "", hood: null };
+  /* The overview of a large account: the units opened so far (null once every
+     unit is open). Until a unit is open its people are inside its cluster, and
+     the staff and lines that reach them wait outside the view. */
+  var opened = data.overview ? {} : null;
+  function isOpen(id) { var n = byId[id]; return opened === null || n.kind !== "Contact" || !n.home || !!opened[n.home]; }
+  var shown = {};
+  var childUnits = {};
+  data.nodes.forEach(function (n) {
+    if (n.kind === "Unit" && n.parent) (childUnits[n.parent] = childUnits[n.parent] || []).push(n.id);
+  });
+  function subtree(u) {
+    var out = {}, todo = [u];
+    while (todo.length) { var x = todo.pop(); if (out[x]) continue; out[x] = true; (childUnits[x] || []).forEach(function (k) { todo.push(k); }); }
+    return out;
   }
-  var nodesView = new vis.DataView(nodes, { filter: nodeShown });
+  /* The people within `hops` relationships or links of `id`. */
+  function neighbourhood(id, hops) {
+    var adj = {};
+    data.edges.forEach(function (e) {
+      if (e.type !== "KNOWS" && e.type !== "REPORTS_TO" && e.type !== "INFLUENCES") return;
+      (adj[e.from] = adj[e.from] || []).push(e.to);
+      (adj[e.to] = adj[e.to] || []).push(e.from);
+    });
+    var seen = {}, frontier = [id];
+    seen[id] = true;
+    for (var h = 0; h < hops; h++) {
+      var next = [];
+      frontier.forEach(function (x) { (adj[x] || []).forEach(function (y) { if (!seen[y]) { seen[y] = true; next.push(y); } }); });
+      frontier = next;
+    }
+    return seen;
+  }
+  function rebuild() {
+    var units = filter.unit ? subtree(filter.unit) : null;
+    var staffOnly = null;
+    if (filter.staff) {
+      staffOnly = {};
+      staffOnly[filter.staff] = true;
+      data.edges.forEach(function (e) { if (e.type === "KNOWS" && e.from === filter.staff) staffOnly[e.to] = true; });
+    }
+    var scoped = units || filter.level || filter.keyOnly;
+    data.nodes.forEach(function (n) {
+      var ok = true;
+      if ((n.kind === "Contact" || n.kind === "Gap") && !rolesOn[n.role]) ok = false;
+      if (n.kind === "Contact") {
+        if (filter.keyOnly && !n.key) ok = false;
+        if (units && !units[n.home]) ok = false;
+        if (filter.level && n.level_name !== filter.level) ok = false;
+      } else if (n.kind === "Gap") {
+        if (filter.keyOnly) ok = false;
+        if (units && !units[n.anchor]) ok = false;
+        if (filter.level && n.level_name !== filter.level) ok = false;
+      } else if (n.kind === "Unit") {
+        if (units && !units[n.id]) ok = false;
+        if (filter.level && n.unit_level !== filter.level) ok = false;
+      }
+      if (staffOnly && !staffOnly[n.id] && n.kind !== "Account" && n.kind !== "Unit") ok = false;
+      if (filter.hood && !filter.hood[n.id]) ok = false;
+      shown[n.id] = ok;
+    });
+    if (opened !== null) {
+      var reached = {};
+      data.edges.forEach(function (e) { if (e.type === "KNOWS" && isOpen(e.to)) reached[e.from] = true; });
+      data.nodes.forEach(function (n) { if (n.kind === "Staff" && !reached[n.id]) shown[n.id] = false; });
+    }
+    if (scoped && !filter.staff) {
+      /* our staff stay when they know someone still shown */
+      var keep = {};
+      data.edges.forEach(function (e) { if (e.type === "KNOWS" && shown[e.to] && byId[e.to].kind === "Contact") keep[e.from] = true; });
+      data.nodes.forEach(function (n) { if (n.kind === "Staff" && !keep[n.id]) shown[n.id] = false; });
+    }
+  }
+  rebuild();
+  var nodesView = new vis.DataView(nodes, { filter: function (n) { return shown[n.id]; } });
+  var LINES = { KNOWS: true, REPORTS_TO: true, INFLUENCES: true, PATH: true };
   var edgesView = new vis.DataView(edges, {
-    filter: function (e) { return nodeShown(byId[e.from]) && nodeShown(byId[e.to]); }
+    filter: function (e) { return shown[e.from] && shown[e.to] && (opened === null || !LINES[e.type] || (isOpen(e.from) && isOpen(e.to))); }
   });
 
-  /* Physics relaxes the starting layout, then stops for good: a fixed number of
-     iterations sized to the graph, cut short after a time budget on slow machines. */
-  var iterations = count <= 200 ? 500 : count <= 1000 ? 250 : count <= 3000 ? 100 : 40;
-  var BUDGET_MS = 3000;
-  var options = {
-    autoResize: true,
-    layout: { randomSeed: 7, improvedLayout: count <= 150 },
-    /* Labels smaller than 9px on screen are not drawn: zoomed out, only the key
-       contacts, staff, units and the account are named; zoom in for everyone. */
-    nodes: { font: { face: "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif" },
-             scaling: { label: { drawThreshold: 8, maxVisible: 28 } } },
-    edges: { smooth: big || org ? false : { enabled: true, type: "continuous", roundness: 0.3 }, selectionWidth: 2, hoverWidth: 1 },
-    interaction: { hover: !big, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: count > 3000, navigationButtons: false, keyboard: false, multiselect: true },
-    physics: org ? false : {
-      enabled: true,
-      solver: "forceAtlas2Based",
-      forceAtlas2Based: { gravitationalConstant: -38, centralGravity: 0.015, springLength: 60, springConstant: 0.08, damping: 0.5, avoidOverlap: 0.6 },
-      minVelocity: 1.5,
-      stabilization: { enabled: true, iterations: iterations, updateInterval: big ? 5 : 25, fit: true }
-    }
-  };
-  if (org) {
-    options.layout.hierarchical = {
-      enabled: true, direction: "UD", sortMethod: "directed", shakeTowards: "roots",
-      levelSeparation: 130, nodeSpacing: 150, treeSpacing: 180, blockShifting: true, edgeMinimization: !big, parentCentralization: true
-    };
-  }
-
-  var container = document.getElementById("network");
-  var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, options);
-  timing.network = performance.now();
   var bar = document.querySelector("#progress .bar span");
+  var api = {
+    ready: false,
+    timing: timing,
+    data: data,
+    nodes: nodes,
+    edges: edges,
+    nodesView: nodesView,
+    edgesView: edgesView,
+    network: null,
+    filter: filter,
+    find: find,
+    neighbourhood: neighbourhood
+  };
+  window.relgraphMap = api;
 
   function ready() {
     timing.ready = performance.now();
     document.body.setAttribute("data-state", "ready");
     api.ready = true;
   }
-  if (org) {
-    network.once("afterDrawing", function () { network.fit(); ready(); });
-  } else {
-    var began = performance.now();
-    network.on("stabilizationProgress", function (p) {
-      bar.style.width = Math.round(100 * p.iterations / p.total) + "%";
-      if (performance.now() - began > BUDGET_MS) network.stopSimulation();
-    });
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({ physics: false });
-      network.fit();
-      ready();
-    });
-  }
 
-  /* Details of the selected node, in the panel. */
+  /* Details of the selected person, in a box over the map (always in view). */
   var detailsBox = document.getElementById("details");
   var detailsBody = document.getElementById("details-body");
+  var selected = null;
   function showDetails(id) {
     var n = byId[id];
     detailsBody.textContent = "";
+    selected = n ? id : null;
     if (!n) { detailsBox.hidden = true; return; }
     detailsBody.appendChild(detailsElement(n, "rg-details"));
     detailsBox.hidden = false;
+    document.getElementById("neighbourhood").hidden = !(n.kind === "Contact" || n.kind === "Staff");
   }
-  network.on("click", function (params) {
-    if (params.nodes.length) showDetails(params.nodes[0]);
-  });
+  document.getElementById("details-close").addEventListener("click", function () { showDetails(null); });
 
-  function focusNodes(ids) {
-    ids = ids.filter(function (id) { return nodesView.get(id); });
-    if (!ids.length) return;
-    network.selectNodes(ids);
-    if (ids.length === 1) {
-      network.focus(ids[0], { scale: Math.max(network.getScale(), 1.1), animation: { duration: 400 } });
-    } else {
-      network.fit({ nodes: ids, animation: { duration: 400 } });
-    }
-    showDetails(ids[0]);
+  /* Search by name, title or id, ignoring case and accents. */
+  function fold(text) {
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
-
-  /* Search by name: exact matches first, else every name containing the text. */
-  var search = document.getElementById("search");
+  var searchable = data.nodes.filter(function (n) { return n.kind === "Contact" || n.kind === "Staff" || n.kind === "Unit"; })
+    .map(function (n) { return { id: n.id, name: fold(n.label), other: [fold(n.title), fold(n.ref)] }; });
+  function find(text) {
+    var q = fold(text.trim());
+    if (!q) return [];
+    var exact = searchable.filter(function (s) { return s.name === q || s.other.indexOf(q) >= 0; });
+    var hits = exact.length ? exact : searchable.filter(function (s) {
+      return s.name.indexOf(q) >= 0 || s.other.some(function (o) { return o.indexOf(q) >= 0; });
+    });
+    return hits.map(function (s) { return s.id; });
+  }
   var names = document.getElementById("names");
   data.nodes.forEach(function (n) {
     if (n.kind === "Contact" || n.kind === "Staff") {
@@ -430,80 +488,336 @@
       names.appendChild(o);
     }
   });
+
+  var view = org ? orgView() : networkView();
+  api.focusNodes = view.focus;
+
+  var search = document.getElementById("search");
   var result = document.getElementById("search-result");
-  function find(text) {
-    var q = text.trim().toLowerCase();
-    if (!q) return [];
-    var people = data.nodes.filter(function (n) { return n.kind === "Contact" || n.kind === "Staff" || n.kind === "Unit"; });
-    var exact = people.filter(function (n) { return n.label.toLowerCase() === q; });
-    var hits = exact.length ? exact : people.filter(function (n) { return n.label.toLowerCase().indexOf(q) >= 0; });
-    return hits.map(function (n) { return n.id; });
-  }
   function runSearch() {
-    var ids = find(search.value);
     if (!search.value.trim()) { result.textContent = ""; return; }
-    var shown = ids.filter(function (id) { return nodesView.get(id); });
-    result.textContent = ids.length === 0 ? "Nobody by that name."
-      : shown.length === ids.length ? ids.length + (ids.length === 1 ? " match" : " matches")
-      : ids.length + " matches, " + (ids.length - shown.length) + " hidden by the filters";
-    network.unselectAll();
-    focusNodes(ids);
+    var ids = find(search.value);
+    var visible = ids.filter(function (id) { return shown[id]; });
+    result.textContent = ids.length === 0 ? "Nobody by that name, title or id."
+      : visible.length === ids.length ? ids.length + (ids.length === 1 ? " match" : " matches")
+      : ids.length + " matches, " + (ids.length - visible.length) + " hidden by the filters";
+    view.focus(ids);
   }
   search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); runSearch(); } });
   search.addEventListener("change", runSearch);
 
   /* Panel lists and matrix cells jump to their nodes. */
-  Array.prototype.forEach.call(document.querySelectorAll("[data-node]"), function (b) {
-    b.addEventListener("click", function () { focusNodes([b.getAttribute("data-node")]); });
+  Array.prototype.forEach.call(document.querySelectorAll("#panel [data-node]"), function (b) {
+    b.addEventListener("click", function () { view.focus([b.getAttribute("data-node")]); });
   });
-  Array.prototype.forEach.call(document.querySelectorAll("button.cell"), function (b) {
+  Array.prototype.forEach.call(document.querySelectorAll("#panel [data-level][data-role]"), function (b) {
     b.addEventListener("click", function () {
       var level = b.getAttribute("data-level"), role = b.getAttribute("data-role");
       var cell = data.cells.filter(function (c) { return c.level === level && c.role === role; })[0];
       var ids = cell && cell.contacts && cell.contacts.length
         ? cell.contacts.map(function (c) { return "Contact:" + c; })
         : ["Gap:" + level + "|" + role];
-      focusNodes(ids);
+      view.focus(ids);
     });
   });
 
+  function apply() { rebuild(); view.refresh(); }
   Array.prototype.forEach.call(document.querySelectorAll("#role-filter input"), function (box) {
-    box.addEventListener("change", function () {
-      rolesOn[box.value] = box.checked;
+    box.addEventListener("change", function () { rolesOn[box.value] = box.checked; apply(); });
+  });
+  var keyOnly = document.getElementById("key-only");
+  var unitFilter = document.getElementById("unit-filter");
+  var levelFilter = document.getElementById("level-filter");
+  var staffFilter = document.getElementById("staff-filter");
+  keyOnly.addEventListener("change", function () { filter.keyOnly = keyOnly.checked; apply(); });
+  unitFilter.addEventListener("change", function () { filter.unit = unitFilter.value; apply(); });
+  levelFilter.addEventListener("change", function () { filter.level = levelFilter.value; apply(); });
+  staffFilter.addEventListener("change", function () { filter.staff = staffFilter.value; apply(); });
+  var hopsBox = document.getElementById("hops");
+  function showNeighbourhood(id, hops) {
+    filter.hood = neighbourhood(id, Math.max(1, hops || 1));
+    apply();
+    view.focus([id], true);
+  }
+  api.showNeighbourhood = showNeighbourhood;
+  document.getElementById("neighbourhood").addEventListener("click", function () {
+    if (selected) showNeighbourhood(selected, parseInt(hopsBox.value, 10));
+  });
+  function showAll() {
+    filter.keyOnly = false; filter.unit = ""; filter.level = ""; filter.staff = ""; filter.hood = null;
+    keyOnly.checked = false; unitFilter.value = ""; levelFilter.value = ""; staffFilter.value = "";
+    Object.keys(rolesOn).forEach(function (r) { rolesOn[r] = true; });
+    Array.prototype.forEach.call(document.querySelectorAll("#role-filter input"), function (b) { b.checked = true; });
+    apply();
+    view.reset();
+  }
+  api.showAll = showAll;
+  document.getElementById("show-all").addEventListener("click", showAll);
+  document.getElementById("fit").addEventListener("click", function () { view.fit(); });
+
+  /* ---- the network (force layout; a large account opens on its units) ---- */
+  function networkView() {
+    var iterations = count <= 200 ? 500 : count <= 1000 ? 250 : count <= 3000 ? 100 : 40;
+    var BUDGET_MS = 3000;
+    var physics = {
+      enabled: true,
+      solver: "forceAtlas2Based",
+      forceAtlas2Based: { gravitationalConstant: -38, centralGravity: 0.015, springLength: 60, springConstant: 0.08, damping: 0.5, avoidOverlap: 0.6 },
+      minVelocity: 1.5,
+      stabilization: { enabled: true, iterations: iterations, updateInterval: big ? 5 : 25, fit: true }
+    };
+    var options = {
+      autoResize: true,
+      layout: { randomSeed: 7, improvedLayout: count <= 150 },
+      /* Labels smaller than 8px on screen are not drawn: zoomed out, only the key
+         contacts, staff, units and the account are named; zoom in for everyone. */
+      nodes: { font: { face: "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif" },
+               scaling: { label: { drawThreshold: 8, maxVisible: 28 } } },
+      edges: { smooth: big ? false : { enabled: true, type: "continuous", roundness: 0.3 }, selectionWidth: 2, hoverWidth: 1 },
+      interaction: { hover: !big, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: count > 3000, navigationButtons: false, keyboard: false, multiselect: true },
+      /* With the overview, stabilisation waits until the units are clustered. */
+      physics: physics
+    };
+    if (data.overview) physics.stabilization = false;
+    var container = document.getElementById("network");
+    var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, options);
+    api.network = network;
+    timing.network = performance.now();
+
+    var unitNodes = data.nodes.filter(function (n) { return n.kind === "Unit"; });
+    /* One cluster per unit: the unit, its own people and its blind spots, drawn
+       as one circle sized by its people and coloured like a coverage cell. */
+    function clusterUnits() {
+      unitNodes.forEach(function (u) {
+        if (network.body.nodes["cluster:" + u.id]) return;
+        var people = u.contacts || 0;
+        network.cluster({
+          joinCondition: function (o) { return o.id === u.id || o.home === u.id || (o.kind === "Gap" && o.anchor === u.id); },
+          clusterNodeProperties: {
+            id: "cluster:" + u.id, kind: "Cluster", unit: u.id, label: u.label + " · " + people,
+            shape: "dot", size: 10 + 3 * Math.sqrt(people), borderWidth: 2,
+            color: { background: P.status[u.status], border: P.unit_border, highlight: { background: P.status[u.status], border: "#000" } },
+            font: { size: 16, color: "#263238", strokeWidth: 4, strokeColor: "#fff" }, scaling: NAMED,
+            title: u.label + " (" + u.unit_level + "): " + people + " people, key contacts " + data.status_words[u.status] + ". Double-click to open."
+          }
+        }, false);
+      });
+      network.body.emitter.emit("_dataChanged");
+    }
+    function openCluster(cid) {
+      if (!network.body.nodes[cid] || !network.isCluster(cid)) return;
+      network.openCluster(cid);
+      if (opened !== null) {
+        opened[cid.slice(8)] = true;
+        rebuild();
+        nodesView.refresh();
+        edgesView.refresh();
+      }
+    }
+    function openAll() {
+      Object.keys(network.body.nodes).forEach(function (id) { if (id.indexOf("cluster:") === 0 && network.isCluster(id)) network.openCluster(id, {}, false); });
+      network.body.emitter.emit("_dataChanged");
+      opened = null;
+      rebuild();
       nodesView.refresh();
       edgesView.refresh();
-    });
-  });
-  document.getElementById("staff-filter").addEventListener("change", function (ev) {
-    var s = ev.target.value;
-    if (!s) {
-      onlyIds = null;
-    } else {
-      onlyIds = {};
-      onlyIds[s] = true;
-      data.nodes.forEach(function (n) { if (n.kind === "Account" || n.kind === "Unit") onlyIds[n.id] = true; });
-      data.edges.forEach(function (e) { if (e.type === "KNOWS" && e.from === s) onlyIds[e.to] = true; });
     }
-    nodesView.refresh();
-    edgesView.refresh();
-  });
+    api.openUnit = function (unitId) { openCluster("cluster:" + unitId); };
+    api.openAll = openAll;
+    api.clusterUnits = clusterUnits;
+    var clustered = data.overview;
 
-  /* For tests and power users: the network and its data. */
-  var api = {
-    ready: false,
-    timing: timing,
-    data: data,
-    network: network,
-    nodes: nodes,
-    edges: edges,
-    nodesView: nodesView,
-    edgesView: edgesView,
-    find: find,
-    pathNodes: function () {
-      var steps = edges.get({ filter: function (e) { return e.type === "PATH"; } })
-        .sort(function (a, b) { return a.step - b.step; });
-      return steps.length ? [steps[0].from].concat(steps.map(function (e) { return e.to; })) : [];
+    function settle() {
+      var began = performance.now();
+      network.on("stabilizationProgress", function (p) {
+        bar.style.width = Math.round(100 * p.iterations / p.total) + "%";
+        if (performance.now() - began > BUDGET_MS) network.stopSimulation();
+      });
+      network.once("stabilizationIterationsDone", function () {
+        network.setOptions({ physics: false });
+        network.fit();
+        ready();
+      });
     }
+    if (data.overview) {
+      clusterUnits();
+      timing.clustered = performance.now();
+      /* The people's tooltips, built once the overview has settled (thousands of
+         small DOM trees would hold up the first picture). */
+      network.once("stabilizationIterationsDone", function () {
+        setTimeout(function () {
+          nodes.update(data.nodes.map(function (n) { return { id: n.id, title: detailsElement(n, "rg-tip") }; }));
+        }, 0);
+      });
+      settle();
+      network.stabilize(iterations);
+    } else {
+      settle();
+    }
+
+    network.on("click", function (params) {
+      if (!params.nodes.length) return;
+      var id = params.nodes[0];
+      if (network.isCluster(id)) { showDetails(network.body.nodes[id].options.unit); return; }
+      showDetails(id);
+    });
+    network.on("doubleClick", function (params) {
+      if (params.nodes.length && network.isCluster(params.nodes[0])) openCluster(params.nodes[0]);
+    });
+    var openAllButton = document.getElementById("open-all");
+    if (openAllButton) openAllButton.addEventListener("click", function () { openAll(); clustered = false; network.fit(); });
+
+    function reveal(id) {
+      var chain = network.clustering.findNode(id);
+      if (chain && chain.length > 1) openCluster(chain[0]);
+    }
+    function focus(ids, keep) {
+      ids = ids.filter(function (id) { return nodesView.get(id); });
+      if (!ids.length) return;
+      ids.forEach(reveal);
+      network.unselectAll();
+      network.selectNodes(ids);
+      if (ids.length === 1) {
+        network.focus(ids[0], { scale: Math.max(network.getScale(), 1.1), animation: keep ? false : { duration: 400 } });
+      } else {
+        network.fit({ nodes: ids, animation: { duration: 400 } });
+      }
+      showDetails(ids[0]);
+    }
+    function refresh() {
+      /* Filters act on the people themselves: open the units first. */
+      var filtered = filter.hood || filter.unit || filter.level || filter.keyOnly || filter.staff;
+      if (clustered && filtered) { openAll(); clustered = false; }
+      nodesView.refresh();
+      edgesView.refresh();
+    }
+    function reset() {
+      if (data.overview) {
+        opened = {};
+        rebuild();
+        nodesView.refresh();
+        edgesView.refresh();
+        clusterUnits();
+        clustered = true;
+      }
+      network.unselectAll();
+      network.fit();
+    }
+    return { focus: focus, refresh: refresh, reset: reset, fit: function () { network.fit({ animation: { duration: 300 } }); } };
+  }
+
+  /* ---- the org tree: units with their people under them, as <details> ----
+     Opened on demand: a unit's people and sub-units are built the first time it
+     opens, so that 20,000 contacts cost nothing until looked at. */
+  function orgView() {
+    var root = document.getElementById("orgtree");
+    var people = {}, subUnits = {}, rootUnits = [], loose = [];
+    data.nodes.forEach(function (n) {
+      if (n.kind === "Unit") { if (n.parent) (subUnits[n.parent] = subUnits[n.parent] || []).push(n); else rootUnits.push(n); }
+      else if (n.kind === "Contact") { if (n.home) (people[n.home] = people[n.home] || []).push(n); else loose.push(n); }
+    });
+    var below = {};
+    function total(u) {
+      if (below[u.id] !== undefined) return below[u.id];
+      var t = u.contacts || 0;
+      (subUnits[u.id] || []).forEach(function (k) { t += total(k); });
+      return (below[u.id] = t);
+    }
+    var boxes = {}, rows = {};
+    function personRow(n) {
+      var li = el("li", "person" + (n.flag ? " " + n.flag : "") + (n.key ? " key" : ""));
+      li.setAttribute("data-id", n.id);
+      var b = el("button", "who");
+      var dot = el("span", "chip");
+      dot.style.background = P.role[n.role];
+      b.appendChild(dot);
+      b.appendChild(el("span", "name", n.label));
+      b.appendChild(el("span", "meta", [n.title, ROLE[n.role] + (n.key ? ", key" : ""), n.threads + " thread" + (n.threads === 1 ? "" : "s")].filter(Boolean).join(" · ")));
+      b.addEventListener("click", function () { select(n.id); });
+      li.appendChild(b);
+      rows[n.id] = li;
+      return li;
+    }
+    function unitBox(u) {
+      var d = el("details", "unit " + u.status);
+      d.setAttribute("data-id", u.id);
+      var s = el("summary");
+      s.appendChild(el("span", "name", u.label));
+      s.appendChild(el("span", "meta", u.unit_level + " · " + (u.contacts || 0) + " here, " + total(u) + " in all · key contacts " + data.status_words[u.status]));
+      d.appendChild(s);
+      d.addEventListener("toggle", function () { if (d.open) fill(d, u); });
+      boxes[u.id] = d;
+      return d;
+    }
+    function fill(d, u) {
+      if (d.filled) return;
+      d.filled = true;
+      var ul = el("ul", "people");
+      (people[u.id] || []).forEach(function (n) { ul.appendChild(personRow(n)); });
+      if (ul.childNodes.length) d.appendChild(ul);
+      (subUnits[u.id] || []).forEach(function (k) { d.appendChild(unitBox(k)); });
+      apply();
+    }
+    var top = el("div", "org-root");
+    top.appendChild(el("h2", "org-title", data.account.name + " · " + data.nodes.filter(function (n) { return n.kind === "Contact"; }).length + " contacts"));
+    rootUnits.forEach(function (u) { top.appendChild(unitBox(u)); });
+    if (loose.length) {
+      var d = el("details", "unit");
+      var s = el("summary");
+      s.appendChild(el("span", "name", "Not in a unit"));
+      s.appendChild(el("span", "meta", loose.length + " people"));
+      d.appendChild(s);
+      var ul = el("ul", "people");
+      loose.forEach(function (n) { ul.appendChild(personRow(n)); });
+      d.appendChild(ul);
+      top.appendChild(d);
+    }
+    root.appendChild(top);
+    rootUnits.forEach(function (u) { boxes[u.id].open = true; fill(boxes[u.id], u); });
+
+    function apply() {
+      Object.keys(rows).forEach(function (id) { rows[id].hidden = !shown[id]; });
+      Object.keys(boxes).forEach(function (id) { boxes[id].hidden = !shown[id]; });
+    }
+    function select(id) {
+      Array.prototype.forEach.call(root.querySelectorAll("li.selected"), function (x) { x.classList.remove("selected"); });
+      if (rows[id]) rows[id].classList.add("selected");
+      api.selected = id;
+      showDetails(id);
+    }
+    function reveal(id) {
+      var n = byId[id];
+      if (!n) return null;
+      var u = n.kind === "Unit" ? n : byId[n.home];
+      var chain = [];
+      while (u) { chain.unshift(u); u = u.parent ? byId[u.parent] : null; }
+      chain.forEach(function (x) { var b = boxes[x.id]; if (b) { b.open = true; fill(b, x); } });
+      return rows[id] || boxes[id] || null;
+    }
+    function focus(ids) {
+      if (!ids.length) return;
+      var first = reveal(ids[0]);
+      ids.slice(1).forEach(reveal);
+      if (first) first.scrollIntoView({ block: "center" });
+      select(ids[0]);
+    }
+    api.reveal = reveal;
+    timing.network = performance.now();
+    requestAnimationFrame(function () { ready(); });
+    return {
+      focus: focus,
+      refresh: apply,
+      reset: function () { root.scrollTop = 0; },
+      fit: function () { Object.keys(boxes).forEach(function (id) { if (!byId[id].parent) boxes[id].open = false; }); root.scrollTop = 0; }
+    };
+  }
+
+  /* --focus ID --hops N: open on that person's neighbourhood. */
+  if (data.focus) showNeighbourhood(data.focus, data.hops);
+
+  api.pathNodes = function () {
+    var steps = edges.get({ filter: function (e) { return e.type === "PATH"; } })
+      .sort(function (a, b) { return a.step - b.step; });
+    return steps.length ? [steps[0].from].concat(steps.map(function (e) { return e.to; })) : [];
   };
-  window.relgraphMap = api;
 })();
