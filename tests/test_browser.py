@@ -423,7 +423,7 @@ def test_a_click_shows_details_in_view_with_who_knows_them(visit, v2_map):
     rows = dict(zip(v.page.locator("#details .k").all_inner_texts(), v.page.locator("#details .v").all_inner_texts()))
     assert v.page.inner_text("#details-body .head") == "Sun Li"
     assert rows["Known by"].splitlines() == [
-        "Ann 4 → 2.2, last contact 2024-01-01 (weak)",  # 4 x 0.5^(152/180) = 2.23
+        "Ann 4 → 2.2, last contact 2023-10-03 (weak)",  # 4 x 0.5^((242 - 90)/180) = 2.23
         "Cleo 2 → 2.0, last contact not recorded (weak)",
     ]
     assert rows["Successor"] == (names[successor] if successor else "—")
@@ -431,7 +431,7 @@ def test_a_click_shows_details_in_view_with_who_knows_them(visit, v2_map):
     assert rows["Title"] == "Chief Financial Officer"
     # The tooltip explains a relationship the same way.
     assert v.js("relgraphMap.edges.get({filter: e => e.type === 'KNOWS' && e.from === 'Staff:s1'})[0].title") == (
-        "Ann knows Sun Li: 4 → 2.2, last contact 2024-01-01 (weak)"
+        "Ann knows Sun Li: 4 → 2.2, last contact 2023-10-03 (weak)"
     )
     v.assert_clean()
 

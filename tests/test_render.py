@@ -310,10 +310,10 @@ def test_cli_report_without_maps(tmp_path):
 
 V2 = Path(__file__).parent / "data" / "map_v2.json"
 """One account N (tests/data/map_v2.json), worked out at 2024-06-01, half-life 180:
-Sun Li (n-cfo, hq finance, influence 5: key) known by Ann 4 on 2024-01-01 (152 days:
+Sun Li (n-cfo, hq finance, influence 5: key) known by Ann 4 on 2023-10-03 (242 days, 90 of grace:
 4 x 0.5^(152/180) = 2.23, weak) and Cleo 2 (undated: 2.0, weak): unthreaded;
-Björn Åström (n-bjorn, technical, influence 4: key) known by Bob 5 on 2024-05-02
-(30 days: 4.45, strong): single-threaded; Zoë Adams (n-zoe, user, influence 2) known
+Björn Åström (n-bjorn, technical, influence 4: key) known by Bob 5 on 2024-02-02
+(120 days: 4.45, strong): single-threaded; Zoë Adams (n-zoe, user, influence 2) known
 by Bob 3 on 2024-06-01. Björn and Zoë report to Sun Li."""
 
 
@@ -324,9 +324,9 @@ def test_map_ties_show_recorded_strength_and_last_contact():
         for e in data["edges"] if e["type"] == "KNOWS"
     ]
     assert ties == [
-        ("Staff:s1", "Contact:n-cfo", 4.0, 2.23, "2024-01-01", False),
+        ("Staff:s1", "Contact:n-cfo", 4.0, 2.23, "2023-10-03", False),
         ("Staff:s3", "Contact:n-cfo", 2.0, 2.0, None, False),
-        ("Staff:s2", "Contact:n-bjorn", 5.0, 4.45, "2024-05-02", True),
+        ("Staff:s2", "Contact:n-bjorn", 5.0, 4.45, "2024-02-02", True),
         ("Staff:s2", "Contact:n-zoe", 3.0, 3.0, "2024-06-01", True),
     ]
     assert data["unthreaded"] == ["Contact:n-cfo"]
