@@ -5,7 +5,13 @@
 
 from __future__ import annotations
 
-from .base import GraphStore
+from ..deferred import defer
+
+# A command on files never calls networkx (its analyses run on typed tables):
+# loaded on first use only (relgraph.deferred).
+defer("networkx")
+
+from .base import GraphStore  # noqa: E402  (after the deferral, which it imports)
 
 __all__ = ["GraphStore", "open_store", "is_uri"]
 
