@@ -5,13 +5,7 @@
 
 from __future__ import annotations
 
-from ..deferred import defer
-
-# A command on files never calls networkx (its analyses run on typed tables):
-# loaded on first use only (relgraph.deferred).
-defer("networkx")
-
-from .base import GraphStore  # noqa: E402  (after the deferral, which it imports)
+from .base import GraphStore
 
 __all__ = ["GraphStore", "open_store", "is_uri"]
 
