@@ -1,7 +1,8 @@
 // read.cypher -- the reads of the relgraph Neo4j store, one named statement each.
 //
-// Answers: the rows of the accounts asked for, as relgraph rebuilds its graph
-// from them (one account at a time for analyses, every account for export).
+// Answers: the rows of the accounts asked for, as relgraph rebuilds its tables
+// from them (a portfolio command reads up to 400 accounts a batch, the eight
+// reads of a batch in one read transaction; every account for export).
 // Parameters:
 //   $accounts  a list of account ids
 //   $ids       a list of staff ids (staff_by_id)

@@ -15,6 +15,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .deferred import defer
+
+# A command on files never calls networkx (its analyses run on typed tables), yet
+# most modules import it at the top: it loads on first use only.
+defer("networkx")
+
 __version__ = "0.1.0"
 
 _EXPORTS = {

@@ -20,6 +20,7 @@ LAYERS = {
     "model": 0,
     "errors": 0,
     "rows": 0,
+    "deferred": 0,  # deferred imports (of networkx), used where a command begins
     "tables": 1,
     "validate": 2,
     "graph": 3,

@@ -1,4 +1,4 @@
-"""The Neo4j store: a data set kept in a Neo4j database, read one account at a time.
+"""The Neo4j store: a data set kept in a Neo4j database, read in batches of accounts.
 
 This is the only module that imports the ``neo4j`` driver. Every query it runs is
 a named statement of ``cypher/read.cypher``, ``cypher/push.cypher``,
@@ -49,7 +49,7 @@ from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import neo4j
@@ -66,6 +66,14 @@ from .merge import ACCOUNT_TABLES, AccountChange, PushPlan, compare, content_rev
 
 # The driver logs connection failures itself; relgraph reports them once, as one line.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
+QUERY_LOG = logging.getLogger("relgraph.neo4j")
+T = TypeVar("T")
+
+ACCOUNTS_PER_READ = 400
+"""Accounts read in one batch by a portfolio command (:meth:`Neo4jStore.table_parts`):
+a batch costs eight queries in one transaction, so a command costs at most a few
+queries plus one per 50 accounts, while a batch's rows stay those of a portfolio
+that files hold in memory anyway."""
 
 DEFAULT_BATCH_SIZE = 1000
 """Rows per write transaction: large enough to amortise round trips, small enough
@@ -418,6 +426,11 @@ class Neo4jStore:
         self.user = os.environ.get("NEO4J_USERNAME") or None
         self._product: str | None = None
         self._meta: dict[str, Any] | None = None
+        self.queries = 0
+        # What a portfolio command reads twice, kept until the next write:
+        self._ids: list[str] | None = None  # account_ids()
+        self._all_staff: list[dict[str, Any]] | None = None  # the records of staff_all
+        """The number of queries this store has sent (reads and writes)."""
         if isinstance(target, str):
             parts = urlsplit(target)
             if parts.username or parts.password:
@@ -495,6 +508,31 @@ class Neo4jStore:
     def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self.run(named_queries("read.cypher")[name], params)
 
+    def _reads(self, work: Callable[[Callable[..., list[dict[str, Any]]]], T]) -> T:
+        """``work(read)`` in one read transaction, ``read(name, **params)`` running a
+        statement of ``cypher/read.cypher`` in it: the reads of a batch of accounts
+        cost one session and one transaction, not one each."""
+        queries = named_queries("read.cypher")
+
+        def in_tx(tx: Any) -> T:
+            def read(name: str, **params: Any) -> list[dict[str, Any]]:
+                self._count(queries[name])
+                return [{k: plain(v) for k, v in rec.items()} for rec in tx.run(queries[name], params)]
+
+            return work(read)
+
+        return self._transaction(in_tx, write=False)
+
+    def _forget(self) -> None:
+        """Drop what was kept of earlier reads (before a write)."""
+        self._ids = self._all_staff = None
+
+    def _count(self, query: str) -> None:
+        """Count one query sent (:attr:`queries`), logged at DEBUG on ``relgraph.neo4j``
+        (how ``scripts/bench`` counts the queries of a command)."""
+        self.queries += 1
+        QUERY_LOG.debug("query %d: %s", self.queries, query.split("\n", 1)[0])
+
     def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
         """Run one Cypher query and return its records as plain dicts.
 
@@ -512,6 +550,7 @@ class Neo4jStore:
             refuse_writes(query)
 
         def work(tx):
+            self._count(query)
             result = tx.run(query, params or {})
             return [{k: plain(v) for k, v in rec.items()} for rec in result]
 
@@ -519,6 +558,9 @@ class Neo4jStore:
 
     def _transaction(self, work: Callable, *, write: bool) -> Any:
         """``work(tx)`` in one managed read or write transaction, bounded in time."""
+
+        if write:
+            self._forget()
 
         def session_work() -> Any:
             with self._session(neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS) as session:
@@ -703,6 +745,7 @@ class Neo4jStore:
         lock the staff both name in whatever order their rows come, so Neo4j may
         break a deadlock by failing one of them: that one runs again, beyond the
         driver's short retry budget, up to :data:`PUSH_ATTEMPTS` times."""
+        self._forget()
 
         def attempts() -> Any:
             with self._session() as session:
@@ -883,7 +926,9 @@ class Neo4jStore:
         return {t: list(extras.get(t, [])) for t in TABLES}
 
     def account_ids(self) -> list[str]:
-        return sorted(r["id"] for r in self._read("account_ids"))
+        if self._ids is None:  # asked for twice by a portfolio command: read once
+            self._ids = sorted(r["id"] for r in self._read("account_ids"))
+        return list(self._ids)
 
     def _dataset(self, accounts: list[str], *, all_staff: bool) -> Dataset:
         """The rows of ``accounts`` (all their units, contacts, relationships, links
@@ -909,24 +954,27 @@ class Neo4jStore:
             if table in ENDPOINTS:
                 ds.seqs[table] = [s for s, _ in pairs]
 
-        params = {"accounts": accounts}
-        for table in ("accounts", "units", "contacts"):
-            put(table, rows_of(table, self._read(table, **params)), ())
-        knows = rows_of("relationships", self._read("knows", **params), staff="staff", contact="contact")
-        put("relationships", knows, ())
-        links = self._read("links", **params)
-        for r in links:
-            r["kind"] = "reports_to" if r["type"] == REPORTS_TO else "influences" if r["type"] == INFLUENCES else r["type"]
-        put("links", rows_of("links", links, source="source", target="target", kind="kind"), ())
-        team = rows_of("team", self._read("team", **params), account="account", staff="staff")
-        put("team", team, ())
-        put("touchpoints", rows_of("touchpoints", self._read("touchpoints", **params)), ())
-        if all_staff:
-            staff = self._read("staff_all")
-        else:
-            ids = sorted({row["staff"] for _, row in knows} | {row["staff"] for _, row in team})
-            staff = self._read("staff_by_id", ids=ids) if ids else []
-        put("staff", rows_of("staff", staff), ())
+        def work(read: Callable[..., list[dict[str, Any]]]) -> None:
+            params = {"accounts": accounts}
+            for table in ("accounts", "units", "contacts"):
+                put(table, rows_of(table, read(table, **params)), ())
+            knows = rows_of("relationships", read("knows", **params), staff="staff", contact="contact")
+            put("relationships", knows, ())
+            links = read("links", **params)
+            for r in links:
+                r["kind"] = "reports_to" if r["type"] == REPORTS_TO else "influences" if r["type"] == INFLUENCES else r["type"]
+            put("links", rows_of("links", links, source="source", target="target", kind="kind"), ())
+            team = rows_of("team", read("team", **params), account="account", staff="staff")
+            put("team", team, ())
+            put("touchpoints", rows_of("touchpoints", read("touchpoints", **params)), ())
+            if all_staff:
+                staff = self._all_staff = read("staff_all")
+            else:
+                ids = sorted({row["staff"] for _, row in knows} | {row["staff"] for _, row in team})
+                staff = read("staff_by_id", ids=ids) if ids else []
+            put("staff", rows_of("staff", staff), ())
+
+        self._reads(work)
         # What a database holds is checked by the rules of files (one validator).
         return checked(ds, self.uri, whole=all_staff)
 
@@ -948,8 +996,13 @@ class Neo4jStore:
         return TypedTables.from_dataset(self._dataset(self._known(accounts), all_staff=False))
 
     def table_parts(self, accounts: Sequence[str] | None = None) -> Iterator[tuple[list[str], TypedTables]]:
-        for a in self._known(accounts):  # one account at a time bounds memory
-            yield [a], TypedTables.from_dataset(self._dataset([a], all_staff=False))
+        known = self._known(accounts)
+        # The whole portfolio in one batch reads every staff member, as the file
+        # store's one part holds them (and :meth:`staff` then asks no more).
+        whole = accounts is None and len(known) <= ACCOUNTS_PER_READ
+        for start in range(0, len(known), ACCOUNTS_PER_READ):  # batches bound memory
+            ids = known[start : start + ACCOUNTS_PER_READ]
+            yield ids, TypedTables.from_dataset(self._dataset(ids, all_staff=whole))
 
     def account_dataset(self, account: str) -> Dataset:
         """The rows that belong to one account (as :meth:`FileStore.account_dataset`)."""
@@ -971,9 +1024,10 @@ class Neo4jStore:
         extras = self._extras()
         names = property_names("staff", extras["staff"])
         order = [c.name for c in TABLES["staff"].columns] + extras["staff"]
+        records = self._all_staff if self._all_staff is not None else self._read("staff_all")
         ds = Dataset(extras=extras)
         ds.tables["staff"] = [{c: row.get(c) for c in order} for row in
-                              (_typed("staff", r["props"], names) for r in self._read("staff_all"))]
+                              (_typed("staff", r["props"], names) for r in records)]
         rows = checked(ds, self.uri, whole=False)["staff"]  # also the staff no account names
         return sorted(({"kind": STAFF, **r} for r in rows), key=lambda r: r["id"])
 
