@@ -18,7 +18,7 @@
 //   $account    account id, or null for every account
 //   $asOf       'YYYY-MM-DD', the day to plan from
 //   $halfLife   days, e.g. 180.0
-//   $grace      days, e.g. 90
+//   $grace      days (whole days), e.g. 90
 //   $strong     e.g. 3.0
 //   $horizon    days, e.g. 180
 // cypher-shell:
@@ -53,7 +53,7 @@ WITH a, c, s, k, last, day,
           ELSE n0 END AS n
 // The last day each row is strong: by decay, and before its `until` (null: never ends).
 WITH a, c, s, day[1] AS today,
-     CASE WHEN last IS NULL THEN null ELSE day[0] + $grace + n END AS fades,
+     CASE WHEN last IS NULL THEN null ELSE day[0] + toInteger($grace) + n END AS fades,
      CASE WHEN k.until IS NULL THEN null ELSE day[2] - 1 END AS ends
 WITH a, c, s, today,
      CASE WHEN fades IS NULL THEN ends WHEN ends IS NULL OR fades < ends THEN fades ELSE ends END AS lastDay

@@ -218,17 +218,17 @@ def test_refresh_due(case):
     from relgraph.analysis.frame import frame_from_graph, is_key
     from relgraph.analysis.plan import refresh_dues, strengths
 
-    G, store, as_of = case
+    G, store, as_of, grace = case
     F = frame_from_graph(G)
-    ps = strengths(F.strengths, as_of=as_of, half_life=180.0, grace=90, strong=3.0)
+    ps = strengths(F.strengths, as_of=as_of, half_life=180.0, grace=grace, strong=3.0)
     key = is_key(F)
     threads = [(s, c) for s, c, on in zip(ps.staff.tolist(), ps.contact.tolist(), ps.strong.tolist()) if on and key[c]]
-    dues = refresh_dues(F.strengths, threads, as_of=as_of, horizon=180, half_life=180.0, grace=90, strong=3.0)
+    dues = refresh_dues(F.strengths, threads, as_of=as_of, horizon=180, half_life=180.0, grace=grace, strong=3.0)
     want = sorted(
         (F.account_ids[F.contact_account[c]], F.contact_ids[c], F.staff_ids[s], d.isoformat())
         for (s, c), d in dues.items()
     )
-    got = run_file(store, "refresh_due", account=None, asOf=as_of.isoformat(), halfLife=180.0, grace=90,
+    got = run_file(store, "refresh_due", account=None, asOf=as_of.isoformat(), halfLife=180.0, grace=grace,
                    strong=3.0, horizon=180)
     assert [(r["account"], r["contact"], r["staff"], r["due"]) for r in got] == want
     assert want  # the data hold threads that fade
