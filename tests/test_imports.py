@@ -537,7 +537,7 @@ def test_help_examples_run(runner, tmp_path, monkeypatch):
 
 def test_from_an_empty_folder_to_coverage_and_a_map(runner, tmp_path, make_store):
     """Both imports into an empty data folder, then coverage (the same on every
-    store) and the map of an account."""
+    store), the plan and the map of an account."""
     out = tmp_path / "portfolio"
     out.mkdir()
     r = runner.invoke(cli, ["import", "salesforce", str(EXPORT), "-o", str(out), "--as-of", "2026-11-01"])
@@ -573,6 +573,18 @@ def test_from_an_empty_folder_to_coverage_and_a_map(runner, tmp_path, make_store
         assert json.loads(json.dumps(coverage_report(store, as_of=AS_OF), default=str)) == cov
     finally:
         store.close()
+
+    # The plan of what was imported: the unthreaded key contacts to reach, and the
+    # blind cells of A1 (grade S from its Grade__c; A2 is grade B: no blind-spot action).
+    r = runner.invoke(cli, ["plan", str(out), "--as-of", "2026-11-01", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    actions = json.loads(r.stdout)["actions"]
+    assert [(a["kind"], a["account"]) for a in actions].count(("blind_spot", A1)) == 15
+    assert [(a["kind"], a["account"], a["owner"], a["target"], a["via"], a["due"], a["method"])
+            for a in actions if a["kind"] != "blind_spot"] == [
+        ("reach", A1, U3, C1, [], "2027-01-30", "visit"),
+        ("reach", A2, U1, C4, [], "2027-01-30", "visit"),
+    ]
 
     page = tmp_path / "map.html"
     r = runner.invoke(cli, ["map", str(out), "--account", A1, "--as-of", "2026-11-01", "-o", str(page)])
