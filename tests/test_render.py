@@ -432,3 +432,23 @@ def test_cli_map_without_account_for_a_one_account_data_set(tmp_path, monkeypatc
     r = run("map", V2, "--focus", "nobody", "-o", tmp_path / "x.html", *AS_OF_ARG)
     assert r.exit_code == 2
     assert r.output.strip() == "Error: unknown person 'nobody' in account 'N' (give a contact or staff id)"
+
+
+def test_the_map_shows_each_persons_next_planned_action(tmp_path):
+    """SPEC section 6: the account map shows the account's actions beside each person
+    (the first of a contact's actions in the plan's order)."""
+    from relgraph.demo import write_demo
+    from relgraph.render.accountmap import next_actions
+
+    write_demo(tmp_path / "demo")
+    store = FileStore(tmp_path / "demo")
+    actions = next_actions(store, "nwm", as_of=dt.date(2026, 11, 1))
+    assert actions["nwm-es-gm"] == (
+        "2026-12-09 handover: Marcus Feng (meeting) — Zhou Jian rotates on 2027-01-08 and is Shi Hao's only thread"
+    )
+    assert actions["nwm-chair"].startswith("2027-01-30 reach: Helena Voss → Liu Yang (visit)")
+    r = run("map", tmp_path / "demo", "--account", "nwm", "-o", tmp_path / "nwm.html", "--as-of", "2026-11-01")
+    assert r.exit_code == 0, r.output
+    html = (tmp_path / "nwm.html").read_text(encoding="utf-8")
+    # In the page's data, beside Shi Hao (the apostrophe of the reason is escaped there).
+    assert '"next_action":"2026-12-09 handover: Marcus Feng (meeting) — Zhou Jian rotates on 2027-01-08' in html

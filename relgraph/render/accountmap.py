@@ -497,6 +497,23 @@ def page_html(data: dict[str, Any]) -> str:
     )
 
 
+def next_actions(
+    store, account: str, *, as_of: dt.date, half_life: float = 180.0, grace: float = 90.0, strong: float = 3.0
+) -> dict[str, str]:
+    """The next planned action (SPEC section 6) of each contact of ``account`` that the
+    plan names as a target, in words: the first of its actions in the plan's order,
+    ``due kind: owner → via… (method) — reason``."""
+    from ..analysis.portfolio import plan_report
+
+    out: dict[str, str] = {}
+    for a in plan_report(store, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
+                         accounts=[account])["actions"]:
+        if isinstance(a["target"], str) and a["target"] not in out:
+            route = " → ".join([a["owner_name"] or "nobody yet", *a["via_names"]])
+            out[a["target"]] = f"{a['due'].isoformat()} {a['kind']}: {route} ({a['method']}) — {a['reason']}"
+    return out
+
+
 def write_map(
     store,
     path: str | Path | None = None,
@@ -538,6 +555,7 @@ def write_map(
     G = store.account_graph(account)
     html = map_html(
         G,
+        plan=next_actions(store, account, as_of=as_of, half_life=half_life, grace=grace, strong=strong),
         as_of=as_of,
         half_life=half_life,
         grace=grace,
