@@ -48,7 +48,6 @@ from .access import Access, FrameAccounts
 from .coverage import frame_gaps
 from ..graph import STAFF, tables_from_graph
 from .frame import (
-    NO_DATE,
     Frame,
     PairStrengths,
     StrengthInputs,
@@ -58,8 +57,8 @@ from .frame import (
     pair_strengths,
     select_accounts,
 )
-from .paths import best_path, best_start, path_score
-from .rules import rotates, rotation_due
+from .paths import best_path, path_score
+from .rules import is_due, staff_rotation_due
 from .successor import best_placed as placed_best
 
 __all__ = [
@@ -110,12 +109,6 @@ def strengths(
     """Effective strengths at ``as_of``: :func:`relgraph.analysis.frame.pair_strengths`,
     ``strength * 0.5 ** (max(0, days - grace) / half_life)``."""
     return pair_strengths(inp, as_of=as_of, half_life=half_life, grace=grace, strong=strong, without=without)
-
-
-def staff_rotation_due(row: Mapping[str, Any], rotation_years: int) -> dt.date | None:
-    """``rotation_due`` of a staff row (:func:`relgraph.analysis.rules.rotation_due`),
-    None for staff who do not rotate (:func:`relgraph.analysis.rules.rotates`)."""
-    return rotation_due(row.get("in_role_since"), rotation_years, rotates=rotates(row.get("role"), row.get("rotates")))
 
 
 def best_placed(
@@ -258,7 +251,7 @@ def frame_plan(
     picked = list(range(len(F.account_ids))) if accounts is None else list(accounts)
     end = horizon_end(as_of, horizon)
     soon = _soon(as_of, end)
-    due_soon = {s for s, d in rotation.items() if d is not None and d <= end}
+    due_soon = {s for s, d in rotation.items() if is_due(d, end)}
     parts = FrameAccounts(F, ps)
     key = is_key(F).tolist()
     strong_pair, value = ps.strong.tolist(), ps.value.tolist()

@@ -23,12 +23,14 @@ portfolio figures (column-wise) and a single check (one row) cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
 __all__ = [
+    "is_due",
+    "staff_rotation_due",
     "GRACE",
     "HALF_LIFE",
     "KEY_INFLUENCE",
@@ -182,6 +184,23 @@ def rotation_due(in_role_since: dt.date | None, years: int = 3, *, rotates: bool
         return in_role_since.replace(year=y)
     except ValueError:
         return in_role_since.replace(year=y, day=28)
+
+
+def staff_rotation_due(row: Mapping[str, Any], years: int = 3) -> dt.date | None:
+    """:func:`rotation_due` of a staff row: its ``in_role_since``, and whether it
+    rotates by its ``rotates`` cell or else its ``role`` (:func:`rotates`).
+
+    >>> staff_rotation_due({"in_role_since": dt.date(2024, 1, 15), "role": "account_manager"})
+    datetime.date(2027, 1, 15)
+    """
+    return rotation_due(row.get("in_role_since"), years, rotates=rotates(row.get("role"), row.get("rotates")))
+
+
+def is_due(due: dt.date | None, limit: dt.date) -> bool:
+    """Whether a rotation due on ``due`` (None: never) falls on or before ``limit``,
+    the horizon's last day (:func:`horizon_end`): the *due soon* test of an active
+    staff member."""
+    return due is not None and due <= limit
 
 
 def horizon_end(as_of: dt.date, horizon: int) -> dt.date:

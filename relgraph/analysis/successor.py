@@ -28,7 +28,7 @@ from collections.abc import Collection, Iterable
 from .access import Access
 from .frame import Frame
 from .paths import best_start
-from .rules import horizon_end, rotation_due
+from .rules import horizon_end, is_due, rotation_due
 
 __all__ = ["best_placed", "due_soon", "successor"]
 
@@ -41,7 +41,7 @@ def due_soon(F: Frame, *, as_of: dt.date, horizon: int = 180, rotation_years: in
     active = F.strengths.staff_active.tolist()
     for sid, on, since, rot in zip(F.staff_ids, active, F.staff_in_role, F.staff_rotates):
         due = rotation_due(since, rotation_years, rotates=rot) if on else None
-        if due is not None and due <= limit:
+        if is_due(due, limit):
             out.append(sid)
     return frozenset(out)
 

@@ -30,7 +30,7 @@ import numpy as np
 from ..graph import tables_from_graph
 from ..model import GRADE_WEIGHT
 from .access import Access, Dominators, FrameAccounts
-from .rules import horizon_end, rotates, rotation_due
+from .rules import horizon_end, is_due, rotation_due, staff_rotation_due
 from .successor import due_soon, successor
 from .frame import Frame, PairStrengths, frame_from_graph, frame_from_tables, is_key, pair_strengths, select_accounts, thread_counts
 
@@ -331,7 +331,7 @@ def risk_rows(
         if not s["active"]:
             continue
         mine = sole.get(s["id"], [])
-        due = rotation_due(s.get("in_role_since"), rotation_years, rotates=rotates(s.get("role"), s.get("rotates")))
+        due = staff_rotation_due(s, rotation_years)
         rows.append(
             {
                 "id": s["id"],
@@ -339,7 +339,7 @@ def risk_rows(
                 "risk": sum(w for _, w in mine),
                 "sole_threads": sorted(c for c, _ in mine),
                 "rotation_due": due,
-                "due_soon": due is not None and due <= limit,
+                "due_soon": is_due(due, limit),
                 "role": s.get("role"),
                 "in_role_since": s.get("in_role_since"),
             }
