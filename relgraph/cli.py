@@ -66,15 +66,20 @@ HORIZON_DAYS = click.IntRange(min=0, max=36_500)
 """Days ahead for 'rotation due soon': up to a hundred years."""
 
 
-def horizon_option(f: Callable) -> Callable:
-    """--horizon: who is due to rotate soon, and so never named to act."""
-    return click.option("--horizon", type=HORIZON_DAYS, default=180, show_default=True, metavar="DAYS",
-                        help="Never name staff whose rotation is due within this many days of --as-of.")(f)
+def rotation_options(f: Callable | None = None, *, horizon_help: str | None = None) -> Callable:
+    """--horizon and --rotation-years: who is due to rotate soon (SPEC section 2), and
+    so flagged by ``risk`` and never named to act (a suggestion, backup, heir or
+    owner). Every command whose answer depends on them takes both, from here."""
 
+    def add(f: Callable) -> Callable:
+        f = click.option("--rotation-years", type=click.IntRange(min=0, max=100), default=3, show_default=True,
+                         metavar="N", help="Staff who rotate are due N years after their in_role_since.")(f)
+        return click.option(
+            "--horizon", type=HORIZON_DAYS, default=180, show_default=True, metavar="DAYS",
+            help=horizon_help or "Staff whose rotation is due within this many days of --as-of are due soon: "
+            "flagged, and never named to act.")(f)
 
-def rotation_years_option(minimum: int, help: str) -> Callable:
-    return click.option("--rotation-years", type=click.IntRange(min=minimum, max=100), default=3,
-                        show_default=True, metavar="N", help=help)
+    return add if f is None else add(f)
 
 
 def format_option(f: Callable) -> Callable:
@@ -364,6 +369,7 @@ def render_options(f: Callable) -> Callable:
 )
 @click.option("--focus", metavar="ID", help="Open on this contact's or staff member's neighbourhood.")
 @click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True, help="With --focus: how far it reaches.")
+@rotation_options
 @render_options
 @handle_errors
 def map_(
@@ -377,6 +383,8 @@ def map_(
     layout: str,
     focus: str | None,
     hops: int,
+    horizon: int,
+    rotation_years: int,
     as_of: dt.date | None,
     half_life: float,
     grace: float,
@@ -386,8 +394,10 @@ def map_(
     """Write the interactive HTML map of one account and print its path.
 
     One self-contained file that opens offline in any browser: who we know and how
-    well, coverage gaps and blind spots, single-threaded key contacts, a legend,
-    search and filters; with --to, the best way to reach that contact.
+    well, the gaps (cells not covered, blind spots among them), the unthreaded and
+    single-threaded key contacts, a legend, search and filters; with --to, the best
+    way to reach that contact. A key contact has role decision_maker or influence
+    >= 4.
 
     \b
     Examples:
@@ -419,6 +429,8 @@ def map_(
             layout=layout,
             focus=focus,
             hops=hops,
+            horizon=horizon,
+            rotation_years=rotation_years,
         )
     click.echo(str(path))
 
@@ -434,10 +446,7 @@ def map_(
     help="HTML file to write; the account maps go to a folder 'maps' beside it.",
 )
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows per list.")
-@click.option(
-    "--horizon", type=HORIZON_DAYS, default=180, show_default=True, help="Days ahead for 'rotation due soon'."
-)
-@rotation_years_option(1, "Years in role after which staff rotate.")
+@rotation_options
 @click.option("--no-maps", is_flag=True, help="Write the report only, without the account maps.")
 @click.option("--force", is_flag=True, help="Replace an existing file at -o that is not an earlier relgraph page.")
 @render_options
@@ -459,8 +468,9 @@ def report(
     """Write the portfolio report (one HTML page) and every account's map beside it.
 
     The page lists each account's figures with a link to its map, a level x role
-    coverage heat-map per account, the top gaps, the key contacts with at most one
-    thread and the staff ranked by rotation risk. Prints the paths written.
+    coverage heat-map per account, the top gaps, the unthreaded and single-threaded
+    key contacts and the staff ranked by rotation risk. Prints the paths written. A
+    key contact has role decision_maker or influence >= 4.
 
     \b
     Examples:
@@ -508,7 +518,7 @@ def demo(directory: str, force: bool) -> None:
     \b
     Examples:
       relgraph demo
-      relgraph demo /tmp/portfolio
+      relgraph demo another-demo
     """
     from .demo import next_steps, write_demo, write_demo_pages
 
@@ -574,8 +584,11 @@ account_option = click.option(
 def coverage(data, accounts, as_of, half_life, grace, strong, fmt, database) -> None:
     """Account figures and the level x role coverage matrix.
 
-    A cell is covered (someone has a strong relationship there), weak, uncovered
-    (contacts, no relationship) or unknown (no contact known: a blind spot).
+    A cell is covered (someone has a strong relationship there), weak (only weak
+    relationships), uncovered (contacts, no relationship) or a blind spot (no contact
+    known; status "unknown" in JSON and CSV). Every cell not covered is a gap. Key
+    coverage is the share of key contacts with a thread, multithreading the share
+    with two or more. A key contact has role decision_maker or influence >= 4.
 
     \b
     Examples:
@@ -593,16 +606,19 @@ def coverage(data, accounts, as_of, half_life, grace, strong, fmt, database) -> 
 @click.argument("data")
 @account_option
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show the N highest priorities only.")
-@horizon_option
+@rotation_options
 @analysis_options
 @handle_errors
-def gaps(data, horizon, accounts, limit, as_of, half_life, grace, strong, fmt, database) -> None:
-    """Cells not covered, highest priority first, with who is best placed to close each.
+def gaps(data, horizon, rotation_years, accounts, limit, as_of, half_life, grace, strong, fmt, database) -> None:
+    """Gaps: the cells not covered, highest priority first, with who is best placed to close each.
 
-    priority = grade weight x max influence x (1 - best strength / 5); the suggested
-    staff member is the best placed: the start of the best influence path into the
-    cell (for a blind spot, to anyone at its level), never someone due to rotate
-    within --horizon days.
+    A gap is a coverage cell that is weak, uncovered or a blind spot (no contact
+    known; status "unknown" in JSON and CSV); people are never gaps (key contacts
+    without a thread or with one: `relgraph threads`). A key contact has role
+    decision_maker or influence >= 4. priority = grade weight x max influence x
+    (1 - best strength / 5); the suggested staff member is the best placed: the
+    start of the best influence path into the cell (for a blind spot, to anyone at
+    its level), never someone due to rotate within --horizon days.
 
     \b
     Examples:
@@ -612,7 +628,8 @@ def gaps(data, horizon, accounts, limit, as_of, half_life, grace, strong, fmt, d
     from .analysis.portfolio import gaps_report
 
     r = _run(data, database, gaps_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
-             accounts=list(accounts) or None, limit=limit, horizon=horizon, progress=_progress("gaps"))
+             accounts=list(accounts) or None, limit=limit, horizon=horizon, rotation_years=rotation_years,
+             progress=_progress("gaps"))
     emit(fmt, r, table=fm.gaps_table, rows=lambda r: r["gaps"])
 
 
@@ -620,17 +637,19 @@ def gaps(data, horizon, accounts, limit, as_of, half_life, grace, strong, fmt, d
 @click.argument("data")
 @account_option
 @click.option("--all", "all_", is_flag=True, help="Consider every contact, not only key contacts.")
-@horizon_option
+@rotation_options
 @analysis_options
 @handle_errors
-def threads(data, horizon, accounts, all_, as_of, half_life, grace, strong, fmt, database) -> None:
+def threads(data, horizon, rotation_years, accounts, all_, as_of, half_life, grace, strong, fmt, database) -> None:
     """Key contacts that hang by a thread: threads <= 1, redundancy <= 1 or rank gap >= 2.
 
-    threads: our staff with a strong relationship to them; redundancy: how many people
-    must drop out before every route to them is lost; rank gap: their seniority minus
-    that of our best-ranked thread; backup: the successor, who starts the best
-    influence path to them among the others, never someone due to rotate within
-    --horizon days.
+    A key contact has role decision_maker or influence >= 4; with no thread it is
+    unthreaded, with exactly one single-threaded (the table ends with how many of
+    each). threads: our staff with a strong relationship to them; redundancy: how
+    many people must drop out before every route to them is lost; rank gap: their
+    seniority minus that of our best-ranked thread; backup: the successor, who starts
+    the best influence path to them among the others, never someone due to rotate
+    within --horizon days.
 
     \b
     Examples:
@@ -640,22 +659,23 @@ def threads(data, horizon, accounts, all_, as_of, half_life, grace, strong, fmt,
     from .analysis.portfolio import threads_report
 
     r = _run(data, database, threads_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
-             accounts=list(accounts) or None, all=all_, horizon=horizon, progress=_progress("threads"))
+             accounts=list(accounts) or None, all=all_, horizon=horizon, rotation_years=rotation_years,
+             progress=_progress("threads"))
     emit(fmt, r, table=fm.threads_table, rows=lambda r: r["contacts"])
 
 
 @cli.command()
 @click.argument("data")
-@click.option("--horizon", type=HORIZON_DAYS, default=180, show_default=True, metavar="DAYS",
-              help="Flag rotations due within this many days of --as-of.")
-@rotation_years_option(0, "Years in a role after which a staff member rotates.")
+@rotation_options
 @analysis_options
 @handle_errors
 def risk(data, horizon, rotation_years, as_of, half_life, grace, strong, fmt, database) -> None:
     """Staff ranked by rotation risk: the key contacts only they hold.
 
     risk = sum of grade weight x influence over the key contacts of which they are
-    the only thread; rotation due = in role since + N years.
+    the only thread; rotation due = in role since + --rotation-years, for staff who
+    rotate (the rotates column; by default account_manager, solution, delivery and
+    service). A key contact has role decision_maker or influence >= 4.
 
     \b
     Examples:
@@ -674,15 +694,16 @@ def risk(data, horizon, rotation_years, as_of, half_life, grace, strong, fmt, da
 @click.option("--without", "without", multiple=True, required=True, metavar="STAFF",
               help="A staff member who leaves (repeat for several).")
 @account_option
-@horizon_option
+@rotation_options
 @analysis_options
 @handle_errors
-def whatif(data, horizon, without, accounts, as_of, half_life, grace, strong, fmt, database) -> None:
+def whatif(data, horizon, rotation_years, without, accounts, as_of, half_life, grace, strong, fmt, database) -> None:
     """Account figures before and after some staff leave, and who inherits what.
 
     Lists the contacts left without a thread and, for each, the heir: the successor
     (as the backup of `threads`), who starts the best remaining influence path to
-    them, never someone due to rotate within --horizon days.
+    them, never someone due to rotate within --horizon days. The figures count key
+    contacts. A key contact has role decision_maker or influence >= 4.
 
     \b
     Examples:
@@ -693,7 +714,7 @@ def whatif(data, horizon, without, accounts, as_of, half_life, grace, strong, fm
 
     r = _run(data, database, whatif_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
              without=list(without), accounts=list(accounts) or None, horizon=horizon,
-             progress=_progress("whatif"))
+             rotation_years=rotation_years, progress=_progress("whatif"))
     emit(fmt, r, table=fm.whatif_table, rows=fm.before_after_rows)
 
 
@@ -706,6 +727,9 @@ def whatif(data, horizon, without, accounts, as_of, half_life, grace, strong, fm
 @handle_errors
 def diff(data, since, accounts, as_of, half_life, grace, strong, fmt, database) -> None:
     """What changed between --since and --as-of: account figures and threads gained/lost.
+
+    A thread is a strong relationship; the figures count key contacts. A key contact
+    has role decision_maker or influence >= 4.
 
     \b
     Examples:
@@ -824,7 +848,7 @@ def cypher(uri: str, query: str | None, file, params: tuple[str, ...], write: bo
     Examples:
       relgraph cypher neo4j://localhost:7687 "MATCH (a:Account) RETURN a.id, a.name"
       relgraph cypher neo4j://localhost:7687 --file cypher/threads.cypher --param account=nwm \\
-        --param asOf=2026-11-01 --param halfLife=180.0 --param strong=3.0 --format json
+        --param asOf=2026-11-01 --param grace=90.0 --param halfLife=180.0 --param strong=3.0 --format json
     """
     from .errors import UsageError
     from .stores.cypherguard import statements_to_run
@@ -1151,6 +1175,7 @@ def import_ics(calendar: str, data: str, output: str | None, methods_file: str |
 
     \b
     Examples:
+      relgraph import salesforce tests/data/imports/salesforce -o portfolio --as-of 2026-11-01
       relgraph import ics tests/data/imports/calendar.ics portfolio --as-of 2026-11-01
       relgraph import ics tests/data/imports/calendar.ics portfolio -o with-calendar.json --as-of 2026-11-01
     """
@@ -1199,11 +1224,10 @@ def plan_rows(r: dict[str, Any]) -> list[dict[str, Any]]:
 @cli.command()
 @click.argument("data")
 @account_option
-@click.option("--horizon", type=HORIZON_DAYS, default=180, show_default=True, metavar="DAYS",
-              help="Plan this many days ahead; also the horizon of 'rotation due soon'.")
+@rotation_options(horizon_help="Plan this many days ahead; staff whose rotation is due within them are due soon "
+                  "and own no action.")
 @click.option("--lead", type=click.IntRange(min=0, max=36_500), default=30, show_default=True, metavar="DAYS",
               help="Hand over this many days before a rotation is due.")
-@rotation_years_option(0, "Years in a role after which a staff member rotates.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show the N highest priorities only.")
 @click.option("--ics", "ics", type=click.Path(dir_okay=False), metavar="FILE",
               help="Also write the actions as an iCalendar file (one all-day event each).")

@@ -17,6 +17,8 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .words import fragile_counts, fragile_text, gaps_text, status_word
+
 # --- the three formats ------------------------------------------------------------------
 
 
@@ -152,18 +154,19 @@ def _flat_figures(f: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def coverage_table(r: dict[str, Any]) -> str:
-    """Per account: its figures, then the level x role matrix of cell statuses with
-    the best effective strength in each."""
+    """Per account: its figures and gaps, then the level x role matrix of cell
+    statuses (in words: ``blind spot`` for ``unknown``) with the best effective
+    strength in each."""
     from .model import COVERAGE_ROLES  # not needed by `relgraph --help`
 
     blocks = []
     for a in r["accounts"]:
         lines = [f"{a['name']} ({a['id']}, grade {a['grade']}): {a['contacts']} contacts, "
-                 f"{a['key_contacts']} key"]
+                 f"{a['key_contacts']} key; {gaps_text(c['status'] for c in a['cells'])}"]
         lines += _figure_lines(a)
         grid = {}
         for c in a["cells"]:
-            label = c["status"]
+            label = status_word(c["status"])
             if c["best_strength"] is not None and c["status"] != "unknown":
                 label += f" {c['best_strength']:.1f}"
             grid.setdefault(c["level"], {})[c["role"]] = label
@@ -250,9 +253,11 @@ def summary_table(r: dict[str, Any]) -> str:
 
 
 def gaps_table(r: dict[str, Any]) -> str:
-    """The gaps, each with the staff member best placed to close it."""
+    """The gaps, each with its status in words and the staff member best placed to
+    close it."""
     return table_text(
-        [{**g, "suggested": g["suggested_staff_name"] and f"{g['suggested_staff_name']} ({g['suggested_staff']})"}
+        [{**g, "status": status_word(g["status"]),
+          "suggested": g["suggested_staff_name"] and f"{g['suggested_staff_name']} ({g['suggested_staff']})"}
          for g in r["gaps"]],
         ["account", "level", "role", "status", "priority", "best_strength", "contacts", "suggested"],
         ["account", "level", "role", "status", "priority", "best", "contacts", "suggested staff"],
@@ -260,13 +265,14 @@ def gaps_table(r: dict[str, Any]) -> str:
 
 
 def threads_table(r: dict[str, Any]) -> str:
-    """The contacts that hang by a thread, with their threads and backup by name."""
+    """The contacts that hang by a thread, with their threads and backup by name,
+    then how many of them are unthreaded and single-threaded key contacts."""
     return table_text(
         r["contacts"],
         ["account", "id", "name", "role", "influence", "threads", "staff_names", "redundancy", "rank_gap",
          "backup_name"],
         ["account", "id", "name", "role", "infl", "threads", "staff", "redundancy", "rank gap", "backup"],
-    )
+    ) + "\n\n" + fragile_text(*fragile_counts(r["contacts"]))
 
 
 def risk_table(r: dict[str, Any]) -> str:

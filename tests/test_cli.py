@@ -155,30 +155,71 @@ def test_a_command_leaves_the_garbage_collector_as_it_found_it(runner, bad):
     assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
 
 
-def help_examples(name: str) -> list[str]:
-    """The example command lines of ``relgraph NAME --help`` (joined at ``\\``)."""
-    text = CliRunner().invoke(cli, [name, "--help"]).stdout.replace("\\\n", " ")
+def command_paths() -> list[tuple[str, ...]]:
+    """Every command as its words after ``relgraph``, a group's sub-commands too
+    (``("import", "ics")``)."""
+    import click
+
+    out: list[tuple[str, ...]] = []
+
+    def walk(group: click.Group, prefix: tuple[str, ...]) -> None:
+        for name in sorted(group.commands):
+            command = group.commands[name]
+            out.append((*prefix, name))
+            if isinstance(command, click.Group):
+                walk(command, (*prefix, name))
+
+    walk(cli, ())
+    return out
+
+
+def help_text(words: tuple[str, ...]) -> str:
+    return CliRunner().invoke(cli, [*words, "--help"]).stdout
+
+
+def help_examples(words: tuple[str, ...] | str) -> list[str]:
+    """The example command lines of ``relgraph WORDS --help`` (joined at ``\\``)."""
+    text = help_text((words,) if isinstance(words, str) else words).replace("\\\n", " ")
     return [line.strip() for line in text.split("Examples:")[1].split("Options:")[0].splitlines()
             if line.strip().startswith(("relgraph ", "NEO4J_"))]
 
 
-def test_every_help_example_runs_on_the_demo(tmp_path, monkeypatch):
-    """SPEC section 3: the examples in every --help run as they are on the demo data
-    (those naming a Neo4j server or an absolute path excepted)."""
-    import shlex
-
+@pytest.fixture
+def demo_cwd(tmp_path, monkeypatch):
+    """A fresh folder holding the demo (./relgraph-demo) and, as from the repository
+    root, the import fixtures the import examples read; the current folder."""
     from relgraph.demo import write_demo
 
     monkeypatch.chdir(tmp_path)
     write_demo("relgraph-demo")
-    # The import examples read the export and calendar fixtures, as from the repository root.
     shutil.copytree(Path(__file__).parent / "data" / "imports", tmp_path / "tests" / "data" / "imports")
-    ran = 0
-    for name in commands():
-        for example in help_examples(name):
-            if "://" in example or " /" in example:
-                continue
-            r = CliRunner().invoke(cli, shlex.split(example, comments=True)[1:])
-            assert r.exit_code == 0, (example, r.output)
-            ran += 1
-    assert ran >= 25
+    return tmp_path
+
+
+@pytest.mark.parametrize("words", command_paths(), ids=" ".join)
+def test_every_help_example_runs_on_the_demo(words, demo_cwd):
+    """SPEC section 3: the examples in every --help run as they are on the demo data,
+    one after another in a fresh folder (those naming a Neo4j server run in
+    tests/test_cli_cypher.py against the test server)."""
+    import shlex
+
+    examples = help_examples(words)
+    assert examples, f"relgraph {' '.join(words)} --help shows no example"
+    for example in examples:
+        if "://" in example:
+            continue
+        assert " /" not in example, example  # no absolute path: it must run anywhere
+        r = CliRunner().invoke(cli, shlex.split(example, comments=True)[1:])
+        assert r.exit_code == 0, (example, r.output)
+
+
+def test_the_help_examples_cover_every_command():
+    """Each command's examples run it (not only others), and they are many."""
+    shown = 0
+    for words in command_paths():
+        examples = help_examples(words)
+        shown += len(examples)
+        prefix = "relgraph " + " ".join(words)
+        if words != ("import",):
+            assert any(e.startswith(prefix + " ") or e.split(" ", 2)[-1].startswith(prefix) for e in examples), words
+    assert shown >= 40

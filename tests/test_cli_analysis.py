@@ -47,16 +47,16 @@ def test_coverage_table(data):
     assert r.exit_code == 0
     assert r.stdout == (
         "as of 2024-01-01\n\n"
-        "Acme (A, grade A): 5 contacts, 4 key\n"
+        "Acme (A, grade A): 5 contacts, 4 key; 16 gaps (14 blind spots)\n"
         "  key coverage 25%   cell coverage 11%   multithreading 0%   unit coverage 67%\n"
         "  triangle: account_manager, solution   exec ties: -   opponents: fin\n"
         "  activity (365 days): 2 (visit 1, research 1)\n"
         "\n"
-        "  level     decision_maker  technical    business  finance   user     procurement\n"
-        "  --------  --------------  -----------  --------  --------  -------  -----------\n"
-        "  hq        uncovered 0.0   covered 5.0  unknown   unknown   unknown  unknown\n"
-        "  province  unknown         unknown      unknown   weak 2.0  unknown  covered 4.0\n"
-        "  city      unknown         unknown      unknown   unknown   unknown  unknown\n"
+        "  level     decision_maker  technical    business    finance     user        procurement\n"
+        "  --------  --------------  -----------  ----------  ----------  ----------  -----------\n"
+        "  hq        uncovered 0.0   covered 5.0  blind spot  blind spot  blind spot  blind spot\n"
+        "  province  blind spot      blind spot   blind spot  weak 2.0    blind spot  covered 4.0\n"
+        "  city      blind spot      blind spot   blind spot  blind spot  blind spot  blind spot\n"
     )
     assert r.stderr == ""
 
@@ -78,11 +78,11 @@ def test_coverage_json(data):
 def test_gaps(data):
     r = run("gaps", data, *AS_OF, "--limit", "2")
     assert r.stdout.splitlines() == [
-        "account  level  role            status     priority  best  contacts  suggested staff",
-        "-------  -----  --------------  ---------  --------  ----  --------  ---------------",
+        "account  level  role            status      priority  best  contacts  suggested staff",
+        "-------  -----  --------------  ----------  --------  ----  --------  ---------------",
         # sol's rotation is overdue (due soon): never suggested.
-        "A        hq     decision_maker  uncovered  15.00     0.00  ceo       Alice (am)",
-        "A        hq     business        unknown    9.00      -     -         Alice (am)",
+        "A        hq     decision_maker  uncovered   15.00     0.00  ceo       Alice (am)",
+        "A        hq     business        blind spot  9.00      -     -         Alice (am)",
     ]
     j = run_json("gaps", data, *AS_OF)
     assert set(j) == {"as_of", "gaps"}
@@ -207,7 +207,7 @@ def test_unknown_ids_exit_2(data, args, message):
          "Invalid value for '--horizon': 99999999999999999999 is not in the range 0<=x<=36500."),
         (["risk", "--rotation-years", "99999999999999999999"],
          "Invalid value for '--rotation-years': 99999999999999999999 is not in the range 0<=x<=100."),
-        (["report", "--rotation-years", "101"], "Invalid value for '--rotation-years': 101 is not in the range 1<=x<=100."),
+        (["report", "--rotation-years", "101"], "Invalid value for '--rotation-years': 101 is not in the range 0<=x<=100."),
         (["risk", "--as-of", "10000-01-01"], "Invalid value for '--as-of': '10000-01-01' is not a date (YYYY-MM-DD)"),
     ],
 )

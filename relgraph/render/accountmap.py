@@ -49,6 +49,7 @@ from ..graph import (
     node_key,
 )
 from ..model import CONTACT_ROLES, COVERAGE_ROLES, STRENGTH_NAMES, level_sort_key
+from ..words import STATUS_WORDS
 from .page import render_template, write_text_atomic
 
 LAYOUTS = ("network", "org")
@@ -56,8 +57,6 @@ LAYOUTS = ("network", "org")
 OVERVIEW_AT = 300
 """An account with more contacts than this opens on its overview: one node per unit."""
 
-STATUS_WORDS = {"covered": "covered", "weak": "weak", "uncovered": "uncovered", "unknown": "blind spot"}
-"""The words of SPEC section 3 for each cell status (``unknown`` is a *blind spot*)."""
 
 LIST_LIMIT = 100
 """The most entries the map's side panel lists per list (the map draws them all)."""
@@ -130,6 +129,8 @@ def map_data(
     focus: str | None = None,
     hops: int = 1,
     plan: dict[str, str] | None = None,
+    horizon: int = 180,
+    rotation_years: int = 3,
 ) -> dict[str, Any]:
     """What the map of one account draws, as JSON-ready records.
 
@@ -146,8 +147,8 @@ def map_data(
         The account's result at the date wanted, computed with ``lists=True``
         (its gaps and successors are drawn); then the options below but
         ``layout``, ``focus``, ``hops`` and ``plan`` are not used.
-    as_of, half_life, grace, strong :
-        As in SPEC section 2.
+    as_of, half_life, grace, strong, horizon, rotation_years :
+        As in SPEC section 2 (the last two: who is due soon, never a successor).
     to : str, optional
         A contact id of this account: draw the best influence path to it.
     source : str, optional
@@ -220,7 +221,7 @@ def map_data(
             raise UsageError("map_data needs as_of (or a result)")
         result = account_result(
             G, as_of=as_of, half_life=half_life, grace=grace, strong=strong, to=to, source=source,
-            through_opponents=through_opponents, lists=True,
+            through_opponents=through_opponents, lists=True, horizon=horizon, rotation_years=rotation_years,
         )
     r = result
     if r.lists is None:
@@ -498,7 +499,8 @@ def page_html(data: dict[str, Any]) -> str:
 
 
 def next_actions(
-    store, account: str, *, as_of: dt.date, half_life: float = 180.0, grace: float = 90.0, strong: float = 3.0
+    store, account: str, *, as_of: dt.date, half_life: float = 180.0, grace: float = 90.0, strong: float = 3.0,
+    horizon: int = 180, rotation_years: int = 3,
 ) -> dict[str, str]:
     """The next planned action (SPEC section 6) of each contact of ``account`` that the
     plan names as a target, in words: the first of its actions in the plan's order,
@@ -506,8 +508,8 @@ def next_actions(
     from ..analysis.portfolio import plan_report
 
     out: dict[str, str] = {}
-    for a in plan_report(store, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
-                         accounts=[account])["actions"]:
+    for a in plan_report(store, as_of=as_of, half_life=half_life, grace=grace, strong=strong, horizon=horizon,
+                         rotation_years=rotation_years, accounts=[account])["actions"]:
         if isinstance(a["target"], str) and a["target"] not in out:
             route = " → ".join([a["owner_name"] or "nobody yet", *a["via_names"]])
             out[a["target"]] = f"{a['due'].isoformat()} {a['kind']}: {route} ({a['method']}) — {a['reason']}"
@@ -529,6 +531,8 @@ def write_map(
     layout: str = "network",
     focus: str | None = None,
     hops: int = 1,
+    horizon: int = 180,
+    rotation_years: int = 3,
 ) -> Path:
     """Write the map of one account of ``store`` to ``path`` and return the path.
 
@@ -555,7 +559,8 @@ def write_map(
     G = store.account_graph(account)
     html = map_html(
         G,
-        plan=next_actions(store, account, as_of=as_of, half_life=half_life, grace=grace, strong=strong),
+        plan=next_actions(store, account, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
+                          horizon=horizon, rotation_years=rotation_years),
         as_of=as_of,
         half_life=half_life,
         grace=grace,
@@ -566,6 +571,8 @@ def write_map(
         layout=layout,
         focus=focus,
         hops=hops,
+        horizon=horizon,
+        rotation_years=rotation_years,
     )
     from .report import file_stem
 

@@ -88,6 +88,11 @@ def _environment():
     )
     env.filters["script_json"] = script_json
     env.filters["pct"] = percent_text
+    # The words of every page are those of the CLI (relgraph/words.py).
+    from ..words import fragile_text, status_word
+
+    env.filters["status_word"] = status_word
+    env.globals["fragile_text"] = fragile_text
     return env
 
 

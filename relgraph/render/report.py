@@ -90,6 +90,7 @@ def report_html(lists: PortfolioLists, *, map_links: dict[str, str] | None = Non
         gaps_total=len(lists.gaps),
         single=lists.single[:top],
         single_total=len(lists.single),
+        unthreaded_total=sum(c["threads"] == 0 for c in lists.single),
         per_account_single=per_account_single,
         risk=lists.risk[:top],
         risk_total=len(lists.risk),

@@ -61,6 +61,8 @@
       (e.strong ? " (strong)" : e.strength > 0 ? " (weak)" : " (inactive)");
   }
   function fmt(v) { return v === Math.round(v) ? String(v) : v.toFixed(1); }
+  /* How a unit's key contacts are held, in the words of the coverage cells. */
+  function unitHeld(status) { return status === "unknown" ? "no key contact" : "key contacts " + data.status_words[status]; }
 
   /* What the hover and the panel show about a node: [label, value] pairs. */
   function details(n) {
@@ -76,13 +78,13 @@
       add("Attitude", n.attitude + (n.coach ? ", coach" : ""));
       var mine = (knowsOf[n.id] || []).slice().sort(function (a, b) { return b.strength - a.strength; });
       var strongNames = mine.filter(function (e) { return e.strong; }).map(function (e) { return byId[e.from].label; });
-      add("Threads", n.threads === 0 ? "0: nobody holds a strong relationship"
-        : n.threads + ": " + strongNames.join(", ") + (n.threads === 1 ? " (single-threaded)" : ""));
+      add("Threads", n.threads === 0 ? "0: nobody holds a strong relationship" + (n.key ? " (unthreaded)" : "")
+        : n.threads + ": " + strongNames.join(", ") + (n.threads === 1 && n.key ? " (single-threaded)" : ""));
       add("Known by", mine.length ? mine.map(function (e) { return byId[e.from].label + " " + tieText(e); }).join("\n") : "nobody");
       add("Successor", n.successor ? byId[n.successor].label : "—");
       add("Next action", n.next_action || "—");
-      add("Cell", n.cell ? n.level_name + " × " + ROLE[n.role] + ": " + n.cell : null);
-      if (n.flag === "gap") add("Gap", "no strong relationship here");
+      add("Cell", n.cell ? n.level_name + " × " + ROLE[n.role] + ": " + data.status_words[n.cell]
+        + (n.cell === "covered" ? "" : " (a gap)") : null);
       add("Email", n.email);
       add("Phone", n.phone);
       add("Id", n.ref);
@@ -598,7 +600,7 @@
             shape: "dot", size: 10 + 3 * Math.sqrt(people), borderWidth: 2,
             color: { background: P.status[u.status], border: P.unit_border, highlight: { background: P.status[u.status], border: "#000" } },
             font: { size: 16, color: "#263238", strokeWidth: 4, strokeColor: "#fff" }, scaling: NAMED,
-            title: u.label + " (" + u.unit_level + "): " + people + " people, key contacts " + data.status_words[u.status] + ". Double-click to open."
+            title: u.label + " (" + u.unit_level + "): " + people + " people, " + unitHeld(u.status) + ". Double-click to open."
           }
         }, false);
       });
@@ -743,7 +745,7 @@
       d.setAttribute("data-id", u.id);
       var s = el("summary");
       s.appendChild(el("span", "name", u.label));
-      s.appendChild(el("span", "meta", u.unit_level + " · " + (u.contacts || 0) + " here, " + total(u) + " in all · key contacts " + data.status_words[u.status]));
+      s.appendChild(el("span", "meta", u.unit_level + " · " + (u.contacts || 0) + " here, " + total(u) + " in all · " + unitHeld(u.status)));
       d.appendChild(s);
       d.addEventListener("toggle", function () { if (d.open) fill(d, u); });
       boxes[u.id] = d;
