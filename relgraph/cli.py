@@ -643,7 +643,7 @@ def gaps(data, horizon, rotation_years, accounts, limit, as_of, half_life, grace
 def threads(data, horizon, rotation_years, accounts, all_, as_of, half_life, grace, strong, fmt, database) -> None:
     """Key contacts that hang by a thread: threads <= 1, redundancy <= 1 or rank gap >= 2.
 
-    A key contact has role decision_maker or influence >= 4; with no thread it is
+    A key contact has role decision_maker or influence >= 4. With no thread it is
     unthreaded, with exactly one single-threaded (the table ends with how many of
     each). threads: our staff with a strong relationship to them; redundancy: how
     many people must drop out before every route to them is lost; rank gap: their
