@@ -510,7 +510,7 @@ def demo(directory: str, force: bool) -> None:
 
     Four accounts (a national mobile operator with headquarters, provinces, cities and
     counties, and three smaller ones), about 175 contacts and 16 staff, with weak
-    spots to find: blind cells, a single-threaded decision-maker, a chairman reachable
+    spots to find: blind spots, a single-threaded decision-maker, a chairman reachable
     only through one coach, an opponent on the way to the CEO, an account manager
     due to rotate, a rank gap and a stale relationship. Its dates are relative to
     2026-11-01: pass --as-of 2026-11-01 to see the figures the README shows.
