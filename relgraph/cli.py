@@ -956,7 +956,7 @@ def push(data: str, uri: str, accounts: tuple[str, ...], dry_run: bool, replace_
       NEO4J_USERNAME=neo4j NEO4J_PASSWORD=secret \\
         relgraph push ./relgraph-demo neo4j://localhost:7687 --dry-run
       relgraph push ./relgraph-demo neo4j://localhost:7687 --account nwm
-      relgraph push demo.json bolt://db.example.com:7687 --database sales --replace-all
+      relgraph push ./relgraph-demo bolt://localhost:7687 --replace-all
     """
     from .stores.neo4j import Neo4jStore
 

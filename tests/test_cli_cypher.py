@@ -6,7 +6,11 @@ relgraph/stores/cypherguard.py is the only one: what it lets through is run.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from bolt import TEST_BATCH_SIZE
 from test_neo4j import bolt_store, invoke, rich, snapshot  # noqa: F401  (rich: a fixture)
 
 pytestmark = pytest.mark.neo4j
@@ -48,10 +52,10 @@ def test_a_file_is_split_at_semicolons_outside_strings(bolt_server, rich, tmp_pa
     assert (r.exit_code, r.stdout) == (0, '[{"name": "Beta Mobile"}]\n')
 
 
-# --- the examples of `cypher --help` ---------------------------------------------------
+# --- the --help examples that need a server (cypher, push) ------------------------------
 
-REPO = __import__("pathlib").Path(__file__).parent.parent
-EXAMPLE_URI = "neo4j://localhost:7687"
+REPO = Path(__file__).parent.parent
+LOCAL_URI = r"(neo4j|bolt)://localhost:7687"
 
 
 def cypher_examples() -> list[list[str]]:
@@ -65,8 +69,6 @@ def cypher_examples() -> list[list[str]]:
 
 def query_parameters(path) -> set[str]:
     """The ``$names`` a query file uses, outside its ``//`` comments."""
-    import re
-
     code = "\n".join(line.split("//")[0] for line in path.read_text(encoding="utf-8").splitlines())
     return set(re.findall(r"\$([A-Za-z_]\w*)", code))
 
@@ -82,25 +84,50 @@ def test_cypher_examples_give_every_parameter_of_their_query_file():
     assert files >= 1
 
 
-def test_cypher_examples_run_on_the_demo_in_a_bolt_server(bolt_server, tmp_path, monkeypatch):
-    """The examples as written, on the demo pushed into the test server (its address
-    for localhost's), from the repository root as their --file paths are."""
-    from relgraph.demo import write_demo
-    from relgraph.readwrite import read
+def server_examples() -> list[list[str]]:
+    """The arguments of every --help example that names a local Neo4j server, in
+    command order (``push`` fills the server before ``cypher`` reads it), without the
+    environment variables some set before ``relgraph``."""
+    import shlex
 
-    write_demo(tmp_path / "demo")
-    bolt_store(bolt_server).push(read(tmp_path / "demo"))
-    monkeypatch.chdir(REPO)
+    from test_cli import command_paths, help_examples
+
+    out = []
+    for words in command_paths():
+        for example in help_examples(words):
+            args = shlex.split(example)
+            while "=" in args[0]:
+                args.pop(0)
+            if any(re.fullmatch(LOCAL_URI, a) for a in args):
+                out.append(args[1:])
+    return sorted(out, key=lambda a: a[0] != "push")
+
+
+def test_the_server_examples_of_every_help_run_on_the_demo_in_a_bolt_server(bolt_server, tmp_path, monkeypatch):
+    """The examples as written, the test server's address for localhost's, in a
+    folder holding the demo and the query library (their --file paths)."""
+    import json
+    import shutil
+
+    from relgraph.demo import write_demo
+
+    monkeypatch.chdir(tmp_path)
+    write_demo("relgraph-demo")
+    shutil.copytree(REPO / "cypher", tmp_path / "cypher")
+    examples = server_examples()
+    assert sorted({a[0] for a in examples}) == ["cypher", "push"]
     outputs = []
-    for args in cypher_examples():
-        assert args[1] == EXAMPLE_URI, args
-        r = invoke(bolt_server, [args[0], bolt_server.uri, *args[2:]])
+    for args in examples:
+        args = [bolt_server.uri if re.fullmatch(LOCAL_URI, a) else a for a in args]
+        if args[0] == "push" and bolt_server.name == "falkordb":  # its large-parameter crash (tests/bolt.py)
+            args += ["--batch-size", str(TEST_BATCH_SIZE)]
+        r = invoke(bolt_server, args)
         assert r.exit_code == 0, (args, r.output)
         outputs.append(r.stdout)
-    assert sorted(line.split()[0] for line in outputs[0].splitlines()[2:-1]) == ["bcb", "hpg", "nwm", "spr"]
+    assert [a[0] for a in examples] == ["push"] * 3 + ["cypher"] * 2
+    accounts, threads = outputs[3:]
+    assert sorted(line.split()[0] for line in accounts.splitlines()[2:-1]) == ["bcb", "hpg", "nwm", "spr"]
     # threads.cypher: the key contacts single- or unthreaded or with a rank gap, as `relgraph threads` lists them
-    import json
-
-    assert sorted(r["id"] for r in json.loads(outputs[1])) == [
+    assert sorted(r["id"] for r in json.loads(threads)) == [
         "nwm-ceo", "nwm-cfo", "nwm-chair", "nwm-es-cto", "nwm-es-dgm", "nwm-es-gm", "nwm-es-pa-gm", "nwm-vpm",
     ]

@@ -21,6 +21,7 @@ LAYERS = {
     "errors": 0,
     "rows": 0,
     "deferred": 0,  # deferred imports (of networkx), used where a command begins
+    "words": 0,  # the words people read (SPEC section 3, "Words"): tables and pages alike
     "tables": 1,
     "validate": 2,
     "graph": 3,
