@@ -41,6 +41,21 @@
   var byId = {};
   data.nodes.forEach(function (n) { byId[n.id] = n; });
 
+  /* The plan (SPEC section 6): each person's, and each blind spot's, first action
+     in the plan's order, in the words of `relgraph plan`. */
+  var PLAN = data.plan || [];
+  var firstAction = {};
+  PLAN.forEach(function (x) {
+    var id = x.target || "Gap:" + x.cell;
+    if (!(id in firstAction)) firstAction[id] = x;
+  });
+  function actionText(n) {
+    var x = firstAction[n.id];
+    if (!x) return n.next_action || "—";
+    var route = [x.owner_name || "nobody yet"].concat(x.via_names).join(" → ");
+    return x.due + " " + x.kind + ": " + route + " (" + x.method + ") — " + x.reason;
+  }
+
   /* Relationships per contact and strong threads per staff member, for the details. */
   var knowsOf = {}, strongOf = {};
   data.edges.forEach(function (e) {
@@ -80,7 +95,7 @@
         : n.threads + ": " + strongNames.join(", ") + (n.threads === 1 ? " (single-threaded)" : ""));
       add("Known by", mine.length ? mine.map(function (e) { return byId[e.from].label + " " + tieText(e); }).join("\n") : "nobody");
       add("Successor", n.successor ? byId[n.successor].label : "—");
-      add("Next action", n.next_action || "—");
+      add("Next action", actionText(n));
       add("Cell", n.cell ? n.level_name + " × " + ROLE[n.role] + ": " + n.cell : null);
       if (n.flag === "gap") add("Gap", "no strong relationship here");
       add("Email", n.email);
@@ -95,6 +110,9 @@
       add("Office", n.office);
       add("In role since", n.in_role_since);
       add("Strong threads", strongOf[n.id] || 0);
+      var owned = PLAN.filter(function (x) { return x.owner === n.id; });
+      add("Plan", owned.length ? owned.length + (owned.length === 1 ? " action" : " actions") + ", first: " + owned[0].due + " " +
+        owned[0].kind + " with " + owned[0].target_name : null);
       add("Active", n.active ? "yes" : "no (left: relationships count 0)");
       add("Id", n.ref);
     } else if (n.kind === "Unit") {
@@ -110,7 +128,7 @@
       add("Id", n.ref);
     } else {
       add("Blind spot", "no " + ROLE[n.role] + " contact known at " + n.level_name + " level");
-      add("Next step", "find and meet one");
+      add("Next action", firstAction[n.id] ? actionText(n) : "find and meet one");
     }
     return rows;
   }
@@ -181,7 +199,7 @@
     if (n.kind === "Unit") {
       return {
         shape: "box", margin: 5, borderWidth: 1, scaling: NAMED,
-        color: { background: P.unit, border: P.unit_border, highlight: { background: "#fff", border: "#000" } },
+        color: { background: P.status[n.status] || P.unit, border: P.unit_border, highlight: { background: "#fff", border: "#000" } },
         font: { size: 15, color: "#455a64" }
       };
     }
@@ -448,7 +466,19 @@
     timing.ready = performance.now();
     document.body.setAttribute("data-state", "ready");
     api.ready = true;
+    setTimeout(focusFromAddress, 0);
   }
+
+  /* A link such as maps/<account>.html#focus=Contact%3Ac1 (the report's plan)
+     opens the map on that person (or blind spot): selected, details shown. */
+  function focusFromAddress() {
+    var m = /^#focus=(.+)$/.exec(window.location.hash);
+    if (!m || !view) return;
+    var id;
+    try { id = decodeURIComponent(m[1]); } catch (e) { return; }
+    if (byId[id]) view.focus([id]);
+  }
+  window.addEventListener("hashchange", focusFromAddress);
 
   /* Details of the selected person, in a box over the map (always in view). */
   var detailsBox = document.getElementById("details");
@@ -506,9 +536,18 @@
   search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); runSearch(); } });
   search.addEventListener("change", runSearch);
 
-  /* Panel lists and matrix cells jump to their nodes. */
+  /* Panel lists and matrix cells jump to their nodes; on a phone, where the panel
+     is below the map, the page then scrolls back to the map and its details. */
+  function inView(box) {
+    var r = box.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  }
+  function focusFromPanel(ids) {
+    view.focus(ids);
+    if (!detailsBox.hidden && !inView(detailsBox)) document.getElementById("stage").scrollIntoView({ block: "start" });
+  }
   Array.prototype.forEach.call(document.querySelectorAll("#panel [data-node]"), function (b) {
-    b.addEventListener("click", function () { view.focus([b.getAttribute("data-node")]); });
+    b.addEventListener("click", function () { focusFromPanel([b.getAttribute("data-node")]); });
   });
   Array.prototype.forEach.call(document.querySelectorAll("#panel [data-level][data-role]"), function (b) {
     b.addEventListener("click", function () {
@@ -517,7 +556,7 @@
       var ids = cell && cell.contacts && cell.contacts.length
         ? cell.contacts.map(function (c) { return "Contact:" + c; })
         : ["Gap:" + level + "|" + role];
-      view.focus(ids);
+      focusFromPanel(ids);
     });
   });
 
