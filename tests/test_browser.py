@@ -681,3 +681,33 @@ def test_on_a_phone_a_plan_entry_brings_the_map_and_details_into_view(phone, dem
     d = page.locator("#details").bounding_box()
     assert 0 <= d["y"] and d["y"] + d["height"] <= 844 and 0 <= d["x"] and d["x"] + d["width"] <= 390
     assert page.inner_text("#details-body .head") == "Shi Hao"
+
+
+def test_the_legend_explains_the_unit_colours_compactly(visit, tiny_map, store, tmp_path):
+    v = visit(tiny_map)
+    assert v.js("document.getElementById('legend').open") is False  # a closed tab until asked for
+    closed = v.page.locator("#legend").bounding_box()
+    assert closed["height"] < 40
+    v.page.click("#legend summary")
+    legend = v.page.locator("#legend").bounding_box()
+    assert legend["height"] <= 300 and legend["x"] >= 0  # a corner of the map, not a quarter of the screen
+    status = json.loads(v.js("JSON.stringify(relgraphMap.data.palette.status)"))
+    swatches = v.js("Array.from(document.querySelectorAll('#legend p.units .sw-item'), s => [s.textContent,"
+                    " getComputedStyle(s.querySelector('.chip')).backgroundColor])")
+    rgb = {k: "rgb({}, {}, {})".format(*(int(c[i:i + 2], 16) for i in (1, 3, 5))) for k, c in status.items()}
+    assert swatches == [["all held", rgb["covered"]], ["some", rgb["weak"]], ["none", rgb["uncovered"]],
+                        ["no key contact", rgb["unknown"]]]
+    # The units are drawn in those colours: u1 holds c1 and c2 (key, one threaded: some),
+    # u2 holds c3 and c4 (c4 key and threaded: all held).
+    assert v.js("relgraphMap.nodes.get('Unit:u1').color.background") == status["weak"]
+    assert v.js("relgraphMap.nodes.get('Unit:u2').color.background") == status["covered"]
+    v.assert_clean()
+    # The org tree's legend explains its own marks: the unit bars and the names.
+    path = tmp_path / "org.html"
+    path.write_text(map_html(store.account_graph("A"), as_of=AS_OF, layout="org"), encoding="utf-8")
+    o = visit(path)
+    o.page.click("#legend summary")
+    assert o.page.locator("#legend p.units .sw-item").all_inner_texts() == ["all held", "some", "none", "no key contact"]
+    bar = o.js("getComputedStyle(document.querySelector('#legend .bar.covered')).borderLeftColor")
+    assert bar == o.js("getComputedStyle(document.querySelector('#orgtree details.covered')).borderLeftColor")
+    o.assert_clean()

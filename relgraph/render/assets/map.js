@@ -542,12 +542,14 @@
     var r = box.getBoundingClientRect();
     return r.top >= 0 && r.bottom <= window.innerHeight;
   }
-  function focusFromPanel(ids) {
+  function focusFromPanel(ids, button) {
+    Array.prototype.forEach.call(document.querySelectorAll("#panel .current"), function (x) { x.classList.remove("current"); });
+    if (button) button.classList.add("current");
     view.focus(ids);
     if (!detailsBox.hidden && !inView(detailsBox)) document.getElementById("stage").scrollIntoView({ block: "start" });
   }
   Array.prototype.forEach.call(document.querySelectorAll("#panel [data-node]"), function (b) {
-    b.addEventListener("click", function () { focusFromPanel([b.getAttribute("data-node")]); });
+    b.addEventListener("click", function () { focusFromPanel([b.getAttribute("data-node")], b); });
   });
   Array.prototype.forEach.call(document.querySelectorAll("#panel [data-level][data-role]"), function (b) {
     b.addEventListener("click", function () {
@@ -556,7 +558,7 @@
       var ids = cell && cell.contacts && cell.contacts.length
         ? cell.contacts.map(function (c) { return "Contact:" + c; })
         : ["Gap:" + level + "|" + role];
-      focusFromPanel(ids);
+      focusFromPanel(ids, b);
     });
   });
 
