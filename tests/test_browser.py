@@ -711,3 +711,28 @@ def test_the_legend_explains_the_unit_colours_compactly(visit, tiny_map, store, 
     bar = o.js("getComputedStyle(document.querySelector('#legend .bar.covered')).borderLeftColor")
     assert bar == o.js("getComputedStyle(document.querySelector('#orgtree details.covered')).borderLeftColor")
     o.assert_clean()
+
+
+def test_the_report_prints_on_a4_with_whole_words_and_colours(browser, demo):
+    # 718 CSS px: an A4 page's width inside Chromium's default print margins.
+    context = browser.new_context(viewport={"width": 718, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(demo["report"].resolve().as_uri())
+        page.emulate_media(media="print")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 718  # no column cut off
+        got = page.evaluate("""(() => {
+            const td = getComputedStyle(document.querySelector('#accounts td'));
+            const date = document.querySelector('#actions td span.nowrap');
+            const kind = getComputedStyle(document.querySelector('#actions .kind.handover'));
+            return [td.overflowWrap, date.textContent, getComputedStyle(date).whiteSpace,
+                    kind.printColorAdjust || kind.webkitPrintColorAdjust, kind.backgroundColor]; })()""")
+        assert got == ["break-word", "2027-01-08", "nowrap", "exact", "rgb(255, 224, 178)"]
+        # Each account's name wraps between words only: its lines are whole words of it.
+        for name in page.locator("#accounts tbody td:first-child a").all():
+            lines = name.evaluate("""a => { const r = document.createRange(); r.selectNodeContents(a);
+                return Array.from(r.getClientRects(), x => Math.round(x.top)).length; }""")
+            words = len(name.inner_text().split())
+            assert lines <= words
+    finally:
+        context.close()

@@ -119,8 +119,21 @@ def plan_links(actions: list[dict], map_links: dict[str, str]) -> list[dict]:
     for a, rec in zip(actions, plan_records(actions)):
         key = rec["target"] or f"{GAP}:{rec['cell']}"
         href = f"{map_links[a['account']]}#focus={quote(key, safe='')}" if a["account"] in map_links else None
-        out.append({**rec, "account": a["account"], "href": href})
+        out.append({**rec, "account": a["account"], "href": href, "reason_parts": date_parts(rec["reason"])})
     return out
+
+
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def date_parts(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut around its ISO dates, each part with whether it is a date (the
+    page keeps a date on one line: never "2027-01-" and "08").
+
+    >>> date_parts("rotates on 2027-01-08.")
+    [('rotates on ', False), ('2027-01-08', True), ('.', False)]
+    """
+    return [(part, i % 2 == 1) for i, part in enumerate(_DATE.split(text)) if part]
 
 
 def write_report(
