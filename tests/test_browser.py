@@ -736,3 +736,23 @@ def test_the_report_prints_on_a4_with_whole_words_and_colours(browser, demo):
             assert lines <= words
     finally:
         context.close()
+
+
+def test_several_matches_are_listed_to_pick_one(visit, demo):
+    v = visit(demo["map"])
+    v.page.fill("#search", "zhou")
+    v.page.press("#search", "Enter")
+    ids = v.js("relgraphMap.find('zhou')")
+    assert len(ids) > 2 and v.page.inner_text("#search-result") == f"{len(ids)} matches"
+    entries = v.page.locator("#matches li button")
+    names = json.loads(v.js("JSON.stringify(relgraphMap.data.nodes.filter(n => relgraphMap.find('zhou').includes(n.id)))"))
+    label = {n["id"]: n["label"] for n in names}
+    assert [t.split(" ")[0] + " " + t.split(" ")[1] for t in entries.all_inner_texts()] == [label[i] for i in ids[:12]]
+    entries.nth(1).click()  # leaving the search box does not search again
+    assert v.js("relgraphMap.network.getSelectedNodes()") == [ids[1]]
+    assert v.page.inner_text("#details-body .head") == label[ids[1]]
+    assert entries.count() == min(12, len(ids))
+    v.page.fill("#search", "")
+    v.page.press("#search", "Enter")
+    assert entries.count() == 0
+    v.assert_clean()

@@ -524,17 +524,41 @@
 
   var search = document.getElementById("search");
   var result = document.getElementById("search-result");
+  var searched = null;
   function runSearch() {
-    if (!search.value.trim()) { result.textContent = ""; return; }
+    if (!search.value.trim()) { result.textContent = ""; listMatches([]); return; }
+    searched = search.value;
     var ids = find(search.value);
     var visible = ids.filter(function (id) { return shown[id]; });
     result.textContent = ids.length === 0 ? "Nobody by that name, title or id."
       : visible.length === ids.length ? ids.length + (ids.length === 1 ? " match" : " matches")
       : ids.length + " matches, " + (ids.length - visible.length) + " hidden by the filters";
     view.focus(ids);
+    listMatches(ids);
+  }
+
+  /* Several people found: list them under the search box, to pick one. */
+  var matches = document.getElementById("matches");
+  var MATCHES_SHOWN = 12;
+  function listMatches(ids) {
+    matches.textContent = "";
+    if (ids.length < 2) return;
+    ids.slice(0, MATCHES_SHOWN).forEach(function (id) {
+      var n = byId[id], b = el("button", "goto" + (n.flag ? " " + n.flag : ""));
+      b.type = "button";
+      b.appendChild(document.createTextNode(n.label + " "));
+      b.appendChild(el("span", "meta", [n.title, n.kind === "Contact" ? ROLE[n.role] : KIND_NAME[n.kind], n.unit].filter(Boolean).join(" · ")));
+      b.addEventListener("click", function () { focusFromPanel([id], b); });
+      var li = el("li");
+      li.appendChild(b);
+      matches.appendChild(li);
+    });
+    if (ids.length > MATCHES_SHOWN) matches.appendChild(el("li", "hint", "… and " + (ids.length - MATCHES_SHOWN) + " more: type more of the name"));
   }
   search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); runSearch(); } });
-  search.addEventListener("change", runSearch);
+  /* (leaving the box after Enter fires "change" too: not a second search, which
+     would rebuild the list of matches under the click that left it) */
+  search.addEventListener("change", function () { if (search.value !== searched) runSearch(); });
 
   /* Panel lists and matrix cells jump to their nodes; on a phone, where the panel
      is below the map, the page then scrolls back to the map and its details. */
@@ -543,7 +567,7 @@
     return r.top >= 0 && r.bottom <= window.innerHeight;
   }
   function focusFromPanel(ids, button) {
-    Array.prototype.forEach.call(document.querySelectorAll("#panel .current"), function (x) { x.classList.remove("current"); });
+    Array.prototype.forEach.call(document.querySelectorAll("#panel .current, #matches .current"), function (x) { x.classList.remove("current"); });
     if (button) button.classList.add("current");
     view.focus(ids);
     if (!detailsBox.hidden && !inView(detailsBox)) document.getElementById("stage").scrollIntoView({ block: "start" });
