@@ -756,3 +756,18 @@ def test_several_matches_are_listed_to_pick_one(visit, demo):
     v.page.press("#search", "Enter")
     assert entries.count() == 0
     v.assert_clean()
+
+
+def test_a_focus_link_opens_the_unit_of_that_person_on_an_overview(visit, tmp_path):
+    path, data = big_map(tmp_path, 400)
+    assert data["overview"] is True
+    person = next(n for n in reversed(data["nodes"]) if n["kind"] == "Contact" and n.get("home"))
+    v = visit(path, wait_ready=False)
+    v.page.goto(path.resolve().as_uri() + "#focus=" + person["id"].replace(":", "%3A"))
+    v.page.wait_for_selector("body[data-state=ready]", state="attached", timeout=60_000)
+    v.page.wait_for_selector("#details:not([hidden])")
+    assert v.js("relgraphMap.network.getSelectedNodes()") == [person["id"]]
+    drawn = set(v.js("relgraphMap.network.body.nodeIndices"))
+    assert person["id"] in drawn and person["home"] in drawn and f"cluster:{person['home']}" not in drawn
+    assert "cluster:Unit:u0" in drawn or person["home"] == "Unit:u0"  # the other units stay closed
+    v.assert_clean()
