@@ -15,6 +15,7 @@ import random
 import shutil
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
@@ -247,7 +248,7 @@ def test_report_opens_offline_and_links_every_map(visit, store, tmp_path):
     paths = write_report(store, tmp_path / "report.html", as_of=AS_OF)
     v = visit(paths[0], wait_ready=False)
     v.assert_clean()
-    hrefs = v.js("Array.from(document.querySelectorAll('a[href^=\"maps/\"]'), a => a.href)")
+    hrefs = v.js("Array.from(document.querySelectorAll('a[href^=\"maps/\"]'), a => a.href.split('#')[0])")
     assert sorted(set(hrefs)) == sorted(p.resolve().as_uri() for p in paths[1:])
     first = visit(paths[1])  # maps/A.html
     first.assert_clean()
@@ -531,21 +532,242 @@ def test_print_keeps_colours_and_the_whole_panel(visit, tiny_map, store, tmp_pat
     r.assert_clean()
 
 
-def test_a_390_px_phone_screen(browser, tiny_map):
+@pytest.fixture
+def phone(browser):
+    """Open a page on a 390 x 844 touch screen, every non-file request refused."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
+
+    def open_(path: Path):
         page = context.new_page()
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-        page.goto(tiny_map.resolve().as_uri())
+        page.goto(path.resolve().as_uri())
         page.wait_for_selector("body[data-state=ready]", state="attached", timeout=30_000)
-        net = page.locator("#network").bounding_box()
-        panel = page.locator("#panel").bounding_box()
-        assert net["width"] >= 380 and net["height"] >= 420  # not a 50 px sliver
-        assert panel["width"] >= 380 and panel["y"] >= net["y"] + net["height"] - 1  # the panel below the map
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
-        page.fill("#search", "zhao")
-        page.press("#search", "Enter")
-        d = page.locator("#details").bounding_box()
-        assert 0 <= d["x"] and d["x"] + d["width"] <= 390
+        return page
+
+    yield open_
+    context.close()
+
+
+def test_a_390_px_phone_screen(phone, tiny_map):
+    page = phone(tiny_map)
+    net = page.locator("#network").bounding_box()
+    panel = page.locator("#panel").bounding_box()
+    assert net["width"] >= 380 and net["height"] >= 420  # not a 50 px sliver
+    assert panel["width"] >= 380 and panel["y"] >= net["y"] + net["height"] - 1  # the panel below the map
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    search = page.locator("#search").bounding_box()
+    assert search["y"] + search["height"] <= net["y"] and search["width"] >= 340  # the search above the map
+    assert page.locator("#legend summary").is_visible()  # the legend, closed, over the map
+    page.fill("#search", "zhao")
+    page.press("#search", "Enter")
+    d = page.locator("#details").bounding_box()
+    assert 0 <= d["x"] and d["x"] + d["width"] <= 390
+
+
+# --- the plan (SPEC section 6) in the map and the report, on the demo ---------------
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo written and rendered as `relgraph demo` does, with its plan."""
+    from relgraph.analysis.portfolio import plan_report
+    from relgraph.demo import write_demo, write_demo_pages
+
+    info = write_demo(tmp_path_factory.mktemp("demo") / "demo")
+    pages = write_demo_pages(info)
+    plan = plan_report(FileStore(info["path"]), as_of=info["as_of"])["actions"]
+    return {**info, **pages, "plan": plan}
+
+
+def _in_view(v, selector: str, width: int = 1400, height: int = 900) -> bool:
+    box = v.page.locator(selector).bounding_box()
+    return box is not None and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= width and (
+        box["y"] + box["height"] <= height
+    )
+
+
+def test_the_plan_panel_lists_the_accounts_actions_and_selects_their_targets(visit, demo):
+    mine = [a for a in demo["plan"] if a["account"] == "nwm"]
+    v = visit(demo["map"])
+    v.assert_clean()
+    entries = v.page.locator("#plan-list li button")
+    assert entries.count() == len(mine) == 41
+    assert v.page.inner_text("#plan-list h2") == "PLAN 41"
+    assert entries.nth(0).inner_text().splitlines() == [
+        "2026-12-09 handover meeting",
+        "Marcus Feng → Shi Hao",
+        "Zhou Jian rotates on 2027-01-08 and is Shi Hao's only thread",
+    ]
+    # Highest priority first, as `relgraph plan` orders them.
+    firsts = [t.splitlines()[1].rsplit(" → ", 1)[1] for t in entries.all_inner_texts()]
+    assert firsts == [a["target_name"] for a in mine]
+    # The CEO's stale tie: a reach through the CTO; a click selects the CEO, details in view.
+    reach = next(i for i, a in enumerate(mine) if a["kind"] == "reach" and a["target"] == "nwm-ceo")
+    entries.nth(reach).click()
+    assert v.js("relgraphMap.network.getSelectedNodes()") == ["Contact:nwm-ceo"]
+    v.page.wait_for_selector("#details:not([hidden])")
+    assert _in_view(v, "#details")
+    rows = dict(zip(v.page.locator("#details .k").all_inner_texts(), v.page.locator("#details .v").all_inner_texts()))
+    a = mine[reach]
+    assert rows["Next action"] == (
+        f"{a['due'].isoformat()} reach: {' → '.join([a['owner_name'], *a['via_names']])} ({a['method']}) — {a['reason']}"
+    )
+    # A blind spot's action selects the blind spot of its cell.
+    blind = next(i for i, a in enumerate(mine) if a["kind"] == "blind_spot")
+    cell = mine[blind]["target"]
+    entries.nth(blind).click()
+    assert v.js("relgraphMap.network.getSelectedNodes()") == [f"Gap:{cell['level']}|{cell['role']}"]
+    assert v.page.inner_text("#details-body .head") == f"? {cell['role']}"
+    assert _in_view(v, "#details")
+    v.assert_clean()
+
+
+def test_a_focus_link_opens_the_map_on_that_person(visit, store, tmp_path):
+    paths = write_report(store, tmp_path / "report.html", as_of=AS_OF)
+    v = visit(paths[1], wait_ready=False)  # maps/A.html
+    v.page.goto(paths[1].resolve().as_uri() + "#focus=Contact%3Ac4")
+    v.page.wait_for_selector("body[data-state=ready]", state="attached")
+    v.page.wait_for_selector("#details:not([hidden])")
+    assert v.js("relgraphMap.network.getSelectedNodes()") == ["Contact:c4"]
+    assert v.page.inner_text("#details-body .head") == "Sun Li"
+    assert _in_view(v, "#details")
+    # Following another link on the same page selects that one (a blind spot here).
+    v.js("location.hash = '#focus=' + encodeURIComponent('Gap:hq|business')")
+    v.page.wait_for_function("() => relgraphMap.network.getSelectedNodes()[0] === 'Gap:hq|business'")
+    assert v.page.inner_text("#details-body .head") == "? business"
+    # An unknown key selects nobody and breaks nothing.
+    v.js("location.hash = '#focus=Contact%3Anobody'")
+    v.page.wait_for_timeout(100)
+    assert v.js("relgraphMap.network.getSelectedNodes()") == ["Gap:hq|business"]
+    v.assert_clean()
+
+
+def test_the_reports_top_actions_link_to_existing_maps_and_nodes(visit, demo):
+    r = visit(demo["report"], wait_ready=False)
+    r.assert_clean()
+    rows = r.page.locator("#actions tbody tr")
+    assert rows.count() == 20
+    assert r.page.inner_text("#actions h2") == f"Next actions 20 of {len(demo['plan'])}"
+    top = demo["plan"][:20]
+    assert [t.split("\t")[0] for t in rows.all_inner_texts()] == [a["due"].isoformat() for a in top]
+    links = r.js("Array.from(document.querySelectorAll('#actions a.target'), a => [a.href, a.textContent])")
+    assert [name for _, name in links] == [a["target_name"] for a in top]
+    maps = {}
+    for href, name in links:
+        file, key = href.split("#focus=")
+        path = Path(file.removeprefix("file://"))
+        assert path.is_file()
+        if path not in maps:
+            m = visit(path)
+            maps[path] = set(m.js("relgraphMap.nodes.getIds()"))
+            m.close()
+        assert unquote(key) in maps[path]
+    # Following the first link opens that map with its target selected.
+    r.page.click("#actions a.target >> nth=0")
+    r.page.wait_for_selector("body[data-state=ready]", state="attached")
+    r.page.wait_for_selector("#details:not([hidden])")
+    first = top[0]
+    assert r.js("relgraphMap.network.getSelectedNodes()") == [f"Contact:{first['target']}"]
+    assert r.page.inner_text("#details-body .head") == first["target_name"]
+    r.assert_clean()
+
+
+def test_on_a_phone_a_plan_entry_brings_the_map_and_details_into_view(phone, demo):
+    page = phone(demo["map"])
+    entry = page.locator("#plan-list li button").nth(0)
+    entry.evaluate("e => e.scrollIntoView({ block: 'start' })")
+    assert page.evaluate("document.getElementById('network').getBoundingClientRect().bottom") < 0  # the map is above
+    entry.click()
+    page.wait_for_selector("#details:not([hidden])")
+    d = page.locator("#details").bounding_box()
+    assert 0 <= d["y"] and d["y"] + d["height"] <= 844 and 0 <= d["x"] and d["x"] + d["width"] <= 390
+    assert page.inner_text("#details-body .head") == "Shi Hao"
+
+
+def test_the_legend_explains_the_unit_colours_compactly(visit, tiny_map, store, tmp_path):
+    v = visit(tiny_map)
+    assert v.js("document.getElementById('legend').open") is False  # a closed tab until asked for
+    closed = v.page.locator("#legend").bounding_box()
+    assert closed["height"] < 40
+    v.page.click("#legend summary")
+    legend = v.page.locator("#legend").bounding_box()
+    assert legend["height"] <= 300 and legend["x"] >= 0  # a corner of the map, not a quarter of the screen
+    status = json.loads(v.js("JSON.stringify(relgraphMap.data.palette.status)"))
+    swatches = v.js("Array.from(document.querySelectorAll('#legend p.units .sw-item'), s => [s.textContent,"
+                    " getComputedStyle(s.querySelector('.chip')).backgroundColor])")
+    rgb = {k: "rgb({}, {}, {})".format(*(int(c[i:i + 2], 16) for i in (1, 3, 5))) for k, c in status.items()}
+    assert swatches == [["all held", rgb["covered"]], ["some", rgb["weak"]], ["none", rgb["uncovered"]],
+                        ["no key contact", rgb["unknown"]]]
+    # The units are drawn in those colours: u1 holds c1 and c2 (key, one threaded: some),
+    # u2 holds c3 and c4 (c4 key and threaded: all held).
+    assert v.js("relgraphMap.nodes.get('Unit:u1').color.background") == status["weak"]
+    assert v.js("relgraphMap.nodes.get('Unit:u2').color.background") == status["covered"]
+    v.assert_clean()
+    # The org tree's legend explains its own marks: the unit bars and the names.
+    path = tmp_path / "org.html"
+    path.write_text(map_html(store.account_graph("A"), as_of=AS_OF, layout="org"), encoding="utf-8")
+    o = visit(path)
+    o.page.click("#legend summary")
+    assert o.page.locator("#legend p.units .sw-item").all_inner_texts() == ["all held", "some", "none", "no key contact"]
+    bar = o.js("getComputedStyle(document.querySelector('#legend .bar.covered')).borderLeftColor")
+    assert bar == o.js("getComputedStyle(document.querySelector('#orgtree details.covered')).borderLeftColor")
+    o.assert_clean()
+
+
+def test_the_report_prints_on_a4_with_whole_words_and_colours(browser, demo):
+    # 718 CSS px: an A4 page's width inside Chromium's default print margins.
+    context = browser.new_context(viewport={"width": 718, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(demo["report"].resolve().as_uri())
+        page.emulate_media(media="print")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 718  # no column cut off
+        got = page.evaluate("""(() => {
+            const td = getComputedStyle(document.querySelector('#accounts td'));
+            const date = document.querySelector('#actions td span.nowrap');
+            const kind = getComputedStyle(document.querySelector('#actions .kind.handover'));
+            return [td.overflowWrap, date.textContent, getComputedStyle(date).whiteSpace,
+                    kind.printColorAdjust || kind.webkitPrintColorAdjust, kind.backgroundColor]; })()""")
+        assert got == ["break-word", "2027-01-08", "nowrap", "exact", "rgb(255, 224, 178)"]
+        # Each account's name wraps between words only: its lines are whole words of it.
+        for name in page.locator("#accounts tbody td:first-child a").all():
+            lines = name.evaluate("""a => { const r = document.createRange(); r.selectNodeContents(a);
+                return Array.from(r.getClientRects(), x => Math.round(x.top)).length; }""")
+            words = len(name.inner_text().split())
+            assert lines <= words
     finally:
         context.close()
+
+
+def test_several_matches_are_listed_to_pick_one(visit, demo):
+    v = visit(demo["map"])
+    v.page.fill("#search", "zhou")
+    v.page.press("#search", "Enter")
+    ids = v.js("relgraphMap.find('zhou')")
+    assert len(ids) > 2 and v.page.inner_text("#search-result") == f"{len(ids)} matches"
+    entries = v.page.locator("#matches li button")
+    names = json.loads(v.js("JSON.stringify(relgraphMap.data.nodes.filter(n => relgraphMap.find('zhou').includes(n.id)))"))
+    label = {n["id"]: n["label"] for n in names}
+    assert [t.split(" ")[0] + " " + t.split(" ")[1] for t in entries.all_inner_texts()] == [label[i] for i in ids[:12]]
+    entries.nth(1).click()  # leaving the search box does not search again
+    assert v.js("relgraphMap.network.getSelectedNodes()") == [ids[1]]
+    assert v.page.inner_text("#details-body .head") == label[ids[1]]
+    assert entries.count() == min(12, len(ids))
+    v.page.fill("#search", "")
+    v.page.press("#search", "Enter")
+    assert entries.count() == 0
+    v.assert_clean()
+
+
+def test_a_focus_link_opens_the_unit_of_that_person_on_an_overview(visit, tmp_path):
+    path, data = big_map(tmp_path, 400)
+    assert data["overview"] is True
+    person = next(n for n in reversed(data["nodes"]) if n["kind"] == "Contact" and n.get("home"))
+    v = visit(path, wait_ready=False)
+    v.page.goto(path.resolve().as_uri() + "#focus=" + person["id"].replace(":", "%3A"))
+    v.page.wait_for_selector("body[data-state=ready]", state="attached", timeout=60_000)
+    v.page.wait_for_selector("#details:not([hidden])")
+    assert v.js("relgraphMap.network.getSelectedNodes()") == [person["id"]]
+    drawn = set(v.js("relgraphMap.network.body.nodeIndices"))
+    assert person["id"] in drawn and person["home"] in drawn and f"cluster:{person['home']}" not in drawn
+    assert "cluster:Unit:u0" in drawn or person["home"] == "Unit:u0"  # the other units stay closed
+    v.assert_clean()

@@ -58,6 +58,16 @@ OVERVIEW_AT = 300
 """An account with more contacts than this opens on its overview: one node per unit."""
 
 
+PLAN_WORDS = {
+    "handover": "the only one of us who holds this person leaves: introduce their successor first",
+    "refresh": "a strong relationship fades: meet again by this date",
+    "second_thread": "only one of us holds this key contact: add a second",
+    "reach": "nobody holds this key contact strongly: reach them",
+    "rank": "our ties are too junior for this person: a visit by someone senior enough",
+    "blind_spot": "nobody known in this cell: find someone, through the coach",
+}
+"""What each kind of planned action (SPEC section 6) asks, in words for the pages."""
+
 LIST_LIMIT = 100
 """The most entries the map's side panel lists per list (the map draws them all)."""
 
@@ -494,6 +504,7 @@ def page_html(data: dict[str, Any]) -> str:
         payload=payload,
         by_id=by_id,
         limit=LIST_LIMIT,
+        kind_words=PLAN_WORDS,
         title=f"{data['account']['name']} — relationship map",
     )
 
@@ -513,6 +524,31 @@ def next_actions(
         if isinstance(a["target"], str) and a["target"] not in out:
             route = " → ".join([a["owner_name"] or "nobody yet", *a["via_names"]])
             out[a["target"]] = f"{a['due'].isoformat()} {a['kind']}: {route} ({a['method']}) — {a['reason']}"
+    return out
+
+
+def plan_records(actions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The map's *Plan*: one account's planned actions (SPEC section 6), as the
+    records the side panel lists and the report links, in the plan's order.
+
+    ``actions`` are those of :func:`relgraph.analysis.portfolio.plan_report` for the
+    account. Each record has ``due`` (ISO date), ``kind``, ``target`` (the contact's
+    node key; null for a blind spot), ``target_name``, ``cell`` (``"level|role"``
+    for a blind spot, else null), ``owner`` (staff node key or null: nobody
+    qualifies), ``owner_name``, ``via`` (contact node keys, in order), ``via_names``,
+    ``method``, ``priority`` and ``reason``.
+    """
+    out = []
+    for a in actions:
+        cell = a["target"] if isinstance(a["target"], dict) else None
+        out.append({
+            "due": a["due"].isoformat(), "kind": a["kind"],
+            "target": None if cell else node_key(CONTACT, a["target"]), "target_name": a["target_name"],
+            "cell": f"{cell['level']}|{cell['role']}" if cell else None,
+            "owner": node_key(STAFF, a["owner"]) if a["owner"] else None, "owner_name": a["owner_name"],
+            "via": [node_key(CONTACT, c) for c in a["via"]], "via_names": list(a["via_names"]),
+            "method": a["method"], "priority": a["priority"], "reason": a["reason"],
+        })
     return out
 
 
@@ -557,7 +593,10 @@ def write_map(
     if source is not None:
         store.locate(STAFF, source)
     G = store.account_graph(account)
-    html = map_html(
+    from ..analysis.portfolio import plan_report
+
+    actions = plan_report(store, as_of=as_of, half_life=half_life, grace=grace, strong=strong, accounts=[account])
+    data = map_data(
         G,
         plan=next_actions(store, account, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
                           horizon=horizon, rotation_years=rotation_years),
@@ -574,6 +613,7 @@ def write_map(
         horizon=horizon,
         rotation_years=rotation_years,
     )
+    html = page_html({**data, "plan": plan_records(actions["actions"])})
     from .report import file_stem
 
     return write_text_atomic(path if path is not None else f"{file_stem(account)}-map.html", html)

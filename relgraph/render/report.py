@@ -1,8 +1,9 @@
 """The portfolio report: one static HTML page over every account, beside its maps.
 
 The *portfolio report* shows, for the whole portfolio on one page: each account's
-figures (SPEC section 2) with a link to its map, a level × role coverage heat-map per
-account, the top coverage gaps with the staff best placed to close them, the key
+figures (SPEC section 2) with a link to its map, the top actions of the
+relationship plan (SPEC section 6, each linking to its account's map opened on its
+target), a level × role coverage heat-map per account, the top coverage gaps with the staff best placed to close them, the key
 contacts with at most one thread, and the staff ranked by rotation risk.
 
 :func:`write_report` writes the page and, in a folder ``maps`` beside it, one map per
@@ -24,7 +25,7 @@ from urllib.parse import quote
 
 from ..analysis.account import PortfolioLists, account_result, portfolio_lists
 from ..model import COVERAGE_ROLES, level_sort_key
-from .accountmap import PALETTE, ROLE_LABELS, map_data, page_html
+from .accountmap import GAP, PALETTE, PLAN_WORDS, ROLE_LABELS, map_data, page_html, plan_records
 from .page import render_template, stage_text
 
 MAPS_DIR = "maps"
@@ -65,13 +66,17 @@ def file_stems(accounts: list[str]) -> dict[str, str]:
     return stems
 
 
-def report_html(lists: PortfolioLists, *, map_links: dict[str, str] | None = None, top: int = 20) -> str:
+def report_html(
+    lists: PortfolioLists, *, map_links: dict[str, str] | None = None, top: int = 20, plan: list[dict] | None = None
+) -> str:
     """The report page of a portfolio's lists (:func:`relgraph.analysis.account.portfolio_lists`).
 
     ``map_links`` maps account ids to the (relative) address of their map; ``top``
-    bounds the gap, thread and risk lists.
+    bounds the gap, thread and risk lists and the actions listed of ``plan`` (the
+    actions of :func:`relgraph.analysis.portfolio.plan_report`, in plan order).
     """
     map_links = map_links or {}
+    actions = plan_links(plan or [], map_links)
     accounts = []
     for acc in lists.accounts:
         cells = {(c["level"], c["role"]): c for c in acc["cells"]}
@@ -100,7 +105,36 @@ def report_html(lists: PortfolioLists, *, map_links: dict[str, str] | None = Non
         roles=list(COVERAGE_ROLES),
         role_labels=ROLE_LABELS,
         palette=PALETTE,
+        actions=actions[:top],
+        actions_total=len(actions),
+        kind_words=PLAN_WORDS,
     )
+
+
+def plan_links(actions: list[dict], map_links: dict[str, str]) -> list[dict]:
+    """The plan's actions as the report lists them: :func:`plan_records` with the
+    ``account`` and, where the account has a map, ``href``: the map opened on the
+    action's target (``maps/<stem>.html#focus=<node key>``, a blind spot's key being
+    ``Gap:<level>|<role>``), which the map selects on load."""
+    out = []
+    for a, rec in zip(actions, plan_records(actions)):
+        key = rec["target"] or f"{GAP}:{rec['cell']}"
+        href = f"{map_links[a['account']]}#focus={quote(key, safe='')}" if a["account"] in map_links else None
+        out.append({**rec, "account": a["account"], "href": href, "reason_parts": date_parts(rec["reason"])})
+    return out
+
+
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def date_parts(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut around its ISO dates, each part with whether it is a date (the
+    page keeps a date on one line: never "2027-01-" and "08").
+
+    >>> date_parts("rotates on 2027-01-08.")
+    [('rotates on ', False), ('2027-01-08', True), ('.', False)]
+    """
+    return [(part, i % 2 == 1) for i, part in enumerate(_DATE.split(text)) if part]
 
 
 def write_report(
@@ -127,6 +161,13 @@ def write_report(
     """
     path = Path(path)
     ids = store.account_ids()
+    from ..analysis.portfolio import plan_report
+
+    plan = plan_report(store, as_of=as_of, half_life=half_life, grace=grace, strong=strong, horizon=horizon,
+                       rotation_years=rotation_years)["actions"]
+    plan_of: dict[str, list[dict]] = {}
+    for a in plan:
+        plan_of.setdefault(a["account"], []).append(a)
     stems = file_stems(ids)
     staged: list[tuple[Path, Path]] = []  # (temporary file, final path)
     map_links: dict[str, str] = {}
@@ -137,14 +178,15 @@ def write_report(
                                horizon=horizon, rotation_years=rotation_years)
             if maps:
                 target = path.parent / MAPS_DIR / f"{stems[account]}.html"
-                staged.append((stage_text(target, page_html(map_data(G, r))), target))
+                data = {**map_data(G, r), "plan": plan_records(plan_of.get(account, []))}
+                staged.append((stage_text(target, page_html(data)), target))
                 map_links[account] = f"{MAPS_DIR}/{quote(stems[account])}.html"
             yield r
 
     try:
         # One account at a time: its graph and full result are dropped once its map is staged.
         lists = portfolio_lists(results(), store.staff(), as_of=as_of, horizon=horizon, rotation_years=rotation_years)
-        html = report_html(lists, map_links=map_links, top=top)
+        html = report_html(lists, map_links=map_links, top=top, plan=plan)
         staged.insert(0, (stage_text(path, html), path))
         for tmp, final in staged:
             os.replace(tmp, final)

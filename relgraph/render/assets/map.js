@@ -41,6 +41,21 @@
   var byId = {};
   data.nodes.forEach(function (n) { byId[n.id] = n; });
 
+  /* The plan (SPEC section 6): each person's, and each blind spot's, first action
+     in the plan's order, in the words of `relgraph plan`. */
+  var PLAN = data.plan || [];
+  var firstAction = {};
+  PLAN.forEach(function (x) {
+    var id = x.target || "Gap:" + x.cell;
+    if (!(id in firstAction)) firstAction[id] = x;
+  });
+  function actionText(n) {
+    var x = firstAction[n.id];
+    if (!x) return n.next_action || "—";
+    var route = [x.owner_name || "nobody yet"].concat(x.via_names).join(" → ");
+    return x.due + " " + x.kind + ": " + route + " (" + x.method + ") — " + x.reason;
+  }
+
   /* Relationships per contact and strong threads per staff member, for the details. */
   var knowsOf = {}, strongOf = {};
   data.edges.forEach(function (e) {
@@ -82,7 +97,7 @@
         : n.threads + ": " + strongNames.join(", ") + (n.threads === 1 && n.key ? " (single-threaded)" : ""));
       add("Known by", mine.length ? mine.map(function (e) { return byId[e.from].label + " " + tieText(e); }).join("\n") : "nobody");
       add("Successor", n.successor ? byId[n.successor].label : "—");
-      add("Next action", n.next_action || "—");
+      add("Next action", actionText(n));
       add("Cell", n.cell ? n.level_name + " × " + ROLE[n.role] + ": " + data.status_words[n.cell]
         + (n.cell === "covered" ? "" : " (a gap)") : null);
       add("Email", n.email);
@@ -97,6 +112,9 @@
       add("Office", n.office);
       add("In role since", n.in_role_since);
       add("Strong threads", strongOf[n.id] || 0);
+      var owned = PLAN.filter(function (x) { return x.owner === n.id; });
+      add("Plan", owned.length ? owned.length + (owned.length === 1 ? " action" : " actions") + ", first: " + owned[0].due + " " +
+        owned[0].kind + " with " + owned[0].target_name : null);
       add("Active", n.active ? "yes" : "no (left: relationships count 0)");
       add("Id", n.ref);
     } else if (n.kind === "Unit") {
@@ -112,7 +130,7 @@
       add("Id", n.ref);
     } else {
       add("Blind spot", "no " + ROLE[n.role] + " contact known at " + n.level_name + " level");
-      add("Next step", "find and meet one");
+      add("Next action", firstAction[n.id] ? actionText(n) : "find and meet one");
     }
     return rows;
   }
@@ -183,7 +201,7 @@
     if (n.kind === "Unit") {
       return {
         shape: "box", margin: 5, borderWidth: 1, scaling: NAMED,
-        color: { background: P.unit, border: P.unit_border, highlight: { background: "#fff", border: "#000" } },
+        color: { background: P.status[n.status] || P.unit, border: P.unit_border, highlight: { background: "#fff", border: "#000" } },
         font: { size: 15, color: "#455a64" }
       };
     }
@@ -450,7 +468,19 @@
     timing.ready = performance.now();
     document.body.setAttribute("data-state", "ready");
     api.ready = true;
+    setTimeout(focusFromAddress, 0);
   }
+
+  /* A link such as maps/<account>.html#focus=Contact%3Ac1 (the report's plan)
+     opens the map on that person (or blind spot): selected, details shown. */
+  function focusFromAddress() {
+    var m = /^#focus=(.+)$/.exec(window.location.hash);
+    if (!m || !view) return;
+    var id;
+    try { id = decodeURIComponent(m[1]); } catch (e) { return; }
+    if (byId[id]) view.focus([id]);
+  }
+  window.addEventListener("hashchange", focusFromAddress);
 
   /* Details of the selected person, in a box over the map (always in view). */
   var detailsBox = document.getElementById("details");
@@ -496,21 +526,56 @@
 
   var search = document.getElementById("search");
   var result = document.getElementById("search-result");
+  var searched = null;
   function runSearch() {
-    if (!search.value.trim()) { result.textContent = ""; return; }
+    if (!search.value.trim()) { result.textContent = ""; listMatches([]); return; }
+    searched = search.value;
     var ids = find(search.value);
     var visible = ids.filter(function (id) { return shown[id]; });
     result.textContent = ids.length === 0 ? "Nobody by that name, title or id."
       : visible.length === ids.length ? ids.length + (ids.length === 1 ? " match" : " matches")
       : ids.length + " matches, " + (ids.length - visible.length) + " hidden by the filters";
     view.focus(ids);
+    listMatches(ids);
+  }
+
+  /* Several people found: list them under the search box, to pick one. */
+  var matches = document.getElementById("matches");
+  var MATCHES_SHOWN = 12;
+  function listMatches(ids) {
+    matches.textContent = "";
+    if (ids.length < 2) return;
+    ids.slice(0, MATCHES_SHOWN).forEach(function (id) {
+      var n = byId[id], b = el("button", "goto" + (n.flag ? " " + n.flag : ""));
+      b.type = "button";
+      b.appendChild(document.createTextNode(n.label + " "));
+      b.appendChild(el("span", "meta", [n.title, n.kind === "Contact" ? ROLE[n.role] : KIND_NAME[n.kind], n.unit].filter(Boolean).join(" · ")));
+      b.addEventListener("click", function () { focusFromPanel([id], b); });
+      var li = el("li");
+      li.appendChild(b);
+      matches.appendChild(li);
+    });
+    if (ids.length > MATCHES_SHOWN) matches.appendChild(el("li", "hint", "… and " + (ids.length - MATCHES_SHOWN) + " more: type more of the name"));
   }
   search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); runSearch(); } });
-  search.addEventListener("change", runSearch);
+  /* (leaving the box after Enter fires "change" too: not a second search, which
+     would rebuild the list of matches under the click that left it) */
+  search.addEventListener("change", function () { if (search.value !== searched) runSearch(); });
 
-  /* Panel lists and matrix cells jump to their nodes. */
+  /* Panel lists and matrix cells jump to their nodes; on a phone, where the panel
+     is below the map, the page then scrolls back to the map and its details. */
+  function inView(box) {
+    var r = box.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  }
+  function focusFromPanel(ids, button) {
+    Array.prototype.forEach.call(document.querySelectorAll("#panel .current, #matches .current"), function (x) { x.classList.remove("current"); });
+    if (button) button.classList.add("current");
+    view.focus(ids);
+    if (!detailsBox.hidden && !inView(detailsBox)) document.getElementById("stage").scrollIntoView({ block: "start" });
+  }
   Array.prototype.forEach.call(document.querySelectorAll("#panel [data-node]"), function (b) {
-    b.addEventListener("click", function () { view.focus([b.getAttribute("data-node")]); });
+    b.addEventListener("click", function () { focusFromPanel([b.getAttribute("data-node")], b); });
   });
   Array.prototype.forEach.call(document.querySelectorAll("#panel [data-level][data-role]"), function (b) {
     b.addEventListener("click", function () {
@@ -519,7 +584,7 @@
       var ids = cell && cell.contacts && cell.contacts.length
         ? cell.contacts.map(function (c) { return "Contact:" + c; })
         : ["Gap:" + level + "|" + role];
-      view.focus(ids);
+      focusFromPanel(ids, b);
     });
   });
 
