@@ -1,0 +1,331 @@
+"""relgraph held to scripts/oracle.py, an independent plain-Python reading of SPEC v2.
+
+The oracle computes every figure of the analysis commands from the CSV files alone
+(no relgraph import); here each command's JSON (click's CliRunner) is compared with
+the oracle's key by key, floats to 1e-9, on a hand-made portfolio that sits on the
+boundaries of the rules (grace and half-life days, strength exactly at ``--strong``,
+inactive staff, ``until`` periods, empty roles, unknown levels, ties, every grade),
+on the same portfolio as Excel writes "CSV", and on small generated portfolios.
+The oracle itself is held to hand-computed answers first.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from relgraph.cli import cli
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+_spec = importlib.util.spec_from_file_location("oracle", SCRIPTS / "oracle.py")
+oracle = importlib.util.module_from_spec(_spec)
+sys.modules["oracle"] = oracle  # dataclasses look their module up by name
+_spec.loader.exec_module(oracle)
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+def ago(days: int) -> str:
+    return (AS_OF - dt.timedelta(days=days)).isoformat()
+
+
+def years_before(d: dt.date, n: int) -> str:
+    return d.replace(year=d.year - n).isoformat()
+
+
+# The hand-made portfolio: one line per case, the case in a comment.
+EDGE = {
+    "accounts": [
+        ["id", "name", "grade"],
+        ["a1", "Alpha", "S"],
+        ["a2", "Beta", "A"],
+        ["a3", "Gamma", "B"],
+        ["a4", "Delta", ""],  # no grade: C
+        ["a5", "Empty", "C"],  # no units, no contacts: shares null, no cells
+    ],
+    "units": [
+        ["id", "account", "name", "level", "parent"],
+        ["u1", "a1", "Alpha HQ", "hq", ""],
+        ["u2", "a1", "Alpha Province", "Province", "u1"],  # a known level in another case
+        ["u3", "a1", "Alpha Region", "regional", "u2"],  # an unknown level: after county
+        ["u4", "a2", "Beta HQ", "hq", ""],
+        ["u5", "a2", "Beta City", "city", "u4"],  # a unit nobody in it is known in
+    ],
+    "contacts": [
+        ["id", "name", "account", "unit", "level", "role", "seniority", "influence", "attitude", "coach"],
+        ["c01", "Chair", "a1", "u1", "", "decision_maker", "5", "5", "neutral", "false"],
+        ["c02", "Tech", "a1", "u1", "", "technical", "3", "4", "supporter", "false"],
+        ["c03", "NoRole", "a1", "u1", "", "", "2", "4", "unknown", "false"],  # role empty: other
+        ["c04", "Fin", "a1", "u2", "", "finance", "3", "3", "neutral", "false"],
+        ["c05", "Biz", "a1", "u3", "", "business", "4", "5", "opponent", "false"],
+        ["c06", "Coach", "a1", "u1", "", "user", "2", "3", "supporter", "true"],
+        ["c07", "ProvGM", "a1", "u2", "", "decision_maker", "4", "4", "neutral", "false"],
+        ["c08", "Blocker", "a1", "u2", "", "procurement", "3", "2", "opponent", "false"],
+        ["c09", "Behind", "a1", "u2", "", "user", "2", "4", "neutral", "false"],
+        ["c10", "BetaCEO", "a2", "u4", "", "decision_maker", "5", "5", "neutral", "false"],
+        ["c11", "BetaCTO", "a2", "u4", "", "technical", "4", "4", "unknown", "false"],
+        ["c12", "BetaBiz", "a2", "", "", "business", "3", "3", "supporter", "true"],  # no unit, no level: hq
+        ["c13", "BetaFin", "a2", "", "county", "finance", "3", "4", "neutral", "false"],
+        ["c14", "GammaGM", "a3", "", "city", "decision_maker", "5", "5", "neutral", "false"],
+        ["c15", "GammaEng", "a3", "", "city", "technical", "1", "2", "neutral", "false"],
+        ["c16", "DeltaUser", "a4", "", "", "user", "2", "2", "neutral", "false"],
+        ["c17", "DeltaOpp", "a4", "", "", "decision_maker", "3", "3", "opponent", "false"],
+    ],
+    "staff": [
+        ["id", "name", "role", "seniority", "in_role_since", "active", "rotates"],
+        # due exactly on as-of + 180: due soon
+        ["s_am", "Ann", "account_manager", "2", years_before(AS_OF + dt.timedelta(days=180), 3), "true", ""],
+        # due on as-of + 181: not due soon
+        ["s_kam", "Ken", "account_manager", "3", years_before(AS_OF + dt.timedelta(days=181), 3), "", ""],
+        ["s_sol", "Sol", "solution", "3", "2024-02-29", "true", "false"],  # rotates: false
+        ["s_dly", "Del", "delivery", "2", "", "TRUE", ""],  # no in_role_since: no rotation date
+        ["s_exec", "Eve", "executive", "5", "2020-01-01", "true", "true"],  # overdue: due soon
+        ["s_inact", "Ina", "account_manager", "4", "2025-01-01", "false", ""],
+        ["s_am2", "Bea", "service", "2", "2025-01-01", "true", ""],
+        ["s_b1", "Bob", "other", "2", "", "true", ""],
+        ["s_b2", "Bob", "other", "2", "", "true", ""],  # same name, same ties as s_b1
+        ["s_am3", "Gil", "account_manager", "1", "2024-02-29", "true", ""],  # 29 Feb + 3 y
+    ],
+    "relationships": [
+        ["staff", "contact", "strength", "last_contact", "since", "until"],
+        ["s_am", "c01", "3", ago(90), "", ""],  # last day of grace: 3, strong
+        ["s_kam", "c01", "1", ago(0), "", ""],
+        ["s_sol", "c02", "3", ago(91), "", ""],  # first day after grace: weak
+        ["s_am", "c03", "4", ago(10), "", ""],
+        ["s_exec", "c04", "4", ago(270), "", ""],  # grace + one half-life: 2.0
+        ["s_inact", "c05", "5", ago(1), "", ""],  # inactive: 0
+        ["s_kam", "c06", "5", ago(0), "", ""],
+        ["s_sol", "c07", "2", ago(0), "", ""],  # weak direct tie; the coach route is better
+        ["s_dly", "c08", "5", ago(0), "", ""],
+        ["s_sol", "c09", "1", ago(800), "", ""],
+        ["s_am2", "c10", "5", "", "", AS_OF.isoformat()],  # until as-of: ended
+        ["s_am2", "c10", "2", ago(10), AS_OF.isoformat(), ""],  # since as-of: in force
+        ["s_am2", "c10", "4", "", "2027-01-01", ""],  # not yet
+        ["s_am2", "c11", "3", "2027-01-01", "", ""],  # last contact after as-of: no decay
+        ["s_sol", "c12", "4", ago(400), "", ""],  # a touchpoint 5 days ago restarts it
+        ["s_am", "c14", "4", ago(5), "", ""],
+        ["s_exec", "c14", "5", ago(200), "", ""],
+        ["s_am3", "c15", "3", "", "", ""],  # never ages
+        ["s_b1", "c16", "2", ago(0), "", ""],
+        ["s_b2", "c16", "2", ago(0), "", ""],
+        ["s_kam", "c17", "4", ago(0), "", ""],
+    ],
+    "links": [
+        ["source", "target", "kind", "weight", "since", "until"],
+        ["c06", "c07", "influences", "4", "", ""],
+        ["c07", "c06", "influences", "", "", ""],  # weight 3 by default
+        ["c06", "c01", "reports_to", "2", "", ""],
+        ["c06", "c01", "reports_to", "5", ago(30), ""],  # the stronger of two counts
+        ["c08", "c09", "influences", "5", "", ""],  # only through an opponent
+        ["c10", "c13", "reports_to", "4", "2027-01-01", ""],  # not yet
+        ["c10", "c11", "reports_to", "3", "", ago(1)],  # ended
+        ["c12", "c10", "influences", "5", "", ""],
+        ["c14", "c15", "reports_to", "1", "", ""],
+        ["c17", "c16", "influences", "5", "", ""],
+        ["c02", "c05", "influences", "2", "", ""],
+    ],
+    "touchpoints": [
+        ["date", "method", "staff", "contacts"],
+        [ago(5), "meeting", "s_sol", "c12"],
+        ["2027-01-01", "visit", "s_am2", "c11"],  # after as-of: not counted
+        [ago(364), "tech_exchange", "s_kam", "c06"],  # first day of the activity window
+        [ago(365), "research", "s_kam", "c06"],  # the day before it
+        [ago(0), "visit", "s_b1;s_b2", "c16;c14"],  # contacts of two accounts
+        [ago(40), "model_site", "s_am3", "c15"],
+    ],
+    "team": [
+        ["account", "staff", "role"],
+        ["a1", "s_am", "account_manager"],
+        ["a1", "s_sol", ""],  # empty team role: the staff role
+        ["a1", "s_inact", "delivery"],  # inactive: not counted
+        ["a1", "s_dly", " delivery "],
+        ["a2", "s_am2", "account_manager"],
+        ["a3", "s_am3", ""],
+        ["a3", "s_exec", "executive"],
+        ["a4", "s_b1", "solution"],
+        ["a4", "s_b2", "delivery"],
+    ],
+}
+
+
+def write_folder(path: Path, tables: dict, *, sep: str = ",", upper: bool = False, blank: bool = False) -> Path:
+    """Write ``tables`` as a CSV folder; optionally as Excel writes it in many locales
+    (``;``, headers and file names in upper case, a BOM, blank rows)."""
+    path.mkdir()
+    for name, rows in tables.items():
+        fname = f"{name.capitalize()}.csv" if upper else f"{name}.csv"
+        with open(path / fname, "w", newline="", encoding="utf-8-sig" if upper else "utf-8") as f:
+            w = csv.writer(f, delimiter=sep)
+            for i, row in enumerate(rows):
+                w.writerow([c.upper() for c in row] if (upper and i == 0) else row)
+                if blank and i == 1:
+                    w.writerow([""] * len(row))
+    return path
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory) -> Path:
+    return write_folder(tmp_path_factory.mktemp("edge") / "data", EDGE)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> list[Path]:
+    out = []
+    for seed in (1, 2, 3):
+        p = tmp_path_factory.mktemp(f"gen{seed}") / "data"
+        args = ["--accounts", "5", "--contacts", "260", "--staff", "26", "--seed", str(seed)]
+        subprocess.run([sys.executable, str(SCRIPTS / "generate"), "--out", str(p), *args], check=True, capture_output=True)
+        out.append(p)
+    return out
+
+
+def relgraph_json(*args) -> dict:
+    r = CliRunner().invoke(cli, [str(a) for a in args] + ["--format", "json"])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def mismatches(want, got, path: str = "") -> list[tuple]:
+    """Where ``got`` differs from ``want``: every key of ``want`` (relgraph may add
+    more), lists in order, floats to 1e-9."""
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return [(path, want, got)]
+        out = []
+        for k, v in want.items():
+            out += mismatches(v, got[k], f"{path}.{k}") if k in got else [(f"{path}.{k}", v, "(missing)")]
+        return out
+    if isinstance(want, list):
+        if not isinstance(got, list) or len(want) != len(got):
+            return [(path, want, got)]
+        return [m for i, (a, b) in enumerate(zip(want, got)) for m in mismatches(a, b, f"{path}[{i}]")]
+    if isinstance(want, float) or isinstance(got, float):
+        if want is None or got is None or isinstance(got, (bool, str)) or abs(want - got) > 1e-9:
+            return [(path, want, got)]
+        return []
+    return [] if (want == got and type(want) is type(got)) else [(path, want, got)]
+
+
+# ---------------------------------------------------------------- the oracle by hand
+
+
+def test_oracle_effective_strength_at_the_boundaries():
+    o = oracle.Options(as_of=AS_OF)
+    assert oracle.effective(3.0, AS_OF - dt.timedelta(days=90), o) == 3.0
+    assert oracle.effective(3.0, AS_OF - dt.timedelta(days=91), o) == 3.0 * 0.5 ** (1 / 180)
+    assert oracle.effective(4.0, AS_OF - dt.timedelta(days=270), o) == 2.0
+    assert oracle.effective(4.0, AS_OF + dt.timedelta(days=1), o) == 4.0
+    assert oracle.effective(4.0, None, o) == 4.0
+
+
+def test_oracle_figures_by_hand(edge):
+    d = oracle.read(str(edge))
+    o = oracle.Options(as_of=AS_OF)
+    st = oracle.State(d, o)
+    assert st.threads_of("c01") == ["s_am"] and st.threads_of("c02") == []
+    assert st.eff[("s_inact", "c05")] == 0.0 and st.eff[("s_exec", "c04")] == 2.0
+    assert st.eff[("s_am2", "c10")] == 2.0 and st.eff[("s_am2", "c11")] == 3.0 and st.eff[("s_sol", "c12")] == 4.0
+    assert [st.due_soon(s) for s in ("s_am", "s_kam", "s_sol", "s_exec", "s_am3")] == [True, False, False, True, True]
+    assert st.rotation_due("s_am3") == dt.date(2027, 2, 28)
+    cov = {a["id"]: a for a in oracle.coverage(d, o)["accounts"]}
+    a1 = cov["a1"]
+    assert [lv for lv in dict.fromkeys(c["level"] for c in a1["cells"])] == ["hq", "province", "regional"]
+    assert (a1["key_coverage"], a1["multithreading"], a1["unit_coverage"]) == (2 / 6, 0.0, 2 / 3)  # c01, c03 of six key contacts
+    assert a1["opponents"] == ["c05"] and a1["triangle"] == ["account_manager", "solution", "delivery"]
+    assert a1["activity"]["tech_exchange"] == 1 and a1["activity"]["research"] == 0
+    assert cov["a3"]["exec_ties"] == ["c14"] and cov["a3"]["multithreading"] == 1.0
+    assert cov["a4"]["activity"]["visit"] == 1 and cov["a3"]["activity"]["visit"] == 1
+    assert [cov["a5"][k] for k in ("key_coverage", "cell_coverage", "unit_coverage", "cells")] == [None, None, None, []]
+    regional = {(c["level"], c["role"]): c for c in a1["cells"]}[("regional", "business")]
+    assert (regional["status"], regional["best_strength"]) == ("uncovered", 0.0)
+    # c07: the coach route of s_kam (1.0 x 0.8) beats s_sol's weak direct tie (0.4);
+    # s_am reaches the coach up the stronger of two reporting lines (0.6 x 1.0 x 0.8).
+    assert st.scores_to("a1", {"c07"}) == {"s_kam": 0.8, "s_sol": 0.4, "s_am": 0.6 * 1.0 * 0.8}
+    assert st.successor("c07") == "s_kam" and st.best_path("a1", "s_kam", "c07") == ["c06"]
+    # c09: s_dly reaches it only through an opponent; s_sol by a faded direct tie.
+    assert st.scores_to("a1", {"c09"}) == {"s_sol": 1 * 0.5 ** (710 / 180) / 5} and st.redundancy("a1", "c09") == 1
+    assert st.redundancy("a1", "c07") == 2 and st.rank_gap("c01") == 3
+    assert st.best_placed("a4", {"c16"}) == "s_b1"  # equal scores: the lowest id
+
+
+# ---------------------------------------------------------------- relgraph against the oracle
+
+# (relgraph arguments, oracle options) per option set; commands take only their options.
+OPTION_SETS = {
+    "defaults": {},
+    "short memory": {"grace": 0, "half_life": 30, "strong": 2},
+    "no horizon": {"horizon": 0, "rotation_years": 2},
+    "long horizon": {"horizon": 400, "grace": 270},
+}
+TAKES = {
+    "coverage": {"grace", "half_life", "strong"},
+    "gaps": {"grace", "half_life", "strong", "horizon"},
+    "threads": {"grace", "half_life", "strong", "horizon"},
+    "risk": {"grace", "half_life", "strong", "horizon", "rotation_years"},
+    "whatif": {"grace", "half_life", "strong", "horizon"},
+    "diff": {"grace", "half_life", "strong"},
+    "influencers": {"grace", "half_life", "strong"},
+    "plan": {"grace", "half_life", "strong", "horizon", "rotation_years"},
+}
+
+
+def both(data: Path, command: str, options: dict) -> tuple[dict, dict]:
+    """(the oracle's answer, relgraph's JSON) for ``command`` on ``data``."""
+    opts = {k: v for k, v in options.items() if k in TAKES[command]}
+    o = oracle.Options(as_of=AS_OF, **opts)
+    flags = ["--as-of", AS_OF.isoformat()]
+    for k, v in opts.items():
+        flags += [f"--{k.replace('_', '-')}", v]
+    d = oracle.read(str(data))
+    leavers = ["s_am", "s_kam"] if "s_am" in d.staff else sorted(d.staff)[:3]
+    since = AS_OF - dt.timedelta(days=100)
+    first = sorted(d.accounts)[0]
+    calls = {
+        "coverage": (lambda: oracle.coverage(d, o), []),
+        "gaps": (lambda: oracle.gaps(d, o), []),
+        "threads": (lambda: oracle.threads(d, o, all_=True), ["--all"]),
+        "risk": (lambda: oracle.risk(d, o), []),
+        "whatif": (lambda: oracle.whatif(d, o, leavers), [x for s in leavers for x in ("--without", s)]),
+        "diff": (lambda: oracle.diff(d, o, since), ["--since", since.isoformat()]),
+        "influencers": (lambda: oracle.influencers(d, o, first), ["--account", first]),
+        "plan": (lambda: oracle.plan(d, o), []),
+    }
+    want, more = calls[command]
+    return want(), relgraph_json(command, data, *flags, *more)
+
+
+@pytest.mark.parametrize("options", OPTION_SETS, ids=list(OPTION_SETS))
+@pytest.mark.parametrize("command", TAKES)
+def test_edge_cases_agree(edge, command, options):
+    want, got = both(edge, command, OPTION_SETS[options])
+    assert mismatches(want, got) == []
+
+
+@pytest.mark.parametrize("command", TAKES)
+def test_generated_portfolios_agree(generated, command):
+    for data in generated:
+        want, got = both(data, command, {})
+        assert mismatches(want, got) == [], data
+
+
+def test_threads_key_contacts_only_agree(edge):
+    d = oracle.read(str(edge))
+    want = oracle.threads(d, oracle.Options(as_of=AS_OF))
+    assert mismatches(want, relgraph_json("threads", edge, "--as-of", AS_OF.isoformat())) == []
+
+
+def test_excel_csv_reads_the_same(edge, tmp_path):
+    """The same portfolio with ``;``, upper-case headers and file names, a BOM and
+    blank rows: both read it as the plain folder."""
+    excel = write_folder(tmp_path / "excel", EDGE, sep=";", upper=True, blank=True)
+    plain = oracle.coverage(oracle.read(str(edge)), oracle.Options(as_of=AS_OF))
+    assert oracle.coverage(oracle.read(str(excel)), oracle.Options(as_of=AS_OF)) == plain
+    assert mismatches(plain, relgraph_json("coverage", excel, "--as-of", AS_OF.isoformat())) == []
