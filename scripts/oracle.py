@@ -728,6 +728,37 @@ def influencers(d: Data, o: Options, account: str) -> dict:
     }
 
 
+def paths(d: Data, o: Options, target: str, k: int = 3, source: str | None = None) -> dict:
+    """SPEC 2 influence paths: the ``k`` best simple paths from an active staff member
+    (only ``source`` with ``--from``) to ``target``, every one enumerated (small data
+    only), best score first, then fewer steps, then the node id sequence."""
+    st = State(d, o)
+    a = d.contacts[target]["account"]
+    g = st.graph(a)
+    found = []
+
+    def walk(node, path, steps, score):
+        if node == ("c", target):
+            found.append((-round(score, 12), len(steps), [n[1] for n in path], score, steps))
+            return
+        if node[0] == "c" and not st.passable(node):
+            return
+        for v, (p, kind) in sorted(g.get(node, {}).items()):
+            if v not in path:
+                step = {"from": node[1], "to": v[1], "kind": kind, "p": p}
+                walk(v, path + [v], steps + [step], score * p)
+
+    for s in sorted(st.active):
+        if source is None or s == source:
+            walk(("s", s), [("s", s)], [], 1.0)
+    found.sort(key=lambda x: x[:3])
+    return {
+        "as_of": o.as_of.isoformat(),
+        "target": target,
+        "paths": [{"score": sc, "nodes": nodes, "steps": steps} for _, _, nodes, sc, steps in found[:k]],
+    }
+
+
 # ---------------------------------------------------------------- the plan (section 6)
 
 
@@ -858,7 +889,9 @@ def plan(d: Data, o: Options, accounts=(), lead: int = 30) -> dict:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data")
-    ap.add_argument("command", choices=["coverage", "gaps", "threads", "risk", "whatif", "diff", "influencers", "plan"])
+    ap.add_argument(
+        "command", choices=["coverage", "gaps", "threads", "risk", "whatif", "diff", "paths", "influencers", "plan"]
+    )
     ap.add_argument("--as-of", default=dt.date.today().isoformat())
     ap.add_argument("--grace", type=float, default=90)
     ap.add_argument("--half-life", type=float, default=180)
@@ -870,6 +903,10 @@ def main(argv=None) -> None:
     ap.add_argument("--since")
     ap.add_argument("--all", action="store_true")
     ap.add_argument("--lead", type=int, default=30)
+    ap.add_argument("--to", help="paths: the target contact")
+    ap.add_argument("--from", dest="source", help="paths: the only start")
+    ap.add_argument("-k", type=int, default=3)
+    ap.add_argument("--through-opponents", action="store_true")
     args = ap.parse_args(argv)
     o = Options(
         as_of=dt.date.fromisoformat(args.as_of),
@@ -878,6 +915,7 @@ def main(argv=None) -> None:
         strong=args.strong,
         horizon=args.horizon,
         rotation_years=args.rotation_years,
+        through_opponents=args.through_opponents,
     )
     d = read(args.data)
     result = {
@@ -887,6 +925,7 @@ def main(argv=None) -> None:
         "risk": lambda: risk(d, o),
         "whatif": lambda: whatif(d, o, args.without, args.account),
         "diff": lambda: diff(d, o, dt.date.fromisoformat(args.since), args.account),
+        "paths": lambda: paths(d, o, args.to, args.k, args.source),
         "influencers": lambda: influencers(d, o, args.account[0]),
         "plan": lambda: plan(d, o, args.account, args.lead),
     }[args.command]()

@@ -50,6 +50,7 @@ EDGE = {
         ["a3", "Gamma", "B"],
         ["a4", "Delta", ""],  # no grade: C
         ["a5", "Empty", "C"],  # no units, no contacts: shares null, no cells
+        ["a6", "Zeta", "A"],
     ],
     "units": [
         ["id", "account", "name", "level", "parent"],
@@ -58,6 +59,8 @@ EDGE = {
         ["u3", "a1", "Alpha Region", "regional", "u2"],  # an unknown level: after county
         ["u4", "a2", "Beta HQ", "hq", ""],
         ["u5", "a2", "Beta City", "city", "u4"],  # a unit nobody in it is known in
+        ["u6", "a6", "Zeta HQ", "hq", ""],
+        ["u7", "a6", "Zeta Region", "Regional", "u6"],  # the same unknown level in other cases?
     ],
     "contacts": [
         ["id", "name", "account", "unit", "level", "role", "seniority", "influence", "attitude", "coach"],
@@ -78,6 +81,12 @@ EDGE = {
         ["c15", "GammaEng", "a3", "", "city", "technical", "1", "2", "neutral", "false"],
         ["c16", "DeltaUser", "a4", "", "", "user", "2", "2", "neutral", "false"],
         ["c17", "DeltaOpp", "a4", "", "", "decision_maker", "3", "3", "opponent", "false"],
+        ["c20", "ZetaEng", "a6", "", "regional", "technical", "2", "4", "neutral", "false"],
+        ["c21", "ZetaOps", "a6", "u7", "county", "technical", "2", "3", "neutral", "false"],  # the unit's level wins
+        ["c22", "ZetaCEO", "a6", "u6", "", "decision_maker", "5", "5", "supporter", "false"],
+        ["c23", "ZetaCFO", "a6", "u6", "", "finance", "4", "4", "neutral", "true"],
+        ["c24", "ZetaUser", "a6", "u6", "", "user", "2", "4", "neutral", "false"],
+        ["c25", "ZetaAide", "a6", "u6", "", "other", "2", "4", "neutral", "false"],
     ],
     "staff": [
         ["id", "name", "role", "seniority", "in_role_since", "active", "rotates"],
@@ -93,6 +102,9 @@ EDGE = {
         ["s_b1", "Bob", "other", "2", "", "true", ""],
         ["s_b2", "Bob", "other", "2", "", "true", ""],  # same name, same ties as s_b1
         ["s_am3", "Gil", "account_manager", "1", "2024-02-29", "true", ""],  # 29 Feb + 3 y
+        ["s_c1", "Cy", "account_manager", "3", years_before(AS_OF + dt.timedelta(days=30), 3), "true", ""],
+        ["s_c2", "Cat", "other", "4", "2019-05-05", "true", ""],
+        ["s_c3", "Cid", "delivery", "1", "2025-06-01", "true", ""],
     ],
     "relationships": [
         ["staff", "contact", "strength", "last_contact", "since", "until"],
@@ -117,6 +129,13 @@ EDGE = {
         ["s_b1", "c16", "2", ago(0), "", ""],
         ["s_b2", "c16", "2", ago(0), "", ""],
         ["s_kam", "c17", "4", ago(0), "", ""],
+        ["s_c1", "c22", "5", ago(3), "", ""],  # due soon and the only thread: a handover
+        ["s_c2", "c23", "5", ago(100), "", ago(-30)],  # ends in 30 days: refresh the day before
+        ["s_c2", "c23", "5", ago(0), ago(-60), ""],  # and begins again later
+        ["s_c2", "c24", "2.5", ago(0), "", ""],  # exactly at --strong 2.5
+        ["s_c3", "c25", "4", ago(-20), "", ""],  # met 20 days after as-of: no decay yet
+        ["s_c3", "c20", "3", ago(60), "", ""],
+        ["s_c1", "c21", "4", ago(120), "", ""],
     ],
     "links": [
         ["source", "target", "kind", "weight", "since", "until"],
@@ -131,6 +150,11 @@ EDGE = {
         ["c14", "c15", "reports_to", "1", "", ""],
         ["c17", "c16", "influences", "5", "", ""],
         ["c02", "c05", "influences", "2", "", ""],
+        ["c20", "c10", "influences", "5", "", ""],  # across accounts
+        ["c12", "c22", "reports_to", "5", "", ""],  # across accounts
+        ["c23", "c22", "influences", "4", "", ""],
+        ["c21", "c20", "reports_to", "3", "", ""],
+        ["c25", "c22", "influences", "5", ago(-10), ""],  # from 10 days after as-of
     ],
     "touchpoints": [
         ["date", "method", "staff", "contacts"],
@@ -140,6 +164,8 @@ EDGE = {
         [ago(365), "research", "s_kam", "c06"],  # the day before it
         [ago(0), "visit", "s_b1;s_b2", "c16;c14"],  # contacts of two accounts
         [ago(40), "model_site", "s_am3", "c15"],
+        [ago(2), "Meeting", "s_c1", "c22"],  # a method in another case
+        [ago(1), "visit", "s_c3", "c23"],  # a pair with no relationship
     ],
     "team": [
         ["account", "staff", "role"],
@@ -152,6 +178,8 @@ EDGE = {
         ["a3", "s_exec", "executive"],
         ["a4", "s_b1", "solution"],
         ["a4", "s_b2", "delivery"],
+        ["a6", "s_c1", "Account_Manager"],  # a team role in another case
+        ["a6", "s_c3", "DELIVERY"],
     ],
 }
 
@@ -264,6 +292,7 @@ OPTION_SETS = {
     "short memory": {"grace": 0, "half_life": 30, "strong": 2},
     "no horizon": {"horizon": 0, "rotation_years": 2},
     "long horizon": {"horizon": 400, "grace": 270},
+    "strong 2.5": {"strong": 2.5, "horizon": 30},
 }
 TAKES = {
     "coverage": {"grace", "half_life", "strong"},
@@ -285,7 +314,7 @@ def both(data: Path, command: str, options: dict) -> tuple[dict, dict]:
     for k, v in opts.items():
         flags += [f"--{k.replace('_', '-')}", v]
     d = oracle.read(str(data))
-    leavers = ["s_am", "s_kam"] if "s_am" in d.staff else sorted(d.staff)[:3]
+    leavers = ["s_am", "s_kam", "s_c1", "s_inact"] if "s_am" in d.staff else sorted(d.staff)[:3]
     since = AS_OF - dt.timedelta(days=100)
     first = sorted(d.accounts)[0]
     calls = {
@@ -329,3 +358,39 @@ def test_excel_csv_reads_the_same(edge, tmp_path):
     plain = oracle.coverage(oracle.read(str(edge)), oracle.Options(as_of=AS_OF))
     assert oracle.coverage(oracle.read(str(excel)), oracle.Options(as_of=AS_OF)) == plain
     assert mismatches(plain, relgraph_json("coverage", excel, "--as-of", AS_OF.isoformat())) == []
+
+
+@pytest.mark.parametrize("through", [False, True], ids=["around opponents", "through opponents"])
+def test_paths_agree(edge, through):
+    """Every contact of the hand-made portfolio, k = 4, from anyone and from s_kam."""
+    d = oracle.read(str(edge))
+    o = oracle.Options(as_of=AS_OF, through_opponents=through)
+    flags = ["--as-of", AS_OF.isoformat(), "-k", "4"] + (["--through-opponents"] if through else [])
+    for c in ("c01", "c05", "c07", "c09", "c10", "c16", "c22"):
+        for source in (None, "s_kam"):
+            more = ["--from", source] if source else []
+            got = relgraph_json("paths", edge, "--to", c, *flags, *more)
+            assert mismatches(oracle.paths(d, o, c, 4, source), got) == [], (c, source)
+
+
+# ---------------------------------------------------------------- product bugs the oracle found
+
+
+def test_team_role_in_any_case_makes_the_triangle(make_store):
+    """#12: a team role typed ``Account_Manager`` or ``DELIVERY`` is the iron triangle's
+    role on every store, as the oracle reads it (relgraph listed no triangle)."""
+    from relgraph.analysis import portfolio as P
+
+    data = {
+        "accounts": [{"id": "A", "name": "Acme", "grade": "A"}],
+        "contacts": [{"id": "c1", "name": "C1", "account": "A"}],
+        "relationships": [],
+        "staff": [{"id": s, "name": s.upper(), "role": "other"} for s in ("s1", "s2", "s3")],
+        "team": [
+            {"account": "A", "staff": "s1", "role": "Account_Manager"},
+            {"account": "A", "staff": "s2", "role": " DELIVERY "},
+            {"account": "A", "staff": "s3", "role": "Solution Architect"},  # free text, no triangle role
+        ],
+    }
+    got = P.coverage_report(make_store(data), as_of=AS_OF)["accounts"][0]["triangle"]
+    assert got == ["account_manager", "delivery"]
