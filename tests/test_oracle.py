@@ -394,3 +394,19 @@ def test_team_role_in_any_case_makes_the_triangle(make_store):
     }
     got = P.coverage_report(make_store(data), as_of=AS_OF)["accounts"][0]["triangle"]
     assert got == ["account_manager", "delivery"]
+
+
+def test_anchor_counts_the_covered_cells_as_the_oracle(generated):
+    """scripts/anchor.py (the bench's reference script) decays with the v2 grace. (Not
+    on the hand-made portfolio: the anchor lower-cases every level, so its 'Regional'
+    and 'regional' are one level.)"""
+    for data in generated:
+        r = subprocess.run(
+            [sys.executable, str(SCRIPTS / "anchor.py"), str(data), "--as-of", AS_OF.isoformat()],
+            capture_output=True, text=True, check=True,
+        )
+        cov = oracle.coverage(oracle.read(str(data)), oracle.Options(as_of=AS_OF))["accounts"]
+        want = "".join(
+            f"{a['id']}\t{sum(c['status'] == 'covered' for c in a['cells'])}/{len(a['cells'])}\n" for a in cov
+        )
+        assert r.stdout == want
