@@ -105,6 +105,7 @@ EDGE = {
         ["s_c1", "Cy", "account_manager", "3", years_before(AS_OF + dt.timedelta(days=30), 3), "true", ""],
         ["s_c2", "Cat", "other", "4", "2019-05-05", "true", ""],
         ["s_c3", "Cid", "delivery", "1", "2025-06-01", "true", ""],
+        ["s_c4", "Coy", "other", "3", "2025-01-01", "1", "YES"],  # booleans as 1 and YES
     ],
     "relationships": [
         ["staff", "contact", "strength", "last_contact", "since", "until"],
@@ -136,6 +137,8 @@ EDGE = {
         ["s_c3", "c25", "4", ago(-20), "", ""],  # met 20 days after as-of: no decay yet
         ["s_c3", "c20", "3", ago(60), "", ""],
         ["s_c1", "c21", "4", ago(120), "", ""],
+        ["s_c4", "c24", "4", ago(150), "", ""],  # strong until day 164: refresh in 14 days
+        ["s_c4", "c25", "3.5", ago(95), "", ""],  # a strength between the steps
     ],
     "links": [
         ["source", "target", "kind", "weight", "since", "until"],
@@ -166,6 +169,7 @@ EDGE = {
         [ago(40), "model_site", "s_am3", "c15"],
         [ago(2), "Meeting", "s_c1", "c22"],  # a method in another case
         [ago(1), "visit", "s_c3", "c23"],  # a pair with no relationship
+        [ago(100), "research", "s_c4 ; s_c3", "c25 ; c20"],  # spaces around the ids
     ],
     "team": [
         ["account", "staff", "role"],
@@ -180,6 +184,8 @@ EDGE = {
         ["a4", "s_b2", "delivery"],
         ["a6", "s_c1", "Account_Manager"],  # a team role in another case
         ["a6", "s_c3", "DELIVERY"],
+        ["a6", "s_c4", "solution"],
+        ["a6", "s_c4", "executive"],  # a second team row for the same person
     ],
 }
 
