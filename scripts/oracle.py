@@ -572,7 +572,9 @@ def gaps(d: Data, o: Options, accounts=()) -> dict:
                     "suggested_staff": st.best_placed(a, targets),
                 }
             )
-    out.sort(key=lambda g: (-g["priority"], g["account"], level_key(g["level"]), ROLES.index(g["role"])))
+    # Reading: priorities equal to 12 decimal places are equal (3 x 3 x (1 - 1/5) and
+    # 3 x 4 x (1 - 2/5) are both 7.2, as floats 7.2 and 7.199999999999999).
+    out.sort(key=lambda g: (-round(g["priority"], 12), g["account"], level_key(g["level"]), ROLES.index(g["role"])))
     return {"as_of": o.as_of.isoformat(), "gaps": out}
 
 

@@ -51,6 +51,7 @@ EDGE = {
         ["a4", "Delta", ""],  # no grade: C
         ["a5", "Empty", "C"],  # no units, no contacts: shares null, no cells
         ["a6", "Zeta", "A"],
+        ["a7", "Eta", "A"],  # two gaps of priority 7.2, as floats 7.2 and 7.199999999999999
     ],
     "units": [
         ["id", "account", "name", "level", "parent"],
@@ -87,6 +88,10 @@ EDGE = {
         ["c23", "ZetaCFO", "a6", "u6", "", "finance", "4", "4", "neutral", "true"],
         ["c24", "ZetaUser", "a6", "u6", "", "user", "2", "4", "neutral", "false"],
         ["c25", "ZetaAide", "a6", "u6", "", "other", "2", "4", "neutral", "false"],
+        ["c30", "EtaBiz", "a7", "", "hq", "business", "3", "4", "neutral", "false"],  # 3 x 4 x (1 - 2/5)
+        ["c31", "EtaCityBiz", "a7", "", "city", "business", "3", "3", "neutral", "false"],  # 3 x 3 x (1 - 1/5)
+        ["c32", "EtaGM", "a7", "", "hq", "decision_maker", "3", "3", "neutral", "false"],
+        ["c33", "EtaDGM", "a7", "", "hq", "decision_maker", "3", "3", "neutral", "false"],
     ],
     "staff": [
         ["id", "name", "role", "seniority", "in_role_since", "active", "rotates"],
@@ -139,6 +144,11 @@ EDGE = {
         ["s_c1", "c21", "4", ago(120), "", ""],
         ["s_c4", "c24", "4", ago(150), "", ""],  # strong until day 164: refresh in 14 days
         ["s_c4", "c25", "3.5", ago(95), "", ""],  # a strength between the steps
+        ["s_b1", "c30", "2", ago(0), "", ""],
+        ["s_b2", "c31", "1", ago(0), "", ""],
+        # A 5 is strong until day 222: first weak day as-of + 180 (the horizon's last), + 181.
+        ["s_kam", "c32", "5", ago(43), "", ""],
+        ["s_kam", "c33", "5", ago(42), "", ""],
     ],
     "links": [
         ["source", "target", "kind", "weight", "since", "until"],
@@ -288,6 +298,10 @@ def test_oracle_figures_by_hand(edge):
     assert st.scores_to("a1", {"c09"}) == {"s_sol": 1 * 0.5 ** (710 / 180) / 5} and st.redundancy("a1", "c09") == 1
     assert st.redundancy("a1", "c07") == 2 and st.rank_gap("c01") == 3
     assert st.best_placed("a4", {"c16"}) == "s_b1"  # equal scores: the lowest id
+    weak = [(g["level"], g["priority"]) for g in oracle.gaps(d, o, ["a7"])["gaps"] if g["status"] == "weak"]
+    assert weak == [("hq", 3 * 4 * (1 - 2 / 5)), ("city", 3 * 3 * (1 - 1 / 5))]  # equal: by level
+    assert oracle.refresh_due(st, "s_kam", "c32") == AS_OF + dt.timedelta(days=179)
+    assert oracle.refresh_due(st, "s_kam", "c33") is None
 
 
 # ---------------------------------------------------------------- relgraph against the oracle
@@ -312,13 +326,14 @@ TAKES = {
 }
 
 
-def both(data: Path, command: str, options: dict) -> tuple[dict, dict]:
-    """(the oracle's answer, relgraph's JSON) for ``command`` on ``data``."""
+def case(data: Path, command: str, options: dict) -> tuple[dict, list]:
+    """(the oracle's answer, relgraph's arguments after DATA) for ``command`` on
+    ``data`` with those of ``options`` the command takes."""
     opts = {k: v for k, v in options.items() if k in TAKES[command]}
     o = oracle.Options(as_of=AS_OF, **opts)
     flags = ["--as-of", AS_OF.isoformat()]
     for k, v in opts.items():
-        flags += [f"--{k.replace('_', '-')}", v]
+        flags += [f"--{k.replace('_', '-')}", str(v)]
     d = oracle.read(str(data))
     leavers = ["s_am", "s_kam", "s_c1", "s_inact"] if "s_am" in d.staff else sorted(d.staff)[:3]
     since = AS_OF - dt.timedelta(days=100)
@@ -334,7 +349,13 @@ def both(data: Path, command: str, options: dict) -> tuple[dict, dict]:
         "plan": (lambda: oracle.plan(d, o), []),
     }
     want, more = calls[command]
-    return want(), relgraph_json(command, data, *flags, *more)
+    return want(), [*flags, *more]
+
+
+def both(data: Path, command: str, options: dict) -> tuple[dict, dict]:
+    """(the oracle's answer, relgraph's JSON) for ``command`` on ``data``."""
+    want, args = case(data, command, options)
+    return want, relgraph_json(command, data, *args)
 
 
 @pytest.mark.parametrize("options", OPTION_SETS, ids=list(OPTION_SETS))
@@ -416,3 +437,19 @@ def test_anchor_counts_the_covered_cells_as_the_oracle(generated):
             f"{a['id']}\t{sum(c['status'] == 'covered' for c in a['cells'])}/{len(a['cells'])}\n" for a in cov
         )
         assert r.stdout == want
+
+
+@pytest.mark.neo4j
+def test_edge_cases_agree_over_bolt(bolt_server, edge):
+    """The hand-made portfolio pushed to the Bolt test server: every command read from
+    the database answers as the oracle does from the folder."""
+    from test_neo4j import invoke
+
+    r = invoke(bolt_server, ["push", str(edge), bolt_server.uri])
+    assert r.exit_code == 0, r.output
+    for command in TAKES:
+        for options in ("defaults", "short memory"):
+            want, args = case(edge, command, OPTION_SETS[options])
+            r = invoke(bolt_server, [command, bolt_server.uri, *args, "--format", "json"])
+            assert r.exit_code == 0, r.output
+            assert mismatches(want, json.loads(r.stdout)) == [], (command, options)
