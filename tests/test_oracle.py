@@ -52,6 +52,7 @@ EDGE = {
         ["a5", "Empty", "C"],  # no units, no contacts: shares null, no cells
         ["a6", "Zeta", "A"],
         ["a7", "Eta", "A"],  # two gaps of priority 7.2, as floats 7.2 and 7.199999999999999
+        ["a8", "Théta", "S"],  # ids beyond ASCII; a level known only through an 'other'
     ],
     "units": [
         ["id", "account", "name", "level", "parent"],
@@ -92,6 +93,8 @@ EDGE = {
         ["c31", "EtaCityBiz", "a7", "", "city", "business", "3", "3", "neutral", "false"],  # 3 x 3 x (1 - 1/5)
         ["c32", "EtaGM", "a7", "", "hq", "decision_maker", "3", "3", "neutral", "false"],
         ["c33", "EtaDGM", "a7", "", "hq", "decision_maker", "3", "3", "neutral", "false"],
+        ["c40", "Björn Ek", "a8", "", "hq", "user", "2", "2", "neutral", "false"],
+        ["c41", "Åsa Berg", "a8", "", "province", "other", "4", "5", "unknown", "false"],
     ],
     "staff": [
         ["id", "name", "role", "seniority", "in_role_since", "active", "rotates"],
@@ -111,6 +114,9 @@ EDGE = {
         ["s_c2", "Cat", "other", "4", "2019-05-05", "true", ""],
         ["s_c3", "Cid", "delivery", "1", "2025-06-01", "true", ""],
         ["s_c4", "Coy", "other", "3", "2025-01-01", "1", "YES"],  # booleans as 1 and YES
+        ["zoe", "Zoe", "other", "2", "", "true", ""],
+        ["Zoë", "Zoë", "other", "2", "", "true", ""],  # the lowest id: 'Z' before 'z' and 'Ä'
+        ["Ärne", "Ärne", "other", "2", "", "true", ""],
     ],
     "relationships": [
         ["staff", "contact", "strength", "last_contact", "since", "until"],
@@ -149,6 +155,10 @@ EDGE = {
         # A 5 is strong until day 222: first weak day as-of + 180 (the horizon's last), + 181.
         ["s_kam", "c32", "5", ago(43), "", ""],
         ["s_kam", "c33", "5", ago(42), "", ""],
+        ["zoe", "c40", "2", ago(0), "", ""],
+        ["Zoë", "c40", "2", ago(0), "", ""],
+        ["Ärne", "c40", "2", ago(0), "", ""],
+        ["Ärne", "c41", "1", ago(0), "", ""],
     ],
     "links": [
         ["source", "target", "kind", "weight", "since", "until"],
@@ -196,6 +206,9 @@ EDGE = {
         ["a6", "s_c3", "DELIVERY"],
         ["a6", "s_c4", "solution"],
         ["a6", "s_c4", "executive"],  # a second team row for the same person
+        ["a8", "zoe", ""],
+        ["a8", "Zoë", ""],
+        ["a8", "Ärne", ""],
     ],
 }
 
@@ -453,3 +466,15 @@ def test_edge_cases_agree_over_bolt(bolt_server, edge):
             r = invoke(bolt_server, [command, bolt_server.uri, *args, "--format", "json"])
             assert r.exit_code == 0, r.output
             assert mismatches(want, json.loads(r.stdout)) == [], (command, options)
+
+
+@pytest.mark.parametrize("kind", ["json", "xlsx"])
+def test_edge_cases_agree_from_json_and_a_workbook(edge, tmp_path, kind):
+    """The hand-made portfolio exported to one JSON file and to an Excel workbook:
+    relgraph reads each as the oracle reads the folder."""
+    out = tmp_path / f"edge.{kind}"
+    r = CliRunner().invoke(cli, ["export", str(edge), "--to", kind, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    for command in ("coverage", "threads", "plan"):
+        want, args = case(edge, command, OPTION_SETS["defaults"])
+        assert mismatches(want, relgraph_json(command, out, *args)) == [], command
