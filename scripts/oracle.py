@@ -11,9 +11,35 @@ suggested staff, the ``threads`` rows (redundancy, rank gap, backup), rotation r
 (section 6). Each function returns the JSON shape of the relgraph command of the same
 name, so that tests/test_oracle.py can compare them key by key.
 
-Where the SPEC is silent the oracle takes the reading written beside the rule (and
-listed in the README's "Decisions where the specification is silent"); every such
-reading is marked "Reading:" below.
+Where the SPEC is silent or ambiguous the oracle takes these readings (relgraph
+agrees with each, as tests/test_oracle.py shows, unless said otherwise):
+
+- Levels: the four known ones in any case; any other text is kept as written, so
+  ``Regional`` and ``regional`` are two levels (scripts/anchor.py lower-cases both).
+- A team role is free text; it names a triangle role in any case and with spaces
+  around it (``Account_Manager``). relgraph matched it case-sensitively until #12.
+- Booleans: true/false, yes/no, 1/0, in any case.
+- A cell's ``best_strength`` counts a relationship in force of inactive staff as 0.0
+  (not null); "a relationship of any strength" (``unit_coverage``) is one above 0.
+- The access graph is one account's: links between contacts of two accounts and
+  self-links are not used. An influence link and a reporting line of the same
+  probability between the same pair make an ``influences`` step.
+- Scores and priorities equal to 12 decimal places are equal; ties go to the lowest
+  id, paths to fewer steps, then the node id sequence; ids compare by code point.
+- Redundancy counts staff as nodes of capacity 1; opponents end routes (they are not
+  passed through) and may be the target.
+- ``whatif``'s ``lost`` lists every contact (key or not) threaded before and not
+  after, by id; the heir leaves out the leavers (the contact has no thread left).
+- Orders: gaps by priority, account, level (top first), role (SPEC order); threads
+  by account, threads, redundancy, influence (highest first), id; risk by risk, id.
+- ``gaps``: an ``unknown`` cell's targets are the account's contacts at its level, of
+  any role; a null best strength counts 0 in the priority.
+- ``activity``: from as-of - 364 days to as-of, every method listed, plus ``total``.
+- PageRank runs over every contact of the account (networkx semantics).
+- Plan: cells sort after contacts, by level and role, then account; a refresh is
+  found with no touchpoint after as-of counted and the rows' periods honoured, its
+  first weak day at most as-of + horizon; "as-of + 90 days" is capped there too.
+- ``rotation_due``: 29 February plus N years is 28 February; none past 9999-12-31.
 
     python3 scripts/oracle.py DATA coverage --as-of 2026-11-01
     python3 scripts/oracle.py DATA whatif --without s1 --without s2

@@ -155,6 +155,7 @@ EDGE = {
         # A 5 is strong until day 222: first weak day as-of + 180 (the horizon's last), + 181.
         ["s_kam", "c32", "5", ago(43), "", ""],
         ["s_kam", "c33", "5", ago(42), "", ""],
+        ["s_b2", "c33", "4", ago(30), "", ""],  # with --grace 0 --half-life 30: 2.0, at --strong 2
         ["zoe", "c40", "2", ago(0), "", ""],
         ["Zoë", "c40", "2", ago(0), "", ""],
         ["Ärne", "c40", "2", ago(0), "", ""],
@@ -478,3 +479,15 @@ def test_edge_cases_agree_from_json_and_a_workbook(edge, tmp_path, kind):
     for command in ("coverage", "threads", "plan"):
         want, args = case(edge, command, OPTION_SETS["defaults"])
         assert mismatches(want, relgraph_json(command, out, *args)) == [], command
+
+
+def test_plan_with_lead_and_accounts_agrees(edge):
+    d = oracle.read(str(edge))
+    for lead, horizon in ((0, 180), (400, 60)):
+        o = oracle.Options(as_of=AS_OF, horizon=horizon)
+        want = oracle.plan(d, o, ["a6", "a1"], lead=lead)
+        got = relgraph_json(
+            "plan", edge, "--as-of", AS_OF.isoformat(), "--account", "a6", "--account", "a1",
+            "--lead", lead, "--horizon", horizon,
+        )
+        assert mismatches(want, got) == [], (lead, horizon)
