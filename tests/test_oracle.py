@@ -491,3 +491,21 @@ def test_plan_with_lead_and_accounts_agrees(edge):
             "--lead", lead, "--horizon", horizon,
         )
         assert mismatches(want, got) == [], (lead, horizon)
+
+
+@pytest.mark.xfail(strict=True, reason="reported: relgraph leaves an edge whose probability underflows to 0.0 "
+                   "out of the access graph; SPEC 2 has one for each relationship in force")
+def test_a_relationship_decayed_below_the_smallest_float_is_still_a_route(tmp_path):
+    """strength 1 x 0.5 ^ (800 / 0.5) underflows to 0.0, yet the relationship is in force
+    and its true strength is above 0: it is a route (redundancy 1), as the oracle says."""
+    tables = {
+        "accounts": [["id", "name", "grade"], ["A", "Acme", "A"]],
+        "contacts": [["id", "name", "account", "role"], ["c1", "C1", "A", "decision_maker"]],
+        "staff": [["id", "name"], ["s1", "S1"]],
+        "relationships": [["staff", "contact", "strength", "last_contact"], ["s1", "c1", "1", ago(800)]],
+    }
+    data = write_folder(tmp_path / "data", tables)
+    o = oracle.Options(as_of=AS_OF, grace=0, half_life=0.5)
+    want = oracle.threads(oracle.read(str(data)), o)["contacts"][0]["redundancy"]
+    got = relgraph_json("threads", data, "--as-of", AS_OF.isoformat(), "--grace", 0, "--half-life", 0.5)
+    assert (want, got["contacts"][0]["redundancy"]) == (1, 1)
