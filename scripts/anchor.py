@@ -4,10 +4,11 @@
 A plain script: read the CSV files with the csv module into one networkx DiGraph
 (accounts, units, contacts and staff as nodes; relationships, links and the
 contact -> account edges as edges), then loop over it in Python to compute the
-coverage cell statuses of every account at a date, decay included (SPEC section 2:
-effective strength = strength x 0.5 ^ (days since the last contact / 180), the last
-contact being the later of last_contact and the newest touchpoint listing both
-people; a contact is covered by active staff with effective strength >= 3).
+coverage cell statuses of every account at a date, decay included (SPEC v2 section 2:
+effective strength = strength x 0.5 ^ (max(0, days since the last contact - 90) / 180),
+90 days of grace, the last contact being the later of last_contact and the newest
+touchpoint listing both people; a contact is covered by active staff with effective
+strength >= 3).
 
 It prints one line per account (covered cells / cells) and is timed by
 scripts/bench as the reference the relgraph commands are compared with.
@@ -48,7 +49,7 @@ def main() -> None:
     ap.add_argument("--as-of", default="2026-11-01")
     args = ap.parse_args()
     as_of = dt.date.fromisoformat(args.as_of)
-    half_life, strong = 180.0, 3.0
+    grace, half_life, strong = 90, 180.0, 3.0
 
     G = nx.DiGraph()
     ix, rows = table(args.data, "accounts")
@@ -88,7 +89,7 @@ def main() -> None:
             last = tp
         eff = float(r[ix["strength"]])
         if last and last <= as_of:
-            eff *= 0.5 ** ((as_of - last).days / half_life)
+            eff *= 0.5 ** (max(0, (as_of - last).days - grace) / half_life)
         u, v = ("staff", r[ix["staff"]]), ("contact", r[ix["contact"]])
         if not G.has_edge(u, v) or G.edges[u, v]["eff"] < eff:
             G.add_edge(u, v, type="knows", eff=eff)

@@ -183,12 +183,13 @@ def frame_coverage(
     exec_ties: dict[int, list[str]] = {}
     for i in np.flatnonzero(c.key & c.exec_tie).tolist():
         exec_ties.setdefault(int(acc[i]), []).append(ids[i])
-    # The iron triangle: the roles on the account's team of staff counted active.
+    # The iron triangle: the roles on the account's team of staff counted active. A
+    # team role is free text, matched in any case as Excel users type it.
     team_roles: dict[int, set] = {}
     active, staff_roles = ps.active, F.staff_roles
     for a, s, role in zip(F.team_account.tolist(), F.team_staff.tolist(), F.team_roles):
         if active[s]:
-            team_roles.setdefault(a, set()).add(role.strip() if role and role.strip() else staff_roles[s])
+            team_roles.setdefault(a, set()).add(role.strip().lower() if role and role.strip() else staff_roles[s])
     # Units reached: a contact directly in the unit with a relationship above 0.
     units_n = np.bincount(F.unit_account, minlength=n_accounts).tolist()
     reached_units = np.unique(F.contact_unit[(F.contact_unit >= 0) & (c.best > 0)])
