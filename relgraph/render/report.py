@@ -118,7 +118,7 @@ def write_report(
     """Write the portfolio report of ``store`` to ``path`` and each account's map to
     ``maps/<stem>.html`` beside it; returns the paths written, the report first.
 
-    Each account is read from the store once: its one
+    Each account is read from the store once (its typed tables): its one
     :func:`~relgraph.analysis.account.account_result` gives both its map and its rows
     of the report. Every page is rendered before any is moved into place (temporary
     files in the target folders, then renames), so a failure leaves nothing
@@ -131,17 +131,18 @@ def write_report(
     map_links: dict[str, str] = {}
 
     def results():
-        for account, G in zip(ids, store.account_graphs(ids)):
-            r = account_result(G, as_of=as_of, half_life=half_life, grace=grace, strong=strong, lists=True,
+        for account in ids:
+            typed = store.tables([account])
+            r = account_result(typed, as_of=as_of, half_life=half_life, grace=grace, strong=strong, lists=True,
                                horizon=horizon, rotation_years=rotation_years)
             if maps:
                 target = path.parent / MAPS_DIR / f"{stems[account]}.html"
-                staged.append((stage_text(target, page_html(map_data(G, r))), target))
+                staged.append((stage_text(target, page_html(map_data(typed, r))), target))
                 map_links[account] = f"{MAPS_DIR}/{quote(stems[account])}.html"
             yield r
 
     try:
-        # One account at a time: its graph and full result are dropped once its map is staged.
+        # One account at a time: its tables and full result are dropped once its map is staged.
         lists = portfolio_lists(results(), store.staff(), as_of=as_of, horizon=horizon, rotation_years=rotation_years)
         html = report_html(lists, map_links=map_links, top=top)
         staged.insert(0, (stage_text(path, html), path))
