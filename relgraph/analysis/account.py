@@ -30,7 +30,6 @@ result and decide nothing.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -312,18 +311,13 @@ def _ties(F: Frame, ps: PairStrengths) -> dict[str, tuple[Tie, ...]]:
     strength decays from (:class:`relgraph.analysis.frame.PairStrengths`)."""
     staff_ids, contact_ids = F.staff_ids, F.contact_ids
     recorded = F.strengths.knows_strength[ps.row].tolist()
-    own = F.strengths.knows_last[ps.row].tolist()
-    dates = {d: date_of(d) for d in set(own)}
+    dates = {d: date_of(d) for d in set(ps.last.tolist())}
     out: dict[str, list[Tie]] = {}
     for s, c, v, strong, rec, last in zip(
-        ps.staff.tolist(), ps.contact.tolist(), ps.value.tolist(), ps.strong.tolist(), recorded, own
+        ps.staff.tolist(), ps.contact.tolist(), ps.value.tolist(), ps.strong.tolist(), recorded, ps.last.tolist()
     ):
         cid = contact_ids[c]
-        when = dates[last]
-        if 0.0 < v < rec and ps.half_life > 0:
-            # The decay (rules.decay) read backwards: the grace period, then half-lives.
-            when = ps.as_of - dt.timedelta(days=round(ps.grace + ps.half_life * math.log2(rec / v)))
-        tie = Tie(staff_ids[s], cid, v, strong, float(rec), when)
+        tie = Tie(staff_ids[s], cid, v, strong, float(rec), dates[last])
         mine = out.get(cid)
         if mine is None:
             out[cid] = [tie]
