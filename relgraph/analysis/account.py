@@ -10,8 +10,9 @@ asked, the best influence paths to one contact (:func:`relgraph.analysis.paths.f
 The report also takes the account's rows of the gaps, threads and rotation-risk lists
 (:func:`account_result` with ``lists=True``), and :func:`portfolio_lists` merges them
 over the accounts of a portfolio; the map also takes the account's plan
-(:func:`relgraph.analysis.plan.relationship_plan` of its tables). All of it is computed from the one frame of the account's
-typed tables (:func:`account_frame`), built once however often it is asked for.
+(:func:`relgraph.analysis.plan.relationship_plan` of its tables). All of it is
+computed from the one frame of the account's typed tables (:func:`account_frame`),
+built once however often it is asked for.
 
 A contact's *flag* marks what the map makes glow:
 
@@ -273,13 +274,16 @@ def account_result(
 
     parts = FrameAccounts(F, ps)
     ids = F.contact_ids
-    in_force = ((ids[u], (ids[v], INFLUENCES if influences else REPORTS_TO), w, 0) for u, v, influences, w in parts.links(0))
+    in_force = (
+        (ids[u], (ids[v], INFLUENCES if influences else REPORTS_TO), w, 0) for u, v, influences, w in parts.links(0)
+    )
     links = tuple(LinkLine(u, v, t, w) for (u, (v, t)), (w, _) in sorted(strongest(in_force).items()))
 
     paths: tuple[dict[str, Any], ...] = ()
     if to is not None and (source is None or source in set(F.staff_ids)):
         paths = tuple(frame_paths(parts, to, k=3, source=source, through_opponents=through_opponents))
 
+    due = due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years) if lists else frozenset()
     staff_roles = F.staff_roles
     team = sorted(zip(F.team_staff.tolist(), F.team_roles), key=lambda t: (t[0], t[1] or ""))
     levels = set(F.contact_levels) | set(F.unit_levels)
@@ -300,8 +304,7 @@ def account_result(
         team={F.staff_ids[s]: role or staff_roles[s] or "" for s, role in team},
         target=to,
         paths=paths,
-        lists=_account_lists(F, ps, picked, people, due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years))
-        if lists else None,
+        lists=_account_lists(F, ps, picked, people, due) if lists else None,
     )
 
 

@@ -15,10 +15,10 @@ reporting lines instead of the force layout.
 
 The page is built in two steps: :func:`map_data` lays out the account's result
 (:func:`relgraph.analysis.account.account_result`: every figure, flag and path, each
-decided there) and the graph's names and details as plain, JSON-ready records (what
-is drawn and why: testable without a browser), and :func:`map_html` puts those
-records into the template with vis-network inlined. Nothing here decides who is a
-gap, what is in force or which of two edges counts.
+decided there) and the names and details of the account's tables as plain,
+JSON-ready records (what is drawn and why: testable without a browser), and
+:func:`map_html` puts those records into the template with vis-network inlined.
+Nothing here decides who is a gap, what is in force or which of two edges counts.
 """
 
 from __future__ import annotations
@@ -330,13 +330,16 @@ def map_data(
         )
         edges.append({"from": gid, "to": anchor, "type": GAP})
 
+    iso: dict[dt.date | None, str | None] = {None: None}  # a few hundred days among tens of thousands of ties
     for c in contacts:  # relationships: one line per pair, at its effective strength
         for t in r.ties.get(c, ()):
+            last = iso.get(t.last_contact)
+            if last is None and t.last_contact is not None:
+                last = iso[t.last_contact] = t.last_contact.isoformat()
             edges.append(
                 {
                     "from": staff_prefix + t.staff, "to": contact_prefix + c, "type": KNOWS, "strength": t.strength,
-                    "strong": t.strong, "recorded": t.recorded,
-                    "last_contact": t.last_contact.isoformat() if t.last_contact else None,
+                    "strong": t.strong, "recorded": t.recorded, "last_contact": last,
                 }
             )
     for link in r.links:
