@@ -22,7 +22,7 @@ from test_neo4j import RICH
 from relgraph.analysis.coverage import coverage
 from relgraph.analysis.paths import influence_paths
 from relgraph.analysis.strength import strengths_at
-from relgraph.analysis.structure import is_key_contact
+from relgraph.analysis.rules import key_contacts
 from relgraph.analysis.threads import contact_threads, rotation_risk
 from relgraph.readwrite.jsonfile import read_obj
 from relgraph.stores.files import FileStore
@@ -158,7 +158,7 @@ def test_key_contacts(case):
     want = {
         d["id"]: (d["account"], d["level"], [G.nodes[s]["id"] for s in st.threads.get(c, [])], st.best(c))
         for c, d in G.nodes(data=True)
-        if d["kind"] == "Contact" and is_key_contact(d)
+        if d["kind"] == "Contact" and key_contacts(d["role"], d["influence"])
     }
     assert {r["id"] for r in got} == set(want)
     for r in got:
@@ -192,7 +192,7 @@ def test_coverage(case):
 
 def test_influence_paths(case):
     G, store, as_of, grace = case
-    targets = sorted(d["id"] for _, d in G.nodes(data=True) if d["kind"] == "Contact" and is_key_contact(d))
+    targets = sorted(d["id"] for _, d in G.nodes(data=True) if d["kind"] == "Contact" and key_contacts(d["role"], d["influence"]))
     checked = 0
     for target in targets[:12]:
         for through in (False, True):

@@ -334,10 +334,29 @@ def test_map_ties_show_recorded_strength_and_last_contact():
     by_id = {n["id"]: n for n in data["nodes"]}
     # No plan yet: the slot for the next planned action is empty.
     assert "next_action" not in by_id["Contact:n-cfo"]
-    plan = map_data(FileStore(V2).account_graph("N"), as_of=AS_OF, plan={"n-cfo": "lunch with Ann, 2024-06-10"})
+    assert data["plan"] is None
+    lunch = {"kind": "reach", "account": "N", "owner": "s1", "target": "n-cfo", "via": ["n-zoe"],
+             "due": dt.date(2024, 6, 10), "method": "meeting", "priority": 7.5, "reason": "lunch",
+             "owner_name": "Ann", "target_name": "Sun Li", "via_names": ["Zoë Adams"]}
+    later = {**lunch, "kind": "rank", "due": dt.date(2024, 7, 1), "owner": None, "owner_name": None, "via": [],
+             "via_names": []}
+    research = {**lunch, "kind": "blind_spot", "target": {"level": "hq", "role": "user"}, "target_name": "user at hq",
+                "via": [], "via_names": []}
+    plan = map_data(FileStore(V2).account_graph("N"), as_of=AS_OF, plan=[lunch, research, later])
+    # A contact's next action is its first in the plan's order.
     assert {n["id"]: n.get("next_action") for n in plan["nodes"] if n["kind"] == "Contact"} == {
-        "Contact:n-cfo": "lunch with Ann, 2024-06-10", "Contact:n-bjorn": None, "Contact:n-zoe": None,
+        "Contact:n-cfo": "2024-06-10 reach: Ann → Zoë Adams (meeting) — lunch", "Contact:n-bjorn": None,
+        "Contact:n-zoe": None,
     }
+    first = {"due": "2024-06-10", "kind": "reach", "target": "Contact:n-cfo", "target_name": "Sun Li", "cell": None,
+             "owner": "Staff:s1", "owner_name": "Ann", "via": ["Contact:n-zoe"], "via_names": ["Zoë Adams"],
+             "method": "meeting", "priority": 7.5, "reason": "lunch"}
+    assert plan["plan"] == [
+        first,
+        {**first, "kind": "blind_spot", "target": None, "target_name": "user at hq", "cell": "hq|user", "via": [],
+         "via_names": []},
+        {**first, "kind": "rank", "due": "2024-07-01", "owner": None, "owner_name": None, "via": [], "via_names": []},
+    ]
 
 
 def test_map_successor_is_the_backup_of_threads():
@@ -437,18 +456,31 @@ def test_cli_map_without_account_for_a_one_account_data_set(tmp_path, monkeypatc
 def test_the_map_shows_each_persons_next_planned_action(tmp_path):
     """SPEC section 6: the account map shows the account's actions beside each person
     (the first of a contact's actions in the plan's order)."""
+    from relgraph.analysis.plan import relationship_plan
+    from relgraph.analysis.portfolio import plan_report
     from relgraph.demo import write_demo
-    from relgraph.render.accountmap import next_actions
 
     write_demo(tmp_path / "demo")
     store = FileStore(tmp_path / "demo")
-    actions = next_actions(store, "nwm", as_of=dt.date(2026, 11, 1))
+    as_of = dt.date(2026, 11, 1)
+    typed = store.tables(["nwm"])
+    plan = relationship_plan(typed, as_of=as_of)
+    # The account's rows of `relgraph plan`, in its order.
+    assert plan == plan_report(store, as_of=as_of, accounts=["nwm"])["actions"]
+    data = map_data(typed, as_of=as_of, plan=plan)
+    actions = {n["ref"]: n["next_action"] for n in data["nodes"] if "next_action" in n}
     assert actions["nwm-es-gm"] == (
         "2026-12-09 handover: Marcus Feng (meeting) — Zhou Jian rotates on 2027-01-08 and is Shi Hao's only thread"
     )
     assert actions["nwm-chair"].startswith("2027-01-30 reach: Helena Voss → Liu Yang (visit)")
+    assert [(a["kind"], a["target"], a["owner"]) for a in data["plan"]] == [
+        (a["kind"], f"Contact:{a['target']}" if isinstance(a["target"], str) else None,
+         f"Staff:{a['owner']}" if a["owner"] else None) for a in plan
+    ]
     r = run("map", tmp_path / "demo", "--account", "nwm", "-o", tmp_path / "nwm.html", "--as-of", "2026-11-01")
     assert r.exit_code == 0, r.output
     html = (tmp_path / "nwm.html").read_text(encoding="utf-8")
     # In the page's data, beside Shi Hao (the apostrophe of the reason is escaped there).
     assert '"next_action":"2026-12-09 handover: Marcus Feng (meeting) — Zhou Jian rotates on 2027-01-08' in html
+    page = json.loads(re.search(r'<script type="application/json" id="relgraph-data">(.*?)</script>', html, re.S).group(1))
+    assert page["plan"] == data["plan"]

@@ -3,13 +3,16 @@
 The *account result* of an account at a date gathers what SPEC sections 2 and 4 say
 about it: the account figures and coverage cells (:mod:`relgraph.analysis.coverage`),
 the effective strength of every relationship in force and which of them are threads
-(:mod:`relgraph.analysis.strength`), the links in force (where two join the same pair
-with the same type, the stronger counts: :func:`relgraph.analysis.influencers.links_in_force`),
-each contact's threads and flag, and, when asked, the best influence paths to one
-contact (:func:`relgraph.analysis.paths.influence_paths`). The report also takes the
-account's rows of the gaps, threads and rotation-risk lists
+(:func:`relgraph.analysis.frame.pair_strengths`), the links in force (where two join
+the same pair with the same type, the stronger counts:
+:func:`relgraph.analysis.rules.strongest`), each contact's threads and flag, and, when
+asked, the best influence paths to one contact (:func:`relgraph.analysis.paths.frame_paths`).
+The report also takes the account's rows of the gaps, threads and rotation-risk lists
 (:func:`account_result` with ``lists=True``), and :func:`portfolio_lists` merges them
-over the accounts of a portfolio.
+over the accounts of a portfolio; the map also takes the account's plan
+(:func:`relgraph.analysis.plan.relationship_plan` of its tables). All of it is
+computed from the one frame of the account's typed tables (:func:`account_frame`),
+built once however often it is asked for.
 
 A contact's *flag* marks what the map makes glow:
 
@@ -19,8 +22,8 @@ A contact's *flag* marks what the map makes glow:
 - None otherwise.
 
 The flag is defined here, once; every other rule comes from the analysis that owns
-it (key contact: :func:`~relgraph.analysis.structure.is_key_contact`; in force,
-effective strength and threads: :mod:`relgraph.analysis.strength`; cell status:
+it (key contact: :func:`~relgraph.analysis.rules.key_contacts`; in force,
+effective strength and threads: :mod:`relgraph.analysis.frame`; cell status:
 :mod:`relgraph.analysis.coverage`), so that the map and the report only format the
 result and decide nothing.
 """
@@ -28,7 +31,6 @@ result and decide nothing.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -36,13 +38,14 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from ..errors import NotFound, UsageError
-from ..graph import CONTACT, KNOWS, STAFF, node_key
+from ..graph import INFLUENCES, REPORTS_TO, tables_from_graph
+from ..model import level_sort_key
+from ..tables import TypedTables
+from .access import FrameAccounts, contact_index
 from .coverage import frame_coverage, frame_gaps, gap_sort_key
-from .frame import frame_from_graph, pair_strengths, select_accounts
-from .influencers import links_in_force
-from .paths import influence_paths
-from .strength import in_force, strengths_of_pairs
-from .structure import graph_index, is_key_contact
+from .frame import Frame, PairStrengths, frame_of, is_key, pair_strengths, thread_counts
+from .paths import frame_paths
+from .rules import date_of, strongest
 from .successor import due_soon
 from .threads import frame_threads, risk_rows, sole_threads, threads_sort_key
 
@@ -55,7 +58,9 @@ __all__ = [
     "PortfolioLists",
     "Person",
     "Tie",
+    "account_frame",
     "account_result",
+    "account_tables",
     "portfolio_lists",
     "unit_figures",
 ]
@@ -168,8 +173,26 @@ class AccountResult:
         return [c for c in self.cells if c["status"] == "unknown"]
 
 
+def account_tables(data: nx.MultiDiGraph | TypedTables) -> TypedTables:
+    """The typed tables of one account's data: ``data`` itself (a store's
+    ``tables([account])``), or a graph converted at the edge
+    (:func:`relgraph.graph.tables_from_graph`)."""
+    return tables_from_graph(data) if isinstance(data, nx.Graph) else data
+
+
+def account_frame(data: nx.MultiDiGraph | TypedTables) -> Frame:
+    """The analysis frame of one account's tables or graph (built once per typed
+    tables object: :func:`relgraph.analysis.frame.frame_of`).
+
+    Raises :class:`relgraph.errors.UsageError` when it does not hold exactly one account."""
+    F = frame_of(account_tables(data))
+    if len(F.account_ids) != 1:
+        raise UsageError(f"a map draws one account; this graph has {len(F.account_ids)}")
+    return F
+
+
 def account_result(
-    G: nx.MultiDiGraph,
+    data: nx.MultiDiGraph | TypedTables,
     *,
     as_of: dt.date,
     half_life: float = 180.0,
@@ -182,12 +205,13 @@ def account_result(
     horizon: int = 180,
     rotation_years: int = 3,
 ) -> AccountResult:
-    """The :class:`AccountResult` of the one account of ``G`` at ``as_of``.
+    """The :class:`AccountResult` of the one account of ``data`` at ``as_of``.
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        One account's graph (:meth:`GraphStore.account_graph`).
+    data : TypedTables or networkx.MultiDiGraph
+        One account's typed tables (:meth:`GraphStore.tables` of ``[account]``),
+        or its graph (:meth:`GraphStore.account_graph`, converted to tables here).
     as_of, half_life, grace, strong :
         As in SPEC section 2.
     to : str, optional
@@ -206,7 +230,7 @@ def account_result(
     Raises
     ------
     relgraph.errors.UsageError
-        ``G`` does not hold exactly one account.
+        ``data`` does not hold exactly one account.
     relgraph.errors.NotFound
         ``to`` is not a contact of this account.
 
@@ -222,104 +246,90 @@ def account_result(
     >>> r.people["c1"], r.single
     (Person(id='c1', key=True, threads=1, cell='covered', flag='single'), ('c1',))
     """
-    index = graph_index(G)
-    if len(index.accounts) != 1:
-        raise UsageError(f"a map draws one account; this graph has {len(index.accounts)}")
-    acc = index.accounts[0]
-    if to is not None and index.contact_account.get(node_key(CONTACT, to)) != acc.id:
-        raise NotFound(f"unknown contact {to!r} in account {acc.id!r}")
+    F = account_frame(data)
+    if to is not None:
+        try:
+            contact_index(F, to)
+        except NotFound:
+            raise NotFound(f"unknown contact {to!r} in account {F.account_ids[0]!r}") from None
 
-    F = frame_from_graph(G)
     ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
-    picked = select_accounts(F, [acc.id])
-    st = strengths_of_pairs(F.strengths, ps, contacts=acc.contacts)
+    picked = [0]
     figures = frame_coverage(F, ps, accounts=picked)[0]
     cells = tuple(figures.pop("cells"))
     cell_of = {c: cell["status"] for cell in cells for c in cell["contacts"]}
 
-    nodes = G.nodes
-    cut = len(STAFF) + 1  # staff keys are "Staff:<id>"
+    key = is_key(F).tolist()
+    threads = thread_counts(F, ps).tolist()
     people: dict[str, Person] = {}
-    ties: dict[str, tuple[Tie, ...]] = {}
-    for c in acc.contacts:  # by id
-        d = nodes[c]
-        cid = d["id"]
-        threads = st.threads.get(c, ())
-        key = is_key_contact(d)
-        cell = cell_of.get(cid)
-        if (key and not threads) or cell in NOT_COVERED:
+    for i, cid in enumerate(F.contact_ids):  # by id
+        n, is_key_contact, cell = threads[i], bool(key[i]), cell_of.get(cid)
+        if (is_key_contact and not n) or cell in NOT_COVERED:
             flag = GAP
-        elif key and len(threads) == 1:
+        elif is_key_contact and n == 1:
             flag = SINGLE
         else:
             flag = None
-        people[cid] = Person(cid, key, len(threads), cell, flag)
-        row = st.by_contact.get(c)
-        if row:
-            ties[cid] = tuple([_tie(G, s, c, cut, row[s], s in threads, as_of, half_life, grace) for s in sorted(row)])
-    cc = len(CONTACT) + 1  # contact keys are "Contact:<id>"
-    links = tuple(
-        LinkLine(u[cc:], v[cc:], t, weight) for (u, v, t), weight in sorted(links_in_force(acc, as_of=as_of).items())
+        people[cid] = Person(cid, is_key_contact, n, cell, flag)
+
+    parts = FrameAccounts(F, ps)
+    ids = F.contact_ids
+    in_force = (
+        (ids[u], (ids[v], INFLUENCES if influences else REPORTS_TO), w, 0) for u, v, influences, w in parts.links(0)
     )
+    links = tuple(LinkLine(u, v, t, w) for (u, (v, t)), (w, _) in sorted(strongest(in_force).items()))
 
     paths: tuple[dict[str, Any], ...] = ()
-    if to is not None and (source is None or node_key(STAFF, source) in G):
-        paths = tuple(
-            influence_paths(
-                G, to, as_of=as_of, half_life=half_life, grace=grace, k=3, source=source,
-                through_opponents=through_opponents,
-            )
-        )
+    if to is not None and (source is None or source in set(F.staff_ids)):
+        paths = tuple(frame_paths(parts, to, k=3, source=source, through_opponents=through_opponents))
 
+    due = due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years) if lists else frozenset()
+    staff_roles = F.staff_roles
+    team = sorted(zip(F.team_staff.tolist(), F.team_roles), key=lambda t: (t[0], t[1] or ""))
+    levels = set(F.contact_levels) | set(F.unit_levels)
     return AccountResult(
-        id=acc.id,
+        id=F.account_ids[0],
         as_of=as_of,
         strong=strong,
         figures=figures,
         cells=cells,
-        levels=tuple(acc.levels),
-        units=tuple(_id(u) for u in acc.units),
+        levels=tuple(sorted(levels, key=level_sort_key)),
+        units=tuple(F.unit_ids),
         people=people,
         unthreaded=tuple(c for c, p in people.items() if p.key and p.threads == 0),
         single=tuple(c for c, p in people.items() if p.key and p.threads == 1),
-        ties=ties,
+        ties=_ties(F, ps),
         links=links,
-        active_staff=frozenset(_id(s) for s in st.active),
-        team={_id(s): role or nodes[s].get("role") or "" for s, role in acc.team},
+        active_staff=frozenset(s for s, on in zip(F.staff_ids, ps.active.tolist()) if on),
+        team={F.staff_ids[s]: role or staff_roles[s] or "" for s, role in team},
         target=to,
         paths=paths,
-        lists=_account_lists(F, ps, picked, people, nodes, acc.contacts,
-                             due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years))
-        if lists else None,
+        lists=_account_lists(F, ps, picked, people, due) if lists else None,
     )
 
 
-def _id(key: str) -> str:
-    """The data set id of a node key ("Kind:id")."""
-    return key[key.index(":") + 1 :]
+def _ties(F: Frame, ps: PairStrengths) -> dict[str, tuple[Tie, ...]]:
+    """Each contact's ties (contact id -> ties by staff id), explained: the strength
+    recorded on the row that counts and its last contact, the date its effective
+    strength decays from (:class:`relgraph.analysis.frame.PairStrengths`)."""
+    staff_ids, contact_ids = F.staff_ids, F.contact_ids
+    recorded = F.strengths.knows_strength[ps.row].tolist()
+    dates = {d: date_of(d) for d in set(ps.last.tolist())}
+    out: dict[str, list[Tie]] = {}
+    for s, c, v, strong, rec, last in zip(
+        ps.staff.tolist(), ps.contact.tolist(), ps.value.tolist(), ps.strong.tolist(), recorded, ps.last.tolist()
+    ):
+        cid = contact_ids[c]
+        tie = Tie(staff_ids[s], cid, v, strong, float(rec), dates[last])
+        mine = out.get(cid)
+        if mine is None:
+            out[cid] = [tie]
+        else:
+            mine.append(tie)
+    return {c: tuple(ts) for c, ts in out.items()}
 
 
-def _tie(
-    G, staff: str, contact: str, cut: int, strength: float, strong: bool, as_of: dt.date, half_life: float, grace: float
-) -> Tie:
-    """The tie of one pair, explained: the recorded strength of its strongest row in
-    force, and the last contact its effective strength decays from (read back from
-    the decay itself, so that a newer shared touchpoint counts as it does there)."""
-    rows = [a for a in G.pred[contact].get(staff, {}).values() if a.get("type") == KNOWS]
-    if len(rows) > 1:  # a pair has a tie only when a row is in force: one row is that row
-        rows = [a for a in rows if in_force(a, as_of)]
-    if not rows:
-        return Tie(staff[cut:], _id(contact), strength, strong)
-    row = max(rows, key=lambda a: a["strength"])
-    recorded = float(row["strength"])
-    last = row.get("last_contact")
-    if 0.0 < strength < recorded and half_life > 0:
-        # The decay (rules.decay) read backwards: the grace period, then half-lives.
-        last = as_of - dt.timedelta(days=round(grace + half_life * math.log2(recorded / strength)))
-    return Tie(staff[cut:], _id(contact), strength, strong, recorded, last)
-
-
-def _account_lists(F, ps, picked, people: Mapping[str, Person], nodes, contact_keys, due) -> AccountLists:
+def _account_lists(F: Frame, ps: PairStrengths, picked: list[int], people: Mapping[str, Person], due) -> AccountLists:
     """The report's rows of one account (the frame functions the portfolio
     commands use, on this account's frame)."""
     fragile = {c for c, p in people.items() if p.key and p.threads <= 1}
@@ -328,7 +338,7 @@ def _account_lists(F, ps, picked, people: Mapping[str, Person], nodes, contact_k
         gaps=tuple(frame_gaps(F, ps, accounts=picked, due=due)),
         single=tuple(r for r in rows if r["id"] in fragile),
         sole_threads={s: tuple(items) for s, items in sole_threads(F, ps, picked).items()},
-        contact_names={nodes[c]["id"]: nodes[c]["name"] for c in contact_keys},
+        contact_names=dict(zip(F.contact_ids, F.contact_names)),
         successors={r["id"]: r["backup"] for r in rows},
     )
 
@@ -391,13 +401,14 @@ def portfolio_lists(
     )
 
 
-def unit_figures(G: nx.MultiDiGraph, result: AccountResult) -> dict[str, dict[str, Any]]:
+def unit_figures(data: nx.MultiDiGraph | TypedTables, result: AccountResult) -> dict[str, dict[str, Any]]:
     """Per unit id of the account (every unit, even an empty one), how its own
     people are held: ``contacts`` (working in the unit itself, not below it),
     ``key`` (key contacts among them), ``threaded`` (key contacts with a thread)
     and ``status``: ``covered`` when every key contact has a thread, ``weak`` when
     some do, ``uncovered`` when none does, ``unknown`` without key contacts (the
     words of the coverage cells, so that the overview reads like the matrix).
+    ``data`` is what ``result`` was computed from (the account's tables or graph).
 
     >>> from relgraph.readwrite.jsonfile import read_obj
     >>> from relgraph.graph import build_graph
@@ -409,12 +420,14 @@ def unit_figures(G: nx.MultiDiGraph, result: AccountResult) -> dict[str, dict[st
     >>> unit_figures(G, account_result(G, as_of=dt.date(2024, 6, 1)))
     {'u': {'contacts': 1, 'key': 1, 'threaded': 1, 'status': 'covered'}}
     """
+    F = account_frame(data)
     figures = {u: {"contacts": 0, "key": 0, "threaded": 0} for u in result.units}
-    for cid, p in result.people.items():
-        unit = G.nodes[node_key(CONTACT, cid)].get("unit")
-        if unit not in figures:
+    unit_ids = F.unit_ids
+    for cid, u in zip(F.contact_ids, F.contact_unit.tolist()):
+        if u < 0 or unit_ids[u] not in figures:
             continue
-        f = figures[unit]
+        p = result.people[cid]
+        f = figures[unit_ids[u]]
         f["contacts"] += 1
         if p.key:
             f["key"] += 1

@@ -85,6 +85,11 @@ class PairStrengths:
     ``value`` is the effective strength of the strongest row of the pair, or 0.0
     when the staff member counts as inactive; ``strong`` marks the threads (active
     staff, value >= the strong threshold); ``active`` is the per-staff flag used.
+    ``row`` is the relationship row that counts (an index into the inputs'
+    ``knows_*``: the strongest in force, the first in row order on a tie) and
+    ``last`` the day of its last contact as the decay counts it (the later of the
+    row's ``last_contact`` and the pair's newest touchpoint on or before as-of;
+    :data:`NO_DATE` with neither).
     """
 
     as_of: dt.date
@@ -96,6 +101,8 @@ class PairStrengths:
     strong: np.ndarray
     active: np.ndarray
     grace: float = 90.0
+    row: np.ndarray | None = None
+    last: np.ndarray | None = None
 
 
 def pair_strengths(
@@ -152,6 +159,7 @@ def pair_strengths(
     key, eff = key[order], eff[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
     best = np.maximum.reduceat(eff, starts) if len(key) else np.zeros(0)
+    counts = _counting_rows(order, starts, eff, best)
     ps, pc = key[starts] & 0xFFFFFFFF, key[starts] >> 32
     is_active = active[ps]
     value = np.where(is_active, best, 0.0)
@@ -165,7 +173,23 @@ def pair_strengths(
         strong=is_active & (best >= strong),
         active=active,
         grace=grace,
+        row=np.flatnonzero(keep)[counts],
+        last=last[counts],
     )
+
+
+def _counting_rows(order: np.ndarray, starts: np.ndarray, eff: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """Per pair (groups of ``eff``, sorted by pair, beginning at ``starts``), the
+    position before sorting (``order``) of its first row of the ``best`` strength.
+    Most pairs have one row: only pairs of several are searched."""
+    rows = order[starts]
+    sizes = np.diff(np.r_[starts, len(eff)])
+    if len(sizes) and sizes.max() > 1:
+        group = np.repeat(np.arange(len(starts)), sizes)
+        hit = np.flatnonzero(eff == best[group])
+        first = np.r_[True, group[hit][1:] != group[hit][:-1]]
+        rows[group[hit][first]] = order[hit[first]]
+    return rows
 
 
 def thread_counts(F: Frame, ps: PairStrengths) -> np.ndarray:

@@ -20,22 +20,9 @@ import networkx as nx
 
 from .access import FrameAccounts
 from .frame import select_accounts
-from .rules import exists_at, strongest
-from .structure import AccountIndex
+from .rules import strongest
 
-__all__ = ["frame_influencers", "key_influencers", "links_in_force", "pagerank", "power_edges"]
-
-
-def links_in_force(acc: AccountIndex, *, as_of: dt.date) -> dict[tuple[str, str, str], float]:
-    """The weight of each link of ``acc`` in force at ``as_of``, keyed by (source key,
-    target key, type): where two join the same pair with the same type, the stronger
-    counts (:func:`relgraph.analysis.rules.strongest`; the lines of the account map)."""
-    edges = (
-        (link.source, (link.target, link.type), link.weight, 0)
-        for link in acc.links
-        if exists_at(link.since, link.until, as_of)
-    )
-    return {(u, t, kind): w for (u, (t, kind)), (w, _) in strongest(edges).items()}
+__all__ = ["frame_influencers", "key_influencers", "pagerank", "power_edges"]
 
 
 def power_edges(parts: FrameAccounts, account: int) -> dict[tuple[int, int], float]:

@@ -47,12 +47,13 @@ from ..model import COVERAGE_ROLES, GRADE_WEIGHT, level_sort_key
 from .access import Access, FrameAccounts
 from .coverage import frame_gaps
 from ..graph import STAFF, tables_from_graph
+from ..tables import TypedTables
 from .frame import (
     Frame,
     PairStrengths,
     StrengthInputs,
     day,
-    frame_from_tables,
+    frame_of,
     is_key,
     pair_strengths,
     select_accounts,
@@ -417,7 +418,7 @@ def _blind_spots(out: _Actions, ps: PairStrengths, a: int, A: Access, mine: list
 
 
 def relationship_plan(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph | TypedTables,
     *,
     as_of: dt.date,
     half_life: float = 180.0,
@@ -428,7 +429,8 @@ def relationship_plan(
     rotation_years: int = 3,
     accounts: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The plan actions of every account of ``G`` (or of ``accounts``, ids), highest
+    """The plan actions of every account of ``G`` (a graph, or typed tables such as a
+    store's ``tables([account])``; or of ``accounts``, ids), highest
     priority first (:func:`action_sort_key`); see the module docstring and
     :func:`frame_plan` for what each holds.
 
@@ -445,8 +447,8 @@ def relationship_plan(
     >>> [(a["kind"], a["owner"], a["target"], a["due"].isoformat()) for a in plan]
     [('reach', 's1', 'c1', '2027-01-30')]
     """
-    typed = tables_from_graph(G)
-    F = frame_from_tables(typed)
+    typed = G if isinstance(G, TypedTables) else tables_from_graph(G)
+    F = frame_of(typed)  # an account's tables: the frame its map is drawn from
     ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
     out = frame_plan(F, ps, as_of=as_of, rotation=rotation_dates(typed.rows("staff"), rotation_years),
                      horizon=horizon, lead=lead, half_life=half_life, grace=grace, strong=strong,

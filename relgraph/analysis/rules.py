@@ -37,6 +37,7 @@ __all__ = [
     "KEY_ROLE",
     "NO_DATE",
     "ROTATING_ROLES",
+    "date_of",
     "day",
     "decay",
     "exists_at",
@@ -126,6 +127,15 @@ def day(d: dt.date | None) -> int:
     (1, True)
     """
     return NO_DATE if d is None else d.toordinal() - _EPOCH
+
+
+def date_of(days: int) -> dt.date | None:
+    """The date of a day number (:func:`day`'s inverse; None for :data:`NO_DATE`).
+
+    >>> date_of(1), date_of(NO_DATE)
+    (datetime.date(1970, 1, 2), None)
+    """
+    return None if days == NO_DATE else dt.date.fromordinal(days + _EPOCH)
 
 
 def in_force_days(since: Any, until: Any, a: int) -> Any:

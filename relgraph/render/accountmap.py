@@ -15,16 +15,16 @@ reporting lines instead of the force layout.
 
 The page is built in two steps: :func:`map_data` lays out the account's result
 (:func:`relgraph.analysis.account.account_result`: every figure, flag and path, each
-decided there) and the graph's names and details as plain, JSON-ready records (what
-is drawn and why: testable without a browser), and :func:`map_html` puts those
-records into the template with vis-network inlined. Nothing here decides who is a
-gap, what is in force or which of two edges counts.
+decided there) and the names and details of the account's tables as plain,
+JSON-ready records (what is drawn and why: testable without a browser), and
+:func:`map_html` puts those records into the template with vis-network inlined.
+Nothing here decides who is a gap, what is in force or which of two edges counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,16 @@ import networkx as nx
 
 from ..analysis.account import GAP as FLAG_GAP
 from ..analysis.account import SINGLE as FLAG_SINGLE
-from ..analysis.account import AccountResult, LinkLine, account_result, unit_figures
+from ..analysis.account import (
+    AccountResult,
+    LinkLine,
+    account_frame,
+    account_result,
+    account_tables,
+    unit_figures,
+)
 from ..analysis.coverage import gap_sort_key
+from ..analysis.plan import relationship_plan
 from ..errors import NotFound, UsageError
 from ..graph import (
     ACCOUNT,
@@ -49,6 +57,7 @@ from ..graph import (
     node_key,
 )
 from ..model import CONTACT_ROLES, COVERAGE_ROLES, STRENGTH_NAMES, level_sort_key
+from ..tables import TypedTables
 from ..words import STATUS_WORDS
 from .page import render_template, write_text_atomic
 
@@ -56,7 +65,6 @@ LAYOUTS = ("network", "org")
 
 OVERVIEW_AT = 300
 """An account with more contacts than this opens on its overview: one node per unit."""
-
 
 PLAN_WORDS = {
     "handover": "the only one of us who holds this person leaves: introduce their successor first",
@@ -125,7 +133,7 @@ PALETTE: dict[str, Any] = {
 
 
 def map_data(
-    G: nx.MultiDiGraph,
+    data: nx.MultiDiGraph | TypedTables,
     result: AccountResult | None = None,
     *,
     as_of: dt.date | None = None,
@@ -138,7 +146,7 @@ def map_data(
     layout: str = "network",
     focus: str | None = None,
     hops: int = 1,
-    plan: dict[str, str] | None = None,
+    plan: Sequence[Mapping[str, Any]] | None = None,
     horizon: int = 180,
     rotation_years: int = 3,
 ) -> dict[str, Any]:
@@ -147,16 +155,17 @@ def map_data(
     The figures, flags and paths are those of the account's
     :class:`~relgraph.analysis.account.AccountResult` (computed here from the
     options, or handed in as ``result``); this function only lays them out, with
-    the names and details of each node read from ``G``.
+    the names and details of each node read from the account's tables.
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        One account's graph (:meth:`GraphStore.account_graph`).
+    data : TypedTables or networkx.MultiDiGraph
+        One account's typed tables (:meth:`GraphStore.tables` of ``[account]``),
+        or its graph (:meth:`GraphStore.account_graph`, converted to tables here).
     result : AccountResult, optional
-        The account's result at the date wanted, computed with ``lists=True``
-        (its gaps and successors are drawn); then the options below but
-        ``layout``, ``focus``, ``hops`` and ``plan`` are not used.
+        The account's result at the date wanted, computed from ``data`` with
+        ``lists=True`` (its gaps and successors are drawn); then the options below
+        but ``layout``, ``focus``, ``hops`` and ``plan`` are not used.
     as_of, half_life, grace, strong, horizon, rotation_years :
         As in SPEC section 2 (the last two: who is due soon, never a successor).
     to : str, optional
@@ -173,9 +182,10 @@ def map_data(
         (everyone within ``hops`` relationships or links of it).
     hops : int
         The depth of that neighbourhood (at least 1).
-    plan : dict, optional
-        The next planned action per contact id (SPEC section 6); without it every
-        contact's ``next_action`` is empty and the page shows "—".
+    plan : list of dict, optional
+        The account's plan actions in the plan's order (SPEC section 6,
+        :func:`~relgraph.analysis.plan.relationship_plan` of its tables); without it ``plan`` is
+        null and every contact's ``next_action`` is empty (the page shows "—").
 
     Returns
     -------
@@ -191,7 +201,12 @@ def map_data(
         ``gap_cells`` (the cells not covered, highest priority first, each with
         its ``word`` and the ``suggested`` staff key best placed to close it),
         ``unthreaded`` and ``single`` (key contact keys with no thread and with
-        one) and ``status_words``.
+        one), ``status_words`` and ``plan``: the account's actions in the plan's
+        order, each ``{"due": "YYYY-MM-DD", "kind", "target"`` (contact key, null
+        for a blind spot), ``"target_name", "cell"`` (``"level|role"`` of a blind
+        spot, else null), ``"owner"`` (staff key or null), ``"owner_name", "via"``
+        (contact keys), ``"via_names", "method", "priority", "reason"}``; null
+        without ``plan``.
 
         Nodes: the account, units (top level first), contacts (by level, role, id),
         staff (by name, id), blind spots (by level, role). Each has ``id`` (graph
@@ -200,7 +215,7 @@ def map_data(
         ``key``, ``threads``, ``cell`` and ``flag`` (their
         :class:`~relgraph.analysis.account.Person` in the result), ``home`` (their
         unit's key), ``successor`` (staff key, for the key contacts ``threads``
-        lists) and ``next_action``; units ``parent``, ``contacts``, ``key``,
+        lists) and ``next_action`` (their first action in the plan, in words); units ``parent``, ``contacts``, ``key``,
         ``threaded`` and ``status`` (:func:`~relgraph.analysis.account.unit_figures`); staff
         ``active`` and ``team_role``, blind spots ``anchor`` (the unit, or the
         account, they hang from).
@@ -226,30 +241,32 @@ def map_data(
         raise UsageError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
     if hops < 1:
         raise UsageError(f"--hops must be at least 1, not {hops}")
+    typed = account_tables(data)
+    F = account_frame(typed)
     if result is None:
         if as_of is None:
             raise UsageError("map_data needs as_of (or a result)")
         result = account_result(
-            G, as_of=as_of, half_life=half_life, grace=grace, strong=strong, to=to, source=source,
+            typed, as_of=as_of, half_life=half_life, grace=grace, strong=strong, to=to, source=source,
             through_opponents=through_opponents, lists=True, horizon=horizon, rotation_years=rotation_years,
         )
     r = result
     if r.lists is None:
         raise ValueError(f"the result of account {r.id!r} has no lists (use account_result(..., lists=True))")
+    staff_rows = {d["id"]: d for d in typed.rows("staff")}
     focus_key = None
     if focus is not None:
-        for kind in (CONTACT, STAFF):
-            if node_key(kind, focus) in G and (kind == STAFF or focus in r.people):
-                focus_key = node_key(kind, focus)
-                break
+        if focus in r.people:
+            focus_key = node_key(CONTACT, focus)
+        elif focus in staff_rows:
+            focus_key = node_key(STAFF, focus)
         else:
             raise NotFound(f"unknown person {focus!r} in account {r.id!r} (give a contact or staff id)")
     successors = r.lists.successors or {}
-    plan = plan or {}
-    per_unit = unit_figures(G, r)
-    nodes_of = dict(G.nodes(data=True))  # plain dicts: a map may hold tens of thousands of nodes
+    next_action = _next_actions(plan or ())
+    per_unit = unit_figures(typed, r)
     acc_key = node_key(ACCOUNT, r.id)
-    account = nodes_of[acc_key]
+    account = next(d for d in typed.rows("accounts") if d["id"] == r.id)
 
     nodes: list[dict[str, Any]] = [
         _record(
@@ -257,60 +274,59 @@ def map_data(
             grade=account.get("grade"), industry=account.get("industry"), region=account.get("region"),
         )
     ]
-    unit_keys = [node_key(UNIT, u) for u in r.units]  # by id
-    units = sorted(unit_keys, key=lambda u: (level_sort_key(nodes_of[u]["level"]), nodes_of[u]["id"]))
+    unit_rows = {d["id"]: d for d in typed.rows("units")}
+    unit_key = {u: node_key(UNIT, u) for u in r.units}  # by id
+    parent_of = {u: unit_key.get(unit_rows[u]["parent"], acc_key) for u in r.units}  # its unit, else the account
+    units = sorted(r.units, key=lambda u: (level_sort_key(unit_rows[u]["level"]), u))
     for u in units:
-        d = nodes_of[u]
-        parent = next((v for v, kd in G.succ[u].items() if any(a["type"] == PART_OF for a in kd.values())), None)
+        d = unit_rows[u]
         nodes.append(
             _record(
-                id=u, kind=UNIT, ref=d["id"], label=d["name"], unit_level=d["level"], function=d.get("function"),
-                parent=parent if parent != acc_key else None, **per_unit[d["id"]],
+                id=unit_key[u], kind=UNIT, ref=u, label=d["name"], unit_level=d["level"], function=d.get("function"),
+                parent=parent_of[u] if parent_of[u] != acc_key else None, **per_unit[u],
             )
         )
 
     contact_prefix, staff_prefix = CONTACT + ":", STAFF + ":"  # node keys are "<Kind>:<id>"
-    contacts = sorted(
-        [contact_prefix + c for c in r.people],
-        key=lambda c: (level_sort_key(nodes_of[c]["level"]), CONTACT_ROLES.index(nodes_of[c]["role"]), nodes_of[c]["id"]),
-    )
+    contact_rows = {d["id"]: d for d in typed.rows("contacts")}
+    level_of = dict(zip(F.contact_ids, F.contact_levels))
+    role_order = {role: i for i, role in enumerate(CONTACT_ROLES)}
+    contacts = sorted(r.people, key=lambda c: (level_sort_key(level_of[c]), role_order[contact_rows[c]["role"]], c))
     for c in contacts:
-        d = nodes_of[c]
-        p = r.people[d["id"]]
+        d = contact_rows[c]
+        p = r.people[c]
         unit = d.get("unit")
         nodes.append(
             _record(
-                id=c, kind=CONTACT, ref=d["id"], label=d["name"],
+                id=contact_prefix + c, kind=CONTACT, ref=c, label=d["name"],
                 role=d["role"], influence=d["influence"], seniority=d["seniority"], attitude=d["attitude"],
                 coach=bool(d.get("coach")), key=p.key, threads=p.threads, flag=p.flag,
-                level_name=d["level"], cell=p.cell, title=d.get("title"),
-                unit=nodes_of[node_key(UNIT, unit)]["name"] if unit else None,
+                level_name=level_of[c], cell=p.cell, title=d.get("title"),
+                unit=unit_rows[unit]["name"] if unit else None,
                 home=node_key(UNIT, unit) if unit else None,
-                successor=node_key(STAFF, successors[d["id"]]) if successors.get(d["id"]) else None,
-                next_action=plan.get(d["id"]),
+                successor=node_key(STAFF, successors[c]) if successors.get(c) else None,
+                next_action=next_action.get(c),
                 email=d.get("email"), phone=d.get("phone"), notes=d.get("notes"),
             )
         )
 
-    staff = sorted(
-        (s for s, d in G.nodes(data=True) if d["kind"] == STAFF), key=lambda s: (nodes_of[s]["name"], nodes_of[s]["id"])
-    )
+    staff = sorted(staff_rows, key=lambda s: (staff_rows[s]["name"], s))
     for s in staff:
-        d = nodes_of[s]
+        d = staff_rows[s]
         nodes.append(
             _record(
-                id=s, kind=STAFF, ref=d["id"], label=d["name"], active=d["id"] in r.active_staff,
+                id=staff_prefix + s, kind=STAFF, ref=s, label=d["name"], active=s in r.active_staff,
                 role=d.get("role"), title=d.get("title"), seniority=d.get("seniority"), office=d.get("office"),
                 in_role_since=d["in_role_since"].isoformat() if d.get("in_role_since") else None,
-                team_role=r.team.get(d["id"]),
+                team_role=r.team.get(s),
             )
         )
 
     edges: list[dict[str, Any]] = []
     # Blind spots: one placeholder per unknown cell, hanging from a unit of its level.
     anchors: dict[str, str] = {}
-    for u in unit_keys:
-        anchors.setdefault(nodes_of[u]["level"], u)
+    for u in r.units:
+        anchors.setdefault(unit_rows[u]["level"], unit_key[u])
     blind_spots: list[str] = []
     for cell in r.blind_spots():
         gid = f"{GAP}:{cell['level']}|{cell['role']}"
@@ -324,12 +340,16 @@ def map_data(
         )
         edges.append({"from": gid, "to": anchor, "type": GAP})
 
+    iso: dict[dt.date | None, str | None] = {None: None}  # a few hundred days among tens of thousands of ties
     for c in contacts:  # relationships: one line per pair, at its effective strength
-        for t in r.ties.get(nodes_of[c]["id"], ()):
+        for t in r.ties.get(c, ()):
+            last = iso.get(t.last_contact)
+            if last is None and t.last_contact is not None:
+                last = iso[t.last_contact] = t.last_contact.isoformat()
             edges.append(
                 {
-                    "from": staff_prefix + t.staff, "to": c, "type": KNOWS, "strength": t.strength, "strong": t.strong,
-                    "recorded": t.recorded, "last_contact": t.last_contact.isoformat() if t.last_contact else None,
+                    "from": staff_prefix + t.staff, "to": contact_prefix + c, "type": KNOWS, "strength": t.strength,
+                    "strong": t.strong, "recorded": t.recorded, "last_contact": last,
                 }
             )
     for link in r.links:
@@ -337,15 +357,13 @@ def map_data(
             {"from": contact_prefix + link.source, "to": contact_prefix + link.target, "type": link.type, "weight": link.weight}
         )
     for u in units:
-        for v, keydict in G.succ[u].items():
-            if any(a["type"] == PART_OF for a in keydict.values()):
-                edges.append({"from": u, "to": v, "type": PART_OF})
+        edges.append({"from": unit_key[u], "to": parent_of[u], "type": PART_OF})
     for c in contacts:
-        unit = nodes_of[c].get("unit")
+        unit = contact_rows[c].get("unit")
         if unit:
-            edges.append({"from": c, "to": node_key(UNIT, unit), "type": WORKS_IN})
+            edges.append({"from": contact_prefix + c, "to": node_key(UNIT, unit), "type": WORKS_IN})
         else:
-            edges.append({"from": c, "to": acc_key, "type": AT})
+            edges.append({"from": contact_prefix + c, "to": acc_key, "type": AT})
     for s in sorted(r.team):
         edges.append({"from": node_key(STAFF, s), "to": acc_key, "type": ON_TEAM})
 
@@ -357,7 +375,7 @@ def map_data(
                 {"from": step["from"], "to": step["to"], "type": PATH, "step": i, "p": step["p"], "kind": step["kind"]}
             )
 
-    data = {
+    out = {
         "account": dict(r.figures),
         "as_of": r.as_of.isoformat(),
         "layout": layout,
@@ -368,12 +386,12 @@ def map_data(
         "cells": [dict(c) for c in r.cells],
         "levels": list(r.levels),
         "roles": list(COVERAGE_ROLES),
-        "gaps": [c for c in contacts if r.people[nodes_of[c]["id"]].flag == FLAG_GAP],
+        "gaps": [contact_prefix + c for c in contacts if r.people[c].flag == FLAG_GAP],
         "blind_spots": blind_spots,
-        "single": [c for c in contacts if r.people[nodes_of[c]["id"]].flag == FLAG_SINGLE],
+        "single": [contact_prefix + c for c in contacts if r.people[c].flag == FLAG_SINGLE],
         "path": path,
         "paths": alternatives,
-        "staff": [{"id": s, "name": nodes_of[s]["name"]} for s in staff],
+        "staff": [{"id": staff_prefix + s, "name": staff_rows[s]["name"]} for s in staff],
         "palette": PALETTE,
         "role_labels": ROLE_LABELS,
         "strength_names": {str(k): v for k, v in STRENGTH_NAMES.items()},
@@ -384,12 +402,52 @@ def map_data(
         "unthreaded": [contact_prefix + c for c in r.unthreaded],
         "single_threaded": [contact_prefix + c for c in r.single],
         "status_words": STATUS_WORDS,
+        "plan": None if plan is None else plan_records(plan),
     }
     if layout == "org":
-        rows = _org_levels(G, acc_key, nodes, r.links)
+        rows = _org_levels(acc_key, nodes, r.links)
         for node in nodes:
             node["level"] = rows[node["id"]]
-    return data
+    return out
+
+
+def _next_actions(plan: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """The next planned action of each contact the plan names as a target, in
+    words: the first of its actions in the plan's order,
+    ``due kind: owner → via… (method) — reason``."""
+    out: dict[str, str] = {}
+    for a in plan:
+        if isinstance(a["target"], str) and a["target"] not in out:
+            route = " → ".join([a["owner_name"] or "nobody yet", *a["via_names"]])
+            out[a["target"]] = f"{a['due'].isoformat()} {a['kind']}: {route} ({a['method']}) — {a['reason']}"
+    return out
+
+
+def plan_records(actions: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The map's *Plan*: one account's planned actions (SPEC section 6,
+    :func:`~relgraph.analysis.plan.relationship_plan`), as the records the side panel
+    lists and the report links, in the plan's order (see :func:`map_data`'s ``plan``)."""
+    return [_action_record(a) for a in actions]
+
+
+def _action_record(a: Mapping[str, Any]) -> dict[str, Any]:
+    """A plan action with node keys (see :func:`map_data`'s ``plan``)."""
+    target = a["target"]
+    contact = isinstance(target, str)
+    return {
+        "due": a["due"].isoformat(),
+        "kind": a["kind"],
+        "target": node_key(CONTACT, target) if contact else None,
+        "target_name": a["target_name"],
+        "cell": None if contact else f"{target['level']}|{target['role']}",
+        "owner": node_key(STAFF, a["owner"]) if a["owner"] is not None else None,
+        "owner_name": a["owner_name"],
+        "via": [node_key(CONTACT, v) for v in a["via"]],
+        "via_names": list(a["via_names"]),
+        "method": a["method"],
+        "priority": a["priority"],
+        "reason": a["reason"],
+    }
 
 
 def _gap_cells(r: AccountResult) -> list[dict[str, Any]]:
@@ -421,17 +479,12 @@ def _path_record(p: dict[str, Any]) -> dict[str, Any]:
     return {"score": p["score"], "ids": list(p["nodes"]), "nodes": keys, "steps": steps}
 
 
-def _org_levels(G: nx.MultiDiGraph, account_key: str, nodes: list[dict[str, Any]], links: Iterable[LinkLine]) -> dict[str, int]:
+def _org_levels(account_key: str, nodes: list[dict[str, Any]], links: Iterable[LinkLine]) -> dict[str, int]:
     """Rows of the org chart, 0 at the top: the account, its units by depth, each
     contact below its unit and below everyone it reports to, blind spots below the
     unit they hang from, and our staff in the row under the customer."""
     level: dict[str, int] = {account_key: 0}
-    parent: dict[str, str] = {}
-    for node in nodes:
-        if node["kind"] == UNIT:
-            for v, keydict in G.succ[node["id"]].items():
-                if any(a["type"] == PART_OF for a in keydict.values()):
-                    parent[node["id"]] = v
+    parent = {node["id"]: node["parent"] for node in nodes if node["kind"] == UNIT and "parent" in node}
     for node in nodes:
         if node["kind"] != UNIT:
             continue
@@ -447,8 +500,8 @@ def _org_levels(G: nx.MultiDiGraph, account_key: str, nodes: list[dict[str, Any]
     base: dict[str, int] = {}
     for node in nodes:
         if node["kind"] == CONTACT:
-            unit = G.nodes[node["id"]].get("unit")
-            base[node["id"]] = level[node_key(UNIT, unit)] + 1 if unit else 1
+            home = node.get("home")
+            base[node["id"]] = level[home] + 1 if home else 1
     chart = nx.DiGraph()
     chart.add_nodes_from(sorted(base))
     reporting = (link for link in links if link.type == REPORTS_TO)
@@ -469,10 +522,10 @@ def _org_levels(G: nx.MultiDiGraph, account_key: str, nodes: list[dict[str, Any]
     return level
 
 
-def map_html(G: nx.MultiDiGraph, **options: Any) -> str:
-    """The self-contained HTML page of one account's map; ``options`` are those of
-    :func:`map_data`."""
-    return page_html(map_data(G, **options))
+def map_html(data: nx.MultiDiGraph | TypedTables, **options: Any) -> str:
+    """The self-contained HTML page of one account's map (its typed tables or
+    graph); ``options`` are those of :func:`map_data`."""
+    return page_html(map_data(data, **options))
 
 
 def page_html(data: dict[str, Any]) -> str:
@@ -507,49 +560,6 @@ def page_html(data: dict[str, Any]) -> str:
         kind_words=PLAN_WORDS,
         title=f"{data['account']['name']} — relationship map",
     )
-
-
-def next_actions(
-    store, account: str, *, as_of: dt.date, half_life: float = 180.0, grace: float = 90.0, strong: float = 3.0,
-    horizon: int = 180, rotation_years: int = 3,
-) -> dict[str, str]:
-    """The next planned action (SPEC section 6) of each contact of ``account`` that the
-    plan names as a target, in words: the first of its actions in the plan's order,
-    ``due kind: owner → via… (method) — reason``."""
-    from ..analysis.portfolio import plan_report
-
-    out: dict[str, str] = {}
-    for a in plan_report(store, as_of=as_of, half_life=half_life, grace=grace, strong=strong, horizon=horizon,
-                         rotation_years=rotation_years, accounts=[account])["actions"]:
-        if isinstance(a["target"], str) and a["target"] not in out:
-            route = " → ".join([a["owner_name"] or "nobody yet", *a["via_names"]])
-            out[a["target"]] = f"{a['due'].isoformat()} {a['kind']}: {route} ({a['method']}) — {a['reason']}"
-    return out
-
-
-def plan_records(actions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The map's *Plan*: one account's planned actions (SPEC section 6), as the
-    records the side panel lists and the report links, in the plan's order.
-
-    ``actions`` are those of :func:`relgraph.analysis.portfolio.plan_report` for the
-    account. Each record has ``due`` (ISO date), ``kind``, ``target`` (the contact's
-    node key; null for a blind spot), ``target_name``, ``cell`` (``"level|role"``
-    for a blind spot, else null), ``owner`` (staff node key or null: nobody
-    qualifies), ``owner_name``, ``via`` (contact node keys, in order), ``via_names``,
-    ``method``, ``priority`` and ``reason``.
-    """
-    out = []
-    for a in actions:
-        cell = a["target"] if isinstance(a["target"], dict) else None
-        out.append({
-            "due": a["due"].isoformat(), "kind": a["kind"],
-            "target": None if cell else node_key(CONTACT, a["target"]), "target_name": a["target_name"],
-            "cell": f"{cell['level']}|{cell['role']}" if cell else None,
-            "owner": node_key(STAFF, a["owner"]) if a["owner"] else None, "owner_name": a["owner_name"],
-            "via": [node_key(CONTACT, c) for c in a["via"]], "via_names": list(a["via_names"]),
-            "method": a["method"], "priority": a["priority"], "reason": a["reason"],
-        })
-    return out
 
 
 def write_map(
@@ -592,14 +602,11 @@ def write_map(
             raise UsageError(f"contact {to!r} belongs to account {home!r}, not {account!r}")
     if source is not None:
         store.locate(STAFF, source)
-    G = store.account_graph(account)
-    from ..analysis.portfolio import plan_report
-
-    actions = plan_report(store, as_of=as_of, half_life=half_life, grace=grace, strong=strong, accounts=[account])
-    data = map_data(
-        G,
-        plan=next_actions(store, account, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
-                          horizon=horizon, rotation_years=rotation_years),
+    typed = store.tables([account])  # the one read: the map and its plan come from the same frame
+    html = map_html(
+        typed,
+        plan=relationship_plan(typed, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
+                               horizon=horizon, rotation_years=rotation_years),
         as_of=as_of,
         half_life=half_life,
         grace=grace,
@@ -613,7 +620,6 @@ def write_map(
         horizon=horizon,
         rotation_years=rotation_years,
     )
-    html = page_html({**data, "plan": plan_records(actions["actions"])})
     from .report import file_stem
 
     return write_text_atomic(path if path is not None else f"{file_stem(account)}-map.html", html)

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..analysis.account import PortfolioLists, account_result, portfolio_lists
+from ..analysis.plan import action_sort_key, relationship_plan
 from ..model import COVERAGE_ROLES, level_sort_key
 from .accountmap import GAP, PALETTE, PLAN_WORDS, ROLE_LABELS, map_data, page_html, plan_records
 from .page import render_template, stage_text
@@ -153,7 +154,7 @@ def write_report(
     """Write the portfolio report of ``store`` to ``path`` and each account's map to
     ``maps/<stem>.html`` beside it; returns the paths written, the report first.
 
-    Each account is read from the store once: its one
+    Each account is read from the store once (its typed tables): its one
     :func:`~relgraph.analysis.account.account_result` gives both its map and its rows
     of the report. Every page is rendered before any is moved into place (temporary
     files in the target folders, then renames), so a failure leaves nothing
@@ -161,31 +162,29 @@ def write_report(
     """
     path = Path(path)
     ids = store.account_ids()
-    from ..analysis.portfolio import plan_report
-
-    plan = plan_report(store, as_of=as_of, half_life=half_life, grace=grace, strong=strong, horizon=horizon,
-                       rotation_years=rotation_years)["actions"]
-    plan_of: dict[str, list[dict]] = {}
-    for a in plan:
-        plan_of.setdefault(a["account"], []).append(a)
+    plan: list[dict] = []  # every account's actions, from the read its figures come from
     stems = file_stems(ids)
     staged: list[tuple[Path, Path]] = []  # (temporary file, final path)
     map_links: dict[str, str] = {}
 
     def results():
-        for account, G in zip(ids, store.account_graphs(ids)):
-            r = account_result(G, as_of=as_of, half_life=half_life, grace=grace, strong=strong, lists=True,
+        for account in ids:
+            typed = store.tables([account])
+            r = account_result(typed, as_of=as_of, half_life=half_life, grace=grace, strong=strong, lists=True,
                                horizon=horizon, rotation_years=rotation_years)
+            actions = relationship_plan(typed, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
+                                        horizon=horizon, rotation_years=rotation_years)
+            plan.extend(actions)
             if maps:
                 target = path.parent / MAPS_DIR / f"{stems[account]}.html"
-                data = {**map_data(G, r), "plan": plan_records(plan_of.get(account, []))}
-                staged.append((stage_text(target, page_html(data)), target))
+                staged.append((stage_text(target, page_html(map_data(typed, r, plan=actions))), target))
                 map_links[account] = f"{MAPS_DIR}/{quote(stems[account])}.html"
             yield r
 
     try:
-        # One account at a time: its graph and full result are dropped once its map is staged.
+        # One account at a time: its tables and full result are dropped once its map is staged.
         lists = portfolio_lists(results(), store.staff(), as_of=as_of, horizon=horizon, rotation_years=rotation_years)
+        plan.sort(key=action_sort_key)
         html = report_html(lists, map_links=map_links, top=top, plan=plan)
         staged.insert(0, (stage_text(path, html), path))
         for tmp, final in staged:
