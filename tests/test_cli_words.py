@@ -106,7 +106,8 @@ def test_no_page_calls_a_cell_unknown(pages):
     assert sum(t.endswith(": blind spot") for t in cell_titles) >= 4
     assert "blind spot" in report.text and "unknown" not in report.text
     assert map_.text.count("unknown") == 1  # the legend's attitude "unknown"
-    assert map_.text.count("blind spot") == 2  # the gap list: nwm's two blind spots, each "blind spot: ..."
+    # the gap list's two blind spots ("blind spot: ...") and the Plan's two blind_spot actions
+    assert map_.text.count("blind spot") == 4
 
 
 # --- gaps are cells, and key contacts are counted apart ------------------------------------
