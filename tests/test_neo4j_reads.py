@@ -132,3 +132,73 @@ def test_a_batch_reads_extra_columns_and_rows_over_many_records(bolt_server, mon
     assert (rows[0]["influence"], rows[0]["seniority"], rows[0]["coach"], rows[0]["attitude"]) == (3, 2, False, "unknown")
     assert typed.tables["relationships"].column("contact").to_pylist() == [c["id"] for c in contacts]
     assert store.queries == 4  # ids, extras, the batch, its staff
+
+
+def _stored(tables: dict[str, list[dict]], extras: dict[str, list[str]]) -> dict[str, dict[str, list]]:
+    """Columns of values as a database might store them (every model column, absent as None)."""
+    out = {}
+    for name, table in TABLES.items():
+        cols = [c.name for c in table.columns] + extras.get(name, [])
+        out[name] = {c: [r.get(c) for r in tables.get(name, [])] for c in cols}
+    return out
+
+
+STORED = {
+    "accounts": [{"id": "A", "name": " Acme ", "grade": "a"}, {"id": "B", "name": "Beta", "region": 7}],
+    "contacts": [
+        {"id": "c1", "name": "Cy", "account": "A", "role": "Decision_Maker", "seniority": 4.0, "coach": "yes",
+         "level": "HQ", "desk": 12},
+        {"id": "c2", "name": "Di", "account": "B", "influence": 5, "level": "site", "desk": " d2 "},
+    ],
+    "staff": [{"id": "s1", "name": "Sam", "in_role_since": "2024-01-31", "active": False}],
+    "relationships": [{"staff": "s1", "contact": "c1", "strength": 3.5, "last_contact": "2026-10-01"},
+                      {"staff": "s1", "contact": "c2", "strength": 2}],
+    "touchpoints": [{"date": "2026-09-01", "method": "Visit", "staff": ["s1"], "contacts": [" c1", "c2"]}],
+}
+
+
+@pytest.mark.parametrize("plain", [True, False], ids=["as stored by a push", "edited by hand"])
+def test_columns_typed_as_the_validator_types_rows(plain):
+    """The column-wise typing of a read gives exactly the typed tables of the
+    row-by-row validator, whether the values are stored plainly (the fast path) or
+    need the converters (other case, spaces, floats, text for numbers)."""
+    from relgraph.stores.checked import check_dataset, checked_columns
+    from relgraph.model import Dataset
+    from relgraph.tables import TypedTables
+
+    extras = {"contacts": ["desk"]}
+    tables = STORED
+    if plain:  # what a push stores: the validator's own values
+        ds = Dataset(tables={t: [dict(r) for r in STORED.get(t, [])] for t in TABLES}, extras=extras)
+        tables = check_dataset(ds, "bolt://x", whole=True)[0]
+        tables = {t: [{c: (v.isoformat() if hasattr(v, "isoformat") else v) for c, v in r.items()} for r in tables[t]]
+                  for t in TABLES}
+    ds = Dataset(tables={t: [dict(r) for r in tables.get(t, [])] for t in TABLES}, extras=extras)
+    want, problems, warnings = check_dataset(ds, "bolt://x", whole=True)
+    assert problems == []
+    stored = _stored(tables, extras)
+    from relgraph.stores.checked import _as_converted
+
+    # Plainly stored, every column is typed whole; edited by hand, some go cell by cell.
+    slow = [(t, c.name) for t in TABLES for c in TABLES[t].columns if _as_converted(c, stored[t][c.name]) is None]
+    assert (slow == []) == plain, slow
+    got = checked_columns(stored, extras, "bolt://x", whole=True)
+    expected = TypedTables.from_dataset(want)
+    for t in TABLES:
+        assert got.tables[t].equals(expected.tables[t]), t
+    assert [str(w) for w in got.warnings] == [str(w) for w in warnings]
+    assert got.rows("contacts")[0]["role"] == "decision_maker" and got.rows("contacts")[1]["desk"] == "d2"
+
+
+def test_a_bad_stored_value_is_worded_as_the_validator_words_it():
+    from relgraph.errors import InvalidData
+    from relgraph.stores.checked import checked_columns
+
+    bad = {**STORED, "relationships": [{"staff": "s1", "contact": "c1", "strength": 99},
+                                       {"staff": "s1", "contact": "c9", "strength": 2}]}
+    with pytest.raises(InvalidData) as e:
+        checked_columns(_stored(bad, {"contacts": ["desk"]}), {"contacts": ["desk"]}, "bolt://x", whole=True)
+    assert [str(p) for p in e.value.problems] == [
+        "bolt://x: KNOWS s1->c1: strength 99 is out of range 1-5",
+        "bolt://x: KNOWS s1->c9: contact: unknown contact 'c9'",
+    ]

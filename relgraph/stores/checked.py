@@ -223,13 +223,17 @@ def _typed_columns(columns: Columns, extras: Mapping[str, Sequence[str]]):
                     values = [convert(v) for v in given[col.name]]
                 except _Bad:
                     return None
-            if None in values:
+            array = isinstance(values, pa.Array)
+            if values.null_count if array else None in values:
                 if col.required:
                     return None
                 if col.name in UNSET_WARNED.get(name, ()):
-                    unset.setdefault(name, {})[col.name] = [i for i, v in enumerate(values) if v is None]
+                    unset.setdefault(name, {})[col.name] = (
+                        pc.indices_nonzero(values.is_null()).to_pylist() if array
+                        else [i for i, v in enumerate(values) if v is None])
                 if col.default is not None:
-                    values = [col.default if v is None else v for v in values]
+                    values = (pc.fill_null(values, col.default) if array
+                              else [col.default if v is None else v for v in values])
             elif col.name in UNSET_WARNED.get(name, ()):
                 unset.setdefault(name, {})[col.name] = []
             typed[col.name] = values
@@ -246,10 +250,12 @@ EXTRA = Column("extra", TEXT)
 
 
 def _as_converted(col: Column, values: Sequence[Any]) -> Sequence[Any] | None:
-    """``values`` when the validator's converter of ``col`` would leave each as it is
-    (stored plainly: text trimmed and not empty, a known choice, a whole number in
-    range, ...), as a date32 array for a date column of ISO dates; else None, and
-    the converter decides cell by cell. Checked a whole column at a time."""
+    """``values`` typed as the validator's converter of ``col`` types them, when it
+    would leave each as it is (stored plainly: text trimmed and not empty, a known
+    choice, a whole number in range, ...; ISO dates become dates): as an arrow array
+    of the column's type, or the values themselves for a number column (whose arrow
+    type depends on them, :meth:`~relgraph.tables.TypedTables.from_columns`). Else
+    None, and the converter decides cell by cell. Checked a whole column at a time."""
     t = col.type
     try:
         if t == DATE:
@@ -260,32 +266,39 @@ def _as_converted(col: Column, values: Sequence[Any]) -> Sequence[Any] | None:
             return text.cast(pa.date32())
         if t in (INT, NUMBER):
             array = pa.array(values)
-            if not (pa.types.is_int64(array.type) or pa.types.is_null(array.type)):
-                return None  # floats (whole ones become int), bools, text: cell by cell
+            whole = pa.types.is_int64(array.type) or pa.types.is_null(array.type)
+            if not (whole or t == NUMBER and pa.types.is_float64(array.type)):
+                return None  # bools, text, floats for a whole number: cell by cell
+            if not whole and _any(pc.invert(pc.is_finite(array))):
+                return None
             if col.range and array.null_count < len(array):
                 low, high = pc.min_max(array).values()
                 if low.as_py() < col.range[0] or high.as_py() > col.range[1]:
                     return None
-            return values
+            return array.cast(pa.int64()) if t == INT else values
         if t == BOOL:
             array = pa.array(values)
-            return values if pa.types.is_boolean(array.type) or pa.types.is_null(array.type) else None
+            if pa.types.is_null(array.type):
+                return array.cast(pa.bool_())
+            return array if pa.types.is_boolean(array.type) else None
         if t == REFS:
             lists = pa.array(values, pa.list_(pa.string()))
             items = pc.list_flatten(lists)
             if items.null_count or not _clean(items) or _any(pc.match_substring(items, ";")) \
                     or _any(pc.equal(pc.list_value_length(lists), 0)):
                 return None
-            return values
+            return lists
         text = pa.array(values, pa.string())
         if not _clean(text):
             return None
         given = text.drop_null()
         if t == ENUM and _any(pc.invert(pc.is_in(given, pa.array(col.choices, pa.string())))):
             return None  # another case, or not a choice
-        if t == LEVEL and _any(pc.invert(pc.is_in(given, pa.array(sorted(LEVELS), pa.string())))):
-            return None
-        return values
+        if t == LEVEL:  # a known level in another case is lowered; any other text kept
+            levels = pa.array(sorted(LEVELS), pa.string())
+            if _any(pc.and_(pc.invert(pc.is_in(given, levels)), pc.is_in(pc.utf8_lower(given), levels))):
+                return None
+        return text
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError):
         return None
 
