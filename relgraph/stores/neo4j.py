@@ -48,6 +48,7 @@ import time
 from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from importlib import resources
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -271,7 +272,11 @@ def _columns(table: str, rows: list[list[Any]], extras: Sequence[str]) -> tuple[
     lists a row (``[seq, each column of the table, [each extra column]]``), in row
     order: by ``seq`` (rows without one last), then id."""
     with_id = "id" in TABLES[table].by_name
-    rows = sorted(rows, key=lambda r: (r[0] is None, 0 if r[0] is None else r[0], (r[1] or "") if with_id else ""))
+    try:  # two sorts in C where every seq (and id) is there, as a push stores them
+        rows = sorted(rows, key=itemgetter(1)) if with_id else list(rows)
+        rows.sort(key=itemgetter(0))
+    except TypeError:
+        rows.sort(key=lambda r: (r[0] is None, 0 if r[0] is None else r[0], (r[1] or "") if with_id else ""))
     names = [c.name for c in TABLES[table].columns]
     width = 2 + len(names)
     if rows and any(len(r) != width for r in rows):
