@@ -72,9 +72,10 @@ T = TypeVar("T")
 
 ACCOUNTS_PER_READ = 400
 """Accounts read in one batch by a portfolio command (:meth:`Neo4jStore.table_parts`):
-a batch costs eight queries in one transaction, so a command costs at most a few
-queries plus one per 50 accounts, while a batch's rows stay those of a portfolio
-that files hold in memory anyway."""
+a batch costs two queries in one transaction (:meth:`Neo4jStore.read_tables`), so a
+command costs a few queries plus one per 200 accounts, while a batch's rows (which
+the server collects in the transaction's memory before sending them) stay those of
+a portfolio that files hold in memory anyway."""
 
 ROWS_PER_RECORD = 200
 """Rows in one record of a read (``$perRecord`` of ``cypher/read.cypher``): the
