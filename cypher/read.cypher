@@ -1,63 +1,96 @@
 // read.cypher -- the reads of the relgraph Neo4j store, one named statement each.
 //
-// Answers: the rows of the accounts asked for, as relgraph rebuilds its tables
-// from them (a portfolio command reads up to 400 accounts a batch, the eight
-// reads of a batch in one read transaction; every account for export).
+// Answers: the rows of the accounts asked for, as relgraph builds its typed tables
+// from them (a portfolio command reads the accounts in batches, each batch its
+// rows by `batch` and the staff they name by `staff_by_id`, in one read
+// transaction; every account for export). Each statement returns exactly the
+// columns relgraph keeps, each row as one list, never a whole property map.
 // Parameters:
 //   $accounts  a list of account ids
+//   $extras    the extra columns of each table: a map of table name -> property names
+//   $perRecord the most rows one record holds (batch, staff_*)
 //   $ids       a list of staff ids (staff_by_id)
 //   $id        one id (locate_*)
-// Properties come back as stored: dates as ISO 'YYYY-MM-DD' strings; `seq` and
-// `rev` are relgraph's bookkeeping (row order, data set revision).
+// Properties come back as stored: dates as ISO 'YYYY-MM-DD' strings; `seq` is
+// relgraph's bookkeeping (the row order).
 
 // name: account_ids
 MATCH (a:Account)
 RETURN a.id AS id;
 
-// name: accounts
+// The rows of the accounts, table by table: each record a table's name and up to
+// $perRecord of its rows, each row a list [seq, every column of the table in the
+// model's order, [the values of the table's extra columns]] ($extras.<table> names
+// their properties). A touchpoint is listed once however many contacts attended it.
+// Rows travel a few hundred to a record: one Bolt message per row would cost more
+// in the client than the rows themselves.
+// name: batch
 MATCH (a:Account)
 WHERE a.id IN $accounts
-RETURN properties(a) AS props;
-
-// name: units
+WITH collect([a.seq, a.id, a.name, a.grade, a.industry, a.region,
+        [k IN $extras.accounts | a[k]]]) AS rows
+UNWIND range(0, size(rows) - 1, $perRecord) AS i
+RETURN 'accounts' AS table, rows[i..i + $perRecord] AS rows
+UNION ALL
 MATCH (u:Unit)
 WHERE u.account IN $accounts
-RETURN properties(u) AS props;
-
-// name: contacts
+WITH collect([u.seq, u.id, u.account, u.name, u.level, u.parent, u.function,
+        [k IN $extras.units | u[k]]]) AS rows
+UNWIND range(0, size(rows) - 1, $perRecord) AS i
+RETURN 'units' AS table, rows[i..i + $perRecord] AS rows
+UNION ALL
 MATCH (c:Contact)
 WHERE c.account IN $accounts
-RETURN properties(c) AS props;
-
-// name: staff_all
-MATCH (s:Staff)
-RETURN properties(s) AS props;
-
-// name: staff_by_id
-MATCH (s:Staff)
-WHERE s.id IN $ids
-RETURN properties(s) AS props;
-
-// name: knows
+WITH collect([c.seq, c.id, c.name, c.account, c.unit, c.level, c.title, c.role, c.seniority,
+        c.influence, c.attitude, c.coach, c.email, c.phone, c.notes,
+        [k IN $extras.contacts | c[k]]]) AS rows
+UNWIND range(0, size(rows) - 1, $perRecord) AS i
+RETURN 'contacts' AS table, rows[i..i + $perRecord] AS rows
+UNION ALL
 MATCH (s:Staff)-[r:KNOWS]->(c:Contact)
 WHERE c.account IN $accounts
-RETURN s.id AS staff, c.id AS contact, properties(r) AS props;
-
-// name: links
-MATCH (a:Contact)-[r:REPORTS_TO|INFLUENCES]->(b:Contact)
-WHERE a.account IN $accounts AND b.account IN $accounts
-RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS props;
-
-// name: team
+WITH collect([r.seq, s.id, c.id, r.strength, r.lastContact, r.since, r.until, r.notes,
+        [k IN $extras.relationships | r[k]]]) AS rows
+UNWIND range(0, size(rows) - 1, $perRecord) AS i
+RETURN 'relationships' AS table, rows[i..i + $perRecord] AS rows
+UNION ALL
+MATCH (x:Contact)-[r:REPORTS_TO|INFLUENCES]->(y:Contact)
+WHERE x.account IN $accounts AND y.account IN $accounts
+WITH collect([r.seq, x.id, y.id, toLower(type(r)), r.weight, r.since, r.until,
+        [k IN $extras.links | r[k]]]) AS rows
+UNWIND range(0, size(rows) - 1, $perRecord) AS i
+RETURN 'links' AS table, rows[i..i + $perRecord] AS rows
+UNION ALL
 MATCH (s:Staff)-[r:ON_TEAM]->(a:Account)
 WHERE a.id IN $accounts
-RETURN s.id AS staff, a.id AS account, properties(r) AS props;
-
-// name: touchpoints
+WITH collect([r.seq, a.id, s.id, r.role,
+        [k IN $extras.team | r[k]]]) AS rows
+UNWIND range(0, size(rows) - 1, $perRecord) AS i
+RETURN 'team' AS table, rows[i..i + $perRecord] AS rows
+UNION ALL
 MATCH (c:Contact)-[:ATTENDED]->(t:Touchpoint)
 WHERE c.account IN $accounts
 WITH DISTINCT t
-RETURN properties(t) AS props;
+WITH collect([t.seq, t.date, t.method, t.staff, t.contacts, t.notes,
+        [k IN $extras.touchpoints | t[k]]]) AS rows
+UNWIND range(0, size(rows) - 1, $perRecord) AS i
+RETURN 'touchpoints' AS table, rows[i..i + $perRecord] AS rows;
+
+// The staff a batch names, rows as the batch lists them.
+// name: staff_by_id
+MATCH (s:Staff)
+WHERE s.id IN $ids
+WITH collect([s.seq, s.id, s.name, s.title, s.role, s.seniority, s.office, s.inRoleSince,
+        s.active, s.email, s.rotates, [k IN $extras.staff | s[k]]]) AS rows
+UNWIND range(0, size(rows) - 1, $perRecord) AS i
+RETURN rows[i..i + $perRecord] AS rows;
+
+// name: staff_all
+MATCH (s:Staff)
+WITH collect([s.seq, s.id, s.name, s.title, s.role, s.seniority, s.office, s.inRoleSince,
+        s.active, s.email, s.rotates, [k IN $extras.staff | s[k]]]) AS rows
+UNWIND range(0, size(rows) - 1, $perRecord) AS i
+RETURN rows[i..i + $perRecord] AS rows;
 
 // name: locate_account
 MATCH (n:Account {id: $id})
@@ -75,12 +108,13 @@ RETURN n.account AS account;
 MATCH (n:Staff {id: $id})
 RETURN null AS account;
 
+// The extra columns of each table, as JSON.
 // name: meta
 MATCH (m:RelgraphMeta {key: 'relgraph'})
-RETURN properties(m) AS props;
+RETURN m.extras AS extras;
 
-// name: indexes
 // The (label, properties) of each index, on a server other than Neo4j (FalkorDB).
+// name: indexes
 CALL db.indexes() YIELD label, properties
 RETURN label, properties;
 

@@ -2,15 +2,17 @@
 
 A database can hold what no valid file could: a ``strength`` of 99 or a ``role`` of
 ``'ceo'`` set by hand (``relgraph cypher --write``, another tool), a date that is
-not one, a reference to nothing. The Neo4j store hands every data set it reads
-(:meth:`~relgraph.stores.neo4j.Neo4jStore._dataset`) to :func:`checked`, which
-turns its rows back into *raw* tables (:class:`~relgraph.validate.RawTable`: the
-values as stored) and runs the one validator over them:
-:func:`~relgraph.validate.type_cells` types each cell by its column and
-:func:`~relgraph.validate.check_tables` applies the rules across rows and tables.
-So a database and a file are held to exactly the same rules, and a stored value
-gets the same defaults a file's would. :func:`check_store` checks a whole database,
-also for the units and contacts no account holds.
+not one, a reference to nothing. The Neo4j store hands the columns of every batch it
+reads (:meth:`~relgraph.stores.neo4j.Neo4jStore.read_tables`) to
+:func:`checked_columns`, which types each column with the validator's converters
+(:func:`~relgraph.validate.type_cells`'s, one cell at a time, so a stored value gets
+exactly the type and default a file's would) and applies the rules across rows and
+tables with :func:`~relgraph.validate.check_tables`, straight into typed tables.
+When anything is wrong, the rows go the exact way instead: :func:`check_dataset`
+turns them into *raw* tables (:class:`~relgraph.validate.RawTable`: the values as
+stored) and runs the whole validator, which words every problem. So a database and a
+file are held to exactly the same rules. :func:`check_store` checks a whole
+database, also for the units and contacts no account holds.
 
 A problem found in a database is located by the element it is in, after the
 database's URI (:attr:`relgraph.errors.Problem.element`)::
@@ -32,13 +34,32 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from collections.abc import Mapping, Sequence
+
 from ..errors import InvalidData, Problem
 from ..graph import ACCOUNT, CONTACT, KNOWS, ON_TEAM, STAFF, UNIT
-from ..model import DATE, TABLES, Dataset
-from ..tables import TypedTables
-from ..validate import RawData, RawTable, check_tables, problem_sort_key, type_cells
+import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["check_dataset", "check_store", "checked", "element_names"]
+from ..model import BOOL, DATE, ENUM, INT, LEVEL, LEVELS, NUMBER, REFS, TABLES, TEXT, Column, Dataset
+from ..readwrite.fastcsv import WHITESPACE
+from ..rows import make_rows
+from ..tables import TypedTables
+from ..validate import (
+    RESERVED,
+    UNSET_WARNED,
+    Origin,
+    RawData,
+    RawTable,
+    _Bad,
+    _converter,
+    _text,
+    check_tables,
+    problem_sort_key,
+    type_cells,
+)
+
+__all__ = ["check_dataset", "check_store", "checked", "checked_columns", "element_names"]
 
 LABELS = {"accounts": ACCOUNT, "units": UNIT, "contacts": CONTACT, "staff": STAFF}
 
@@ -144,6 +165,168 @@ def checked(ds: Dataset, uri: str, *, whole: bool) -> Dataset:
     if problems:
         raise InvalidData(problems, warnings)
     return typed
+
+
+Columns = Mapping[str, Mapping[str, Sequence[Any]]]
+"""Values as a database stores them, ``columns[table][column]`` one per row, for
+every model column and extra column of every table."""
+
+
+def checked_columns(columns: Columns, extras: Mapping[str, Sequence[str]], uri: str, *, whole: bool) -> TypedTables:
+    """The typed tables of the values read from the database at ``uri``, validated
+    as files are (see the module docstring; ``whole`` as for :func:`check_dataset`).
+
+    Raises
+    ------
+    InvalidData
+        Listing every problem of the values read (nothing is computed from them).
+    """
+    typed = _typed_columns(columns, extras)
+    if typed is not None:
+        values, unset = typed
+        origins = {}
+        for name, table in TABLES.items():
+            n = len(columns[name][table.columns[0].name])
+            has_ids = "id" in table.by_name and (whole or name not in PARTIAL_TABLES)
+            origins[name] = Origin(name, uri, json=True, locs=list(range(n)), has_ids=has_ids,
+                                   unset=unset.get(name, {}), elements=_ElementNames(name, columns[name]))
+        tables = TypedTables.from_columns(values, extras)
+        verdict = check_tables(tables.tables, origins)
+        if not verdict.problems:
+            tables.warnings = verdict.warnings if whole else []
+            tables.refs = verdict.refs
+            return tables
+    # Something is wrong: the exact validator words every problem.
+    ds = Dataset(extras={name: list(extras.get(name, ())) for name in TABLES})
+    for name in TABLES:
+        names = tuple(c.name for c in TABLES[name].columns) + tuple(extras.get(name, ()))
+        ds.tables[name] = make_rows(names, [columns[name][c] for c in names])
+    typed_ds = checked(ds, uri, whole=whole)
+    return TypedTables.from_dataset(typed_ds)
+
+
+def _typed_columns(columns: Columns, extras: Mapping[str, Sequence[str]]):
+    """``(typed values, unset cells)`` of ``columns`` as :func:`~relgraph.validate.type_cells`
+    types them (defaults applied; :attr:`~relgraph.validate.Origin.unset` per table),
+    or None when a cell is bad, a required one empty or an extra column reserved: then
+    the exact validator must word the problem."""
+    out: dict[str, dict[str, list[Any]]] = {}
+    unset: dict[str, dict[str, list[int] | None]] = {}
+    for name, table in TABLES.items():
+        given = columns[name]
+        typed = out[name] = {}
+        for col in table.columns:
+            values = _as_converted(col, given[col.name])
+            if values is None:  # not plainly typed: one cell at a time
+                convert = _converter(col)
+                try:
+                    values = [convert(v) for v in given[col.name]]
+                except _Bad:
+                    return None
+            array = isinstance(values, pa.Array)
+            if values.null_count if array else None in values:
+                if col.required:
+                    return None
+                if col.name in UNSET_WARNED.get(name, ()):
+                    unset.setdefault(name, {})[col.name] = (
+                        pc.indices_nonzero(values.is_null()).to_pylist() if array
+                        else [i for i, v in enumerate(values) if v is None])
+                if col.default is not None:
+                    values = (pc.fill_null(values, col.default) if array
+                              else [col.default if v is None else v for v in values])
+            elif col.name in UNSET_WARNED.get(name, ()):
+                unset.setdefault(name, {})[col.name] = []
+            typed[col.name] = values
+        for x in extras.get(name, ()):
+            if x in RESERVED:
+                return None
+            plain = _as_converted(EXTRA, given[x])
+            typed[x] = [_text(v) for v in given[x]] if plain is None else plain
+    return out, unset
+
+
+EXTRA = Column("extra", TEXT)
+"""An extra column: text."""
+
+
+def _as_converted(col: Column, values: Sequence[Any]) -> Sequence[Any] | None:
+    """``values`` typed as the validator's converter of ``col`` types them, when it
+    would leave each as it is (stored plainly: text trimmed and not empty, a known
+    choice, a whole number in range, ...; ISO dates become dates): as an arrow array
+    of the column's type, or the values themselves for a number column (whose arrow
+    type depends on them, :meth:`~relgraph.tables.TypedTables.from_columns`). Else
+    None, and the converter decides cell by cell. Checked a whole column at a time."""
+    t = col.type
+    try:
+        if t == DATE:
+            text = pa.array(values, pa.string())
+            if not _clean(text) or _any(pc.invert(pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$"))) \
+                    or _any(pc.starts_with(text, "0000")):  # year 0 is no date to Python
+                return None
+            return text.cast(pa.date32())
+        if t in (INT, NUMBER):
+            array = pa.array(values)
+            whole = pa.types.is_int64(array.type) or pa.types.is_null(array.type)
+            if not (whole or t == NUMBER and pa.types.is_float64(array.type)):
+                return None  # bools, text, floats for a whole number: cell by cell
+            if not whole and _any(pc.invert(pc.is_finite(array))):
+                return None
+            if col.range and array.null_count < len(array):
+                low, high = pc.min_max(array).values()
+                if low.as_py() < col.range[0] or high.as_py() > col.range[1]:
+                    return None
+            return array.cast(pa.int64()) if t == INT else values
+        if t == BOOL:
+            array = pa.array(values)
+            if pa.types.is_null(array.type):
+                return array.cast(pa.bool_())
+            return array if pa.types.is_boolean(array.type) else None
+        if t == REFS:
+            lists = pa.array(values, pa.list_(pa.string()))
+            items = pc.list_flatten(lists)
+            if items.null_count or not _clean(items) or _any(pc.match_substring(items, ";")) \
+                    or _any(pc.equal(pc.list_value_length(lists), 0)):
+                return None
+            return lists
+        text = pa.array(values, pa.string())
+        if not _clean(text):
+            return None
+        given = text.drop_null()
+        if t == ENUM and _any(pc.invert(pc.is_in(given, pa.array(col.choices, pa.string())))):
+            return None  # another case, or not a choice
+        if t == LEVEL:  # a known level in another case is lowered; any other text kept
+            levels = pa.array(sorted(LEVELS), pa.string())
+            if _any(pc.and_(pc.invert(pc.is_in(given, levels)), pc.is_in(pc.utf8_lower(given), levels))):
+                return None
+        return text
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError):
+        return None
+
+
+def _clean(text: pa.Array) -> bool:
+    """Whether every text is as the validator keeps it: not empty, nothing to trim."""
+    return not _any(pc.equal(pc.utf8_length(text), 0)) and not _any(pc.not_equal(text, pc.utf8_trim(text, WHITESPACE)))
+
+
+def _any(mask: pa.Array) -> bool:
+    return bool(pc.any(mask).as_py())
+
+
+class _ElementNames(Sequence):
+    """:func:`element_names` of a table's columns, worked out when a problem or a
+    warning first names an element (most reads name none)."""
+
+    def __init__(self, table: str, columns: Mapping[str, Sequence[Any]]):
+        self.table, self.columns, self.names = table, columns, None
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()), ()))
+
+    def __getitem__(self, i):
+        if self.names is None:
+            keys = tuple(self.columns)
+            self.names = element_names(self.table, make_rows(keys, [self.columns[k] for k in keys]))
+        return self.names[i]
 
 
 def check_store(store: Any) -> tuple[list[Problem], list[Problem]]:

@@ -48,6 +48,7 @@ import time
 from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from importlib import resources
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -60,7 +61,7 @@ from ..errors import NotFound, QueryError, StoreUnavailable, UsageError
 from ..graph import ACCOUNT, CONTACT, INFLUENCES, REPORTS_TO, STAFF, UNIT, build_graph
 from ..model import DATE, REFS, TABLES, Dataset, camel
 from ..tables import TypedTables
-from .checked import checked
+from .checked import checked_columns
 from .cypherguard import refuse_writes, write_clauses  # noqa: F401  (write_clauses: re-exported)
 from .merge import ACCOUNT_TABLES, AccountChange, PushPlan, compare, content_rev
 
@@ -71,9 +72,16 @@ T = TypeVar("T")
 
 ACCOUNTS_PER_READ = 400
 """Accounts read in one batch by a portfolio command (:meth:`Neo4jStore.table_parts`):
-a batch costs eight queries in one transaction, so a command costs at most a few
-queries plus one per 50 accounts, while a batch's rows stay those of a portfolio
-that files hold in memory anyway."""
+a batch costs two queries in one transaction (:meth:`Neo4jStore.read_tables`), so a
+command costs a few queries plus one per 200 accounts, while a batch's rows (which
+the server collects in the transaction's memory before sending them) stay those of
+a portfolio that files hold in memory anyway."""
+
+ROWS_PER_RECORD = 200
+"""Rows in one record of a read (``$perRecord`` of ``cypher/read.cypher``): the
+driver's cost is per record far more than per value, so a few hundred rows travel
+together; small enough that a record stays a few tens of kilobytes (one Bolt
+message of at most 64 KB on the suite's test server, see tests/bolt.py)."""
 
 DEFAULT_BATCH_SIZE = 1000
 """Rows per write transaction: large enough to amortise round trips, small enough
@@ -253,6 +261,35 @@ ROW_TABLES = ("relationships", "links", "team")
 """The tables stored as one relationship per row."""
 
 
+def _staff_rows(read: Callable[..., list[Any]], extras: dict[str, list[str]], **ids: Any) -> list[list[Any]]:
+    """The rows of ``staff_all``, or of ``staff_by_id`` given ``ids=``, through ``read``
+    (:meth:`Neo4jStore._reads`)."""
+    name = "staff_by_id" if ids else "staff_all"
+    return [row for (some,) in read(name, extras=extras, perRecord=ROWS_PER_RECORD, **ids) for row in some]
+
+
+def _columns(table: str, rows: list[list[Any]], extras: Sequence[str]) -> tuple[list[Any], dict[str, list[Any]]]:
+    """The ``seq`` of each row and the columns of ``rows`` as ``cypher/read.cypher``
+    lists a row (``[seq, each column of the table, [each extra column]]``), in row
+    order: by ``seq`` (rows without one last), then id."""
+    with_id = "id" in TABLES[table].by_name
+    try:  # two sorts in C where every seq (and id) is there, as a push stores them
+        rows = sorted(rows, key=itemgetter(1)) if with_id else list(rows)
+        rows.sort(key=itemgetter(0))
+    except TypeError:
+        rows.sort(key=lambda r: (r[0] is None, 0 if r[0] is None else r[0], (r[1] or "") if with_id else ""))
+    names = [c.name for c in TABLES[table].columns]
+    width = 2 + len(names)
+    if rows and any(len(r) != width for r in rows):
+        raise QueryError(f"read.cypher returns rows of {len(rows[0])} values for {table}, not {width}")
+    cols = list(zip(*rows)) if rows else [()] * width
+    out = {c: list(cols[1 + i]) for i, c in enumerate(names)}
+    extra_values = list(zip(*cols[-1])) if rows and extras else [()] * len(extras)
+    for i, x in enumerate(extras):
+        out[x] = list(extra_values[i]) if rows else []
+    return list(cols[0]), out
+
+
 @dataclass(frozen=True)
 class Element:
     """One element of a data set as a push stores it: ``params``, the row of its
@@ -429,7 +466,7 @@ class Neo4jStore:
         self.queries = 0
         # What a portfolio command reads twice, kept until the next write:
         self._ids: list[str] | None = None  # account_ids()
-        self._all_staff: list[dict[str, Any]] | None = None  # the records of staff_all
+        self._all_staff: list[list[Any]] | None = None  # the rows of staff_all
         """The number of queries this store has sent (reads and writes)."""
         if isinstance(target, str):
             parts = urlsplit(target)
@@ -508,16 +545,16 @@ class Neo4jStore:
     def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self.run(named_queries("read.cypher")[name], params)
 
-    def _reads(self, work: Callable[[Callable[..., list[dict[str, Any]]]], T]) -> T:
+    def _reads(self, work: Callable[[Callable[..., list[Any]]], T]) -> T:
         """``work(read)`` in one read transaction, ``read(name, **params)`` running a
         statement of ``cypher/read.cypher`` in it: the reads of a batch of accounts
         cost one session and one transaction, not one each."""
         queries = named_queries("read.cypher")
 
         def in_tx(tx: Any) -> T:
-            def read(name: str, **params: Any) -> list[dict[str, Any]]:
+            def read(name: str, **params: Any) -> list[Any]:
                 self._count(queries[name])
-                return [{k: plain(v) for k, v in rec.items()} for rec in tx.run(queries[name], params)]
+                return list(tx.run(queries[name], params))  # records: tuples of plain values
 
             return work(read)
 
@@ -920,7 +957,7 @@ class Neo4jStore:
     def _extras(self) -> dict[str, list[str]]:
         if self._meta is None:
             rows = self._read("meta")
-            self._meta = rows[0]["props"] if rows else {}
+            self._meta = {"extras": rows[0]["extras"]} if rows else {}
         text = self._meta.get("extras")
         extras = json.loads(text) if text else {}
         return {t: list(extras.get(t, [])) for t in TABLES}
@@ -930,53 +967,45 @@ class Neo4jStore:
             self._ids = sorted(r["id"] for r in self._read("account_ids"))
         return list(self._ids)
 
-    def _dataset(self, accounts: list[str], *, all_staff: bool) -> Dataset:
-        """The rows of ``accounts`` (all their units, contacts, relationships, links
-        between their contacts, team rows, touchpoints, and the staff those name,
-        or every staff member with ``all_staff``), each table in row order."""
+    def read_tables(self, accounts: list[str], *, all_staff: bool) -> tuple[TypedTables, dict[str, list[int]]]:
+        """The typed tables of ``accounts`` (all their units, contacts,
+        relationships, links between their contacts, team rows, touchpoints, and the
+        staff those name, or every staff member with ``all_staff``), each table in
+        row order, and the ``seq`` of each row of the row tables (:data:`ROW_TABLES`).
+
+        Two queries in one read transaction (``batch`` and the staff, of
+        ``cypher/read.cypher``), each row a list of exactly the columns kept, turned
+        into one list per column and checked by the rules of files
+        (:func:`~relgraph.stores.checked.checked_columns`)."""
         extras = self._extras()
-        ds = Dataset(extras=extras)
 
-        def rows_of(table: str, records: list[dict[str, Any]], **endpoint_cols: str) -> list[tuple[int, dict]]:
-            names = property_names(table, extras[table])
-            out = []
-            for r in records:
-                props = r["props"]
-                row = {c: r[c] for c in endpoint_cols.values()}
-                row.update(_typed(table, props, names))
-                out.append((props.get("seq"), row))
-            out.sort(key=lambda p: (p[0] is None, p[0] if p[0] is not None else 0, p[1].get("id") or ""))
-            return out
-
-        def put(table: str, pairs: list[tuple[int, dict]], columns: Sequence[str]) -> None:
-            order = [c.name for c in TABLES[table].columns] + extras[table]
-            ds.tables[table] = [{c: row.get(c) for c in order} for _, row in pairs]
-            if table in ENDPOINTS:
-                ds.seqs[table] = [s for s, _ in pairs]
-
-        def work(read: Callable[..., list[dict[str, Any]]]) -> None:
-            params = {"accounts": accounts}
-            for table in ("accounts", "units", "contacts"):
-                put(table, rows_of(table, read(table, **params)), ())
-            knows = rows_of("relationships", read("knows", **params), staff="staff", contact="contact")
-            put("relationships", knows, ())
-            links = read("links", **params)
-            for r in links:
-                r["kind"] = "reports_to" if r["type"] == REPORTS_TO else "influences" if r["type"] == INFLUENCES else r["type"]
-            put("links", rows_of("links", links, source="source", target="target", kind="kind"), ())
-            team = rows_of("team", read("team", **params), account="account", staff="staff")
-            put("team", team, ())
-            put("touchpoints", rows_of("touchpoints", read("touchpoints", **params)), ())
+        def work(read: Callable[..., list[Any]]) -> dict[str, list[list[Any]]]:
+            rows: dict[str, list[list[Any]]] = {t: [] for t in TABLES}
+            for table, some in read("batch", accounts=accounts, extras=extras, perRecord=ROWS_PER_RECORD):
+                rows[table].extend(some)
             if all_staff:
-                staff = self._all_staff = read("staff_all")
+                self._all_staff = staff = _staff_rows(read, extras)
             else:
-                ids = sorted({row["staff"] for _, row in knows} | {row["staff"] for _, row in team})
-                staff = read("staff_by_id", ids=ids) if ids else []
-            put("staff", rows_of("staff", staff), ())
+                named = {r[1] for r in rows["relationships"]} | {r[2] for r in rows["team"]}
+                ids = sorted(named - {None})
+                staff = _staff_rows(read, extras, ids=ids) if ids else []
+            rows["staff"] = staff
+            return rows
 
-        self._reads(work)
+        columns, seqs = {}, {}
+        for table, rows in self._reads(work).items():
+            seq, columns[table] = _columns(table, rows, extras[table])
+            if table in ROW_TABLES:
+                seqs[table] = seq
         # What a database holds is checked by the rules of files (one validator).
-        return checked(ds, self.uri, whole=all_staff)
+        return checked_columns(columns, extras, self.uri, whole=all_staff), seqs
+
+    def _dataset(self, accounts: list[str], *, all_staff: bool) -> Dataset:
+        """:meth:`read_tables` as a data set (typed rows)."""
+        typed, seqs = self.read_tables(accounts, all_staff=all_staff)
+        ds = typed.to_dataset()
+        ds.seqs = seqs
+        return ds
 
     def _known(self, accounts: Sequence[str] | None) -> list[str]:
         """``accounts`` (default: all, sorted), duplicates dropped, each checked."""
@@ -992,8 +1021,8 @@ class Neo4jStore:
 
     def tables(self, accounts: Sequence[str] | None = None) -> TypedTables:
         if accounts is None:
-            return TypedTables.from_dataset(self.dataset())
-        return TypedTables.from_dataset(self._dataset(self._known(accounts), all_staff=False))
+            return self.read_tables(self.account_ids(), all_staff=True)[0]
+        return self.read_tables(self._known(accounts), all_staff=False)[0]
 
     def table_parts(self, accounts: Sequence[str] | None = None) -> Iterator[tuple[list[str], TypedTables]]:
         known = self._known(accounts)
@@ -1002,7 +1031,7 @@ class Neo4jStore:
         whole = accounts is None and len(known) <= ACCOUNTS_PER_READ
         for start in range(0, len(known), ACCOUNTS_PER_READ):  # batches bound memory
             ids = known[start : start + ACCOUNTS_PER_READ]
-            yield ids, TypedTables.from_dataset(self._dataset(ids, all_staff=whole))
+            yield ids, self.read_tables(ids, all_staff=whole)[0]
 
     def account_dataset(self, account: str) -> Dataset:
         """The rows that belong to one account (as :meth:`FileStore.account_dataset`)."""
@@ -1022,14 +1051,13 @@ class Neo4jStore:
 
     def staff(self) -> list[dict[str, Any]]:
         extras = self._extras()
-        names = property_names("staff", extras["staff"])
-        order = [c.name for c in TABLES["staff"].columns] + extras["staff"]
-        records = self._all_staff if self._all_staff is not None else self._read("staff_all")
-        ds = Dataset(extras=extras)
-        ds.tables["staff"] = [{c: row.get(c) for c in order} for row in
-                              (_typed("staff", r["props"], names) for r in records)]
-        rows = checked(ds, self.uri, whole=False)["staff"]  # also the staff no account names
-        return sorted(({"kind": STAFF, **r} for r in rows), key=lambda r: r["id"])
+        rows = self._all_staff
+        if rows is None:
+            rows = self._reads(lambda read: _staff_rows(read, extras))
+        columns = {t: _columns(t, [], extras[t])[1] for t in TABLES}
+        columns["staff"] = _columns("staff", rows, extras["staff"])[1]
+        typed = checked_columns(columns, extras, self.uri, whole=False)  # also the staff no account names
+        return sorted(({"kind": STAFF, **r} for r in typed.rows("staff")), key=lambda r: r["id"])
 
     def locate(self, kind: str, id: str) -> str | None:
         name = {ACCOUNT: "locate_account", UNIT: "locate_unit", CONTACT: "locate_contact", STAFF: "locate_staff"}.get(kind)
