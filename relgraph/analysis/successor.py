@@ -27,7 +27,7 @@ from collections.abc import Collection, Iterable
 
 from .access import Access
 from .frame import Frame
-from .paths import best_start
+from .paths import Search
 from .rules import horizon_end, is_due, rotation_due
 
 __all__ = ["best_placed", "due_soon", "successor"]
@@ -47,12 +47,19 @@ def due_soon(F: Frame, *, as_of: dt.date, horizon: int = 180, rotation_years: in
 
 
 def best_placed(
-    A: Access, targets: Iterable[int], *, leaving_out: Collection[str] = (), due: Collection[str] = ()
+    A: Access,
+    targets: Iterable[int],
+    *,
+    leaving_out: Collection[str] = (),
+    due: Collection[str] = (),
+    search: Search | None = None,
 ) -> int | None:
     """The node of ``A`` of the staff member best placed to reach ``targets`` (nodes
     of ``A``), leaving out the staff ids ``leaving_out`` and never naming one of
     ``due`` (the ids of the staff due soon, :func:`due_soon`); None when nobody
     qualifies. ``A`` holds only active staff; ``A.ids[node]`` is the staff id.
+    ``search``: a :class:`~relgraph.analysis.paths.Search` of ``A`` from ``targets``
+    to go on with (one search answers every question about the same targets).
 
     Examples
     --------
@@ -62,11 +69,11 @@ def best_placed(
     (['a', 'b'], None)
     """
     excluded = set(leaving_out) | set(due)
-    starts = [s for s in A.staff if A.ids[s] not in excluded]
+    starts = {s for s in A.staff if A.ids[s] not in excluded}
     targets = list(targets)
     if not starts or not targets:
         return None
-    return best_start(A, targets, starts=starts)
+    return (search or Search(A, targets)).best_start(starts)
 
 
 def successor(
