@@ -44,8 +44,14 @@ class Search:
     path) that settles nodes in order of their score and can be resumed, so that one
     search from a contact serves every question about reaching it.
 
-    ``settled[v]`` is the best score from ``v`` to the nearest target, final once
-    there; every node of score at least :attr:`floor` is settled.
+    ``settled[c]`` is the best score from contact ``c`` to the nearest target, final
+    once there; every contact of score at least :attr:`floor` is settled. Staff are
+    never passed through (nothing leads to them), so they stay off the queue:
+    ``reach[s]`` is the best score of staff node ``s`` through the contacts settled
+    so far, final once it is at least :attr:`floor`. With ``forward`` the search runs
+    the other way, from staff or contacts: ``settled[v]`` is the best score from the
+    nearest of ``targets`` (then sources) to ``v``, each product taken from the source
+    on (so it may differ from the backward one in the last bits).
     """
 
     def __init__(
@@ -55,11 +61,14 @@ class Search:
         *,
         banned_nodes: Collection[int] = (),
         banned_edges: Collection[tuple[int, int]] = (),
+        forward: bool = False,
     ):
         self.A, self.banned_nodes, self.banned_edges = A, banned_nodes, banned_edges
+        self.forward = forward
         self.targets = list(targets)
         self.tentative: dict[int, float] = {t: 1.0 for t in self.targets}
         self.settled: dict[int, float] = {}
+        self.reach: dict[int, float] = {}
         self.heap: list[tuple[float, int]] = [(-1.0, t) for t in self.targets]
         heapq.heapify(self.heap)
 
@@ -68,38 +77,53 @@ class Search:
         """The score above which nothing is left to settle (0.0 when all is)."""
         return -self.heap[0][0] if self.heap else 0.0
 
-    def _settle(self, floor: float, wanted: Collection[int] = ()) -> int | None:
-        """Settle nodes while the next one scores at least ``floor``; stop early at
-        the first of ``wanted`` settled and return it."""
-        heap, settled, tentative = self.heap, self.settled, self.tentative
-        pred, banned_nodes, banned_edges = self.A.pred, self.banned_nodes, self.banned_edges
-        while heap and -heap[0][0] >= floor:
-            neg, v = heapq.heappop(heap)
+    def settle_to(self, floor: float) -> None:
+        """Settle every node that scores at least ``floor``."""
+        self._settle(floor)
+
+    def _settle(self, floor: float, starts: Collection[int] | None = None, best: float = -1.0) -> float:
+        """Settle contacts while the next one scores at least ``floor``; with
+        ``starts``, also stop once the best of them (at least ``best``) scores at
+        least the next contact, so that it is final. Returns that best."""
+        heap, settled, tentative, reach = self.heap, self.settled, self.tentative, self.reach
+        steps = self.A.succ if self.forward else self.A.pred
+        is_staff = self.A.is_staff
+        banned_nodes, banned_edges, forward = self.banned_nodes, self.banned_edges, self.forward
+        while heap:
+            neg, v = heap[0]
+            if -neg < floor or (starts is not None and best >= -neg):
+                break
+            heapq.heappop(heap)
             if v in settled:
                 continue
             score = -neg
             settled[v] = score
-            for u, p in pred[v].items():
-                if u in settled or u in banned_nodes or (banned_edges and (u, v) in banned_edges):
+            if starts is not None and score > best and v in starts:  # a contact (a spur of k_best_paths)
+                best = score
+            for u, p in steps[v].items():
+                if u in settled or u in banned_nodes or (banned_edges and ((v, u) if forward else (u, v)) in banned_edges):
                     continue
                 s = score * p
-                if s > tentative.get(u, 0.0):
+                if is_staff[u] and not forward:
+                    if s > reach.get(u, 0.0):
+                        reach[u] = s
+                        if starts is not None and s > best and u in starts:
+                            best = s
+                elif s > tentative.get(u, 0.0):
                     tentative[u] = s
                     heapq.heappush(heap, (-s, u))
-            if v in wanted:
-                return v
-        return None
+        return best
+
+    def score(self, x: int) -> float:
+        """The best score of node ``x`` found so far (-1.0: none)."""
+        return (self.reach if self.A.is_staff[x] and not self.forward else self.settled).get(x, -1.0)
 
     def best_score(self, starts: Collection[int]) -> float | None:
         """The best score of any of ``starts`` (None when none reaches a target),
         with every node at least as good, up to float noise (:data:`REL`), settled."""
-        settled = self.settled
-        best = max((settled[s] for s in starts if s in settled), default=None)
-        if best is None:
-            first = self._settle(0.0, starts)
-            if first is None:
-                return None
-            best = settled[first]
+        best = self._settle(0.0, starts, max((self.score(s) for s in starts), default=-1.0))
+        if best < 0:
+            return None
         self._settle(best * (1 - REL))
         return best
 
@@ -109,8 +133,8 @@ class Search:
         best = self.best_score(starts)
         if best is None:
             return None
-        floor, settled, ids = best * (1 - REL), self.settled, self.A.ids
-        return min((s for s in starts if settled.get(s, -1.0) >= floor), key=lambda s: ids[s])
+        floor, ids = best * (1 - REL), self.A.ids
+        return min((s for s in starts if self.score(s) >= floor), key=lambda s: ids[s])
 
     def best_path(self, starts: Collection[int]) -> list[int] | None:
         """The best influence path (node list) from one of ``starts`` to the target
@@ -120,33 +144,40 @@ class Search:
         if best is None:
             return None
         (target,) = self.targets
-        A, settled = self.A, self.settled
+        A, settled, reach = self.A, self.settled, self.reach
         floor = best * (1 - REL)
         ids, is_staff, banned_nodes, banned_edges = A.ids, A.is_staff, self.banned_nodes, self.banned_edges
 
         def tight(x: int, y: int) -> bool:
             # A step of a best path keeps the score: p * score(next) == score(here),
             # among the nodes as good as the best start (those the search needs).
-            sx = settled.get(x, -1.0)
+            sx = (reach if is_staff[x] else settled).get(x, -1.0)
             return (
                 sx >= floor and settled.get(y, -1.0) >= floor and x not in banned_nodes
                 and (x, y) not in banned_edges and A.succ[x][y] * settled[y] >= sx * (1 - REL)
             )
 
+        tied = [s for s in starts if self.score(s) >= floor]
+        direct = [s for s in tied if target in A.succ[s] and tight(s, target)]
+        if direct:  # one step: no path is shorter
+            return [min(direct, key=lambda s: ids[s]), target]
         # Steps to the target along tight edges (breadth first, backwards): a best path
         # of fewest steps, which is simple. Any tight path from a start scores the best;
-        # staff are never passed through, so only those among the starts matter.
+        # staff are never passed through, so only those among the starts matter, and
+        # the first level that reaches one holds the start of fewest steps.
         steps = {target: 0}
         frontier = [target]
-        while frontier:
+        reached = False
+        while frontier and not reached:
             following = []
             for y in frontier:
                 for x in A.pred[y]:
                     if x not in steps and (not is_staff[x] or x in starts) and tight(x, y):
                         steps[x] = steps[y] + 1
                         following.append(x)
+                        reached = reached or x in starts
             frontier = following
-        tied = [s for s in starts if settled.get(s, -1.0) >= floor and s in steps]
+        tied = [s for s in tied if s in steps]
         if not tied:
             return None
         path = [min(tied, key=lambda s: (steps[s], ids[s]))]

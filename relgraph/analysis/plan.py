@@ -57,7 +57,7 @@ from .frame import (
     pair_strengths,
     select_accounts,
 )
-from .paths import Search, best_path, path_score
+from .paths import REL, Search, best_path, path_score
 from .rules import NO_DATE, horizon_end, is_due, staff_rotation_due
 from .successor import best_placed as placed_best
 
@@ -128,7 +128,8 @@ def best_placed(
     :class:`~relgraph.analysis.paths.Search` from ``targets`` to go on with."""
     out = set(leave_out)
     if allowed is not None:
-        out.update(A.ids[s] for s in A.staff if A.ids[s] not in allowed)
+        ids = A.ids
+        out.update(ids[s] for s in A.staff if ids[s] not in allowed)
     return placed_best(A, targets, leaving_out=out, due=barred, search=search)
 
 
@@ -338,11 +339,19 @@ def frame_plan(
     lapse = refresh_dues(F.strengths, lapsing, as_of=as_of, horizon=horizon, half_life=half_life,
                          grace=grace, strong=strong)
 
+    # The blind spots of the accounts of grade S or A, with their suggested staff.
+    blind: dict[str, list[dict[str, Any]]] = {}
+    graded = [a for a in picked if F.account_grades[a] in PLAN_GRADES]
+    for g in frame_gaps(F, ps, accounts=graded, due=due_soon) if graded else ():
+        if g["status"] == "unknown":
+            blind.setdefault(g["account"], []).append(g)
+
     for a in picked:
         mine = parts.contacts(a)
         if not mine:
             continue
         A = parts.access(a)
+        ahead: dict[int, Search] = {}  # the forward search from each staff node with a refresh
         weight = GRADE_WEIGHT.get(F.account_grades[a], 1)
         for j, i in enumerate(mine):  # contacts come first in A
             if not key[i]:
@@ -352,8 +361,9 @@ def frame_plan(
             who, role = F.contact_names[i] or F.contact_ids[i], F.contact_roles[i]
             S = Search(A, [j])  # every owner and route to this contact comes from one search
 
-            def act(kind: str, owner: int | None, due: dt.date, method: str, priority: float, reason: str) -> None:
-                out.add(A, kind, a, owner, j, due, method, priority, reason, search=S)
+            def act(kind: str, owner: int | None, due: dt.date, method: str, priority: float, reason: str,
+                    ahead: Search | None = None) -> None:
+                out.add(A, kind, a, owner, j, due, method, priority, reason, search=S, ahead=ahead)
 
             if len(ts) == 1 and staff_ids[ts[0]] in due_soon:
                 leaver = ts[0]
@@ -372,10 +382,12 @@ def frame_plan(
                 if (s, i) in lapse:
                     due, only = lapse[(s, i)], len(ts) == 1
                     ends = (due + dt.timedelta(days=1)).isoformat()
-                    act("refresh", A.index[STAFF + ":" + staff_ids[s]], due, method_for(role),
-                        base * (2 if only else 1),
+                    node = A.index[STAFF + ":" + staff_ids[s]]
+                    if node not in ahead:
+                        ahead[node] = Search(A, [node], forward=True)
+                    act("refresh", node, due, method_for(role), base * (2 if only else 1),
                         f"{staff_name(s)}'s relationship with {who} stops being strong on {ends}"
-                        + (f"; it is {who}'s only thread" if only else ""))
+                        + (f"; it is {who}'s only thread" if only else ""), ahead[node])
             if not ts:
                 best = max((value[p] for p in parts.pairs(i)), default=0.0)
                 act("reach", best_placed(A, [j], barred=due_soon, search=S), soon, method_for(role), base * (1 - best / 5),
@@ -389,8 +401,8 @@ def frame_plan(
                     owner = best_placed(A, [j], barred=due_soon, allowed=senior_from[least], search=S)
                     act("rank", owner, soon, "visit", base,
                         f"{who} (seniority {seniority[i]}) is covered only up to seniority {top}")
-        if F.account_grades[a] in PLAN_GRADES:
-            _blind_spots(out, ps, a, A, mine, due_soon, soon)
+        if F.account_ids[a] in blind:
+            _blind_spots(out, a, A, mine, blind[F.account_ids[a]], soon)
     return list(out)
 
 
@@ -404,12 +416,13 @@ class _Actions(list):
         self.contact_at = {c: i for i, c in enumerate(F.contact_ids)}
 
     def add(self, A: Access, kind: str, a: int, owner: int | None, target: int | dict, due: dt.date,
-            method: str, priority: float, reason: str, *, search: Search | None = None) -> None:
+            method: str, priority: float, reason: str, *, search: Search | None = None,
+            ahead: Search | None = None) -> None:
         """One action of account ``a`` on ``target`` (a contact node of ``A``, or a
         cell as ``{"cell", "coach"}``, the coach node or None); ``owner`` is a staff
         node of ``A``. ``via`` is the inner part of the owner's best path to the
-        contact (``search``: the search from it, when there is one), or ``[coach]``
-        for a cell."""
+        contact (``search``: the search from it, when there is one; ``ahead``: the
+        forward search from the owner, when there is one), or ``[coach]`` for a cell."""
         F = self.F
         if isinstance(target, int):
             end: int | None = target
@@ -422,7 +435,7 @@ class _Actions(list):
         if not isinstance(target, int):
             via = [] if end is None else [end]
         elif owner is not None:
-            via = _via(A, owner, end, search or Search(A, [end]))
+            via = _via(A, owner, end, search or Search(A, [end]), ahead)
         self.append(
             {
                 "kind": kind,
@@ -441,64 +454,62 @@ class _Actions(list):
         )
 
 
-def _via(A: Access, owner: int, target: int, search: Search) -> list[int]:
+NOISE = 1e-13
+"""A relative margin above the rounding of a product of probabilities taken in
+another order (at most 2.2e-16 a step below probability 1, so for any route of
+fewer than 450 such steps), and below the scores' tolerance
+(:data:`relgraph.analysis.paths.REL`), so that equal scores stay equal."""
+
+
+def _via(A: Access, owner: int, target: int, search: Search, ahead: Search | None = None) -> list[int]:
     """The intermediate nodes of the best influence path from ``owner`` to ``target``
     (:meth:`relgraph.analysis.paths.Search.best_path`, ``search`` being the search
-    from ``target``). A direct tie at least as good as any detour could be
-    (:func:`_detour_bound`) is that path without a search: it has the fewest steps."""
+    from ``target``). A direct tie at least as good as any detour could be is that
+    path without a search, as it has the fewest steps (on equal scores, up to
+    :data:`~relgraph.analysis.paths.REL`); ``ahead``, the forward search from the
+    owner, bounds the detours: each ends by a step from a contact y, and scores at
+    most (the owner's best score to y) x (that step), which the forward search tells
+    up to rounding (:data:`NOISE`) once settled as far as the direct tie can lose."""
     direct = A.succ[owner].get(target)
-    if direct is not None and _detour_bound(A, owner, target) <= direct:
-        return []
+    if direct is not None:
+        out = max((p for x, p in A.succ[owner].items() if x != target), default=0.0)
+        into = max((p for y, p in A.pred[target].items() if not A.is_staff[y]), default=0.0)
+        if out * into <= direct:
+            return []
+        if ahead is not None:
+            # The direct tie is a best path unless a detour beats it by more than REL.
+            floor = direct / ((1 - REL) * (1 + NOISE))
+            ahead.settle_to(floor)
+            reached = ahead.settled
+            detour = max((reached[y] * p for y, p in A.pred[target].items() if y in reached), default=0.0)
+            if detour < floor:  # and each unsettled y scores less than the floor
+                return []
     path = search.best_path({owner})
     return path[1:-1] if path else []
 
 
-def _detour_bound(A: Access, owner: int, target: int) -> float:
-    """At least the score of every influence path of two or more steps from
-    ``owner`` to ``target``: through each first contact x, the owner's step to x
-    times x's step into the target (two steps, exact) or x's best other step times
-    the best step into the target from a contact (longer). Scores are products of
-    probabilities of at most 1, so each bound is at least the product it stands for."""
-    succ = A.succ
-    into = max((p for y, p in A.pred[target].items() if not A.is_staff[y]), default=0.0)
-    bound = 0.0
-    for x, p in succ[owner].items():
-        if x != target:
-            steps = succ[x]
-            longer = max((q for z, q in steps.items() if z != target), default=0.0) * into
-            bound = max(bound, p * max(steps.get(target, 0.0), longer))
-    return bound
-
-
-def _blind_spots(out: _Actions, ps: PairStrengths, a: int, A: Access, mine: list[int], due_soon: set[str],
+def _blind_spots(out: _Actions, a: int, A: Access, mine: list[int], cells: list[dict[str, Any]],
                  soon: dt.date) -> None:
-    """The ``blind_spot`` actions of account ``a``: its ``unknown`` cells
-    (:func:`relgraph.analysis.coverage.frame_gaps`), each owned by the best placed
-    to reach a contact at the cell's level (the cell's suggested staff), via the
-    coach that owner reaches by the best path (lowest id among equals)."""
+    """The ``blind_spot`` actions of account ``a`` for its ``unknown`` cells ``cells``
+    (gaps of :func:`relgraph.analysis.coverage.frame_gaps`), each owned by the cell's
+    suggested staff, via the coach that owner reaches by the best path (lowest id
+    among equals)."""
     F = out.F
     coaches = [j for j, i in enumerate(mine) if F.contact_coach[i]]
-    owner_at: dict[str, int | None] = {}
-    coach_of: dict[int, int | None] = {}
+    coach_of: dict[int | None, int | None] = {None: None}
     name = F.account_names[a] or F.account_ids[a]
-    for g in frame_gaps(F, ps, accounts=[a]):
-        if g["status"] != "unknown":
-            continue
-        level = g["level"]
-        if level not in owner_at:
-            targets = [j for j, i in enumerate(mine) if F.contact_levels[i] == level]
-            owner_at[level] = best_placed(A, targets, barred=due_soon) if targets else None
-        owner = owner_at[level]
-        if owner is not None and owner not in coach_of:
+    for g in cells:
+        owner = None if g["suggested_staff"] is None else A.index[STAFF + ":" + g["suggested_staff"]]
+        if owner not in coach_of:
             scored = []
             for j in coaches:
                 path = best_path(A, j, {owner})
                 if path:
                     scored.append((-round(path_score(A, path), 12), A.ids[j], j))
             coach_of[owner] = min(scored)[2] if scored else None
-        cell = {"level": level, "role": g["role"]}
-        out.add(A, "blind_spot", a, owner, {"cell": cell, "coach": coach_of.get(owner)}, soon, "research",
-                g["priority"], f"no {g['role']} contact known at {level} level of {name}")
+        cell = {"level": g["level"], "role": g["role"]}
+        out.add(A, "blind_spot", a, owner, {"cell": cell, "coach": coach_of[owner]}, soon, "research",
+                g["priority"], f"no {g['role']} contact known at {g['level']} level of {name}")
 
 
 def relationship_plan(

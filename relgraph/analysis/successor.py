@@ -69,7 +69,8 @@ def best_placed(
     (['a', 'b'], None)
     """
     excluded = set(leaving_out) | set(due)
-    starts = {s for s in A.staff if A.ids[s] not in excluded}
+    ids = A.ids
+    starts = {s for s in A.staff if ids[s] not in excluded}
     targets = list(targets)
     if not starts or not targets:
         return None
