@@ -30,7 +30,14 @@ by priority (highest first), due date, kind and target.
 Every figure comes from the analyses of this package: effective strength and threads
 (:func:`relgraph.analysis.frame.pair_strengths`), rotation dates
 (:func:`relgraph.analysis.threads.rotation_due`), best paths and starts
-(:mod:`relgraph.analysis.paths`) and the gaps (:func:`relgraph.analysis.coverage.frame_gaps`).
+(:mod:`relgraph.analysis.paths`) and the gaps (:func:`relgraph.analysis.coverage.frame_gaps`,
+whose suggested staff own the blind spots).
+
+At portfolio size the work is shared, never the rules: the refresh dates of all
+threads come from a few evaluations of ``pair_strengths`` (a bisection over days,
+:func:`refresh_dues`); each key contact has one path search
+(:class:`relgraph.analysis.paths.Search`) that names every owner and route to it;
+a refresh owner's forward search shows when the direct tie is already the best path.
 """
 
 from __future__ import annotations
@@ -60,6 +67,7 @@ from .frame import (
 from .paths import REL, Search, best_path, path_score
 from .rules import NO_DATE, horizon_end, is_due, staff_rotation_due
 from .successor import best_placed as placed_best
+from .successor import not_due
 
 __all__ = [
     "KINDS",
@@ -115,22 +123,22 @@ def best_placed(
     A: Access,
     targets: Iterable[int],
     *,
+    among: Collection[int],
     leave_out: Collection[str] = (),
-    barred: Collection[str] = (),
     allowed: Collection[str] | None = None,
     search: Search | None = None,
 ) -> int | None:
     """The *best placed* staff node to reach ``targets`` (nodes of ``A``)
-    (:func:`relgraph.analysis.successor.best_placed`), leaving out ``leave_out``,
-    never one of ``barred`` (due soon), and only among ``allowed`` (ids) when given;
-    None when there is none. The *successor* of a contact is the best placed leaving
-    out the staff who leave and the contact's threads. ``search``: the
+    (:func:`relgraph.analysis.successor.best_placed`) among the staff nodes ``among``
+    (those not due soon, :func:`relgraph.analysis.successor.not_due`), leaving out
+    ``leave_out`` (ids), and only among ``allowed`` (ids) when given; None when there
+    is none. The *successor* of a contact is the best placed leaving out the staff
+    who leave and the contact's threads. ``search``: the
     :class:`~relgraph.analysis.paths.Search` from ``targets`` to go on with."""
-    out = set(leave_out)
     if allowed is not None:
         ids = A.ids
-        out.update(ids[s] for s in A.staff if ids[s] not in allowed)
-    return placed_best(A, targets, leaving_out=out, due=barred, search=search)
+        among = {s for s in among if ids[s] in allowed}
+    return placed_best(A, targets, leaving_out=leave_out, among=among, search=search)
 
 
 def rotation_dates(staff: Iterable[Mapping[str, Any]], rotation_years: int = 3) -> dict[str, dt.date | None]:
@@ -351,6 +359,7 @@ def frame_plan(
         if not mine:
             continue
         A = parts.access(a)
+        eligible = not_due(A, due_soon)
         ahead: dict[int, Search] = {}  # the forward search from each staff node with a refresh
         weight = GRADE_WEIGHT.get(F.account_grades[a], 1)
         for j, i in enumerate(mine):  # contacts come first in A
@@ -368,14 +377,14 @@ def frame_plan(
             if len(ts) == 1 and staff_ids[ts[0]] in due_soon:
                 leaver = ts[0]
                 rot = rotation[staff_ids[leaver]]
-                heir = best_placed(A, [j], leave_out={staff_ids[leaver]}, barred=due_soon, search=S)
+                heir = best_placed(A, [j], leave_out={staff_ids[leaver]}, among=eligible, search=S)
                 verb = "rotates on" if rot >= as_of else "was due to rotate on"
                 # Compared as day numbers: a long lead may reach before the calendar's start.
                 due = as_of if rot.toordinal() - lead <= as_of.toordinal() else rot - dt.timedelta(days=lead)
                 act("handover", heir, due, "meeting", 2 * base,
                     f"{staff_name(leaver)} {verb} {rot.isoformat()} and is {who}'s only thread")
             elif len(ts) == 1:
-                heir = best_placed(A, [j], leave_out={staff_ids[ts[0]]}, barred=due_soon, search=S)
+                heir = best_placed(A, [j], leave_out={staff_ids[ts[0]]}, among=eligible, search=S)
                 act("second_thread", heir, soon, method_for(role), base,
                     f"{staff_name(ts[0])} is {who}'s only thread")
             for s in ts:
@@ -390,7 +399,7 @@ def frame_plan(
                         + (f"; it is {who}'s only thread" if only else ""), ahead[node])
             if not ts:
                 best = max((value[p] for p in parts.pairs(i)), default=0.0)
-                act("reach", best_placed(A, [j], barred=due_soon, search=S), soon, method_for(role), base * (1 - best / 5),
+                act("reach", best_placed(A, [j], among=eligible, search=S), soon, method_for(role), base * (1 - best / 5),
                     f"{who} is a key contact with no thread" + (f" (best strength {best:.1f})" if best > 0 else ""))
             else:
                 top = max(staff_seniority[s] for s in ts)
@@ -398,7 +407,7 @@ def frame_plan(
                     least = seniority[i] - 1
                     if least not in senior_from:
                         senior_from[least] = {x for x, sen in zip(staff_ids, staff_seniority) if sen >= least}
-                    owner = best_placed(A, [j], barred=due_soon, allowed=senior_from[least], search=S)
+                    owner = best_placed(A, [j], among=eligible, allowed=senior_from[least], search=S)
                     act("rank", owner, soon, "visit", base,
                         f"{who} (seniority {seniority[i]}) is covered only up to seniority {top}")
         if F.account_ids[a] in blind:
