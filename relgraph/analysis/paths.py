@@ -118,10 +118,18 @@ class Search:
         """The best score of node ``x`` found so far (-1.0: none)."""
         return (self.reach if self.A.is_staff[x] and not self.forward else self.settled).get(x, -1.0)
 
+    def _found(self, starts: Collection[int], floor: float = 0.0) -> list[tuple[int, float]]:
+        """The nodes of ``starts`` scored so far at ``floor`` or more, with their
+        scores (walking the shorter of the two: ``starts`` may be most staff)."""
+        reach, settled = self.reach, self.settled
+        if len(starts) <= len(reach) + len(settled):
+            return [(s, v) for s in starts if (v := self.score(s)) >= floor]
+        return [(s, v) for found in (reach, settled) for s, v in found.items() if v >= floor and s in starts]
+
     def best_score(self, starts: Collection[int]) -> float | None:
         """The best score of any of ``starts`` (None when none reaches a target),
         with every node at least as good, up to float noise (:data:`REL`), settled."""
-        best = self._settle(0.0, starts, max((self.score(s) for s in starts), default=-1.0))
+        best = self._settle(0.0, starts, max((v for _, v in self._found(starts)), default=-1.0))
         if best < 0:
             return None
         self._settle(best * (1 - REL))
@@ -133,8 +141,8 @@ class Search:
         best = self.best_score(starts)
         if best is None:
             return None
-        floor, ids = best * (1 - REL), self.A.ids
-        return min((s for s in starts if self.score(s) >= floor), key=lambda s: ids[s])
+        ids = self.A.ids
+        return min((s for s, _ in self._found(starts, best * (1 - REL))), key=lambda s: ids[s])
 
     def best_path(self, starts: Collection[int]) -> list[int] | None:
         """The best influence path (node list) from one of ``starts`` to the target
@@ -157,7 +165,7 @@ class Search:
                 and (x, y) not in banned_edges and A.succ[x][y] * settled[y] >= sx * (1 - REL)
             )
 
-        tied = [s for s in starts if self.score(s) >= floor]
+        tied = [s for s, _ in self._found(starts, floor)]
         direct = [s for s in tied if target in A.succ[s] and tight(s, target)]
         if direct:  # one step: no path is shorter
             return [min(direct, key=lambda s: ids[s]), target]
