@@ -26,7 +26,9 @@ from ..graph import CONTACT, STAFF, node_key
 from .access import Access, FrameAccounts, contact_index, staff_index
 from .frame import select_accounts
 
-__all__ = ["access_graph", "frame_paths", "influence_paths", "best_start", "best_path", "k_best_paths", "path_dict"]
+__all__ = [
+    "Search", "access_graph", "frame_paths", "influence_paths", "best_start", "best_path", "k_best_paths", "path_dict"
+]
 
 REL = 1e-12  # relative tolerance under which two scores are the same (float products)
 
@@ -36,44 +38,161 @@ def _key(score: float) -> float:
     return round(score, 12)
 
 
-def _scores_to(
-    A: Access,
-    targets: Iterable[int],
-    starts: Collection[int],
-    *,
-    banned_nodes: Collection[int] = (),
-    banned_edges: Collection[tuple[int, int]] = (),
-) -> tuple[dict[int, float], float | None]:
-    """Best score from each settled node to the nearest of ``targets``, searching
-    backwards and stopping once the best of ``starts`` (and every node at least as
-    good) is settled. Returns (settled scores, best start score or None)."""
-    tentative: dict[int, float] = {}
-    settled: dict[int, float] = {}
-    heap: list[tuple[float, int]] = []
-    for t in targets:
-        tentative[t] = 1.0
-        heap.append((-1.0, t))
-    heapq.heapify(heap)
-    best: float | None = None
-    pred = A.pred
-    while heap:
-        neg, v = heapq.heappop(heap)
-        score = -neg
-        if v in settled:
-            continue
-        if best is not None and score < best * (1 - REL):
-            break
-        settled[v] = score
-        if v in starts and best is None:
-            best = score
-        for u, p in pred[v].items():
-            if u in settled or u in banned_nodes or (banned_edges and (u, v) in banned_edges):
+class Search:
+    """The best scores from the nodes of an access graph to a set of targets, found
+    as far as asked: a backward Dijkstra over products (which never grow along a
+    path) that settles nodes in order of their score and can be resumed, so that one
+    search from a contact serves every question about reaching it.
+
+    ``settled[c]`` is the best score from contact ``c`` to the nearest target, final
+    once there; every contact of score at least :attr:`floor` is settled. Staff are
+    never passed through (nothing leads to them), so they stay off the queue:
+    ``reach[s]`` is the best score of staff node ``s`` through the contacts settled
+    so far, final once it is at least :attr:`floor`. With ``forward`` the search runs
+    the other way, from staff or contacts: ``settled[v]`` is the best score from the
+    nearest of ``targets`` (then sources) to ``v``, each product taken from the source
+    on (so it may differ from the backward one in the last bits).
+    """
+
+    def __init__(
+        self,
+        A: Access,
+        targets: Iterable[int],
+        *,
+        banned_nodes: Collection[int] = (),
+        banned_edges: Collection[tuple[int, int]] = (),
+        forward: bool = False,
+    ):
+        self.A, self.banned_nodes, self.banned_edges = A, banned_nodes, banned_edges
+        self.forward = forward
+        self.targets = list(targets)
+        self.tentative: dict[int, float] = {t: 1.0 for t in self.targets}
+        self.settled: dict[int, float] = {}
+        self.reach: dict[int, float] = {}
+        self.heap: list[tuple[float, int]] = [(-1.0, t) for t in self.targets]
+        heapq.heapify(self.heap)
+
+    @property
+    def floor(self) -> float:
+        """The score above which nothing is left to settle (0.0 when all is)."""
+        return -self.heap[0][0] if self.heap else 0.0
+
+    def settle_to(self, floor: float) -> None:
+        """Settle every node that scores at least ``floor``."""
+        self._settle(floor)
+
+    def _settle(self, floor: float, starts: Collection[int] | None = None, best: float = -1.0) -> float:
+        """Settle contacts while the next one scores at least ``floor``; with
+        ``starts``, also stop once the best of them (at least ``best``) scores at
+        least the next contact, so that it is final. Returns that best."""
+        heap, settled, tentative, reach = self.heap, self.settled, self.tentative, self.reach
+        steps = self.A.succ if self.forward else self.A.pred
+        is_staff = self.A.is_staff
+        banned_nodes, banned_edges, forward = self.banned_nodes, self.banned_edges, self.forward
+        while heap:
+            neg, v = heap[0]
+            if -neg < floor or (starts is not None and best >= -neg):
+                break
+            heapq.heappop(heap)
+            if v in settled:
                 continue
-            s = score * p
-            if s > tentative.get(u, 0.0):
-                tentative[u] = s
-                heapq.heappush(heap, (-s, u))
-    return settled, best
+            score = -neg
+            settled[v] = score
+            if starts is not None and score > best and v in starts:  # a contact (a spur of k_best_paths)
+                best = score
+            for u, p in steps[v].items():
+                if u in settled or u in banned_nodes or (banned_edges and ((v, u) if forward else (u, v)) in banned_edges):
+                    continue
+                s = score * p
+                if is_staff[u] and not forward:
+                    if s > reach.get(u, 0.0):
+                        reach[u] = s
+                        if starts is not None and s > best and u in starts:
+                            best = s
+                elif s > tentative.get(u, 0.0):
+                    tentative[u] = s
+                    heapq.heappush(heap, (-s, u))
+        return best
+
+    def score(self, x: int) -> float:
+        """The best score of node ``x`` found so far (-1.0: none)."""
+        return (self.reach if self.A.is_staff[x] and not self.forward else self.settled).get(x, -1.0)
+
+    def _found(self, starts: Collection[int], floor: float = 0.0) -> list[tuple[int, float]]:
+        """The nodes of ``starts`` scored so far at ``floor`` or more, with their
+        scores (walking the shorter of the two: ``starts`` may be most staff)."""
+        reach, settled = self.reach, self.settled
+        if len(starts) <= len(reach) + len(settled):
+            return [(s, v) for s in starts if (v := self.score(s)) >= floor]
+        return [(s, v) for found in (reach, settled) for s, v in found.items() if v >= floor and s in starts]
+
+    def best_score(self, starts: Collection[int]) -> float | None:
+        """The best score of any of ``starts`` (None when none reaches a target),
+        with every node at least as good, up to float noise (:data:`REL`), settled."""
+        best = self._settle(0.0, starts, max((v for _, v in self._found(starts)), default=-1.0))
+        if best < 0:
+            return None
+        self._settle(best * (1 - REL))
+        return best
+
+    def best_start(self, starts: Collection[int]) -> int | None:
+        """The start of the best influence path from one of ``starts`` (ties: lowest
+        id), or None when none reaches a target."""
+        best = self.best_score(starts)
+        if best is None:
+            return None
+        ids = self.A.ids
+        return min((s for s, _ in self._found(starts, best * (1 - REL))), key=lambda s: ids[s])
+
+    def best_path(self, starts: Collection[int]) -> list[int] | None:
+        """The best influence path (node list) from one of ``starts`` to the target
+        (the search has one); among equal scores the one of fewest steps, then the
+        smallest by node id sequence."""
+        best = self.best_score(starts)
+        if best is None:
+            return None
+        (target,) = self.targets
+        A, settled, reach = self.A, self.settled, self.reach
+        floor = best * (1 - REL)
+        ids, is_staff, banned_nodes, banned_edges = A.ids, A.is_staff, self.banned_nodes, self.banned_edges
+
+        def tight(x: int, y: int) -> bool:
+            # A step of a best path keeps the score: p * score(next) == score(here),
+            # among the nodes as good as the best start (those the search needs).
+            sx = (reach if is_staff[x] else settled).get(x, -1.0)
+            return (
+                sx >= floor and settled.get(y, -1.0) >= floor and x not in banned_nodes
+                and (x, y) not in banned_edges and A.succ[x][y] * settled[y] >= sx * (1 - REL)
+            )
+
+        tied = [s for s, _ in self._found(starts, floor)]
+        direct = [s for s in tied if target in A.succ[s] and tight(s, target)]
+        if direct:  # one step: no path is shorter
+            return [min(direct, key=lambda s: ids[s]), target]
+        # Steps to the target along tight edges (breadth first, backwards): a best path
+        # of fewest steps, which is simple. Any tight path from a start scores the best;
+        # staff are never passed through, so only those among the starts matter, and
+        # the first level that reaches one holds the start of fewest steps.
+        steps = {target: 0}
+        frontier = [target]
+        reached = False
+        while frontier and not reached:
+            following = []
+            for y in frontier:
+                for x in A.pred[y]:
+                    if x not in steps and (not is_staff[x] or x in starts) and tight(x, y):
+                        steps[x] = steps[y] + 1
+                        following.append(x)
+                        reached = reached or x in starts
+            frontier = following
+        tied = [s for s in tied if s in steps]
+        if not tied:
+            return None
+        path = [min(tied, key=lambda s: (steps[s], ids[s]))]
+        while path[-1] != target:
+            x = path[-1]
+            path.append(min((y for y in A.succ[x] if steps.get(y) == steps[x] - 1 and tight(x, y)), key=lambda y: ids[y]))
+        return path
 
 
 def best_start(
@@ -81,12 +200,7 @@ def best_start(
 ) -> int | None:
     """The staff node that starts the best influence path to any of ``targets``
     (ties: lowest id), or None when no staff member reaches them."""
-    starts = set(A.staff) if starts is None else set(starts)
-    settled, best = _scores_to(A, targets, starts)
-    if best is None:
-        return None
-    tied = [s for s in starts if s in settled and settled[s] >= best * (1 - REL)]
-    return min(tied, key=lambda s: A.ids[s])
+    return Search(A, targets).best_start(set(A.staff) if starts is None else set(starts))
 
 
 def best_path(
@@ -100,39 +214,7 @@ def best_path(
     """The best influence path (node list) from one of ``starts`` to ``target``
     avoiding ``banned_nodes``/``banned_edges``; among equal scores the one of fewest
     steps, then the smallest by node id sequence."""
-    settled, best = _scores_to(A, [target], starts, banned_nodes=banned_nodes, banned_edges=banned_edges)
-    if best is None:
-        return None
-    floor = best * (1 - REL)
-    ids = A.ids
-
-    def tight(x: int, y: int) -> bool:
-        # A step of a best path keeps the score: p * score(next) == score(here).
-        return (
-            y in settled and x in settled and x not in banned_nodes and (x, y) not in banned_edges
-            and A.succ[x][y] * settled[y] >= settled[x] * (1 - REL)
-        )
-
-    # Steps to the target along tight edges (breadth first, backwards): a best path
-    # of fewest steps, which is simple. Any tight path from a start scores the best.
-    steps = {target: 0}
-    frontier = [target]
-    while frontier:
-        following = []
-        for y in frontier:
-            for x in A.pred[y]:
-                if x not in steps and tight(x, y):
-                    steps[x] = steps[y] + 1
-                    following.append(x)
-        frontier = following
-    tied = [s for s in starts if settled.get(s, -1.0) >= floor and s in steps]
-    if not tied:
-        return None
-    path = [min(tied, key=lambda s: (steps[s], ids[s]))]
-    while path[-1] != target:
-        x = path[-1]
-        path.append(min((y for y in A.succ[x] if steps.get(y) == steps[x] - 1 and tight(x, y)), key=lambda y: ids[y]))
-    return path
+    return Search(A, [target], banned_nodes=banned_nodes, banned_edges=banned_edges).best_path(starts)
 
 
 def path_score(A: Access, path: list[int]) -> float:

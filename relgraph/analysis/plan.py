@@ -30,7 +30,14 @@ by priority (highest first), due date, kind and target.
 Every figure comes from the analyses of this package: effective strength and threads
 (:func:`relgraph.analysis.frame.pair_strengths`), rotation dates
 (:func:`relgraph.analysis.threads.rotation_due`), best paths and starts
-(:mod:`relgraph.analysis.paths`) and the gaps (:func:`relgraph.analysis.coverage.frame_gaps`).
+(:mod:`relgraph.analysis.paths`) and the gaps (:func:`relgraph.analysis.coverage.frame_gaps`,
+whose suggested staff own the blind spots).
+
+At portfolio size the work is shared, never the rules: the refresh dates of all
+threads come from a few evaluations of ``pair_strengths`` (a bisection over days,
+:func:`refresh_dues`); each key contact has one path search
+(:class:`relgraph.analysis.paths.Search`) that names every owner and route to it;
+a refresh owner's forward search shows when the direct tie is already the best path.
 """
 
 from __future__ import annotations
@@ -58,9 +65,10 @@ from .frame import (
     pair_strengths,
     select_accounts,
 )
-from .paths import best_path, path_score
-from .rules import is_due, staff_rotation_due
+from .paths import REL, Search, best_path, path_score
+from .rules import NO_DATE, horizon_end, is_due, staff_rotation_due
 from .successor import best_placed as placed_best
+from .successor import not_due
 
 __all__ = [
     "KINDS",
@@ -116,19 +124,22 @@ def best_placed(
     A: Access,
     targets: Iterable[int],
     *,
+    among: Collection[int],
     leave_out: Collection[str] = (),
-    barred: Collection[str] = (),
     allowed: Collection[str] | None = None,
+    search: Search | None = None,
 ) -> int | None:
     """The *best placed* staff node to reach ``targets`` (nodes of ``A``)
-    (:func:`relgraph.analysis.successor.best_placed`), leaving out ``leave_out``,
-    never one of ``barred`` (due soon), and only among ``allowed`` (ids) when given;
-    None when there is none. The *successor* of a contact is the best placed leaving
-    out the staff who leave and the contact's threads."""
-    out = set(leave_out)
+    (:func:`relgraph.analysis.successor.best_placed`) among the staff nodes ``among``
+    (those not due soon, :func:`relgraph.analysis.successor.not_due`), leaving out
+    ``leave_out`` (ids), and only among ``allowed`` (ids) when given; None when there
+    is none. The *successor* of a contact is the best placed leaving out the staff
+    who leave and the contact's threads. ``search``: the
+    :class:`~relgraph.analysis.paths.Search` from ``targets`` to go on with."""
     if allowed is not None:
-        out.update(A.ids[s] for s in A.staff if A.ids[s] not in allowed)
-    return placed_best(A, targets, leaving_out=out, due=barred)
+        ids = A.ids
+        among = {s for s in among if ids[s] in allowed}
+    return placed_best(A, targets, leaving_out=leave_out, among=among, search=search)
 
 
 def rotation_dates(staff: Iterable[Mapping[str, Any]], rotation_years: int = 3) -> dict[str, dt.date | None]:
@@ -137,11 +148,6 @@ def rotation_dates(staff: Iterable[Mapping[str, Any]], rotation_years: int = 3) 
 
 
 # --- dates ------------------------------------------------------------------------------
-
-
-def horizon_end(as_of: dt.date, horizon: int) -> dt.date:
-    """The horizon's last day: ``as_of + horizon`` days, stopped at the calendar's end."""
-    return as_of + dt.timedelta(days=min(horizon, (dt.date.max - as_of).days))
 
 
 def _soon(as_of: dt.date, end: dt.date) -> dt.date:
@@ -164,29 +170,97 @@ def refresh_dues(
     ``as_of=D``, touchpoints after as-of left out. Threads that last the horizon
     are not in the answer.
 
-    Each day is evaluated by :func:`strengths` itself on the rows of the pairs asked
-    for, so a refresh date is exactly where the effective strength says.
+    Every day asked about is evaluated by :func:`strengths` itself, so a refresh date
+    is exactly where the effective strength says. Untended, a pair can only weaken
+    (its decay grows, its rows end) except on a day one of its rows comes into force;
+    between such days it is a thread up to some day and not after, so the first day
+    it is not is found by bisection, all pairs at once: each round asks every pair
+    about its own day, by moving the pair's dates back by that many days and asking
+    about as-of (every rule depends on day differences only).
     """
-    left = np.unique(np.fromiter(((s << 32) | c for s, c in pairs), dtype=np.int64))
-    if not len(left):
+    keys = np.unique(np.fromiter(((s << 32) | c for s, c in pairs), dtype=np.int64))
+    days = (horizon_end(as_of, horizon) - as_of).days
+    if not len(keys) or days <= 0:
         return {}
     a = day(as_of)
-    sub, held = _rows_of(inp, left, a), len(left)
-    out: dict[tuple[int, int], dt.date] = {}
-    days = (horizon_end(as_of, horizon) - as_of).days
-    for k in range(1, days + 1):
-        D = as_of + dt.timedelta(days=k)
-        ps = strengths(sub, as_of=D, half_life=half_life, grace=grace, strong=strong)
-        still = np.isin(left, _pair_keys(ps.staff[ps.strong], ps.contact[ps.strong]))
-        last = D - dt.timedelta(days=1)
-        for p in left[~still].tolist():
-            out[(p >> 32, p & 0xFFFFFFFF)] = last
-        left = left[still]
-        if not len(left):
+    sub = _rows_of(inp, keys, a)
+    row_pair = np.searchsorted(keys, _pair_keys(sub.knows_staff, sub.knows_contact))
+    touch_pair = np.searchsorted(keys, _pair_keys(sub.touch_staff, sub.touch_contact))
+    # The days (offsets from as-of, 1..days) on which a row of a pair comes into force.
+    begins = sub.knows_since - a
+    later = (sub.knows_since != NO_DATE) & (begins >= 1) & (begins <= days)
+    span = days + 2
+    starts = np.unique(row_pair[later] * span + begins[later])
+
+    def next_start(p: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """The first day after ``k`` on which a row of pair ``p`` begins (days + 1: none)."""
+        at = np.searchsorted(starts, p * span + k, side="right")
+        found = np.append(starts, -1)[at]  # -1: past the last
+        return np.where(found // span == p, found % span, days + 1)
+
+    every = np.arange(len(keys))
+    lo = np.zeros(len(keys), dtype=np.int64)  # a day on which the pair is a thread
+    hi = next_start(every, lo)  # the end of lo's stretch: a day it is not, or a row's start
+    failed = np.zeros(len(keys), dtype=bool)  # whether hi is a day it is not a thread
+    due = np.full(len(keys), -1, dtype=np.int64)
+    open_ = np.ones(len(keys), dtype=bool)
+    while open_.any():
+        settled = open_ & (hi - lo == 1) & (failed | (hi == days + 1))
+        due[settled & failed] = lo[settled & failed]
+        open_ &= ~settled
+        asked = np.flatnonzero(open_)
+        if not len(asked):
             break
-        if 2 * len(left) < held:  # fewer pairs to follow: fewer rows to evaluate
-            sub, held = _rows_of(sub, left, a), len(left)
-    return out
+        probe = hi[asked] - lo[asked] == 1  # the first day of the next stretch
+        q = np.where(probe, hi[asked], (lo[asked] + hi[asked]) // 2)
+        held = _threads_on(sub, row_pair, touch_pair, keys, asked, q, as_of=as_of, half_life=half_life,
+                           grace=grace, strong=strong)
+        lo[asked[held]] = q[held]
+        grown = asked[held & probe]
+        hi[grown] = next_start(grown, lo[grown])
+        failed[grown] = False
+        hi[asked[~held]] = q[~held]
+        failed[asked[~held]] = True
+    return {(int(k >> 32), int(k & 0xFFFFFFFF)): as_of + dt.timedelta(days=int(d))
+            for k, d in zip(keys[due >= 0].tolist(), due[due >= 0].tolist())}
+
+
+def _threads_on(
+    sub: StrengthInputs,
+    row_pair: np.ndarray,
+    touch_pair: np.ndarray,
+    keys: np.ndarray,
+    asked: np.ndarray,
+    q: np.ndarray,
+    *,
+    as_of: dt.date,
+    half_life: float,
+    grace: float,
+    strong: float,
+) -> np.ndarray:
+    """Whether each pair ``keys[asked]`` is a thread ``q`` days after as-of: the pair's
+    rows and touchpoints of ``sub`` moved ``q`` days back, evaluated at as-of by
+    :func:`strengths`."""
+    shift = np.zeros(len(keys), dtype=np.int64)
+    shift[asked] = q
+    wanted = np.zeros(len(keys), dtype=bool)
+    wanted[asked] = True
+    rows, touches = wanted[row_pair], wanted[touch_pair]
+    back, t_back = shift[row_pair[rows]], shift[touch_pair[touches]]
+
+    def moved(days: np.ndarray, by: np.ndarray) -> np.ndarray:
+        return np.where(days == NO_DATE, days, days - by)
+
+    shifted = dataclasses.replace(
+        sub,
+        knows_staff=sub.knows_staff[rows], knows_contact=sub.knows_contact[rows],
+        knows_strength=sub.knows_strength[rows], knows_last=moved(sub.knows_last[rows], back),
+        knows_since=moved(sub.knows_since[rows], back), knows_until=moved(sub.knows_until[rows], back),
+        touch_staff=sub.touch_staff[touches], touch_contact=sub.touch_contact[touches],
+        touch_day=sub.touch_day[touches] - t_back,
+    )
+    ps = strengths(shifted, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+    return np.isin(keys[asked], _pair_keys(ps.staff[ps.strong], ps.contact[ps.strong]))
 
 
 def _pair_keys(staff: np.ndarray, contact: np.ndarray) -> np.ndarray:
@@ -259,6 +333,7 @@ def frame_plan(
     influence, seniority = F.contact_influence.tolist(), F.contact_seniority.tolist()
     staff_ids, staff_seniority = F.staff_ids, F.staff_seniority.tolist()
     out = _Actions(F)
+    senior_from: dict[int, set[str]] = {}  # the staff ids of each seniority or more
 
     def staff_name(s: int) -> str:
         return F.staff_names[s] or staff_ids[s]
@@ -273,11 +348,20 @@ def frame_plan(
     lapse = refresh_dues(F.strengths, lapsing, as_of=as_of, horizon=horizon, half_life=half_life,
                          grace=grace, strong=strong)
 
+    # The blind spots of the accounts of grade S or A, with their suggested staff.
+    blind: dict[str, list[dict[str, Any]]] = {}
+    graded = [a for a in picked if F.account_grades[a] in PLAN_GRADES]
+    for g in frame_gaps(F, ps, accounts=graded, due=due_soon) if graded else ():
+        if g["status"] == "unknown":
+            blind.setdefault(g["account"], []).append(g)
+
     for a in picked:
         mine = parts.contacts(a)
         if not mine:
             continue
         A = parts.access(a)
+        eligible = not_due(A, due_soon)
+        ahead: dict[int, Search] = {}  # the forward search from each staff node with a refresh
         weight = GRADE_WEIGHT.get(F.account_grades[a], 1)
         for j, i in enumerate(mine):  # contacts come first in A
             if not key[i]:
@@ -285,43 +369,50 @@ def frame_plan(
             ts = threads[i]
             base = weight * influence[i]
             who, role = F.contact_names[i] or F.contact_ids[i], F.contact_roles[i]
+            S = Search(A, [j])  # every owner and route to this contact comes from one search
 
-            def act(kind: str, owner: int | None, due: dt.date, method: str, priority: float, reason: str) -> None:
-                out.add(A, kind, a, owner, j, due, method, priority, reason)
+            def act(kind: str, owner: int | None, due: dt.date, method: str, priority: float, reason: str,
+                    ahead: Search | None = None) -> None:
+                out.add(A, kind, a, owner, j, due, method, priority, reason, search=S, ahead=ahead)
 
             if len(ts) == 1 and staff_ids[ts[0]] in due_soon:
                 leaver = ts[0]
                 rot = rotation[staff_ids[leaver]]
-                heir = best_placed(A, [j], leave_out={staff_ids[leaver]}, barred=due_soon)
+                heir = best_placed(A, [j], leave_out={staff_ids[leaver]}, among=eligible, search=S)
                 verb = "rotates on" if rot >= as_of else "was due to rotate on"
                 # Compared as day numbers: a long lead may reach before the calendar's start.
                 due = as_of if rot.toordinal() - lead <= as_of.toordinal() else rot - dt.timedelta(days=lead)
                 act("handover", heir, due, "meeting", 2 * base,
                     f"{staff_name(leaver)} {verb} {rot.isoformat()} and is {who}'s only thread")
             elif len(ts) == 1:
-                heir = best_placed(A, [j], leave_out={staff_ids[ts[0]]}, barred=due_soon)
+                heir = best_placed(A, [j], leave_out={staff_ids[ts[0]]}, among=eligible, search=S)
                 act("second_thread", heir, soon, method_for(role), base,
                     f"{staff_name(ts[0])} is {who}'s only thread")
             for s in ts:
                 if (s, i) in lapse:
                     due, only = lapse[(s, i)], len(ts) == 1
                     ends = (due + dt.timedelta(days=1)).isoformat()
-                    act("refresh", A.index[STAFF + ":" + staff_ids[s]], due, method_for(role),
-                        base * (2 if only else 1),
+                    node = A.index[STAFF + ":" + staff_ids[s]]
+                    if node not in ahead:
+                        ahead[node] = Search(A, [node], forward=True)
+                    act("refresh", node, due, method_for(role), base * (2 if only else 1),
                         f"{staff_name(s)}'s relationship with {who} stops being strong on {ends}"
-                        + (f"; it is {who}'s only thread" if only else ""))
+                        + (f"; it is {who}'s only thread" if only else ""), ahead[node])
             if not ts:
                 best = max((value[p] for p in parts.pairs(i)), default=0.0)
-                act("reach", best_placed(A, [j], barred=due_soon), soon, method_for(role), base * (1 - best / 5),
+                act("reach", best_placed(A, [j], among=eligible, search=S), soon, method_for(role), base * (1 - best / 5),
                     f"{who} is a key contact with no thread" + (f" (best strength {best:.1f})" if best > 0 else ""))
             else:
                 top = max(staff_seniority[s] for s in ts)
                 if seniority[i] - top >= 2:
-                    senior = {x for x, sen in zip(staff_ids, staff_seniority) if sen >= seniority[i] - 1}
-                    act("rank", best_placed(A, [j], barred=due_soon, allowed=senior), soon, "visit", base,
+                    least = seniority[i] - 1
+                    if least not in senior_from:
+                        senior_from[least] = {x for x, sen in zip(staff_ids, staff_seniority) if sen >= least}
+                    owner = best_placed(A, [j], among=eligible, allowed=senior_from[least], search=S)
+                    act("rank", owner, soon, "visit", base,
                         f"{who} (seniority {seniority[i]}) is covered only up to seniority {top}")
-        if F.account_grades[a] in PLAN_GRADES:
-            _blind_spots(out, ps, a, A, mine, due_soon, soon)
+        if F.account_ids[a] in blind:
+            _blind_spots(out, a, A, mine, blind[F.account_ids[a]], soon)
     return list(out)
 
 
@@ -335,11 +426,13 @@ class _Actions(list):
         self.contact_at = {c: i for i, c in enumerate(F.contact_ids)}
 
     def add(self, A: Access, kind: str, a: int, owner: int | None, target: int | dict, due: dt.date,
-            method: str, priority: float, reason: str) -> None:
+            method: str, priority: float, reason: str, *, search: Search | None = None,
+            ahead: Search | None = None) -> None:
         """One action of account ``a`` on ``target`` (a contact node of ``A``, or a
         cell as ``{"cell", "coach"}``, the coach node or None); ``owner`` is a staff
         node of ``A``. ``via`` is the inner part of the owner's best path to the
-        contact, or ``[coach]`` for a cell."""
+        contact (``search``: the search from it, when there is one; ``ahead``: the
+        forward search from the owner, when there is one), or ``[coach]`` for a cell."""
         F = self.F
         if isinstance(target, int):
             end: int | None = target
@@ -352,7 +445,7 @@ class _Actions(list):
         if not isinstance(target, int):
             via = [] if end is None else [end]
         elif owner is not None:
-            via = _via(A, owner, end)
+            via = _via(A, owner, end, search or Search(A, [end]), ahead)
         self.append(
             {
                 "kind": kind,
@@ -371,50 +464,62 @@ class _Actions(list):
         )
 
 
-def _via(A: Access, owner: int, target: int) -> list[int]:
+NOISE = 1e-13
+"""A relative margin above the rounding of a product of probabilities taken in
+another order (at most 2.2e-16 a step below probability 1, so for any route of
+fewer than 450 such steps), and below the scores' tolerance
+(:data:`relgraph.analysis.paths.REL`), so that equal scores stay equal."""
+
+
+def _via(A: Access, owner: int, target: int, search: Search, ahead: Search | None = None) -> list[int]:
     """The intermediate nodes of the best influence path from ``owner`` to ``target``
-    (:func:`relgraph.analysis.paths.best_path`). A direct tie at least as good as
-    any detour could be (the owner's best step to a contact times the best step into
-    the target) is that path without a search: it has the fewest steps."""
+    (:meth:`relgraph.analysis.paths.Search.best_path`, ``search`` being the search
+    from ``target``). A direct tie at least as good as any detour could be is that
+    path without a search, as it has the fewest steps (on equal scores, up to
+    :data:`~relgraph.analysis.paths.REL`); ``ahead``, the forward search from the
+    owner, bounds the detours: each ends by a step from a contact y, and scores at
+    most (the owner's best score to y) x (that step), which the forward search tells
+    up to rounding (:data:`NOISE`) once settled as far as the direct tie can lose."""
     direct = A.succ[owner].get(target)
     if direct is not None:
         out = max((p for x, p in A.succ[owner].items() if x != target), default=0.0)
         into = max((p for y, p in A.pred[target].items() if not A.is_staff[y]), default=0.0)
         if out * into <= direct:
             return []
-    path = best_path(A, target, {owner})
+        if ahead is not None:
+            # The direct tie is a best path unless a detour beats it by more than REL.
+            floor = direct / ((1 - REL) * (1 + NOISE))
+            ahead.settle_to(floor)
+            reached = ahead.settled
+            detour = max((reached[y] * p for y, p in A.pred[target].items() if y in reached), default=0.0)
+            if detour < floor:  # and each unsettled y scores less than the floor
+                return []
+    path = search.best_path({owner})
     return path[1:-1] if path else []
 
 
-def _blind_spots(out: _Actions, ps: PairStrengths, a: int, A: Access, mine: list[int], due_soon: set[str],
+def _blind_spots(out: _Actions, a: int, A: Access, mine: list[int], cells: list[dict[str, Any]],
                  soon: dt.date) -> None:
-    """The ``blind_spot`` actions of account ``a``: its ``unknown`` cells
-    (:func:`relgraph.analysis.coverage.frame_gaps`), each owned by the best placed
-    to reach a contact at the cell's level (the cell's suggested staff), via the
-    coach that owner reaches by the best path (lowest id among equals)."""
+    """The ``blind_spot`` actions of account ``a`` for its ``unknown`` cells ``cells``
+    (gaps of :func:`relgraph.analysis.coverage.frame_gaps`), each owned by the cell's
+    suggested staff, via the coach that owner reaches by the best path (lowest id
+    among equals)."""
     F = out.F
     coaches = [j for j, i in enumerate(mine) if F.contact_coach[i]]
-    owner_at: dict[str, int | None] = {}
-    coach_of: dict[int, int | None] = {}
+    coach_of: dict[int | None, int | None] = {None: None}
     name = F.account_names[a] or F.account_ids[a]
-    for g in frame_gaps(F, ps, accounts=[a]):
-        if g["status"] != "unknown":
-            continue
-        level = g["level"]
-        if level not in owner_at:
-            targets = [j for j, i in enumerate(mine) if F.contact_levels[i] == level]
-            owner_at[level] = best_placed(A, targets, barred=due_soon) if targets else None
-        owner = owner_at[level]
-        if owner is not None and owner not in coach_of:
+    for g in cells:
+        owner = None if g["suggested_staff"] is None else A.index[STAFF + ":" + g["suggested_staff"]]
+        if owner not in coach_of:
             scored = []
             for j in coaches:
                 path = best_path(A, j, {owner})
                 if path:
                     scored.append((-round(path_score(A, path), 12), A.ids[j], j))
             coach_of[owner] = min(scored)[2] if scored else None
-        cell = {"level": level, "role": g["role"]}
-        out.add(A, "blind_spot", a, owner, {"cell": cell, "coach": coach_of.get(owner)}, soon, "research",
-                g["priority"], f"no {g['role']} contact known at {level} level of {name}")
+        cell = {"level": g["level"], "role": g["role"]}
+        out.add(A, "blind_spot", a, owner, {"cell": cell, "coach": coach_of[owner]}, soon, "research",
+                g["priority"], f"no {g['role']} contact known at {g['level']} level of {name}")
 
 
 def relationship_plan(

@@ -25,12 +25,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 
+from ..graph import STAFF
 from .access import Access
 from .frame import Frame
-from .paths import best_start
+from .paths import Search
 from .rules import horizon_end, is_due, rotation_due
 
-__all__ = ["best_placed", "due_soon", "successor"]
+__all__ = ["best_placed", "due_soon", "not_due", "successor"]
 
 
 def due_soon(F: Frame, *, as_of: dt.date, horizon: int = 180, rotation_years: int = 3) -> frozenset[str]:
@@ -47,12 +48,22 @@ def due_soon(F: Frame, *, as_of: dt.date, horizon: int = 180, rotation_years: in
 
 
 def best_placed(
-    A: Access, targets: Iterable[int], *, leaving_out: Collection[str] = (), due: Collection[str] = ()
+    A: Access,
+    targets: Iterable[int],
+    *,
+    leaving_out: Collection[str] = (),
+    due: Collection[str] = (),
+    search: Search | None = None,
+    among: Collection[int] | None = None,
 ) -> int | None:
     """The node of ``A`` of the staff member best placed to reach ``targets`` (nodes
     of ``A``), leaving out the staff ids ``leaving_out`` and never naming one of
     ``due`` (the ids of the staff due soon, :func:`due_soon`); None when nobody
     qualifies. ``A`` holds only active staff; ``A.ids[node]`` is the staff id.
+    ``search``: a :class:`~relgraph.analysis.paths.Search` of ``A`` from ``targets``
+    to go on with (one search answers every question about the same targets);
+    ``among``: the staff nodes of ``A`` not due soon (:func:`not_due`), for a caller
+    that asks many times (``due`` is then not read).
 
     Examples
     --------
@@ -61,12 +72,22 @@ def best_placed(
     >>> [A.ids[best_placed(A, [0], leaving_out=x)] for x in ((), {"a"})], best_placed(A, [0], due={"a", "b"})
     (['a', 'b'], None)
     """
-    excluded = set(leaving_out) | set(due)
-    starts = [s for s in A.staff if A.ids[s] not in excluded]
+    if among is None:
+        among = not_due(A, due)
+    gone = {A.index.get(STAFF + ":" + x) for x in leaving_out}
+    starts = set(among).difference(gone) if gone else among
     targets = list(targets)
     if not starts or not targets:
         return None
-    return best_start(A, targets, starts=starts)
+    return (search or Search(A, targets)).best_start(starts)
+
+
+def not_due(A: Access, due: Collection[str]) -> set[int]:
+    """The staff nodes of ``A`` whose ids are not in ``due`` (the staff due soon)."""
+    # ``due`` is asked, not copied: it may hold most of a portfolio's staff.
+    due = due if isinstance(due, (set, frozenset)) else set(due)
+    ids = A.ids
+    return {s for s in A.staff if ids[s] not in due}
 
 
 def successor(
