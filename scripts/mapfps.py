@@ -47,7 +47,7 @@ MOVE = """async ([kind, duration]) => {
   await nextFrame(); const shown = performance.now();
   const frames = stamps.filter(t => t <= ended);
   const gaps = []; for (let i = 1; i < frames.length; i++) gaps.push(frames[i] - frames[i - 1]);
-  return {gaps: gaps, took_ms: shown - began, on_clock_ms: map.moves.last.took,
+  return {gaps: gaps, took_ms: shown - began, on_clock_ms: map.moves ? map.moves.last.took : null, /* null: a page of before */
           drawn: net.body.nodeIndices.length + net.body.edgeIndices.length};
 }"""
 
