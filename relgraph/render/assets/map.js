@@ -167,6 +167,12 @@
      spots and the account; other contacts' names appear as you zoom in. */
   var NAMED = { label: { drawThreshold: 1, maxVisible: 28 } };
 
+  /* A dash pattern, on a map of up to 1,000 nodes. Canvas draws a dashed line or
+     border piece by piece, about twice the cost of a plain one: on a large map the
+     colours alone tell the kinds apart (weak from strong, influence from
+     reporting, an unknown attitude), as they do on every map. */
+  function dashed(pattern) { return big ? false : pattern; }
+
   function contactStyle(n) {
     var att = n.attitude;
     var s = {
@@ -184,7 +190,7 @@
     };
     if (n.key || n.flag) s.scaling = NAMED;
     if (n.flag) s.shadow = { enabled: true, color: P.flag[n.flag], size: 30, x: 0, y: 0 };
-    if (att === "unknown") s.shapeProperties = { borderDashes: [3, 3] };
+    if (att === "unknown") s.shapeProperties = { borderDashes: dashed([3, 3]) };
     return s;
   }
 
@@ -215,7 +221,7 @@
     /* a blind spot */
     return {
       shape: "ellipse", borderWidth: 2, margin: 6, scaling: NAMED,
-      shapeProperties: { borderDashes: [5, 4] },
+      shapeProperties: { borderDashes: dashed([5, 4]) },
       color: { background: "#ffffff", border: P.gap_node, highlight: { background: "#fff5f5", border: P.gap_node } },
       font: { size: 19, color: P.gap_node }
     };
@@ -323,15 +329,15 @@
     switch (e.type) {
       case "KNOWS":
         return { color: { color: e.strong ? P.knows_strong : P.knows_weak, opacity: e.strong ? 0.85 : 0.9 },
-                 dashes: e.strong ? false : [6, 4], length: 150 };
+                 dashes: e.strong ? false : dashed([6, 4]), length: 150 };
       case "REPORTS_TO":
         return { color: { color: P.reports_to }, arrows: { to: { enabled: true, scaleFactor: 0.6 } }, length: 90 };
       case "INFLUENCES":
-        return { color: { color: P.influences }, dashes: [8, 5], arrows: { to: { enabled: true, scaleFactor: 0.7 } }, length: 110 };
+        return { color: { color: P.influences }, dashes: dashed([8, 5]), arrows: { to: { enabled: true, scaleFactor: 0.7 } }, length: 110 };
       case "ON_TEAM":
-        return { color: { color: P.team, opacity: 0.8 }, dashes: [2, 4], length: 160 };
+        return { color: { color: P.team, opacity: 0.8 }, dashes: dashed([2, 4]), length: 160 };
       case "Gap":
-        return { color: { color: P.gap_node, opacity: 0.5 }, dashes: [4, 4], length: 70 };
+        return { color: { color: P.gap_node, opacity: 0.5 }, dashes: dashed([4, 4]), length: 70 };
       case "PATH":
         return { color: { color: P.path, opacity: 0.95 }, arrows: { to: { enabled: true, scaleFactor: 0.9 } },
                  smooth: { enabled: true, type: "curvedCW", roundness: 0.18 }, physics: false,
@@ -458,6 +464,7 @@
     nodesView: nodesView,
     edgesView: edgesView,
     network: null,
+    moves: { pictures: 0, last: null },
     filter: filter,
     find: find,
     neighbourhood: neighbourhood
@@ -501,15 +508,18 @@
   function fold(text) {
     return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
+  /* The index, folded once at load: name, title and id, and the three in one
+     string (a line each) for the search by part. */
   var searchable = data.nodes.filter(function (n) { return n.kind === "Contact" || n.kind === "Staff" || n.kind === "Unit"; })
-    .map(function (n) { return { id: n.id, name: fold(n.label), other: [fold(n.title), fold(n.ref)] }; });
+    .map(function (n) {
+      var name = fold(n.label), title = fold(n.title), ref = fold(n.ref);
+      return { id: n.id, name: name, title: title, ref: ref, all: name + "\n" + title + "\n" + ref };
+    });
   function find(text) {
     var q = fold(text.trim());
     if (!q) return [];
-    var exact = searchable.filter(function (s) { return s.name === q || s.other.indexOf(q) >= 0; });
-    var hits = exact.length ? exact : searchable.filter(function (s) {
-      return s.name.indexOf(q) >= 0 || s.other.some(function (o) { return o.indexOf(q) >= 0; });
-    });
+    var exact = searchable.filter(function (s) { return s.name === q || s.title === q || s.ref === q; });
+    var hits = exact.length ? exact : searchable.filter(function (s) { return s.all.indexOf(q) >= 0; });
     return hits.map(function (s) { return s.id; });
   }
   var names = document.getElementById("names");
@@ -527,16 +537,15 @@
   var search = document.getElementById("search");
   var result = document.getElementById("search-result");
   var searched = null;
-  function runSearch() {
-    if (!search.value.trim()) { result.textContent = ""; listMatches([]); return; }
-    searched = search.value;
+  /* The matches of what is typed, counted in the result line; returns their ids. */
+  function showMatches() {
+    if (!search.value.trim()) { result.textContent = ""; return []; }
     var ids = find(search.value);
     var visible = ids.filter(function (id) { return shown[id]; });
     result.textContent = ids.length === 0 ? "Nobody by that name, title or id."
       : visible.length === ids.length ? ids.length + (ids.length === 1 ? " match" : " matches")
       : ids.length + " matches, " + (ids.length - visible.length) + " hidden by the filters";
-    view.focus(ids);
-    listMatches(ids);
+    return ids;
   }
 
   /* Several people found: list them under the search box, to pick one. */
@@ -557,6 +566,20 @@
     });
     if (ids.length > MATCHES_SHOWN) matches.appendChild(el("li", "hint", "… and " + (ids.length - MATCHES_SHOWN) + " more: type more of the name"));
   }
+  function runSearch() {
+    cancelAnimationFrame(typed);
+    typed = 0;
+    searched = search.value;
+    var ids = showMatches();
+    if (ids.length) view.focus(ids);
+    listMatches(ids);
+  }
+  /* While typing, the count follows each keystroke, once per frame however fast
+     the keys come; Enter (or leaving the box) goes to the people found. */
+  var typed = 0;
+  search.addEventListener("input", function () {
+    if (!typed) typed = requestAnimationFrame(function () { typed = 0; showMatches(); });
+  });
   search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); runSearch(); } });
   /* (leaving the box after Enter fires "change" too: not a second search, which
      would rebuild the list of matches under the click that left it) */
@@ -622,6 +645,146 @@
   document.getElementById("show-all").addEventListener("click", showAll);
   document.getElementById("fit").addEventListener("click", function () { view.fit(); });
 
+  /* ---- moves on the clock; a large view moves as a picture ----
+     vis-network counts an animation in frames (60 to the second) and redraws
+     every node and edge on each, so where a frame takes 200 ms a 400 ms focus
+     lasts 5 s. Two remedies, both behind vis's own animateView (which focus, fit
+     and moveTo all go through) and its wheel handler; vis keeps its view
+     arithmetic (the wheel's zoom about the pointer, a locked focus):
+     - each frame of vis's own animation advances by the time gone by, not 1/60 s;
+     - while a view of more than PICTURE_AT nodes and edges moves, the picture
+       already drawn is slid and scaled (a CSS transform of the canvas: the
+       compositor's work, not a redraw) and the map is drawn once, where the move
+       ends. */
+  var PICTURE_AT = 1500;
+  var WHEEL_SETTLE_MS = 300; /* past vis's own 250 ms "zooming" spell, whose end asks for a redraw */
+  var EASING = {
+    linear: function (t) { return t; },
+    easeInQuad: function (t) { return t * t; },
+    easeOutQuad: function (t) { return t * (2 - t); },
+    easeInOutQuad: function (t) { return t < 0.5 ? 2 * t * t : -1 + (4 - 2 * t) * t; }
+  };
+
+  /* The canvas held as a picture: vis draws nothing while it is held. */
+  function heldPicture(network, moves) {
+    var body = network.body, canvas = network.canvas.frame.canvas;
+    var drawnAt = null; /* the view the held picture was drawn at */
+    return {
+      held: function () { return drawnAt !== null; },
+      hold: function () {
+        if (drawnAt) return;
+        drawnAt = { scale: body.view.scale, x: body.view.translation.x, y: body.view.translation.y };
+        network.renderer.allowRedraw = false;
+        canvas.style.transformOrigin = "0 0";
+      },
+      /* show the picture as the view (scale, x, y) would draw it */
+      slide: function (scale, x, y) {
+        var k = scale / drawnAt.scale;
+        canvas.style.transform = "matrix(" + k + ",0,0," + k + "," + (x - drawnAt.x * k) + "," + (y - drawnAt.y * k) + ")";
+      },
+      release: function () {
+        if (!drawnAt) return;
+        drawnAt = null;
+        network.renderer.allowRedraw = true;
+        network.redraw(); /* drawn before the transform goes: no frame of the old picture unscaled */
+        canvas.style.transform = "";
+        moves.pictures++;
+      }
+    };
+  }
+
+  function timedMoves(network, moves) {
+    var body = network.body, view = network.view, canvas = network.canvas.frame.canvas;
+    var picture = heldPicture(network, moves);
+    var clock = null, glide = null, wheelTimer = null;
+    function large() { return body.nodeIndices.length + body.edgeIndices.length > PICTURE_AT; }
+    function finishGlide() { if (glide) glide.finish(); }
+
+    network.on("initRedraw", function () { /* runs before vis's own step of the animation */
+      if (clock && !glide) view.animationSpeed = Math.max(1e-6, (performance.now() - clock.began) / clock.duration - view.easingTime);
+    });
+    network.on("animationFinished", function () { /* took: until the view got there, before the last drawing */
+      if (clock) moves.last = { duration: clock.duration, took: (clock.reached || performance.now()) - clock.began };
+      clock = null;
+    });
+
+    /* A move of a large view: the picture slides to where vis would go, on the clock. */
+    function glideTo(options) {
+      view.releaseNode();
+      picture.hold();
+      var s0 = body.view.scale, x0 = body.view.translation.x, y0 = body.view.translation.y, s1 = options.scale;
+      var x1 = 0.5 * canvas.clientWidth - options.position.x * s1 + options.offset.x;
+      var y1 = 0.5 * canvas.clientHeight - options.position.y * s1 + options.offset.y;
+      var ease = EASING[options.animation.easingFunction] || EASING.easeInOutQuad;
+      var frame = 0;
+      var me = glide = {
+        finish: function () {
+          if (glide !== me) return;
+          glide = null;
+          cancelAnimationFrame(frame);
+          animateView.call(view, Object.assign({}, options, { animation: { duration: 0 } }));
+          clock.reached = performance.now();
+          picture.release();
+          network.emit("animationFinished");
+        }
+      };
+      function step() {
+        if (glide !== me) return;
+        var t = (performance.now() - clock.began) / clock.duration;
+        if (t >= 1) { me.finish(); return; }
+        var e = ease(t);
+        picture.slide(s0 + (s1 - s0) * e, x0 + (x1 - x0) * e, y0 + (y1 - y0) * e);
+        frame = requestAnimationFrame(step);
+      }
+      frame = requestAnimationFrame(step);
+    }
+
+    var animateView = view.animateView;
+    view.animateView = function (options) {
+      finishGlide();
+      clearTimeout(wheelTimer); /* a wheel's held picture goes on into this move */
+      var duration = options && options.animation ? options.animation.duration : 0;
+      if (!duration || !large()) {
+        picture.release();
+        animateView.call(view, options); /* ends an unfinished animation first */
+        clock = duration ? { began: performance.now(), duration: duration } : null;
+        return;
+      }
+      clock = { began: performance.now(), duration: duration };
+      glideTo(options);
+    };
+
+    var onWheel = body.eventListeners.onMouseWheel;
+    body.eventListeners.onMouseWheel = function (event) {
+      finishGlide();
+      if (!picture.held() && !large()) { onWheel(event); return; }
+      picture.hold();
+      onWheel(event); /* vis zooms its view about the pointer; the picture follows */
+      picture.slide(body.view.scale, body.view.translation.x, body.view.translation.y);
+      clearTimeout(wheelTimer);
+      wheelTimer = setTimeout(picture.release, WHEEL_SETTLE_MS);
+    };
+
+    /* Dragging the background pans the picture; dragging a node draws as vis does. */
+    var listeners = body.eventListeners, interaction = network.interactionHandler;
+    var onDragStart = listeners.onDragStart, onDrag = listeners.onDrag, onDragEnd = listeners.onDragEnd;
+    listeners.onDragStart = function (event) {
+      finishGlide();
+      onDragStart(event);
+      var dragged = interaction.drag.selection;
+      if (large() && !(dragged && dragged.length)) picture.hold();
+    };
+    listeners.onDrag = function (event) {
+      onDrag(event);
+      if (picture.held()) picture.slide(body.view.scale, body.view.translation.x, body.view.translation.y);
+    };
+    listeners.onDragEnd = function (event) {
+      onDragEnd(event);
+      clearTimeout(wheelTimer);
+      picture.release();
+    };
+  }
+
   /* ---- the network (force layout; a large account opens on its units) ---- */
   function networkView() {
     var iterations = count <= 200 ? 500 : count <= 1000 ? 250 : count <= 3000 ? 100 : 40;
@@ -641,7 +804,7 @@
       nodes: { font: { face: "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif" },
                scaling: { label: { drawThreshold: 8, maxVisible: 28 } } },
       edges: { smooth: big ? false : { enabled: true, type: "continuous", roundness: 0.3 }, selectionWidth: 2, hoverWidth: 1 },
-      interaction: { hover: !big, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: count > 3000, navigationButtons: false, keyboard: false, multiselect: true },
+      interaction: { hover: !big, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big, navigationButtons: false, keyboard: false, multiselect: true },
       /* With the overview, stabilisation waits until the units are clustered. */
       physics: physics
     };
@@ -649,6 +812,7 @@
     var container = document.getElementById("network");
     var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, options);
     api.network = network;
+    timedMoves(network, api.moves);
     timing.network = performance.now();
 
     var unitNodes = data.nodes.filter(function (n) { return n.kind === "Unit"; });
@@ -714,6 +878,7 @@
       network.once("stabilizationIterationsDone", function () {
         setTimeout(function () {
           nodes.update(data.nodes.map(function (n) { return { id: n.id, title: detailsElement(n, "rg-tip") }; }));
+          timing.tips = performance.now();
         }, 0);
       });
       settle();
@@ -742,8 +907,7 @@
       ids = ids.filter(function (id) { return nodesView.get(id); });
       if (!ids.length) return;
       ids.forEach(reveal);
-      network.unselectAll();
-      network.selectNodes(ids);
+      network.selectNodes(ids); /* unselects the rest; unselectAll would first redraw everything, there and then */
       if (ids.length === 1) {
         network.focus(ids[0], { scale: Math.max(network.getScale(), 1.1), animation: keep ? false : { duration: 400 } });
       } else {
