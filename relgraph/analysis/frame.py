@@ -319,6 +319,11 @@ def frame_from_tables(typed: TypedTables) -> Frame:
     def text(table: pa.Table, column: str) -> list:
         return table.column(column).to_pylist()
 
+    def repeated(table: pa.Table, column: str) -> list:
+        """A column of few distinct values (levels, roles, methods): one Python
+        object per distinct value, shared by its rows (a fifth of the memory)."""
+        return _shared_values(table.column(column))
+
     accounts, _, account_new = sorted_by_id("accounts")
     units, unit_order, unit_new = sorted_by_id("units")
     contacts, contact_order, contact_new = sorted_by_id("contacts")
@@ -326,7 +331,7 @@ def frame_from_tables(typed: TypedTables) -> Frame:
 
     contact_unit_rows = pc.take(refs[("contacts", "unit")], contact_order)
     unit_level_of = pc.take(t["units"].column("level"), contact_unit_rows)
-    levels = effective_levels(_array(unit_level_of), _array(contacts.column("level"))).to_pylist()
+    levels = _shared_values(effective_levels(_array(unit_level_of), _array(contacts.column("level"))))
     rel = t["relationships"]
     knows_staff = _moved(staff_new, refs[("relationships", "staff")])
     knows_contact = _moved(contact_new, refs[("relationships", "contact")])
@@ -352,12 +357,12 @@ def frame_from_tables(typed: TypedTables) -> Frame:
     contact_account = _moved(account_new, pc.take(refs[("contacts", "account")], contact_order))
     # Links between two accounts belong to neither (nor those naming a contact not held).
     inside = np.flatnonzero((ls >= 0) & (lt >= 0) & (contact_account[ls] == contact_account[lt]))
-    kind = links.column("kind").to_pylist()
+    influences = _array(pc.equal(links.column("kind"), "influences")).fill_null(False)
     team = t["team"]
     team_account = _moved(account_new, refs[("team", "account")])
     team_staff = _moved(staff_new, refs[("team", "staff")])
     on_team = np.flatnonzero((team_account >= 0) & (team_staff >= 0))
-    team_roles = text(team, "role")
+    team_roles = repeated(team, "role")
     tp = t["touchpoints"]
     tp_listed = pc.list_parent_indices(_array(tp.column("contacts"))).to_numpy().astype(np.int64)
     tp_contact = _moved(contact_new, refs[("touchpoints", "contacts")])
@@ -366,27 +371,27 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         strengths=inputs,
         account_ids=text(accounts, "id"),
         account_names=text(accounts, "name"),
-        account_grades=text(accounts, "grade"),
+        account_grades=repeated(accounts, "grade"),
         unit_ids=text(units, "id"),
         unit_account=_moved(account_new, pc.take(refs[("units", "account")], unit_order)),
-        unit_levels=text(units, "level"),
+        unit_levels=repeated(units, "level"),
         contact_account=contact_account,
         contact_levels=levels,
-        contact_roles=text(contacts, "role"),
+        contact_roles=repeated(contacts, "role"),
         contact_names=text(contacts, "name"),
         contact_influence=_numbers(contacts.column("influence"), int),
         contact_seniority=_numbers(contacts.column("seniority"), int),
-        contact_attitudes=text(contacts, "attitude"),
-        contact_coach=text(contacts, "coach"),
+        contact_attitudes=repeated(contacts, "attitude"),
+        contact_coach=repeated(contacts, "coach"),
         contact_unit=_moved(unit_new, contact_unit_rows),
         staff_names=text(staff, "name"),
-        staff_roles=text(staff, "role"),
+        staff_roles=repeated(staff, "role"),
         staff_seniority=_numbers(staff.column("seniority"), int),
-        staff_in_role=text(staff, "in_role_since"),
-        staff_rotates=rotates(text(staff, "role"), text(staff, "rotates")).tolist(),
+        staff_in_role=repeated(staff, "in_role_since"),
+        staff_rotates=rotates(repeated(staff, "role"), text(staff, "rotates")).tolist(),
         link_source=ls[inside],
         link_target=lt[inside],
-        link_influences=np.array([k == "influences" for k in kind], dtype=bool)[inside],
+        link_influences=influences.to_numpy(zero_copy_only=False)[inside],
         link_weight=_numbers(links.column("weight"), float)[inside],
         link_since=_days_of(links.column("since"))[inside],
         link_until=_days_of(links.column("until"))[inside],
@@ -394,10 +399,18 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         team_staff=team_staff[on_team],
         team_roles=[team_roles[i] for i in on_team.tolist()],
         tp_day=_days_of(tp.column("date")),
-        tp_method=tp.column("method").to_pylist(),
+        tp_method=_shared_values(tp.column("method")),
         tp_listed=tp_listed[listed],
         tp_contact=tp_contact[listed],
     )
+
+
+def _shared_values(column: pa.Array | pa.ChunkedArray) -> list:
+    """``column.to_pylist()``, each distinct value one Python object shared by the
+    rows holding it."""
+    encoded = pc.dictionary_encode(_array(column))
+    values = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
+    return values[encoded.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)].tolist()
 
 
 def _touch_pairs(tp, refs, staff_new: np.ndarray, contact_new: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
