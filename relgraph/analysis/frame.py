@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from ..errors import NotFound
 from ..graph import tables_from_graph
-from ..tables import TypedTables, effective_levels
+from ..tables import TypedTables, effective_levels, listed_together
 from .rules import NO_DATE, day, decay, in_force_days, key_contacts, rotates
 
 __all__ = [
@@ -318,14 +318,14 @@ def frame_from_tables(typed: TypedTables) -> Frame:
     t = typed.tables
     refs = typed.reference_rows()
 
-    def sorted_by_id(name: str) -> tuple[pa.Table, pa.Array, np.ndarray]:
-        """The table sorted by id, the original row of each of its rows, and for
-        each original row its new index."""
+    def sorted_by_id(name: str, columns: tuple[str, ...]) -> tuple[pa.Table, pa.Array, np.ndarray]:
+        """The table's ``columns`` sorted by id, the original row of each of its
+        rows, and for each original row its new index."""
         table = t[name]
         order = pc.sort_indices(table.column("id"))
         new = np.empty(len(order), dtype=np.int64)
         new[order.to_numpy()] = np.arange(len(order))
-        return table.take(order), order, new
+        return table.select(["id", *columns]).take(order), order, new
 
     def text(table: pa.Table, column: str) -> list:
         return table.column(column).to_pylist()
@@ -335,10 +335,12 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         object per distinct value, shared by its rows (a fifth of the memory)."""
         return _shared_values(table.column(column))
 
-    accounts, _, account_new = sorted_by_id("accounts")
-    units, unit_order, unit_new = sorted_by_id("units")
-    contacts, contact_order, contact_new = sorted_by_id("contacts")
-    staff, _, staff_new = sorted_by_id("staff")
+    accounts, _, account_new = sorted_by_id("accounts", ("name", "grade"))
+    units, unit_order, unit_new = sorted_by_id("units", ("level",))
+    contacts, contact_order, contact_new = sorted_by_id(
+        "contacts", ("level", "role", "name", "influence", "seniority", "attitude", "coach")
+    )
+    staff, _, staff_new = sorted_by_id("staff", ("active", "name", "role", "seniority", "in_role_since", "rotates"))
 
     contact_unit_rows = pc.take(refs[("contacts", "unit")], contact_order)
     unit_level_of = pc.take(t["units"].column("level"), contact_unit_rows)
@@ -432,14 +434,10 @@ def _touch_pairs(tp, refs, staff_new: np.ndarray, contact_new: np.ndarray) -> tu
     tday = _days_of(tp.column("date"))
     s_tp = pc.list_parent_indices(staff_lists).to_numpy().astype(np.int64)
     s_idx = _moved(staff_new, refs[("touchpoints", "staff")])
-    c_off = contact_lists.offsets.to_numpy().astype(np.int64)
     c_idx = _moved(contact_new, refs[("touchpoints", "contacts")])
     # Each listed staff member meets each contact listed on the same touchpoint.
-    count = (c_off[1:] - c_off[:-1])[s_tp]
-    total = int(count.sum())
-    first = np.repeat(c_off[:-1][s_tp] - c_off[0], count)
-    within = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
-    s, c, d = np.repeat(s_idx, count), c_idx[first + within], np.repeat(tday[s_tp], count)
+    i, j = listed_together(s_tp, contact_lists.offsets.to_numpy().astype(np.int64))
+    s, c, d = s_idx[i], c_idx[j], tday[s_tp[i]]
     keep = (s >= 0) & (c >= 0)
     return s[keep], c[keep], d[keep]
 
