@@ -40,6 +40,9 @@ __all__ = ["cache_folder", "disable", "enable", "enabled", "fetch", "key_of", "s
 FORMAT = 1
 """The layout of an entry; part of its key."""
 
+_PROBLEM_FIELDS = tuple(f.name for f in dataclasses.fields(Problem))
+"""A warning's fields, in order: the columns of an entry's ``warnings.arrow``."""
+
 _OFF = {"disabled": False}
 # The modules whose code decides what a load gives: an edit to one (a new rule)
 # makes every entry stale, even at the same version number.
@@ -160,7 +163,8 @@ def _typed(folder: Path, meta: dict) -> TypedTables:
     if meta["refs"] is not None:
         batches = mapped("refs").column("rows").chunks
         refs = {tuple(k): rows for k, rows in zip(meta["refs"], batches, strict=True)}
-    warnings = [Problem(**w) for w in meta["warnings"]]
+    columns = mapped("warnings").to_pydict()
+    warnings = [Problem(*row) for row in zip(*(columns[f] for f in _PROBLEM_FIELDS))]
     return TypedTables(tables, {n: list(x) for n, x in meta["extras"].items()}, warnings, refs=refs)
 
 
@@ -201,12 +205,16 @@ def _write(folder: Path, key: dict, typed: TypedTables) -> None:
         with pa.OSFile(str(folder / "refs.arrow"), "wb") as sink, pa.ipc.new_file(sink, schema) as w:
             for rows in refs.values():
                 w.write_batch(pa.record_batch([rows.cast(pa.int32())], schema=schema))
+    warnings = typed.warnings
+    write("warnings", pa.table({
+        f: pa.array([getattr(w, f) for w in warnings], type=pa.int64() if f in ("line", "index") else pa.string())
+        for f in _PROBLEM_FIELDS
+    }))
     meta = {
         "key": key,
         "tables": list(typed.tables),
         "extras": typed.extras,
         "refs": None if refs is None else [list(k) for k in refs],
-        "warnings": [dataclasses.asdict(w) for w in typed.warnings],
     }
     # Written last: an entry without it is no entry.
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")

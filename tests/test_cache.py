@@ -61,7 +61,7 @@ def test_warm_run_prints_what_the_cold_run_did(data, home, command):
     [entry] = entries(home)
     assert sorted(p.name for p in entry.iterdir()) == [
         "accounts.arrow", "contacts.arrow", "links.arrow", "meta.json", "refs.arrow", "relationships.arrow",
-        "staff.arrow", "team.arrow", "touchpoints.arrow", "units.arrow",
+        "staff.arrow", "team.arrow", "touchpoints.arrow", "units.arrow", "warnings.arrow",
     ]
     key = cache.key_of(str(data))
     assert cache.fetch(key) is not None
