@@ -8,8 +8,9 @@ instead of reading and validating the files again, with the data set's warnings
 
 An entry is valid for exactly the files it was made from: it is keyed on the path
 as given and as resolved, the folder's and every table file's size and
-``mtime_ns`` (a file's absence counts too), relgraph's version and a hash of the
-schema and of the modules that read and validate. Any change to one of them makes
+``mtime_ns`` (a file's absence counts too), a hash of the schema, and the size and
+``mtime_ns`` of the modules that read and validate (a new version of relgraph, or an
+edit to one of them, makes every entry stale). Any change to one of them makes
 the entry stale; it is then replaced. Entries live in ``$XDG_CACHE_HOME/relgraph``
 (default ``~/.cache/relgraph``), one folder per data set path, never beside the data.
 
@@ -102,7 +103,6 @@ def _files_read(path: str) -> list[Path]:
 def _key(path: str) -> tuple[str, dict, bool]:
     """(the folder name of ``path``'s entry, the key its contents must match, whether
     its files are settled: none changed in the last :data:`SETTLED_NS`)."""
-    from . import __version__
     from .model import TABLES
 
     resolved = os.path.realpath(path)
@@ -110,7 +110,6 @@ def _key(path: str) -> tuple[str, dict, bool]:
     schema = hashlib.sha256(repr(sorted((n, repr(t)) for n, t in TABLES.items())).encode()).hexdigest()
     key = {
         "format": FORMAT,
-        "version": __version__,
         "schema": schema,
         "code": [_stat(here / m)[1:] for m in _CODE],
         "path": path,

@@ -842,16 +842,17 @@ def _never_ages(
 def _person_codes(ids: list[pa.Array], rows: list[pa.Array], n: int) -> tuple[list[np.ndarray], int]:
     """Integer codes of the people named by several columns of ids (``rows``: the
     row of each in its table, null for an unknown id): the row when known, else one
-    code after the ``n`` rows per distinct unknown id; and the number of codes."""
+    code after the ``n`` rows per distinct unknown id, and one last code for no id
+    at all (a pair with nobody never met); and the number of codes."""
     unknown = [pc.filter(v, pc.and_(pc.is_null(r), pc.is_valid(v))) for v, r in zip(ids, rows)]
-    if not any(len(u) for u in unknown):
-        return [r.to_numpy(zero_copy_only=False).astype(np.int64) for r in rows], n
-    names = pc.unique(pa.concat_arrays(unknown))
+    names = pc.unique(pa.concat_arrays(unknown)) if any(len(u) for u in unknown) else pa.array([], pa.string())
+    nobody = n + len(names)
     codes = [
-        pc.coalesce(r.cast(pa.int64()), pc.add(pc.index_in(v, value_set=names).cast(pa.int64()), n))
+        pc.coalesce(r.cast(pa.int64()), pc.add(pc.index_in(v, value_set=names).cast(pa.int64()), n), nobody)
         .to_numpy(zero_copy_only=False).astype(np.int64)
+        if r.null_count else r.to_numpy(zero_copy_only=False).astype(np.int64)
         for v, r in zip(ids, rows)
     ]
-    return codes, n + len(names)
+    return codes, nobody + 1
 
 
