@@ -1267,5 +1267,30 @@ def plan(data, accounts, horizon, lead, grace, rotation_years, limit, ics, force
     emit(fmt, r, table=lambda r: plan_table(r, grouped=bool(accounts)), rows=plan_rows)
 
 
+# --- --no-cache, on every command that reads DATA (relgraph/cache.py) -----------------
+
+
+def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        from . import cache
+
+        cache.disable()
+        ctx.call_on_close(cache.enable)  # a caller in the same process keeps its cache
+
+
+def _add_no_cache(group: click.Group) -> None:
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _add_no_cache(command)
+        elif any(isinstance(p, click.Argument) and p.name == "data" for p in command.params):
+            command.params.append(click.Option(
+                ["--no-cache"], is_flag=True, expose_value=False, callback=_no_cache,
+                help="Read and validate DATA afresh, without the load cache (also: RELGRAPH_NO_CACHE=1).",
+            ))
+
+
+_add_no_cache(cli)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -40,6 +41,7 @@ __all__ = [
     "arange",
     "arrow_type",
     "effective_levels",
+    "listed_together",
     "pylist",
     "reference_rows",
 ]
@@ -117,6 +119,23 @@ def pylist(array: pa.Array | pa.ChunkedArray) -> list[Any]:
     if pa.types.is_floating(t):
         values = [int(x) if x is not None and x.is_integer() else x for x in values]
     return values
+
+
+def listed_together(rows: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pairing of an entry of one list column with each entry of another on
+    the same row (a touchpoint's staff with its contacts): ``rows`` gives the row
+    of each entry of the first, ``offsets`` the list offsets of the second.
+    Returns the index of each pair's entry in the first and in the second
+    (flattened) column, pairs in the first's order.
+
+    >>> [a.tolist() for a in listed_together(np.array([0, 0, 1]), np.array([0, 2, 3]))]
+    [[0, 0, 1, 1, 2], [0, 1, 0, 1, 2]]
+    """
+    offsets = offsets - (offsets[0] if len(offsets) else 0)
+    count = (offsets[1:] - offsets[:-1])[rows]
+    first = np.repeat(np.arange(len(rows)), count)
+    within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    return first, np.repeat(offsets[:-1][rows], count) + within
 
 
 def reference_rows(tables: dict[str, pa.Table]) -> dict[tuple[str, str], pa.Array]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -731,10 +732,7 @@ def _warnings(
         o = origins[name]
         idx = pc.indices_nonzero(mask)  # null counts as false
         rows, values = idx.to_pylist(), pc.take(_values(values), idx).to_pylist()
-        if o.locs is None and not o.json and o.sheet is None:  # the common case, a portfolio's thousands
-            out.extend(Problem(o.file, i + 2, message.format(show(v)), kind=kind) for i, v in zip(rows, values))
-            return
-        out.extend(_kinded(o.at(o.loc(i), message.format(show(v))), kind) for i, v in zip(rows, values))
+        out.extend(_located(o, i, message.format(show(v)), kind) for i, v in zip(rows, values))
 
     def unreferenced(n: int, rows: pa.Array) -> pa.Array:
         return pc.invert(pc.is_in(arange(n), value_set=pc.unique(rows).cast(pa.int64())))
@@ -757,13 +755,16 @@ def _warnings(
         flag(name, other, level,
              "{}", "level", _level_message)
     _no_role(contacts, origins["contacts"], out)
-    _never_ages(tables, origins["relationships"], out)
+    _never_ages(tables, refs, origins["relationships"], out)
     out.sort(key=problem_sort_key)
     return out
 
 
-def _kinded(p: Problem, kind: str) -> Problem:
-    return dataclasses.replace(p, kind=kind)
+def _located(o: Origin, i: int, message: str, kind: str) -> Problem:
+    """A warning of ``kind`` about typed row ``i``."""
+    if o.locs is None and not o.json and o.sheet is None and o.elements is None:
+        return Problem(o.file, i + 2, message, kind=kind)  # the common case, a portfolio's thousands
+    return dataclasses.replace(o.at(o.loc(i), message), kind=kind)
 
 
 def _level_message(level: str) -> str:
@@ -787,34 +788,71 @@ def _no_role(contacts: pa.Table, o: Origin, out: list[Problem]) -> None:
     what = f"it counts as 'other', outside the coverage matrix; give one of {choices}"
     ids = _values(contacts.column("id"))
     for i in rows:
-        out.append(_kinded(o.at(o.loc(i), f"contact {ids[i].as_py()!r} has no role: {what}"), "no_role"))
+        out.append(_located(o, i, f"contact {ids[i].as_py()!r} has no role: {what}", "no_role"))
 
 
-def _never_ages(tables: dict[str, pa.Table], o: Origin, out: list[Problem]) -> None:
+def _never_ages(
+    tables: dict[str, pa.Table], refs: dict[tuple[str, str], pa.Array], o: Origin, out: list[Problem]
+) -> None:
     """Relationships with no ``last_contact`` and no touchpoint of the pair: with
     no date, their strength never decays.
 
     The pairs that met are the touchpoints' staff joined to their contacts by
-    touchpoint (of the staff of undated relationships only), a column at a time."""
+    touchpoint, a column at a time, each person as an integer
+    (:func:`_person_codes`)."""
+    from .tables import listed_together
+
     rels = tables["relationships"]
     undated = pc.indices_nonzero(pc.is_null(_values(rels.column("last_contact"))))
     if not len(undated):
         return
-    staff, contact = (pc.take(_values(rels.column(c)), undated) for c in ("staff", "contact"))
     tp = tables["touchpoints"]
     by, to = _values(tp.column("staff")), _values(tp.column("contacts"))
-    who = pa.table({"row": pc.list_parent_indices(by), "staff": pc.list_flatten(by)})
-    who = who.filter(pc.is_in(who["staff"], value_set=pc.unique(staff)))
-    met = pa.array([], pa.string())
-    if who.num_rows:
-        pairs = who.join(pa.table({"row": pc.list_parent_indices(to), "contact": pc.list_flatten(to)}), "row")
-        met = pc.binary_join_element_wise(pairs["staff"], pairs["contact"], _PAIR)
-    never = pc.invert(pc.is_in(pc.binary_join_element_wise(staff, contact, _PAIR), value_set=met))
-    for i, s, c in zip(pc.filter(undated, never).to_pylist(), pc.filter(staff, never).to_pylist(),
-                       pc.filter(contact, never).to_pylist()):
-        out.append(_kinded(
-            o.at(o.loc(i), f"relationship of {s!r} with {c!r} has no last_contact and no "
-                 "touchpoint: it never ages; give the date they last met"), "never_ages"))
+    staff_codes, staff_n = _person_codes(
+        [pc.take(_values(rels.column("staff")), undated), pc.list_flatten(by)],
+        [pc.take(refs[("relationships", "staff")], undated), refs[("touchpoints", "staff")]],
+        tables["staff"].num_rows,
+    )
+    contact_codes, contact_n = _person_codes(
+        [pc.take(_values(rels.column("contact")), undated), pc.list_flatten(to)],
+        [pc.take(refs[("relationships", "contact")], undated), refs[("touchpoints", "contacts")]],
+        tables["contacts"].num_rows,
+    )
+    # Each staff member listed on a touchpoint met each contact listed on it.
+    tp_staff = staff_codes[1]
+    s_tp = pc.list_parent_indices(by).to_numpy().astype(np.int64)
+    undated_staff = np.zeros(staff_n, dtype=bool)
+    undated_staff[staff_codes[0]] = True
+    mine = undated_staff[tp_staff]  # only the staff of undated relationships matter
+    i, j = listed_together(s_tp[mine], to.offsets.to_numpy().astype(np.int64))
+    met = tp_staff[mine][i] * contact_n + contact_codes[1][j]
+    # (pc.is_in hashes; numpy's isin is a hundred times slower on a million pairs)
+    never = pc.invert(pc.is_in(pa.array(staff_codes[0] * contact_n + contact_codes[0]), value_set=pa.array(met)))
+    never = never.to_numpy(zero_copy_only=False)
+    if not never.any():
+        return
+    rows = undated.to_numpy()[never]
+    staff = pc.take(_values(rels.column("staff")), pa.array(rows)).to_pylist()
+    contact = pc.take(_values(rels.column("contact")), pa.array(rows)).to_pylist()
+    for i, s, c in zip(rows.tolist(), staff, contact):
+        out.append(_located(o, i, f"relationship of {s!r} with {c!r} has no last_contact and no "
+                            "touchpoint: it never ages; give the date they last met", "never_ages"))
 
 
-_PAIR = "\x1f"  # joins a staff id and a contact id into one key (a control character, not in ids)
+def _person_codes(ids: list[pa.Array], rows: list[pa.Array], n: int) -> tuple[list[np.ndarray], int]:
+    """Integer codes of the people named by several columns of ids (``rows``: the
+    row of each in its table, null for an unknown id): the row when known, else one
+    code after the ``n`` rows per distinct unknown id, and one last code for no id
+    at all (a pair with nobody never met); and the number of codes."""
+    unknown = [pc.filter(v, pc.and_(pc.is_null(r), pc.is_valid(v))) for v, r in zip(ids, rows)]
+    names = pc.unique(pa.concat_arrays(unknown)) if any(len(u) for u in unknown) else pa.array([], pa.string())
+    nobody = n + len(names)
+    codes = [
+        pc.coalesce(r.cast(pa.int64()), pc.add(pc.index_in(v, value_set=names).cast(pa.int64()), n), nobody)
+        .to_numpy(zero_copy_only=False).astype(np.int64)
+        if r.null_count else r.to_numpy(zero_copy_only=False).astype(np.int64)
+        for v, r in zip(ids, rows)
+    ]
+    return codes, nobody + 1
+
+

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The load cache (relgraph/cache.py) of the suite's runs, and of the commands they
+# start, goes to a folder of its own, never into the user's ~/.cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="relgraph-test-cache-")
 
 BOLT_SERVERS = [pytest.param("falkordb", marks=pytest.mark.neo4j)]
 if os.environ.get("RELGRAPH_TEST_NEO4J_URI"):

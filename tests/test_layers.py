@@ -26,6 +26,8 @@ LAYERS = {
     "validate": 2,
     "graph": 3,
     "readwrite": 4,
+    "cache": 4,  # the load cache of readwrite.load
+    "memory": 0,  # allocator settings (pyarrow alone)
     "template": 4,  # the example rows and column notes of `init` (and of exported workbooks)
     "stores": 5,
     "analysis": 6,

@@ -39,7 +39,17 @@ import numpy as np
 
 from ..model import COVERAGE_ROLES, GRADE_WEIGHT, TOUCHPOINT_METHODS, TRIANGLE, level_sort_key
 from .access import FrameAccounts
-from .frame import Frame, PairStrengths, day, frame_from_graph, is_key, pair_strengths, select_accounts, thread_counts
+from .frame import (
+    Frame,
+    PairStrengths,
+    day,
+    frame_from_graph,
+    is_key,
+    pair_strengths,
+    select_accounts,
+    thread_counts,
+    unique_ints,
+)
 from .successor import best_placed, due_soon
 
 __all__ = [
@@ -101,7 +111,7 @@ class _Cells:
         role = np.fromiter((role_at.get(r, -1) for r in F.contact_roles), dtype=np.int64, count=len(F.contact_roles))
         # The levels of each account: its units' and its contacts'.
         unit_level = np.fromiter((level_at[lv] for lv in F.unit_levels), dtype=np.int64, count=len(F.unit_levels))
-        pairs = np.unique(np.r_[F.contact_account * n_levels + contact_level, F.unit_account * n_levels + unit_level])
+        pairs = unique_ints(np.r_[F.contact_account * n_levels + contact_level, F.unit_account * n_levels + unit_level])
         self.levels = levels
         self.account_levels: dict[int, list[int]] = {}
         for a, lv in zip((pairs // n_levels).tolist(), (pairs % n_levels).tolist()):
@@ -192,12 +202,12 @@ def frame_coverage(
             team_roles.setdefault(a, set()).add(role.strip().lower() if role and role.strip() else staff_roles[s])
     # Units reached: a contact directly in the unit with a relationship above 0.
     units_n = np.bincount(F.unit_account, minlength=n_accounts).tolist()
-    reached_units = np.unique(F.contact_unit[(F.contact_unit >= 0) & (c.best > 0)])
+    reached_units = unique_ints(F.contact_unit[(F.contact_unit >= 0) & (c.best > 0)])
     reached_n = np.bincount(F.unit_account[reached_units], minlength=n_accounts).tolist()
     # Activity: the touchpoints listing one of the account's contacts, in the 365
     # days up to and including as-of, each once per account, by method.
     a_day = day(ps.as_of)
-    pair = np.unique(F.tp_listed * max(n_accounts, 1) + acc[F.tp_contact])
+    pair = unique_ints(F.tp_listed * max(n_accounts, 1) + acc[F.tp_contact])
     tp_of, acc_of = pair // max(n_accounts, 1), pair % max(n_accounts, 1)
     recent = (F.tp_day[tp_of] <= a_day) & (F.tp_day[tp_of] >= a_day - 364)
     activity: dict[int, dict[str, int]] = {}

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from ..errors import NotFound
 from ..graph import tables_from_graph
-from ..tables import TypedTables, effective_levels
+from ..tables import TypedTables, effective_levels, listed_together
 from .rules import NO_DATE, day, decay, in_force_days, key_contacts, rotates
 
 __all__ = [
@@ -45,7 +45,18 @@ __all__ = [
     "select_accounts",
     "pair_strengths",
     "thread_counts",
+    "unique_ints",
 ]
+
+
+def unique_ints(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of an integer array (sorted, each value once), by sorting:
+    numpy 2's hash-based ``unique`` takes fifty times as long on half a million
+    values spread over a wide range (packed pair keys)."""
+    if not len(values):
+        return np.unique(values)
+    s = np.sort(values)
+    return s[np.r_[True, s[1:] != s[:-1]]]
 
 
 def _floats(values: Iterable[float]) -> np.ndarray:
@@ -130,22 +141,25 @@ def pair_strengths(
     active = inp.staff_active.copy()
     if without:
         active[np.fromiter(without, dtype=np.int64)] = False
-    keep = in_force_days(inp.knows_since, inp.knows_until, a)
-    s = inp.knows_staff[keep]
-    c = inp.knows_contact[keep]
+    keep = np.flatnonzero(in_force_days(inp.knows_since, inp.knows_until, a))
+    # The rows by pair, contact then staff: the order of the result, and sorted
+    # keys make the look-up of their touchpoints below fast. (Within a pair the
+    # order does not matter: only the maximum counts.)
+    key = (inp.knows_contact[keep] << 32) | inp.knows_staff[keep]
+    order = np.argsort(key)
+    key, keep = key[order], keep[order]
     last = inp.knows_last[keep]
     # The newest touchpoint on or before as-of listing both people of each row.
     t_ok = inp.touch_day <= a
-    if t_ok.any() and len(s):
-        tkey = (inp.touch_staff[t_ok] << 32) | inp.touch_contact[t_ok]
+    if t_ok.any() and len(key):
+        tkey = (inp.touch_contact[t_ok] << 32) | inp.touch_staff[t_ok]
         tday = inp.touch_day[t_ok]
-        order = np.argsort(tkey, kind="stable")
+        order = np.argsort(tkey)
         tkey, tday = tkey[order], tday[order]
         starts = np.flatnonzero(np.r_[True, tkey[1:] != tkey[:-1]])
         ukey, uday = tkey[starts], np.maximum.reduceat(tday, starts)
-        rkey = (s << 32) | c
-        pos = np.minimum(np.searchsorted(ukey, rkey), len(ukey) - 1)
-        hit = ukey[pos] == rkey
+        pos = np.minimum(np.searchsorted(ukey, key), len(ukey) - 1)
+        hit = ukey[pos] == key
         last = np.where(hit, np.maximum(last, uday[pos]), last)
     decays = (last != NO_DATE) & (last <= a)
     factor = np.ones(len(last))
@@ -153,10 +167,7 @@ def pair_strengths(
         ages, where = np.unique(a - last[decays], return_inverse=True)
         factor[decays] = _floats(decay(int(age), half_life=half_life, grace=grace) for age in ages)[where]
     eff = inp.knows_strength[keep] * factor
-    # The strongest row of each pair, pairs ordered by contact then staff.
-    key = (c << 32) | s
-    order = np.argsort(key, kind="stable")
-    key, eff = key[order], eff[order]
+    # The strongest row of each pair.
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
     best = np.maximum.reduceat(eff, starts) if len(key) else np.zeros(0)
     counts = _counting_rows(order, starts, eff, best)
@@ -331,26 +342,33 @@ def frame_from_tables(typed: TypedTables) -> Frame:
     t = typed.tables
     refs = typed.reference_rows()
 
-    def sorted_by_id(name: str) -> tuple[pa.Table, pa.Array, np.ndarray]:
-        """The table sorted by id, the original row of each of its rows, and for
-        each original row its new index."""
+    def sorted_by_id(name: str, columns: tuple[str, ...]) -> tuple[pa.Table, pa.Array, np.ndarray]:
+        """The table's ``columns`` sorted by id, the original row of each of its
+        rows, and for each original row its new index."""
         table = t[name]
         order = pc.sort_indices(table.column("id"))
         new = np.empty(len(order), dtype=np.int64)
         new[order.to_numpy()] = np.arange(len(order))
-        return table.take(order), order, new
+        return table.select(["id", *columns]).take(order), order, new
 
     def text(table: pa.Table, column: str) -> list:
         return table.column(column).to_pylist()
 
-    accounts, _, account_new = sorted_by_id("accounts")
-    units, unit_order, unit_new = sorted_by_id("units")
-    contacts, contact_order, contact_new = sorted_by_id("contacts")
-    staff, _, staff_new = sorted_by_id("staff")
+    def repeated(table: pa.Table, column: str) -> list:
+        """A column of few distinct values (levels, roles, methods): one Python
+        object per distinct value, shared by its rows (a fifth of the memory)."""
+        return _shared_values(table.column(column))
+
+    accounts, _, account_new = sorted_by_id("accounts", ("name", "grade"))
+    units, unit_order, unit_new = sorted_by_id("units", ("level",))
+    contacts, contact_order, contact_new = sorted_by_id(
+        "contacts", ("level", "role", "name", "influence", "seniority", "attitude", "coach")
+    )
+    staff, _, staff_new = sorted_by_id("staff", ("active", "name", "role", "seniority", "in_role_since", "rotates"))
 
     contact_unit_rows = pc.take(refs[("contacts", "unit")], contact_order)
     unit_level_of = pc.take(t["units"].column("level"), contact_unit_rows)
-    levels = effective_levels(_array(unit_level_of), _array(contacts.column("level"))).to_pylist()
+    levels = _shared_values(effective_levels(_array(unit_level_of), _array(contacts.column("level"))))
     rel = t["relationships"]
     knows_staff = _moved(staff_new, refs[("relationships", "staff")])
     knows_contact = _moved(contact_new, refs[("relationships", "contact")])
@@ -376,12 +394,12 @@ def frame_from_tables(typed: TypedTables) -> Frame:
     contact_account = _moved(account_new, pc.take(refs[("contacts", "account")], contact_order))
     # Links between two accounts belong to neither (nor those naming a contact not held).
     inside = np.flatnonzero((ls >= 0) & (lt >= 0) & (contact_account[ls] == contact_account[lt]))
-    kind = links.column("kind").to_pylist()
+    influences = _array(pc.equal(links.column("kind"), "influences")).fill_null(False)
     team = t["team"]
     team_account = _moved(account_new, refs[("team", "account")])
     team_staff = _moved(staff_new, refs[("team", "staff")])
     on_team = np.flatnonzero((team_account >= 0) & (team_staff >= 0))
-    team_roles = text(team, "role")
+    team_roles = repeated(team, "role")
     tp = t["touchpoints"]
     tp_listed = pc.list_parent_indices(_array(tp.column("contacts"))).to_numpy().astype(np.int64)
     tp_contact = _moved(contact_new, refs[("touchpoints", "contacts")])
@@ -390,27 +408,27 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         strengths=inputs,
         account_ids=text(accounts, "id"),
         account_names=text(accounts, "name"),
-        account_grades=text(accounts, "grade"),
+        account_grades=repeated(accounts, "grade"),
         unit_ids=text(units, "id"),
         unit_account=_moved(account_new, pc.take(refs[("units", "account")], unit_order)),
-        unit_levels=text(units, "level"),
+        unit_levels=repeated(units, "level"),
         contact_account=contact_account,
         contact_levels=levels,
-        contact_roles=text(contacts, "role"),
+        contact_roles=repeated(contacts, "role"),
         contact_names=text(contacts, "name"),
         contact_influence=_numbers(contacts.column("influence"), int),
         contact_seniority=_numbers(contacts.column("seniority"), int),
-        contact_attitudes=text(contacts, "attitude"),
-        contact_coach=text(contacts, "coach"),
+        contact_attitudes=repeated(contacts, "attitude"),
+        contact_coach=repeated(contacts, "coach"),
         contact_unit=_moved(unit_new, contact_unit_rows),
         staff_names=text(staff, "name"),
-        staff_roles=text(staff, "role"),
+        staff_roles=repeated(staff, "role"),
         staff_seniority=_numbers(staff.column("seniority"), int),
-        staff_in_role=text(staff, "in_role_since"),
-        staff_rotates=rotates(text(staff, "role"), text(staff, "rotates")).tolist(),
+        staff_in_role=repeated(staff, "in_role_since"),
+        staff_rotates=rotates(repeated(staff, "role"), text(staff, "rotates")).tolist(),
         link_source=ls[inside],
         link_target=lt[inside],
-        link_influences=np.array([k == "influences" for k in kind], dtype=bool)[inside],
+        link_influences=influences.to_numpy(zero_copy_only=False)[inside],
         link_weight=_numbers(links.column("weight"), float)[inside],
         link_since=_days_of(links.column("since"))[inside],
         link_until=_days_of(links.column("until"))[inside],
@@ -418,10 +436,18 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         team_staff=team_staff[on_team],
         team_roles=[team_roles[i] for i in on_team.tolist()],
         tp_day=_days_of(tp.column("date")),
-        tp_method=tp.column("method").to_pylist(),
+        tp_method=_shared_values(tp.column("method")),
         tp_listed=tp_listed[listed],
         tp_contact=tp_contact[listed],
     )
+
+
+def _shared_values(column: pa.Array | pa.ChunkedArray) -> list:
+    """``column.to_pylist()``, each distinct value one Python object shared by the
+    rows holding it."""
+    encoded = pc.dictionary_encode(_array(column))
+    values = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
+    return values[encoded.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)].tolist()
 
 
 def _touch_pairs(tp, refs, staff_new: np.ndarray, contact_new: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -432,14 +458,10 @@ def _touch_pairs(tp, refs, staff_new: np.ndarray, contact_new: np.ndarray) -> tu
     tday = _days_of(tp.column("date"))
     s_tp = pc.list_parent_indices(staff_lists).to_numpy().astype(np.int64)
     s_idx = _moved(staff_new, refs[("touchpoints", "staff")])
-    c_off = contact_lists.offsets.to_numpy().astype(np.int64)
     c_idx = _moved(contact_new, refs[("touchpoints", "contacts")])
     # Each listed staff member meets each contact listed on the same touchpoint.
-    count = (c_off[1:] - c_off[:-1])[s_tp]
-    total = int(count.sum())
-    first = np.repeat(c_off[:-1][s_tp] - c_off[0], count)
-    within = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
-    s, c, d = np.repeat(s_idx, count), c_idx[first + within], np.repeat(tday[s_tp], count)
+    i, j = listed_together(s_tp, contact_lists.offsets.to_numpy().astype(np.int64))
+    s, c, d = s_idx[i], c_idx[j], tday[s_tp[i]]
     keep = (s >= 0) & (c >= 0)
     return s[keep], c[keep], d[keep]
 

@@ -15,7 +15,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidData, Problem, UsageError
 from ..model import Dataset
@@ -115,6 +115,11 @@ def _fast(path: str | os.PathLike) -> tuple[TypedTables, list[Problem]] | None:
     from .columns import TypedTables
 
     tables, extras, origins = read
+    import pyarrow as pa
+
+    # The files' text and the untyped cells are gone: give their memory back
+    # (mimalloc keeps freed pages), the peak of what follows starts lower.
+    pa.default_memory_pool().release_unused()
     verdict = check_tables(tables, origins)
     return TypedTables(tables, extras, verdict.warnings, refs=verdict.refs), verdict.problems
 
@@ -131,10 +136,27 @@ def _exact(path: str | os.PathLike) -> tuple[Dataset, TypedTables]:
     return ds, typed
 
 
+def _cached(path: str | os.PathLike) -> tuple[Any, TypedTables | None]:
+    """The load cache's key of ``path`` and its entry there (None when there is none
+    or the cache is off). The key is taken before the files are read: a file changed
+    meanwhile leaves a key that no longer matches."""
+    from .. import cache
+
+    key = cache.key_of(path)
+    return key, cache.fetch(key)
+
+
 def check(path: str | os.PathLike) -> tuple[list[Problem], list[Problem]]:
     """Every problem and warning of a data set (see :mod:`relgraph.validate`)."""
+    from .. import cache
+
+    key, typed = _cached(path)
+    if typed is not None:
+        return [], list(typed.warnings)
     fast = _fast(path)
     if fast is not None:
+        if not fast[1]:
+            cache.store(key, fast[0])
         return fast[1], list(fast[0].warnings)
     _, problems, warnings = validate(read_raw(path))
     return problems, warnings
@@ -175,15 +197,23 @@ def load(path: str | os.PathLike) -> TypedTables:
     rules (:func:`relgraph.validate.check_tables`) then check the typed tables, so
     the problems and their lines are the same either way.
 
+    A data set without problems is kept in the load cache (:mod:`relgraph.cache`),
+    from which a later load of the same, unchanged files takes it.
+
     Raises
     ------
     InvalidData
         Listing every problem.
     """
+    from .. import cache
+
+    key, typed = _cached(path)
+    if typed is not None:
+        return typed
     fast = _fast(path)
-    if fast is not None:
-        return _checked(fast)
-    return _exact(path)[1]
+    typed = _checked(fast) if fast is not None else _exact(path)[1]
+    cache.store(key, typed)
+    return typed
 
 
 def write(ds: Dataset, path: str | os.PathLike, fmt: str, *, force: bool = False, bom: bool = False) -> None:

@@ -23,7 +23,7 @@ import pyarrow.csv as pcsv
 
 from ..model import ID, NUMBER, REF, REFS, TABLES, TEXT, Column
 from ..validate import RESERVED, UNSET_WARNED, Origin, _Bad, _converter, canonical_columns
-from .columns import arrow_type
+from .columns import arange, arrow_type
 
 __all__ = ["read_typed_dir", "WHITESPACE"]
 
@@ -163,23 +163,39 @@ def _read_strings(name: str, file: Path) -> tuple[list[str], pa.Table] | None:
         return None
     if table.num_rows + 1 != lines:  # blank lines, or quoted line breaks
         return None
-    return names, _without_trailing_blank_rows(table)
+    required = TABLES[name].required
+    probe = next((i for i, n in enumerate(names) if n in required), None)
+    return names, _without_trailing_blank_rows(table, probe)
 
 
-def _without_trailing_blank_rows(table: pa.Table) -> pa.Table | None:
+def _without_trailing_blank_rows(table: pa.Table, probe: int | None) -> pa.Table | None:
     """The table without the rows at its end whose cells are all empty; None when
-    such a row stands before others."""
+    such a row stands before others.
+
+    A row whose cells are all empty has an empty cell in column ``probe`` (a
+    required column, when the file has one): only the rows where that cell is
+    empty are looked at whole."""
+    rows = arange(table.num_rows)
+    if probe is not None:
+        rows = pc.indices_nonzero(_empty(table.column(probe)))
+        if not len(rows):
+            return table
     blank = None
     for column in table.columns:
-        empty = pc.equal(pc.utf8_trim(_values(column), characters=WHITESPACE), "")
+        empty = _empty(pc.take(column, rows))
         blank = empty if blank is None else pc.and_(blank, empty)
     if blank is None or not _any(blank):
         return table
-    rows = pc.indices_nonzero(blank).to_pylist()
+    rows = pc.filter(rows, blank).to_pylist()
     first = rows[0]
     if rows != list(range(first, table.num_rows)):
         return None
     return table.slice(0, first)
+
+
+def _empty(cells) -> pa.Array:
+    """Which cells are empty or only white space."""
+    return pc.equal(pc.utf8_trim(_values(cells), characters=WHITESPACE), "")
 
 
 # --- typing one table ------------------------------------------------------------------
@@ -221,7 +237,7 @@ def _typed_table(
         out_names.append(e)
     unset = {
         c: None if c not in cells
-        else pc.indices_nonzero(pc.equal(pc.utf8_trim(_values(cells[c]), characters=WHITESPACE), "")).to_pylist()
+        else pc.indices_nonzero(_empty(cells[c])).to_pylist()
         for c in UNSET_WARNED.get(name, ())
     }
     return pa.Table.from_arrays(arrays, names=out_names), extras, unset
