@@ -179,11 +179,16 @@ def opened(data: str, database: str | None = None) -> Iterator[Any]:
     A loaded portfolio is millions of long-lived objects: while the command runs, the
     cyclic garbage collector runs rarely and leaves what was loaded alone (frozen).
     Its settings are restored afterwards, so that a caller in the same process (a
-    test, a notebook) keeps its own.
+    test, a notebook) keeps its own. The allocators are set to return freed memory
+    (:func:`relgraph.memory.return_freed_memory`): a process setting, so made here,
+    by the command, and never by the library a notebook imports.
     """
     import gc
 
+    from .memory import return_freed_memory
     from .stores import open_store
+
+    return_freed_memory()
 
     threshold = gc.get_threshold()
     ours = gc.get_freeze_count() == 0  # a caller's own frozen objects stay frozen

@@ -143,10 +143,10 @@ def pair_strengths(
         active[np.fromiter(without, dtype=np.int64)] = False
     keep = np.flatnonzero(in_force_days(inp.knows_since, inp.knows_until, a))
     # The rows by pair, contact then staff: the order of the result, and sorted
-    # keys make the look-up of their touchpoints below fast. (Within a pair the
-    # order does not matter: only the maximum counts.)
+    # keys make the look-up of their touchpoints below fast. (Stable: within a
+    # pair the rows stay in row order, for the row that counts on a tie.)
     key = (inp.knows_contact[keep] << 32) | inp.knows_staff[keep]
-    order = np.argsort(key)
+    order = np.argsort(key, kind="stable")
     key, keep = key[order], keep[order]
     last = inp.knows_last[keep]
     # The newest touchpoint on or before as-of listing both people of each row.
@@ -170,7 +170,7 @@ def pair_strengths(
     # The strongest row of each pair.
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
     best = np.maximum.reduceat(eff, starts) if len(key) else np.zeros(0)
-    counts = _counting_rows(order, starts, eff, best)
+    counts = _counting_rows(starts, eff, best)
     ps, pc = key[starts] & 0xFFFFFFFF, key[starts] >> 32
     is_active = active[ps]
     value = np.where(is_active, best, 0.0)
@@ -184,22 +184,22 @@ def pair_strengths(
         strong=is_active & (best >= strong),
         active=active,
         grace=grace,
-        row=np.flatnonzero(keep)[counts],
+        row=keep[counts],
         last=last[counts],
     )
 
 
-def _counting_rows(order: np.ndarray, starts: np.ndarray, eff: np.ndarray, best: np.ndarray) -> np.ndarray:
+def _counting_rows(starts: np.ndarray, eff: np.ndarray, best: np.ndarray) -> np.ndarray:
     """Per pair (groups of ``eff``, sorted by pair, beginning at ``starts``), the
-    position before sorting (``order``) of its first row of the ``best`` strength.
+    position of its first row of the ``best`` strength.
     Most pairs have one row: only pairs of several are searched."""
-    rows = order[starts]
+    rows = starts.copy()
     sizes = np.diff(np.r_[starts, len(eff)])
     if len(sizes) and sizes.max() > 1:
         group = np.repeat(np.arange(len(starts)), sizes)
         hit = np.flatnonzero(eff == best[group])
         first = np.r_[True, group[hit][1:] != group[hit][:-1]]
-        rows[group[hit][first]] = order[hit[first]]
+        rows[group[hit][first]] = hit[first]
     return rows
 
 

@@ -30,10 +30,8 @@ class FileStore:
     """A :class:`~relgraph.stores.base.GraphStore` over an in-memory data set."""
 
     def __init__(self, path: str | os.PathLike):
-        from ..memory import return_freed_memory
         from ..readwrite import load
 
-        return_freed_memory()
         self.path = str(path)
         self._tables = load(path)
         self._ds: Dataset | None = None
