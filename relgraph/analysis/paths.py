@@ -174,11 +174,18 @@ class Search:
         ahead: dict[int, list[int]] = {s: [] for s in tied}
         behind: dict[int, list[int]] = {target: []}
         level = list(tied)
+        succ, scored, need = A.succ, settled.get, 1 - REL
         while level and not behind[target]:
             following = []
             for x in level:
-                for y in A.succ[x]:
-                    if tight(x, y):
+                sx = (reach if is_staff[x] else settled).get(x, -1.0)
+                if sx < floor or x in banned_nodes:
+                    continue  # no tight edge leaves x
+                least = sx * need
+                for y, p in succ[x].items():
+                    # tight(x, y), unrolled: the walk's one hot loop
+                    sy = scored(y, -1.0)
+                    if sy >= floor and p * sy >= least and not (banned_edges and (x, y) in banned_edges):
                         ahead[x].append(y)
                         if y not in behind:
                             behind[y] = []

@@ -52,7 +52,7 @@ import numpy as np
 
 from ..model import COVERAGE_ROLES, GRADE_WEIGHT, level_sort_key
 from .access import Access, FrameAccounts
-from .coverage import frame_gaps
+from .coverage import FrameGaps
 from ..graph import STAFF, tables_from_graph
 from ..tables import TypedTables
 from .frame import (
@@ -348,12 +348,10 @@ def frame_plan(
     lapse = refresh_dues(F.strengths, lapsing, as_of=as_of, horizon=horizon, half_life=half_life,
                          grace=grace, strong=strong)
 
-    # The blind spots of the accounts of grade S or A, with their suggested staff.
-    blind: dict[str, list[dict[str, Any]]] = {}
-    graded = [a for a in picked if F.account_grades[a] in PLAN_GRADES]
-    for g in frame_gaps(F, ps, accounts=graded, due=due_soon) if graded else ():
-        if g["status"] == "unknown":
-            blind.setdefault(g["account"], []).append(g)
+    # The blind spots of the accounts of grade S or A, with their suggested staff,
+    # from the access graphs built here.
+    graded = any(F.account_grades[a] in PLAN_GRADES for a in picked)
+    gaps = FrameGaps(F, ps, due=due_soon, parts=parts) if graded else None
 
     for a in picked:
         mine = parts.contacts(a)
@@ -406,8 +404,10 @@ def frame_plan(
                     owner = best_placed(A, [j], among=eligible, allowed=senior_from[least], search=S)
                     act("rank", owner, soon, "visit", base,
                         f"{who} (seniority {seniority[i]}) is covered only up to seniority {top}")
-        if F.account_ids[a] in blind:
-            _blind_spots(out, a, A, mine, blind[F.account_ids[a]], soon)
+        if gaps is not None and F.account_grades[a] in PLAN_GRADES:
+            blind = [g for g in gaps.of(a, A) if g["status"] == "unknown"]
+            if blind:
+                _blind_spots(out, a, A, mine, blind, soon)
     return list(out)
 
 
