@@ -471,7 +471,7 @@ def _via(A: Access, owner: int, target: int, search: Search) -> list[int]:
     path without a path walk, as it has the fewest steps (on equal scores, up to
     :data:`~relgraph.analysis.paths.REL`). The detours are bounded first by their
     first two steps (:func:`_two_steps`), then by the search from the target, settled
-    as far as the direct tie can lose: each detour leaves the owner by a step to a
+    as far as a detour can beat the direct tie: each detour leaves the owner by a step to a
     contact x and scores at most that step x x's best score, which the search tells up
     to rounding (:data:`NOISE`). The search is shared by every question about the
     target, so settling it here costs its later questions nothing."""
@@ -486,7 +486,9 @@ def _via(A: Access, owner: int, target: int, search: Search) -> list[int]:
         floor = direct / ((1 - REL) * (1 + NOISE))
         if _two_steps(succ, owner, target, into) < floor:
             return []
-        search.settle_to(floor)  # every contact scoring the floor or more is settled
+        # A detour through x scores at most out x x's best score, so only the contacts
+        # scoring floor / out or more can make one as good as the direct tie.
+        search.settle_to(floor / out * (1 - NOISE))
         settled = search.settled
         detour = max((p * settled[x] for x, p in succ[owner].items() if x != target and x in settled), default=0.0)
         if detour < floor:  # and a step to an unsettled x scores less than the floor
