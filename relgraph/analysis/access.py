@@ -178,20 +178,34 @@ def access_from_parts(
     staff_keys = {s for row in rows for s, v in row.items() if v > 0 and s in active}
     keys = [*contacts, *sorted(staff_keys)]  # "Staff:" keys sort by id
     index = {k: i for i, k in enumerate(keys)}
+    knows = [(index[s], v, value) for v, row in enumerate(rows) for s, value in row.items() if value > 0 and s in active]
+    steps = [(index[source], index[target], influences, weight) for source, target, influences, weight in links]
+    blocked = [False] * n_contacts if through_opponents else [a == "opponent" for a in attitudes]
+    return _assemble(keys, index, n_contacts, knows, steps, blocked)
+
+
+def _assemble(
+    keys: list[str],
+    index: dict[str, int],
+    n_contacts: int,
+    knows: Iterable[tuple[int, int, float]],
+    links: Iterable[tuple[int, int, bool, float]],
+    blocked: Sequence[bool],
+) -> Access:
+    """The access graph over the nodes ``keys`` (contacts first): the relationships
+    ``knows`` as (staff node, contact node, effective strength), in the order the
+    edges are kept, the links in force as (source node, target node, is
+    ``influences``, weight), and the contacts no edge leaves (``blocked``)."""
     n = len(keys)
     succ: list[dict[int, float]] = [{} for _ in range(n)]
     pred: list[dict[int, float]] = [{} for _ in range(n)]
-    for v, row in enumerate(rows):
-        for s, value in row.items():
-            if value > 0 and s in active:
-                u = index[s]
-                succ[u][v] = pred[v][u] = value / 5.0
-    # Opponents end routes: no edge leaves them (unless through_opponents).
-    blocked = [False] * n_contacts if through_opponents else [a == "opponent" for a in attitudes]
+    for u, v, value in knows:
+        succ[u][v] = pred[v][u] = value / 5.0
 
+    # Opponents end routes: no edge leaves them (unless through_opponents).
     def steps() -> Iterator[tuple[int, int, float, str]]:
-        for source, target, influences, weight in links:
-            a, b, p = index[source], index[target], weight / 5.0
+        for a, b, influences, weight in links:
+            p = weight / 5.0
             if a == b:
                 continue
             if influences:
@@ -245,7 +259,8 @@ class FrameAccounts:
             F.link_source.tolist(), F.link_target.tolist(), F.link_influences.tolist(), F.link_weight.tolist()
         )
         self.staff_keys = [STAFF + ":" + x for x in F.staff_ids]
-        self.active = frozenset(k for k, on in zip(self.staff_keys, ps.active.tolist()) if on)
+        self.active_staff = ps.active.tolist()
+        self.active = frozenset(k for k, on in zip(self.staff_keys, self.active_staff) if on)
 
     @classmethod
     def of_graph(
@@ -281,18 +296,23 @@ class FrameAccounts:
     def access(self, a: int, *, through_opponents: bool = False) -> Access:
         """The access graph of account ``a`` (its contacts first, in :meth:`contacts` order)."""
         F = self.F
-        ids, staff_keys, ps_staff, ps_value = F.contact_ids, self.staff_keys, self.pair_staff, self.pair_value
+        ids, ps_staff, ps_value, active = F.contact_ids, self.pair_staff, self.pair_value, self.active_staff
         mine = self.contacts(a)
-        rows = [{staff_keys[ps_staff[p]]: ps_value[p] for p in self.pairs(i)} for i in mine]
-        links = [(CONTACT + ":" + ids[u], CONTACT + ":" + ids[v], li, w) for u, v, li, w in self.links(a)]
-        return access_from_parts(
-            [CONTACT + ":" + ids[i] for i in mine],
-            [F.contact_attitudes[i] for i in mine],
-            rows,
-            self.active,
-            links,
-            through_opponents=through_opponents,
-        )
+        # The relationships in force of active staff, node numbers given once the
+        # staff with an edge are known (by id: staff indexes are in id order).
+        rows = [(j, ps_staff[p], ps_value[p]) for j, i in enumerate(mine) for p in self.pairs(i)]
+        rows = [(j, s, value) for j, s, value in rows if value > 0 and active[s]]
+        staff = sorted({s for _, s, _ in rows})
+        keys = [CONTACT + ":" + ids[i] for i in mine]
+        n_contacts = len(keys)
+        node = {s: n_contacts + k for k, s in enumerate(staff)}
+        keys += [self.staff_keys[s] for s in staff]
+        index = {k: i for i, k in enumerate(keys)}
+        local = {i: j for j, i in enumerate(mine)}
+        links = [(local[u], local[v], li, w) for u, v, li, w in self.links(a)]
+        attitudes = F.contact_attitudes
+        blocked = [False] * n_contacts if through_opponents else [attitudes[i] == "opponent" for i in mine]
+        return _assemble(keys, index, n_contacts, [(node[s], j, value) for j, s, value in rows], links, blocked)
 
 
 def contact_index(F: Frame, contact: str) -> int:

@@ -38,7 +38,7 @@ import networkx as nx
 import numpy as np
 
 from ..model import COVERAGE_ROLES, GRADE_WEIGHT, TOUCHPOINT_METHODS, TRIANGLE, level_sort_key
-from .access import FrameAccounts
+from .access import Access, FrameAccounts
 from .frame import (
     Frame,
     PairStrengths,
@@ -54,6 +54,7 @@ from .successor import best_placed, due_soon
 
 __all__ = [
     "FIGURES",
+    "FrameGaps",
     "coverage",
     "frame_coverage",
     "frame_gaps",
@@ -294,21 +295,34 @@ def frame_gaps(
     (:func:`relgraph.analysis.successor.best_placed`, never one of the staff ids
     ``due``) to reach the contacts in the cell, or for an ``unknown`` cell any
     contact at its level (None when nobody qualifies)."""
-    n_accounts = len(F.account_ids)
-    picked = list(range(n_accounts)) if accounts is None else list(accounts)
-    c = _Contacts(F, ps)
-    grid = _Cells(F, c)
-    influence = F.contact_influence.tolist()
-    staff_at = {x: i for i, x in enumerate(F.staff_ids)}
-    parts = FrameAccounts(F, ps)
-    levels = F.contact_levels
-    gaps = []
-    for a in picked:
+    picked = range(len(F.account_ids)) if accounts is None else accounts
+    found = FrameGaps(F, ps, due=due)
+    return [g for a in picked for g in found.of(a)]
+
+
+class FrameGaps:
+    """The gaps of the accounts of frame ``F`` at the strengths ``ps``, account by
+    account (:func:`frame_gaps`), for a caller that has the accounts' access graphs
+    already (``parts``: the frame cut by account it built them from)."""
+
+    def __init__(self, F: Frame, ps: PairStrengths, *, due: Collection[str] = (), parts: FrameAccounts | None = None):
+        self.F, self.due = F, due
+        self.grid = _Cells(F, _Contacts(F, ps))
+        self.influence = F.contact_influence.tolist()
+        self.staff_at = {x: i for i, x in enumerate(F.staff_ids)}
+        self.parts = FrameAccounts(F, ps) if parts is None else parts
+
+    def of(self, a: int, A: Access | None = None) -> list[dict[str, Any]]:
+        """The gaps of account ``a``; ``A``: its access graph, when built already."""
+        F, grid, influence, due, staff_at = self.F, self.grid, self.influence, self.due, self.staff_at
+        levels = F.contact_levels
+        gaps: list[dict[str, Any]] = []
         cells = [cell for cell in grid.of(F, a) if cell["status"] != "covered"]
         if not cells:
-            continue
-        mine = parts.contacts(a)
-        A = parts.access(a)
+            return gaps
+        mine = self.parts.contacts(a)
+        if A is None:
+            A = self.parts.access(a)
         local = {i: j for j, i in enumerate(mine)}  # contacts come first in A
         weight = GRADE_WEIGHT.get(F.account_grades[a], 1)
         suggested_for_level: dict[str, int | None] = {}
@@ -339,7 +353,7 @@ def frame_gaps(
                     "suggested_staff_name": None if s is None else F.staff_names[staff_at[A.ids[s]]],
                 }
             )
-    return gaps
+        return gaps
 
 
 def gaps(

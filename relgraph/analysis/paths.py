@@ -48,10 +48,7 @@ class Search:
     once there; every contact of score at least :attr:`floor` is settled. Staff are
     never passed through (nothing leads to them), so they stay off the queue:
     ``reach[s]`` is the best score of staff node ``s`` through the contacts settled
-    so far, final once it is at least :attr:`floor`. With ``forward`` the search runs
-    the other way, from staff or contacts: ``settled[v]`` is the best score from the
-    nearest of ``targets`` (then sources) to ``v``, each product taken from the source
-    on (so it may differ from the backward one in the last bits).
+    so far, final once it is at least :attr:`floor`.
     """
 
     def __init__(
@@ -61,10 +58,8 @@ class Search:
         *,
         banned_nodes: Collection[int] = (),
         banned_edges: Collection[tuple[int, int]] = (),
-        forward: bool = False,
     ):
         self.A, self.banned_nodes, self.banned_edges = A, banned_nodes, banned_edges
-        self.forward = forward
         self.targets = list(targets)
         self.tentative: dict[int, float] = {t: 1.0 for t in self.targets}
         self.settled: dict[int, float] = {}
@@ -86,37 +81,41 @@ class Search:
         ``starts``, also stop once the best of them (at least ``best``) scores at
         least the next contact, so that it is final. Returns that best."""
         heap, settled, tentative, reach = self.heap, self.settled, self.tentative, self.reach
-        steps = self.A.succ if self.forward else self.A.pred
-        is_staff = self.A.is_staff
-        banned_nodes, banned_edges, forward = self.banned_nodes, self.banned_edges, self.forward
+        pred, is_staff = self.A.pred, self.A.is_staff
+        banned_nodes, banned_edges = self.banned_nodes, self.banned_edges
+        pop, push, get, got = heapq.heappop, heapq.heappush, tentative.get, reach.get
         while heap:
             neg, v = heap[0]
-            if -neg < floor or (starts is not None and best >= -neg):
+            score = -neg
+            if score < floor or (starts is not None and best >= score):
                 break
-            heapq.heappop(heap)
+            pop(heap)
             if v in settled:
                 continue
-            score = -neg
             settled[v] = score
             if starts is not None and score > best and v in starts:  # a contact (a spur of k_best_paths)
                 best = score
-            for u, p in steps[v].items():
-                if u in settled or u in banned_nodes or (banned_edges and ((v, u) if forward else (u, v)) in banned_edges):
+            for u, p in pred[v].items():
+                # No test for settled contacts: a settled contact's tentative score
+                # is its own, at least this one (scores never grow along a path).
+                if banned_nodes and u in banned_nodes:
+                    continue
+                if banned_edges and (u, v) in banned_edges:
                     continue
                 s = score * p
-                if is_staff[u] and not forward:
-                    if s > reach.get(u, 0.0):
+                if is_staff[u]:
+                    if s > got(u, 0.0):
                         reach[u] = s
                         if starts is not None and s > best and u in starts:
                             best = s
-                elif s > tentative.get(u, 0.0):
+                elif s > get(u, 0.0):
                     tentative[u] = s
-                    heapq.heappush(heap, (-s, u))
+                    push(heap, (-s, u))
         return best
 
     def score(self, x: int) -> float:
         """The best score of node ``x`` found so far (-1.0: none)."""
-        return (self.reach if self.A.is_staff[x] and not self.forward else self.settled).get(x, -1.0)
+        return (self.reach if self.A.is_staff[x] else self.settled).get(x, -1.0)
 
     def _found(self, starts: Collection[int], floor: float = 0.0) -> list[tuple[int, float]]:
         """The nodes of ``starts`` scored so far at ``floor`` or more, with their
@@ -169,18 +168,43 @@ class Search:
         direct = [s for s in tied if target in A.succ[s] and tight(s, target)]
         if direct:  # one step: no path is shorter
             return [min(direct, key=lambda s: ids[s]), target]
-        # Steps to the target along tight edges (breadth first, backwards): a best path
-        # of fewest steps, which is simple. Any tight path from a start scores the best;
-        # staff are never passed through, so only those among the starts matter, and
-        # the first level that reaches one holds the start of fewest steps.
+        # The tight edges out of the nodes fewer steps from a tied start than the
+        # target is (breadth first, forwards): every best path of fewest steps runs
+        # along them, and they are few next to all the nodes that score as well.
+        ahead: dict[int, list[int]] = {s: [] for s in tied}
+        behind: dict[int, list[int]] = {target: []}
+        level = list(tied)
+        succ, scored, need = A.succ, settled.get, 1 - REL
+        while level and not behind[target]:
+            following = []
+            for x in level:
+                sx = (reach if is_staff[x] else settled).get(x, -1.0)
+                if sx < floor or x in banned_nodes:
+                    continue  # no tight edge leaves x
+                least = sx * need
+                for y, p in succ[x].items():
+                    # tight(x, y), unrolled: the walk's one hot loop
+                    sy = scored(y, -1.0)
+                    if sy >= floor and p * sy >= least and not (banned_edges and (x, y) in banned_edges):
+                        ahead[x].append(y)
+                        if y not in behind:
+                            behind[y] = []
+                        behind[y].append(x)
+                        if y not in ahead and y != target:
+                            ahead[y] = []
+                            following.append(y)
+            level = following
+        # Steps to the target along those edges (breadth first, backwards): a best path
+        # of fewest steps, which is simple. Any tight path from a start scores the best,
+        # and the first level that reaches one holds the start of fewest steps.
         steps = {target: 0}
         frontier = [target]
         reached = False
         while frontier and not reached:
             following = []
             for y in frontier:
-                for x in A.pred[y]:
-                    if x not in steps and (not is_staff[x] or x in starts) and tight(x, y):
+                for x in behind[y]:
+                    if x not in steps:
                         steps[x] = steps[y] + 1
                         following.append(x)
                         reached = reached or x in starts
@@ -191,7 +215,7 @@ class Search:
         path = [min(tied, key=lambda s: (steps[s], ids[s]))]
         while path[-1] != target:
             x = path[-1]
-            path.append(min((y for y in A.succ[x] if steps.get(y) == steps[x] - 1 and tight(x, y)), key=lambda y: ids[y]))
+            path.append(min((y for y in ahead[x] if steps.get(y) == steps[x] - 1), key=lambda y: ids[y]))
         return path
 
 

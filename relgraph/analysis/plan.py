@@ -36,8 +36,8 @@ whose suggested staff own the blind spots).
 At portfolio size the work is shared, never the rules: the refresh dates of all
 threads come from a few evaluations of ``pair_strengths`` (a bisection over days,
 :func:`refresh_dues`); each key contact has one path search
-(:class:`relgraph.analysis.paths.Search`) that names every owner and route to it;
-a refresh owner's forward search shows when the direct tie is already the best path.
+(:class:`relgraph.analysis.paths.Search`) that names every owner and route to it,
+and shows when a refresh owner's direct tie is already the best path.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ import numpy as np
 
 from ..model import COVERAGE_ROLES, GRADE_WEIGHT, level_sort_key
 from .access import Access, FrameAccounts
-from .coverage import frame_gaps
+from .coverage import FrameGaps
 from ..graph import STAFF, tables_from_graph
 from ..tables import TypedTables
 from .frame import (
@@ -348,12 +348,10 @@ def frame_plan(
     lapse = refresh_dues(F.strengths, lapsing, as_of=as_of, horizon=horizon, half_life=half_life,
                          grace=grace, strong=strong)
 
-    # The blind spots of the accounts of grade S or A, with their suggested staff.
-    blind: dict[str, list[dict[str, Any]]] = {}
-    graded = [a for a in picked if F.account_grades[a] in PLAN_GRADES]
-    for g in frame_gaps(F, ps, accounts=graded, due=due_soon) if graded else ():
-        if g["status"] == "unknown":
-            blind.setdefault(g["account"], []).append(g)
+    # The blind spots of the accounts of grade S or A, with their suggested staff,
+    # from the access graphs built here.
+    graded = any(F.account_grades[a] in PLAN_GRADES for a in picked)
+    gaps = FrameGaps(F, ps, due=due_soon, parts=parts) if graded else None
 
     for a in picked:
         mine = parts.contacts(a)
@@ -361,7 +359,6 @@ def frame_plan(
             continue
         A = parts.access(a)
         eligible = not_due(A, due_soon)
-        ahead: dict[int, Search] = {}  # the forward search from each staff node with a refresh
         weight = GRADE_WEIGHT.get(F.account_grades[a], 1)
         for j, i in enumerate(mine):  # contacts come first in A
             if not key[i]:
@@ -371,9 +368,8 @@ def frame_plan(
             who, role = F.contact_names[i] or F.contact_ids[i], F.contact_roles[i]
             S = Search(A, [j])  # every owner and route to this contact comes from one search
 
-            def act(kind: str, owner: int | None, due: dt.date, method: str, priority: float, reason: str,
-                    ahead: Search | None = None) -> None:
-                out.add(A, kind, a, owner, j, due, method, priority, reason, search=S, ahead=ahead)
+            def act(kind: str, owner: int | None, due: dt.date, method: str, priority: float, reason: str) -> None:
+                out.add(A, kind, a, owner, j, due, method, priority, reason, search=S)
 
             if len(ts) == 1 and staff_ids[ts[0]] in due_soon:
                 leaver = ts[0]
@@ -392,12 +388,9 @@ def frame_plan(
                 if (s, i) in lapse:
                     due, only = lapse[(s, i)], len(ts) == 1
                     ends = (due + dt.timedelta(days=1)).isoformat()
-                    node = A.index[STAFF + ":" + staff_ids[s]]
-                    if node not in ahead:
-                        ahead[node] = Search(A, [node], forward=True)
-                    act("refresh", node, due, method_for(role), base * (2 if only else 1),
+                    act("refresh", A.index[STAFF + ":" + staff_ids[s]], due, method_for(role), base * (2 if only else 1),
                         f"{staff_name(s)}'s relationship with {who} stops being strong on {ends}"
-                        + (f"; it is {who}'s only thread" if only else ""), ahead[node])
+                        + (f"; it is {who}'s only thread" if only else ""))
             if not ts:
                 best = max((value[p] for p in parts.pairs(i)), default=0.0)
                 act("reach", best_placed(A, [j], among=eligible, search=S), soon, method_for(role), base * (1 - best / 5),
@@ -411,8 +404,10 @@ def frame_plan(
                     owner = best_placed(A, [j], among=eligible, allowed=senior_from[least], search=S)
                     act("rank", owner, soon, "visit", base,
                         f"{who} (seniority {seniority[i]}) is covered only up to seniority {top}")
-        if F.account_ids[a] in blind:
-            _blind_spots(out, a, A, mine, blind[F.account_ids[a]], soon)
+        if gaps is not None and F.account_grades[a] in PLAN_GRADES:
+            blind = [g for g in gaps.of(a, A) if g["status"] == "unknown"]
+            if blind:
+                _blind_spots(out, a, A, mine, blind, soon)
     return list(out)
 
 
@@ -426,13 +421,11 @@ class _Actions(list):
         self.contact_at = {c: i for i, c in enumerate(F.contact_ids)}
 
     def add(self, A: Access, kind: str, a: int, owner: int | None, target: int | dict, due: dt.date,
-            method: str, priority: float, reason: str, *, search: Search | None = None,
-            ahead: Search | None = None) -> None:
+            method: str, priority: float, reason: str, *, search: Search | None = None) -> None:
         """One action of account ``a`` on ``target`` (a contact node of ``A``, or a
         cell as ``{"cell", "coach"}``, the coach node or None); ``owner`` is a staff
         node of ``A``. ``via`` is the inner part of the owner's best path to the
-        contact (``search``: the search from it, when there is one; ``ahead``: the
-        forward search from the owner, when there is one), or ``[coach]`` for a cell."""
+        contact (``search``: the search from it, when there is one), or ``[coach]`` for a cell."""
         F = self.F
         if isinstance(target, int):
             end: int | None = target
@@ -445,7 +438,7 @@ class _Actions(list):
         if not isinstance(target, int):
             via = [] if end is None else [end]
         elif owner is not None:
-            via = _via(A, owner, end, search or Search(A, [end]), ahead)
+            via = _via(A, owner, end, search or Search(A, [end]))
         self.append(
             {
                 "kind": kind,
@@ -471,31 +464,52 @@ fewer than 450 such steps), and below the scores' tolerance
 (:data:`relgraph.analysis.paths.REL`), so that equal scores stay equal."""
 
 
-def _via(A: Access, owner: int, target: int, search: Search, ahead: Search | None = None) -> list[int]:
+def _via(A: Access, owner: int, target: int, search: Search) -> list[int]:
     """The intermediate nodes of the best influence path from ``owner`` to ``target``
     (:meth:`relgraph.analysis.paths.Search.best_path`, ``search`` being the search
     from ``target``). A direct tie at least as good as any detour could be is that
-    path without a search, as it has the fewest steps (on equal scores, up to
-    :data:`~relgraph.analysis.paths.REL`); ``ahead``, the forward search from the
-    owner, bounds the detours: each ends by a step from a contact y, and scores at
-    most (the owner's best score to y) x (that step), which the forward search tells
-    up to rounding (:data:`NOISE`) once settled as far as the direct tie can lose."""
-    direct = A.succ[owner].get(target)
+    path without a path walk, as it has the fewest steps (on equal scores, up to
+    :data:`~relgraph.analysis.paths.REL`). The detours are bounded first by their
+    first two steps (:func:`_two_steps`), then by the search from the target, settled
+    as far as a detour can beat the direct tie: each detour leaves the owner by a step to a
+    contact x and scores at most that step x x's best score, which the search tells up
+    to rounding (:data:`NOISE`). The search is shared by every question about the
+    target, so settling it here costs its later questions nothing."""
+    succ = A.succ
+    direct = succ[owner].get(target)
     if direct is not None:
-        out = max((p for x, p in A.succ[owner].items() if x != target), default=0.0)
+        out = max((p for x, p in succ[owner].items() if x != target), default=0.0)
         into = max((p for y, p in A.pred[target].items() if not A.is_staff[y]), default=0.0)
         if out * into <= direct:
             return []
-        if ahead is not None:
-            # The direct tie is a best path unless a detour beats it by more than REL.
-            floor = direct / ((1 - REL) * (1 + NOISE))
-            ahead.settle_to(floor)
-            reached = ahead.settled
-            detour = max((reached[y] * p for y, p in A.pred[target].items() if y in reached), default=0.0)
-            if detour < floor:  # and each unsettled y scores less than the floor
-                return []
+        # The direct tie is a best path unless a detour beats it by more than REL.
+        floor = direct / ((1 - REL) * (1 + NOISE))
+        if _two_steps(succ, owner, target, into) < floor:
+            return []
+        # A detour through x scores at most out x x's best score, so only the contacts
+        # scoring floor / out or more can make one as good as the direct tie.
+        search.settle_to(floor / out * (1 - NOISE))
+        settled = search.settled
+        detour = max((p * settled[x] for x, p in succ[owner].items() if x != target and x in settled), default=0.0)
+        if detour < floor:  # and a step to an unsettled x scores less than the floor
+            return []
     path = search.best_path({owner})
     return path[1:-1] if path else []
+
+
+def _two_steps(succ: list[dict[int, float]], owner: int, target: int, into: float) -> float:
+    """A bound on the score of every detour from ``owner`` to ``target`` (a route
+    other than the direct tie), from the first two steps: a detour leaves by an edge
+    owner -> x, then either ends (x -> target) or takes a step x -> z to another
+    contact and ends, later, by a step into the target of at most ``into``."""
+    bound = 0.0
+    for x, p in succ[owner].items():
+        if x == target or p <= bound:
+            continue
+        steps = succ[x]
+        onward = max((q for z, q in steps.items() if z != target), default=0.0) * into
+        bound = max(bound, p * max(steps.get(target, 0.0), onward))
+    return bound
 
 
 def _blind_spots(out: _Actions, a: int, A: Access, mine: list[int], cells: list[dict[str, Any]],
