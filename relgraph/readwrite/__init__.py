@@ -114,13 +114,14 @@ def _fast(path: str | os.PathLike) -> tuple[TypedTables, list[Problem]] | None:
     from ..validate import check_tables
     from .columns import TypedTables
 
-    tables, extras, origins = read
-    import pyarrow as pa
+    from ..memory import trim_freed_memory
 
-    # The files' text and the untyped cells are gone: give their memory back
-    # (mimalloc keeps freed pages), the peak of what follows starts lower.
-    pa.default_memory_pool().release_unused()
+    tables, extras, origins = read
+    # The files' text and the untyped cells are gone, then the rules' temporaries:
+    # give their memory back, so that what follows starts lower.
+    trim_freed_memory()
     verdict = check_tables(tables, origins)
+    trim_freed_memory()
     return TypedTables(tables, extras, verdict.warnings, refs=verdict.refs), verdict.problems
 
 
