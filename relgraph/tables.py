@@ -41,6 +41,7 @@ __all__ = [
     "arange",
     "arrow_type",
     "effective_levels",
+    "id_rows",
     "listed_together",
     "pylist",
     "reference_rows",
@@ -142,24 +143,27 @@ def reference_rows(tables: dict[str, pa.Table]) -> dict[tuple[str, str], pa.Arra
     """For every REF / REFS column ``(table, column)``, the row of the referenced
     table each id is at (int32; flattened for id lists; null when not given or
     unknown). Each reference is hashed once: the validator's fast path checks them
-    and the file store partitions the data set by account with them.
+    and the file store partitions the data set by account with them."""
+    return id_rows(tables)[0]
 
-    Every column that refers to the same table is looked up in one pass, its ids
-    hashed once: building the hash table of 200,000 contact ids costs as much as
-    looking up half a million references in it."""
+
+def id_rows(tables: dict[str, pa.Table]) -> tuple[dict[tuple[str, str], pa.Array], dict[str, pa.Array]]:
+    """:func:`reference_rows`, and for each table with ids, the row of the first
+    id equal to each of its own (``i`` where the id at row ``i`` is its first).
+
+    Every column that refers to the same table, and that table's own ids, are
+    looked up in one pass, its ids hashed once: building the hash table of 200,000
+    contact ids costs as much as looking up half a million references in it."""
     ids = {name: _values(tables[name].column("id")) for name in ("accounts", "units", "contacts", "staff")}
     columns = [(name, c) for name, table in TABLES.items() for c in table.columns if c.type in (REF, REFS)]
-    by_target: dict[str, list[tuple[str, Column]]] = {}
+    by_target: dict[str, list[pa.Array]] = {name: [] for name in ids}
     for name, c in columns:
-        by_target.setdefault(c.ref, []).append((name, c))
-
-    def refs_of(name: str, c: Column) -> pa.Array:
         refs = _values(tables[name].column(c.name))
-        return pc.list_flatten(refs) if c.type == REFS else refs
+        by_target[c.ref].append(pc.list_flatten(refs) if c.type == REFS else refs)
 
     def rows(target: str) -> list[pa.Array]:
-        parts = [refs_of(name, c) for name, c in by_target[target]]
-        found = pc.index_in(pa.concat_arrays(parts) if len(parts) > 1 else parts[0], value_set=ids[target])
+        parts = [*by_target[target], ids[target]]
+        found = pc.index_in(pa.concat_arrays(parts), value_set=ids[target])
         out, start = [], 0
         for part in parts:
             out.append(found.slice(start, len(part)))
@@ -168,11 +172,12 @@ def reference_rows(tables: dict[str, pa.Table]) -> dict[tuple[str, str], pa.Arra
 
     # The largest first, so that the two threads (arrow hashes outside the GIL)
     # share the work.
-    targets = sorted(by_target, key=lambda t: -len(ids[t]))
+    targets = sorted(ids, key=lambda t: -len(ids[t]))
     with ThreadPoolExecutor(max_workers=2) as pool:
         found = dict(zip(targets, pool.map(rows, targets)))
-    at = {target: iter(found[target]) for target in by_target}
-    return {(name, c.name): next(at[c.ref]) for name, c in columns}
+    own = {target: found[target].pop() for target in ids}
+    at = {target: iter(found[target]) for target in ids}
+    return {(name, c.name): next(at[c.ref]) for name, c in columns}, own
 
 
 def _values(column: pa.Array | pa.ChunkedArray) -> pa.Array:

@@ -412,10 +412,18 @@ def validate_tables(raw: RawData):
 _TABLE_ORDER = {name: i for i, name in enumerate(TABLES)}
 
 
+_FILE_ORDER: dict[str, int] = {}  # a file's path -> its table's place in _TABLE_ORDER
+
+
 def problem_sort_key(p: Problem) -> tuple:
     """Problems in table load order (accounts first), then by line or index."""
-    table = p.table if p.table is not None else p.file.rsplit("/", 1)[-1].removesuffix(".csv")
-    return (_TABLE_ORDER.get(table, -1), p.line or 0, -1 if p.index is None else p.index)
+    if p.table is not None:
+        order = _TABLE_ORDER.get(p.table, -1)
+    else:  # the order of a file's table, worked out once per file (thousands of warnings)
+        order = _FILE_ORDER.get(p.file)
+        if order is None:
+            order = _FILE_ORDER[p.file] = _TABLE_ORDER.get(p.file.rsplit("/", 1)[-1].removesuffix(".csv"), -1)
+    return (order, p.line or 0, -1 if p.index is None else p.index)
 
 
 # --- the rules across rows and tables: one set, over typed tables ---------------------
@@ -451,13 +459,19 @@ def check_tables(tables: dict[str, pa.Table], origins: dict[str, Origin]) -> Ver
     not counted in the warnings. Problems are worded only for the rows that break
     a rule.
     """
-    from .tables import reference_rows
+    from .tables import id_rows, reference_rows
 
     problems: list[Problem] = []
     given = origins
-    repeated = _duplicates(tables, origins, problems)
-    tables, origins = _without(tables, origins, repeated)
-    refs = reference_rows(tables)
+    # The common case first: no id repeats (each is the first of its value), and
+    # the lookup of the references, in the same hash of each table's ids, stands.
+    refs, own = id_rows(tables)
+    if all(_first_everywhere(_values(tables[name].column("id")), rows) for name, rows in own.items()):
+        repeated = {}
+    else:
+        repeated = _duplicates(tables, origins, problems)
+        tables, origins = _without(tables, origins, repeated)
+        refs = reference_rows(tables)
     _references(tables, origins, refs, problems)
     _accounts(tables, origins, refs, problems)
     _self_links(tables, origins, problems)
@@ -500,6 +514,14 @@ def _values(column: pa.Array | pa.ChunkedArray) -> pa.Array:
 def _rows_where(mask: pa.Array) -> list[int]:
     """The rows where ``mask`` is true (null counts as false)."""
     return pc.indices_nonzero(mask).to_pylist()
+
+
+def _first_everywhere(ids: pa.Array, first: pa.Array) -> bool:
+    """Whether every id given is the first of its value (``first``: the row of the
+    first equal id, :func:`~relgraph.tables.id_rows`)."""
+    from .tables import arange
+
+    return pc.all(pc.or_(pc.equal(first, arange(len(ids))), pc.is_null(ids))).as_py() is not False
 
 
 def _duplicates(tables: dict[str, pa.Table], origins: dict[str, Origin], problems: list[Problem]) -> dict[str, list[int]]:
@@ -723,8 +745,6 @@ def _warnings(
 ) -> list[Problem]:
     """Every warning (:data:`WARNING_KINDS`): a slip that leaves the data set valid
     but may change its answers."""
-    from .tables import arange
-
     out: list[Problem] = []
 
     def flag(name: str, mask: pa.Array, values, message: str, kind: str,
@@ -735,7 +755,9 @@ def _warnings(
         out.extend(_located(o, i, message.format(show(v)), kind) for i, v in zip(rows, values))
 
     def unreferenced(n: int, rows: pa.Array) -> pa.Array:
-        return pc.invert(pc.is_in(arange(n), value_set=pc.unique(rows).cast(pa.int64())))
+        referenced = np.zeros(n, dtype=bool)
+        referenced[rows.drop_null().to_numpy()] = True
+        return pa.array(~referenced)
 
     staff, contacts = tables["staff"], tables["contacts"]
     active = _values(staff.column("active"))
@@ -826,9 +848,13 @@ def _never_ages(
     mine = undated_staff[tp_staff]  # only the staff of undated relationships matter
     i, j = listed_together(s_tp[mine], to.offsets.to_numpy().astype(np.int64))
     met = tp_staff[mine][i] * contact_n + contact_codes[1][j]
-    # (pc.is_in hashes; numpy's isin is a hundred times slower on a million pairs)
-    never = pc.invert(pc.is_in(pa.array(staff_codes[0] * contact_n + contact_codes[0]), value_set=pa.array(met)))
-    never = never.to_numpy(zero_copy_only=False)
+    # The pairs that met among the undated ones: the few undated pairs are hashed
+    # and the many that met looked up in them (pc.is_in hashes its value set;
+    # numpy's isin is a hundred times slower on a million pairs).
+    undated_pairs = pa.array(staff_codes[0] * contact_n + contact_codes[0])
+    met = pa.array(met)
+    seen = pc.filter(met, pc.is_in(met, value_set=undated_pairs))
+    never = pc.invert(pc.is_in(undated_pairs, value_set=seen)).to_numpy(zero_copy_only=False)
     if not never.any():
         return
     rows = undated.to_numpy()[never]
