@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from relgraph.errors import InvalidData
@@ -179,6 +180,12 @@ RULES = {
     "header_only": ("accounts.csv", "id,name,grade\n"),
     "period_not_ordered": ("relationships.csv", "staff,contact,strength,since,until\nS1,C2,4,2025-01-01,2025-01-01\n"),
     "duplicate_id": ("accounts.csv", "id,name,grade\nA1,Eastern Telecom,S\nA2,Harbor Power,B\nA1,Again,C\n"),
+    "duplicate_referenced_ids": (
+        "contacts.csv",
+        "id,name,account,unit,role\nC1,Zhang Wei,A1,U1,decision_maker\nC2,Li Na,A1,U2,technical\n"
+        "C2,Li Na again,A1,U2,technical\nC3,Wang Fang,A1,U3,technical\nC4,Chen Jie,A1,U1,finance\n"
+        "C5,Omar Haddad,A2,,procurement\nC1,Zhang Wei again,A1,U1,decision_maker\n",
+    ),
     "dangling_references": ("team.csv", "account,staff,role\nA1,S1,\nA9,S9,\n"),
     "dangling_id_list": ("touchpoints.csv", "date,method,staff,contacts\n2026-10-01,meeting,S1,C2;C99\n"),
     "unit_of_other_account": (
@@ -215,6 +222,37 @@ def test_rules_word_the_same_problems_on_both_paths(data, case):
     put(data, name, text)
     assert check(data)[0], "this input breaks a rule"
     assert same_as_exact(data), "the fast path should have typed these cells itself"
+
+
+def test_repeated_ids_are_reported_at_their_later_rows_and_references_still_found(data):
+    """Ids that repeat are told from the same lookup as the references; the later
+    rows are reported (and left out), the references into the first ones stand."""
+    put(data, "contacts.csv", RULES["duplicate_referenced_ids"][1])
+    put(data, "staff.csv", "id,name,role\nS1,Alice,account_manager\nS2,Bob,solution\nS1,Alice again,other\n"
+        "S3,Carol,executive\nS4,Dan,account_manager\n")
+    problems, _ = check(data)
+    assert [(Path(p.file).name, p.line, p.message) for p in problems] == [
+        ("contacts.csv", 4, "duplicate id 'C2' (first at line 3)"),
+        ("contacts.csv", 8, "duplicate id 'C1' (first at line 2)"),
+        ("staff.csv", 4, "duplicate id 'S1' (first at line 2)"),
+    ]
+
+
+def test_id_rows_are_the_first_row_of_each_id():
+    """:func:`relgraph.tables.id_rows`: each reference's row in its table, and each
+    id's first row in its own (a repeated id points back at its first)."""
+    from relgraph.tables import id_rows
+
+    typed = load(TINY)
+    tables = dict(typed.tables)
+    contacts = tables["contacts"]
+    ids = pa.array(["C1", "C2", "C1", None, "C5"])
+    tables["contacts"] = contacts.set_column(contacts.column_names.index("id"), "id", ids)
+    refs, own = id_rows(tables)
+    assert own["contacts"].to_pylist() == [0, 1, 0, 3, 4]
+    assert own["accounts"].to_pylist() == [0, 1]
+    assert refs[("relationships", "contact")].to_pylist() == [1, 1, None, 4, 0]
+    assert list(refs) == list(typed.reference_rows())
 
 
 def test_reference_to_a_unit_without_units_file(data):

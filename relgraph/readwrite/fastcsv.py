@@ -128,8 +128,7 @@ def _read_strings(name: str, file: Path) -> tuple[list[str], pa.Table] | None:
             data.decode("utf-8")
         except UnicodeDecodeError:
             return None
-    cr = data.count(b"\r")
-    if cr and cr != data.count(b"\r\n"):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):  # a lone carriage return
         return None
     end = data.find(b"\n")
     header = (data if end < 0 else data[:end]).removesuffix(b"\r")
