@@ -278,6 +278,7 @@ class Frame:
     team_account: np.ndarray
     team_staff: np.ndarray
     team_roles: list[str | None]
+    team_rows: np.ndarray  # the rows of the team table that ``team_*`` keep
     tp_day: np.ndarray
     tp_method: list[str]
     tp_listed: np.ndarray
@@ -298,10 +299,11 @@ class Frame:
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for a part not built yet (a built one is an instance attribute).
-        parts = self.__dict__.get("_parts", {})
-        if name not in parts:
+        build = self.__dict__.get("_parts", {}).get(name)
+        if build is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        value = self.__dict__[name] = parts.pop(name)()
+        value = self.__dict__[name] = build()
+        self._parts.pop(name, None)
         return value
 
     def coded(self, name: str) -> tuple[np.ndarray, list]:
