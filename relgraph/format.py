@@ -10,6 +10,7 @@ data or computes a figure.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -24,8 +25,6 @@ from .words import fragile_counts, fragile_text, gaps_text, status_word
 
 def to_jsonable(value: Any) -> Any:
     """Dates as ISO strings, tuples and sets as lists, dataclasses as dicts."""
-    import dataclasses
-
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -53,58 +52,83 @@ def dump_json(obj: Any, *, pretty: bool | None = None) -> str:
     return json.dumps(obj, indent=2 if pretty else None, ensure_ascii=False, default=_json_default)
 
 
+def _csv_cell(v: Any) -> str:
+    """One CSV cell: lists joined with ';', None as empty, nested dicts as JSON."""
+    kind = type(v)
+    if kind is str:  # most cells: no conversion at all
+        return v
+    if v is None:
+        return ""
+    if kind is int or kind is float:
+        return str(v)
+    if kind is bool:
+        return "true" if v else "false"
+    if kind is dt.date:
+        return v.isoformat()
+    if kind is list and all(type(x) is str for x in v):
+        return ";".join(v)
+    v = to_jsonable(v)
+    if v is None:
+        return ""
+    if isinstance(v, list):
+        return ";".join("" if x is None else str(x) for x in v)
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
 def csv_text(rows: Iterable[dict[str, Any]], columns: list[str] | None = None) -> str:
     """Rows as CSV text: lists joined with ';', None as empty, nested dicts as JSON."""
     rows = list(rows)
     if columns is None:
-        columns = []
-        for r in rows:
-            for k in r:
-                if k not in columns:
-                    columns.append(k)
+        columns = list(dict.fromkeys(k for r in rows for k in r))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(columns)
-    for r in rows:
-        out = []
-        for c in columns:
-            v = to_jsonable(r.get(c))
-            if v is None:
-                out.append("")
-            elif isinstance(v, list):
-                out.append(";".join("" if x is None else str(x) for x in v))
-            elif isinstance(v, dict):
-                out.append(json.dumps(v, ensure_ascii=False, sort_keys=True))
-            elif isinstance(v, bool):
-                out.append("true" if v else "false")
-            else:
-                out.append(str(v))
-        w.writerow(out)
+    w.writerows([_csv_cell(r.get(c)) for c in columns] for r in rows)
     return buf.getvalue()
+
+
+def _table_cell(v: Any) -> str:
+    """One cell of a text table: ``-`` for none, yes/no, numbers to two places."""
+    kind = type(v)
+    if kind is str:  # the common types first, without conversion
+        return v
+    if v is None:
+        return "-"
+    if kind is int:
+        return str(v)
+    if kind is float:
+        return f"{v:.2f}"
+    if kind is bool:
+        return "yes" if v else "no"
+    if kind is dt.date:
+        return v.isoformat()
+    if kind is list and all(type(x) is str for x in v):
+        return ", ".join(v) or "-"
+    v = to_jsonable(v)
+    if v is None:
+        return "-"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.2f}"
+    if isinstance(v, list):
+        return ", ".join(str(x) for x in v) or "-"
+    return str(v)
 
 
 def table_text(rows: list[dict[str, Any]], columns: list[str], headers: list[str] | None = None) -> str:
     """A plain aligned text table for people."""
     headers = headers or columns
-
-    def cell(v: Any) -> str:
-        v = to_jsonable(v)
-        if v is None:
-            return "-"
-        if isinstance(v, bool):
-            return "yes" if v else "no"
-        if isinstance(v, float):
-            return f"{v:.2f}"
-        if isinstance(v, list):
-            return ", ".join(str(x) for x in v) or "-"
-        return str(v)
-
-    body = [[cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for b in body:
-        lines.append("  ".join(x.ljust(w) for x, w in zip(b, widths)).rstrip())
+    # Column by column: each cell converted once, each width one max() over its column.
+    cells = [[_table_cell(r.get(c)) for r in rows] for c in columns]
+    widths = [max(len(h), max(map(len, col), default=0)) for h, col in zip(headers, cells)]
+    padded = [[x.ljust(w) for x in col] for col, w in zip(cells, widths)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(row).rstrip() for row in zip(*padded)] if columns else [""] * len(rows)
     return "\n".join(lines)
 
 

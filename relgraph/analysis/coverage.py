@@ -91,11 +91,24 @@ class _Contacts:
             starts = np.flatnonzero(np.r_[True, ps.contact[1:] != ps.contact[:-1]])
             self.best[ps.contact[starts]] = np.maximum.reduceat(ps.value, starts)
         self.threads = thread_counts(F, ps)
-        executive = np.array([r == "executive" for r in F.staff_roles], dtype=bool)
+        executive = _is(F.coded("staff_roles"), "executive")
         self.exec_tie = np.zeros(n, dtype=bool)
         if len(executive):
             self.exec_tie[ps.contact[ps.strong & executive[ps.staff]]] = True
         self.key = is_key(F)
+
+
+def _is(coded: tuple[np.ndarray, list], value: Any) -> np.ndarray:
+    """Which rows of a coded column (:meth:`Frame.coded`) hold ``value``."""
+    codes, values = coded
+    return np.array([v == value for v in values], dtype=bool)[codes]
+
+
+def _mapped(coded: tuple[np.ndarray, list], to: dict[Any, int]) -> np.ndarray:
+    """The rows of a coded column as the numbers ``to`` gives their values (-1 for
+    a value it has not)."""
+    codes, values = coded
+    return np.array([to.get(v, -1) for v in values], dtype=np.int64)[codes]
 
 
 class _Cells:
@@ -104,14 +117,18 @@ class _Cells:
     in ``order``, its best strength and whether it is covered."""
 
     def __init__(self, F: Frame, c: _Contacts):
-        levels = sorted({*F.contact_levels, *F.unit_levels}, key=level_sort_key)
+        contact_coded, unit_coded = F.coded("contact_levels"), F.coded("unit_levels")
+        present = {
+            v for codes, values in (contact_coded, unit_coded)
+            for v, n in zip(values, np.bincount(codes, minlength=len(values)).tolist()) if n
+        }
+        levels = sorted(present, key=level_sort_key)
         level_at = {lv: i for i, lv in enumerate(levels)}
-        role_at = {r: i for i, r in enumerate(COVERAGE_ROLES)}
         n_levels, n_roles = len(levels), len(COVERAGE_ROLES)
-        contact_level = np.fromiter((level_at[lv] for lv in F.contact_levels), dtype=np.int64, count=len(F.contact_levels))
-        role = np.fromiter((role_at.get(r, -1) for r in F.contact_roles), dtype=np.int64, count=len(F.contact_roles))
+        contact_level = _mapped(contact_coded, level_at)
+        role = _mapped(F.coded("contact_roles"), {r: i for i, r in enumerate(COVERAGE_ROLES)})
         # The levels of each account: its units' and its contacts'.
-        unit_level = np.fromiter((level_at[lv] for lv in F.unit_levels), dtype=np.int64, count=len(F.unit_levels))
+        unit_level = _mapped(unit_coded, level_at)
         pairs = unique_ints(np.r_[F.contact_account * n_levels + contact_level, F.unit_account * n_levels + unit_level])
         self.levels = levels
         self.account_levels: dict[int, list[int]] = {}
@@ -121,6 +138,7 @@ class _Cells:
         code = (F.contact_account[inside] * n_levels + contact_level[inside]) * n_roles + role[inside]
         order = np.argsort(code, kind="stable")  # contacts are sorted by id already
         self.order = inside[order].tolist()
+        self.ids = np.array(F.contact_ids, dtype=object)[inside[order]].tolist()  # a cell's contact ids: one slice
         code = code[order]
         starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else np.zeros(0, dtype=np.int64)
         ends = np.r_[starts[1:], len(code)].astype(np.int64)
@@ -138,10 +156,11 @@ class _Cells:
         run = self.run.get((a * self.n_levels + self.levels.index(level)) * self.n_roles + COVERAGE_ROLES.index(role))
         return [] if run is None else self.order[run[0] : run[1]]
 
-    def of(self, F: Frame, a: int) -> list[dict[str, Any]]:
+    def of(self, a: int, *, covered: bool = True) -> list[dict[str, Any]]:
         """The cells of account ``a``, level by level (top first), roles in the order
-        of :data:`relgraph.model.COVERAGE_ROLES`."""
-        ids, order = F.contact_ids, self.order
+        of :data:`relgraph.model.COVERAGE_ROLES` (only those not covered when
+        ``covered`` is False)."""
+        ids = self.ids
         out = []
         for lv in self.account_levels.get(a, ()):
             base = (a * self.n_levels + lv) * self.n_roles
@@ -150,10 +169,12 @@ class _Cells:
                 if run is None:
                     status, contacts, best = "unknown", [], None
                 else:
-                    start, end, b, covered = run
-                    contacts = [ids[i] for i in order[start:end]]
+                    start, end, b, is_covered = run
+                    if is_covered and not covered:
+                        continue
+                    contacts = ids[start:end]
                     best = None if b < 0 else b
-                    if covered:
+                    if is_covered:
                         status = "covered"
                     elif best is not None and best > 0:
                         status = "weak"
@@ -163,6 +184,15 @@ class _Cells:
                     {"level": self.levels[lv], "role": role, "status": status, "contacts": contacts, "best_strength": best}
                 )
         return out
+
+
+def _by_account(account: np.ndarray, ids: list[str], rows: np.ndarray) -> dict[int, list[str]]:
+    """The ids of ``rows`` (ascending) grouped by their ``account``, each group in
+    row order."""
+    out: dict[int, list[str]] = {}
+    for a, i in zip(account[rows].tolist(), rows.tolist()):
+        out.setdefault(a, []).append(ids[i])
+    return out
 
 
 def frame_coverage(
@@ -186,43 +216,29 @@ def frame_coverage(
     with_thread = count(c.key & (c.threads >= 1))
     multi = count(c.key & (c.threads >= 2))
     ids = F.contact_ids
-    opponents: dict[int, list[str]] = {}
-    attitudes = F.contact_attitudes
-    for i in np.flatnonzero(c.key).tolist():
-        if attitudes[i] == "opponent":
-            opponents.setdefault(int(acc[i]), []).append(ids[i])
-    exec_ties: dict[int, list[str]] = {}
-    for i in np.flatnonzero(c.key & c.exec_tie).tolist():
-        exec_ties.setdefault(int(acc[i]), []).append(ids[i])
+    opponents = _by_account(acc, ids, np.flatnonzero(c.key & _is(F.coded("contact_attitudes"), "opponent")))
+    exec_ties = _by_account(acc, ids, np.flatnonzero(c.key & c.exec_tie))
     # The iron triangle: the roles on the account's team of staff counted active. A
-    # team role is free text, matched in any case as Excel users type it.
-    team_roles: dict[int, set] = {}
-    active, staff_roles = ps.active, F.staff_roles
-    for a, s, role in zip(F.team_account.tolist(), F.team_staff.tolist(), F.team_roles):
-        if active[s]:
-            team_roles.setdefault(a, set()).add(role.strip().lower() if role and role.strip() else staff_roles[s])
+    # team role is free text, matched in any case as Excel users type it; a member
+    # without one counts with their staff role.
+    codes, values = F.coded("team_roles")
+    typed = np.array([r.strip().lower() if r and r.strip() else "" for r in values], dtype=object)[codes]
+    staff_role = np.array(F.coded("staff_roles")[1], dtype=object)[F.coded("staff_roles")[0]]
+    on_team = ps.active[F.team_staff] if len(F.team_staff) else np.zeros(0, dtype=bool)
+    has_role = {}
+    for role in TRIANGLE:
+        holds = np.where(typed == "", staff_role[F.team_staff] == role, typed == role) & on_team
+        has_role[role] = np.zeros(n_accounts, dtype=bool)
+        has_role[role][F.team_account[holds]] = True
     # Units reached: a contact directly in the unit with a relationship above 0.
     units_n = np.bincount(F.unit_account, minlength=n_accounts).tolist()
     reached_units = unique_ints(F.contact_unit[(F.contact_unit >= 0) & (c.best > 0)])
     reached_n = np.bincount(F.unit_account[reached_units], minlength=n_accounts).tolist()
-    # Activity: the touchpoints listing one of the account's contacts, in the 365
-    # days up to and including as-of, each once per account, by method.
-    a_day = day(ps.as_of)
-    pair = unique_ints(F.tp_listed * max(n_accounts, 1) + acc[F.tp_contact])
-    tp_of, acc_of = pair // max(n_accounts, 1), pair % max(n_accounts, 1)
-    recent = (F.tp_day[tp_of] <= a_day) & (F.tp_day[tp_of] >= a_day - 364)
-    activity: dict[int, dict[str, int]] = {}
-    methods = F.tp_method
-    for t, a in zip(tp_of[recent].tolist(), acc_of[recent].tolist()):
-        mine = activity.get(a)
-        if mine is None:
-            mine = activity[a] = {m: 0 for m in TOUCHPOINT_METHODS}
-        mine[methods[t]] += 1
+    activity = _activity(F, ps.as_of, n_accounts)
 
     out = []
     for a in picked:
-        mine = grid.of(F, a)
-        roles = team_roles.get(a, ())
+        mine = grid.of(a)
         act = dict(activity.get(a) or {m: 0 for m in TOUCHPOINT_METHODS})
         act["total"] = sum(act.values())
         row = {
@@ -233,7 +249,7 @@ def frame_coverage(
             "cell_coverage": _share(sum(1 for x in mine if x["status"] == "covered"), len(mine)),
             "multithreading": _share(multi[a], key_n[a]),
             "opponents": opponents.get(a, []),
-            "triangle": [r for r in TRIANGLE if r in roles],
+            "triangle": [r for r in TRIANGLE if has_role[r][a]],
             "unit_coverage": _share(reached_n[a], units_n[a]),
             "exec_ties": exec_ties.get(a, []),
             "activity": act,
@@ -244,6 +260,32 @@ def frame_coverage(
             row["cells"] = mine
         out.append(row)
     return out
+
+
+def _activity(F: Frame, as_of: dt.date, n_accounts: int) -> dict[int, dict[str, int]]:
+    """Per account with any, its touchpoints (those listing one of its contacts) in
+    the 365 days up to and including ``as_of``, each once, counted by method (every
+    method of :data:`relgraph.model.TOUCHPOINT_METHODS`, in that order)."""
+    a_day = day(as_of)
+    width = max(n_accounts, 1)
+    listed_day = F.tp_day[F.tp_listed]
+    recent = (listed_day <= a_day) & (listed_day >= a_day - 364)
+    pair = unique_ints(F.tp_listed[recent] * width + F.contact_account[F.tp_contact[recent]])
+    tp_of, acc_of = pair // width, pair % width
+    codes, values = F.coded("tp_method")
+    method = _mapped((codes[tp_of], values), {m: i for i, m in enumerate(TOUCHPOINT_METHODS)})
+    if (method < 0).any():  # a method the model does not know (a graph built by hand): kept too
+        activity: dict[int, dict[str, int]] = {}
+        for t, a in zip(tp_of.tolist(), acc_of.tolist()):
+            mine = activity.get(a)
+            if mine is None:
+                mine = activity[a] = {m: 0 for m in TOUCHPOINT_METHODS}
+            key = values[codes[t]]
+            mine[key] = mine.get(key, 0) + 1
+        return activity
+    n = len(TOUCHPOINT_METHODS)
+    counts = np.bincount(acc_of * n + method, minlength=width * n).reshape(width, n)
+    return {a: dict(zip(TOUCHPOINT_METHODS, counts[a].tolist())) for a in unique_ints(acc_of).tolist()}
 
 
 def coverage(
@@ -317,7 +359,7 @@ class FrameGaps:
         F, grid, influence, due, staff_at = self.F, self.grid, self.influence, self.due, self.staff_at
         levels = F.contact_levels
         gaps: list[dict[str, Any]] = []
-        cells = [cell for cell in grid.of(F, a) if cell["status"] != "covered"]
+        cells = grid.of(a, covered=False)
         if not cells:
             return gaps
         mine = self.parts.contacts(a)

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -55,7 +56,7 @@ def unique_ints(values: np.ndarray) -> np.ndarray:
     values spread over a wide range (packed pair keys)."""
     if not len(values):
         return np.unique(values)
-    s = np.sort(values)
+    s = values if bool((values[1:] >= values[:-1]).all()) else np.sort(values)  # often in order already
     return s[np.r_[True, s[1:] != s[:-1]]]
 
 
@@ -152,20 +153,19 @@ def pair_strengths(
     # The newest touchpoint on or before as-of listing both people of each row.
     t_ok = inp.touch_day <= a
     if t_ok.any() and len(key):
-        tkey = (inp.touch_contact[t_ok] << 32) | inp.touch_staff[t_ok]
-        tday = inp.touch_day[t_ok]
-        order = np.argsort(tkey)
-        tkey, tday = tkey[order], tday[order]
-        starts = np.flatnonzero(np.r_[True, tkey[1:] != tkey[:-1]])
-        ukey, uday = tkey[starts], np.maximum.reduceat(tday, starts)
+        ukey, uday = _newest(inp.touch_contact[t_ok], inp.touch_staff[t_ok], inp.touch_day[t_ok])
         pos = np.minimum(np.searchsorted(ukey, key), len(ukey) - 1)
         hit = ukey[pos] == key
         last = np.where(hit, np.maximum(last, uday[pos]), last)
     decays = (last != NO_DATE) & (last <= a)
     factor = np.ones(len(last))
     if decays.any():
-        ages, where = np.unique(a - last[decays], return_inverse=True)
-        factor[decays] = _floats(decay(int(age), half_life=half_life, grace=grace) for age in ages)[where]
+        # One decay per distinct age (a few thousand days at most), looked up by age.
+        age = a - last[decays]
+        ages = np.flatnonzero(np.bincount(age))
+        table = np.zeros(ages[-1] + 1)
+        table[ages] = _floats(decay(int(x), half_life=half_life, grace=grace) for x in ages.tolist())
+        factor[decays] = table[age]
     eff = inp.knows_strength[keep] * factor
     # The strongest row of each pair.
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
@@ -189,6 +189,27 @@ def pair_strengths(
     )
 
 
+def _newest(contact: np.ndarray, staff: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (contact, staff) pairs of touchpoint entries as sorted keys
+    ``contact << 32 | staff``, and the newest day of each."""
+    first = int(days.min())
+    span = int(days.max()) - first + 1
+    n_staff = int(staff.max()) + 1
+    if (int(contact.max()) + 1) * n_staff * span < 2**62:
+        # One sort of (pair, day) packed in one integer: each pair's newest day is
+        # its last (a plain sort is several times faster than an argsort).
+        packed = np.sort((contact * n_staff + staff) * span + (days - first))
+        pair = packed // span
+        ends = np.flatnonzero(np.r_[pair[1:] != pair[:-1], True])
+        pair = pair[ends]
+        return ((pair // n_staff) << 32) | (pair % n_staff), packed[ends] % span + first
+    key = (contact << 32) | staff
+    order = np.argsort(key)
+    key, days = key[order], days[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    return key[starts], np.maximum.reduceat(days, starts)
+
+
 def _counting_rows(starts: np.ndarray, eff: np.ndarray, best: np.ndarray) -> np.ndarray:
     """Per pair (groups of ``eff``, sorted by pair, beginning at ``starts``), the
     position of its first row of the ``best`` strength.
@@ -208,7 +229,6 @@ def thread_counts(F: Frame, ps: PairStrengths) -> np.ndarray:
     return np.bincount(ps.contact[ps.strong], minlength=len(F.contact_ids))
 
 
-@dataclass
 class Frame:
     """The frame of a graph or data set (see the module docstring).
 
@@ -222,6 +242,10 @@ class Frame:
     ``link_influences`` is True for ``influences``, False for ``reports_to``.
     Touchpoints: ``tp_day``, ``tp_method`` per touchpoint, and ``tp_listed`` /
     ``tp_contact`` the (touchpoint, contact) pairs it lists.
+
+    Each part but ``strengths`` is built on first use and then kept: a command
+    pays only for the parts it reads (coverage never needs names or links). The
+    columns of few distinct values are also held as codes (:meth:`coded`).
     """
 
     strengths: StrengthInputs
@@ -254,10 +278,43 @@ class Frame:
     team_account: np.ndarray
     team_staff: np.ndarray
     team_roles: list[str | None]
+    team_rows: np.ndarray  # the rows of the team table that ``team_*`` keep
     tp_day: np.ndarray
     tp_method: list[str]
     tp_listed: np.ndarray
     tp_contact: np.ndarray
+
+    def __init__(
+        self,
+        strengths: StrengthInputs,
+        parts: dict[str, Callable[[], Any]],
+        coded: dict[str, Callable[[], tuple[np.ndarray, list]]],
+    ):
+        self.strengths = strengths
+        self._parts = parts
+        self._coders = coded
+        self._codes: dict[str, tuple[np.ndarray, list]] = {}
+        for name in coded:
+            parts.setdefault(name, lambda name=name: _decoded(self.coded(name)))
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for a part not built yet (a built one is an instance attribute).
+        build = self.__dict__.get("_parts", {}).get(name)
+        if build is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = self.__dict__[name] = build()
+        self._parts.pop(name, None)
+        return value
+
+    def coded(self, name: str) -> tuple[np.ndarray, list]:
+        """A column of few distinct values (``account_grades``, ``unit_levels``,
+        ``contact_levels``, ``contact_roles``, ``contact_attitudes``, ``staff_roles``,
+        ``team_roles``, ``tp_method``) as ``(codes, values)``: row ``i`` holds
+        ``values[codes[i]]``."""
+        got = self._codes.get(name)
+        if got is None:
+            got = self._codes[name] = self._coders[name]()
+        return got
 
     @property
     def contact_ids(self) -> list[str]:
@@ -284,7 +341,8 @@ def select_accounts(F: Frame, accounts: Iterable[str] | None) -> list[int]:
 
 def is_key(F: Frame) -> np.ndarray:
     """Which contacts of ``F`` are key contacts (:func:`relgraph.analysis.rules.key_contacts`)."""
-    return key_contacts(F.contact_roles, F.contact_influence)
+    codes, values = F.coded("contact_roles")
+    return key_contacts(np.array(values, dtype=object)[codes], F.contact_influence)
 
 
 def frame_from_graph(G: nx.MultiDiGraph) -> Frame:
@@ -331,6 +389,14 @@ def _numbers(column: pa.Array | pa.ChunkedArray, dtype: type) -> np.ndarray:
     return _array(column).cast(pa.float64() if dtype is float else pa.int64()).to_numpy(zero_copy_only=False)
 
 
+def _ascending(ids: pa.Array) -> bool:
+    """Whether ids are strictly ascending (as relgraph writes its tables): such a
+    table needs no sort."""
+    if len(ids) < 2:
+        return True
+    return bool(pc.all(pc.less(ids[:-1], ids[1:]), skip_nulls=False).as_py())
+
+
 def frame_from_tables(typed: TypedTables) -> Frame:
     """The frame of a data set held as typed tables (:class:`relgraph.tables.TypedTables`:
     a whole data set, or one account's share of it), built column-wise.
@@ -342,42 +408,41 @@ def frame_from_tables(typed: TypedTables) -> Frame:
     t = typed.tables
     refs = typed.reference_rows()
 
-    def sorted_by_id(name: str, columns: tuple[str, ...]) -> tuple[pa.Table, pa.Array, np.ndarray]:
-        """The table's ``columns`` sorted by id, the original row of each of its
-        rows, and for each original row its new index."""
+    def sorted_by_id(name: str) -> tuple[pa.Table, pa.Array | None, np.ndarray | None]:
+        """The table sorted by id, the original row of each of its rows, and for
+        each original row its new index (both None when sorted already)."""
         table = t[name]
+        if _ascending(_array(table.column("id"))):
+            return table, None, None
         order = pc.sort_indices(table.column("id"))
         new = np.empty(len(order), dtype=np.int64)
         new[order.to_numpy()] = np.arange(len(order))
-        return table.select(["id", *columns]).take(order), order, new
+        return table.take(order), order, new
 
-    def text(table: pa.Table, column: str) -> list:
-        return table.column(column).to_pylist()
+    def taken(ref: pa.Array, order: pa.Array | None) -> pa.Array:
+        return ref if order is None else pc.take(ref, order)
 
-    def repeated(table: pa.Table, column: str) -> list:
-        """A column of few distinct values (levels, roles, methods): one Python
-        object per distinct value, shared by its rows (a fifth of the memory)."""
-        return _shared_values(table.column(column))
+    def text(table: pa.Table, column: str) -> Callable[[], list]:
+        return lambda: table.column(column).to_pylist()
 
-    accounts, _, account_new = sorted_by_id("accounts", ("name", "grade"))
-    units, unit_order, unit_new = sorted_by_id("units", ("level",))
-    contacts, contact_order, contact_new = sorted_by_id(
-        "contacts", ("level", "role", "name", "influence", "seniority", "attitude", "coach")
-    )
-    staff, _, staff_new = sorted_by_id("staff", ("active", "name", "role", "seniority", "in_role_since", "rotates"))
+    def coded(table: pa.Table, column: str) -> Callable[[], tuple[np.ndarray, list]]:
+        return lambda: _encoded(table.column(column))
 
-    contact_unit_rows = pc.take(refs[("contacts", "unit")], contact_order)
-    unit_level_of = pc.take(t["units"].column("level"), contact_unit_rows)
-    levels = _shared_values(effective_levels(_array(unit_level_of), _array(contacts.column("level"))))
+    accounts, _, account_new = sorted_by_id("accounts")
+    units, unit_order, unit_new = sorted_by_id("units")
+    contacts, contact_order, contact_new = sorted_by_id("contacts")
+    staff, _, staff_new = sorted_by_id("staff")
+
+    contact_unit_rows = taken(refs[("contacts", "unit")], contact_order)
     rel = t["relationships"]
     knows_staff = _moved(staff_new, refs[("relationships", "staff")])
     knows_contact = _moved(contact_new, refs[("relationships", "contact")])
     known = np.flatnonzero((knows_staff >= 0) & (knows_contact >= 0))
     touch = _touch_pairs(t["touchpoints"], refs, staff_new, contact_new)
     inputs = StrengthInputs(
-        staff_ids=text(staff, "id"),
+        staff_ids=staff.column("id").to_pylist(),
         staff_active=_array(staff.column("active")).to_numpy(zero_copy_only=False).astype(bool),
-        contact_ids=text(contacts, "id"),
+        contact_ids=contacts.column("id").to_pylist(),
         knows_staff=knows_staff[known],
         knows_contact=knows_contact[known],
         knows_strength=_numbers(rel.column("strength"), float)[known],
@@ -388,66 +453,110 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         touch_contact=touch[1],
         touch_day=touch[2],
     )
-    links = t["links"]
-    ls = _moved(contact_new, refs[("links", "source")])
-    lt = _moved(contact_new, refs[("links", "target")])
-    contact_account = _moved(account_new, pc.take(refs[("contacts", "account")], contact_order))
-    # Links between two accounts belong to neither (nor those naming a contact not held).
-    inside = np.flatnonzero((ls >= 0) & (lt >= 0) & (contact_account[ls] == contact_account[lt]))
-    influences = _array(pc.equal(links.column("kind"), "influences")).fill_null(False)
-    team = t["team"]
-    team_account = _moved(account_new, refs[("team", "account")])
-    team_staff = _moved(staff_new, refs[("team", "staff")])
-    on_team = np.flatnonzero((team_account >= 0) & (team_staff >= 0))
-    team_roles = repeated(team, "role")
-    tp = t["touchpoints"]
-    tp_listed = pc.list_parent_indices(_array(tp.column("contacts"))).to_numpy().astype(np.int64)
-    tp_contact = _moved(contact_new, refs[("touchpoints", "contacts")])
-    listed = tp_contact >= 0
-    return Frame(
-        strengths=inputs,
-        account_ids=text(accounts, "id"),
-        account_names=text(accounts, "name"),
-        account_grades=repeated(accounts, "grade"),
-        unit_ids=text(units, "id"),
-        unit_account=_moved(account_new, pc.take(refs[("units", "account")], unit_order)),
-        unit_levels=repeated(units, "level"),
-        contact_account=contact_account,
-        contact_levels=levels,
-        contact_roles=repeated(contacts, "role"),
-        contact_names=text(contacts, "name"),
-        contact_influence=_numbers(contacts.column("influence"), int),
-        contact_seniority=_numbers(contacts.column("seniority"), int),
-        contact_attitudes=repeated(contacts, "attitude"),
-        contact_coach=repeated(contacts, "coach"),
-        contact_unit=_moved(unit_new, contact_unit_rows),
-        staff_names=text(staff, "name"),
-        staff_roles=repeated(staff, "role"),
-        staff_seniority=_numbers(staff.column("seniority"), int),
-        staff_in_role=repeated(staff, "in_role_since"),
-        staff_rotates=rotates(repeated(staff, "role"), text(staff, "rotates")).tolist(),
-        link_source=ls[inside],
-        link_target=lt[inside],
-        link_influences=influences.to_numpy(zero_copy_only=False)[inside],
-        link_weight=_numbers(links.column("weight"), float)[inside],
-        link_since=_days_of(links.column("since"))[inside],
-        link_until=_days_of(links.column("until"))[inside],
-        team_account=team_account[on_team],
-        team_staff=team_staff[on_team],
-        team_roles=[team_roles[i] for i in on_team.tolist()],
-        tp_day=_days_of(tp.column("date")),
-        tp_method=_shared_values(tp.column("method")),
-        tp_listed=tp_listed[listed],
-        tp_contact=tp_contact[listed],
+    links, team, tp = t["links"], t["team"], t["touchpoints"]
+
+    def contact_levels() -> tuple[np.ndarray, list]:
+        unit_level_of = pc.take(t["units"].column("level"), contact_unit_rows)
+        return _encoded(effective_levels(_array(unit_level_of), _array(contacts.column("level"))))
+
+    def link_parts() -> dict[str, np.ndarray]:
+        ls = _moved(contact_new, refs[("links", "source")])
+        lt = _moved(contact_new, refs[("links", "target")])
+        account = F.contact_account
+        # Links between two accounts belong to neither (nor those naming a contact not held).
+        inside = np.flatnonzero((ls >= 0) & (lt >= 0) & (account[ls] == account[lt]))
+        influences = _array(pc.equal(links.column("kind"), "influences")).fill_null(False)
+        return {
+            "link_source": ls[inside],
+            "link_target": lt[inside],
+            "link_influences": influences.to_numpy(zero_copy_only=False)[inside],
+            "link_weight": _numbers(links.column("weight"), float)[inside],
+            "link_since": _days_of(links.column("since"))[inside],
+            "link_until": _days_of(links.column("until"))[inside],
+        }
+
+    def team_parts() -> dict[str, np.ndarray]:
+        team_account = _moved(account_new, refs[("team", "account")])
+        team_staff = _moved(staff_new, refs[("team", "staff")])
+        on_team = np.flatnonzero((team_account >= 0) & (team_staff >= 0))
+        return {"team_account": team_account[on_team], "team_staff": team_staff[on_team], "team_rows": on_team}
+
+    def team_roles() -> tuple[np.ndarray, list]:
+        codes, values = _encoded(team.column("role"))
+        return codes[F.team_rows], values
+
+    def tp_parts() -> dict[str, np.ndarray]:
+        tp_listed = pc.list_parent_indices(_array(tp.column("contacts"))).to_numpy().astype(np.int64)
+        tp_contact = _moved(contact_new, refs[("touchpoints", "contacts")])
+        listed = tp_contact >= 0
+        return {"tp_listed": tp_listed[listed], "tp_contact": tp_contact[listed]}
+
+    def together(build: Callable[[], dict[str, np.ndarray]], names: tuple[str, ...]) -> dict[str, Callable[[], Any]]:
+        """Parts built together from the same columns: the first use of one builds
+        and keeps them all."""
+
+        def part(name: str) -> Any:
+            built = build()
+            for k, v in built.items():
+                if k != name:
+                    F.__dict__[k] = v
+                    F._parts.pop(k, None)
+            return built[name]
+
+        return {name: (lambda name=name: part(name)) for name in names}
+
+    parts: dict[str, Callable[[], Any]] = {
+        "account_ids": text(accounts, "id"),
+        "account_names": text(accounts, "name"),
+        "unit_ids": text(units, "id"),
+        "unit_account": lambda: _moved(account_new, taken(refs[("units", "account")], unit_order)),
+        "contact_account": lambda: _moved(account_new, taken(refs[("contacts", "account")], contact_order)),
+        "contact_names": text(contacts, "name"),
+        "contact_influence": lambda: _numbers(contacts.column("influence"), int),
+        "contact_seniority": lambda: _numbers(contacts.column("seniority"), int),
+        "contact_coach": lambda: _decoded(_encoded(contacts.column("coach"))),
+        "contact_unit": lambda: _moved(unit_new, contact_unit_rows),
+        "staff_names": text(staff, "name"),
+        "staff_seniority": lambda: _numbers(staff.column("seniority"), int),
+        "staff_in_role": lambda: _decoded(_encoded(staff.column("in_role_since"))),
+        "staff_rotates": lambda: rotates(F.staff_roles, staff.column("rotates").to_pylist()).tolist(),
+        "tp_day": lambda: _days_of(tp.column("date")),
+        **together(link_parts, ("link_source", "link_target", "link_influences", "link_weight", "link_since",
+                                "link_until")),
+        **together(team_parts, ("team_account", "team_staff", "team_rows")),
+        **together(tp_parts, ("tp_listed", "tp_contact")),
+    }
+    F = Frame(
+        inputs,
+        parts,
+        {
+            "account_grades": coded(accounts, "grade"),
+            "unit_levels": coded(units, "level"),
+            "contact_levels": contact_levels,
+            "contact_roles": coded(contacts, "role"),
+            "contact_attitudes": coded(contacts, "attitude"),
+            "staff_roles": coded(staff, "role"),
+            "team_roles": team_roles,
+            "tp_method": coded(tp, "method"),
+        },
     )
+    return F
 
 
-def _shared_values(column: pa.Array | pa.ChunkedArray) -> list:
-    """``column.to_pylist()``, each distinct value one Python object shared by the
-    rows holding it."""
+def _encoded(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list]:
+    """A column as codes into its distinct values (see :meth:`Frame.coded`); a
+    null's code is that of a ``None`` at the end of the values."""
     encoded = pc.dictionary_encode(_array(column))
-    values = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
-    return values[encoded.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)].tolist()
+    values = [*encoded.dictionary.to_pylist(), None]
+    codes = encoded.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, values
+
+
+def _decoded(coded: tuple[np.ndarray, list]) -> list:
+    """The values of a coded column, one Python object per distinct value, shared by
+    the rows holding it (a fifth of the memory of one per row)."""
+    codes, values = coded
+    return np.array(values, dtype=object)[codes].tolist()
 
 
 def _touch_pairs(tp, refs, staff_new: np.ndarray, contact_new: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -466,10 +575,13 @@ def _touch_pairs(tp, refs, staff_new: np.ndarray, contact_new: np.ndarray) -> tu
     return s[keep], c[keep], d[keep]
 
 
-def _moved(new: np.ndarray, ref: pa.Array) -> np.ndarray:
+def _moved(new: np.ndarray | None, ref: pa.Array) -> np.ndarray:
     """Row references (row numbers, null for none) as indexes into the table
-    sorted by id, ``new`` giving each row's index (-1 for none)."""
+    sorted by id, ``new`` giving each row's index (None: the rows' own order; -1
+    for none)."""
     rows = ref.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if new is None:
+        return rows
     if not len(new):
         return np.full(len(rows), -1, dtype=np.int64)
     return np.where(rows >= 0, new[np.maximum(rows, 0)], -1)

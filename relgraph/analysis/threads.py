@@ -307,10 +307,12 @@ def sole_threads(F: Frame, ps: PairStrengths, accounts: Iterable[int] | None = N
     sole = is_key(F) & (threads == 1) & picked[F.contact_account]
     strong = ps.strong & sole[ps.contact]
     out: dict[str, list[tuple[str, int]]] = {}
-    influence = F.contact_influence.tolist()
-    for s, c in zip(ps.staff[strong].tolist(), ps.contact[strong].tolist()):
-        weight = GRADE_WEIGHT.get(F.account_grades[F.contact_account[c]], 1)
-        out.setdefault(F.staff_ids[s], []).append((F.contact_ids[c], weight * influence[c]))
+    codes, grades = F.coded("account_grades")
+    weight = np.array([GRADE_WEIGHT.get(g, 1) for g in grades], dtype=np.int64)[codes][F.contact_account]
+    contacts = ps.contact[strong]
+    staff_ids, contact_ids = F.staff_ids, F.contact_ids
+    for s, c, w in zip(ps.staff[strong].tolist(), contacts.tolist(), (weight * F.contact_influence)[contacts].tolist()):
+        out.setdefault(staff_ids[s], []).append((contact_ids[c], w))
     return out
 
 
@@ -327,17 +329,19 @@ def risk_rows(
     first, then by id."""
     limit = horizon_end(as_of, horizon)
     rows = []
+    dues: dict[tuple, dt.date | None] = {}  # staff share few (date, role, rotates): each worked out once
     for s in staff:
         if not s["active"]:
             continue
-        mine = sole.get(s["id"], [])
-        due = staff_rotation_due(s, rotation_years)
+        mine = sole.get(s["id"], ())
+        facts = (s.get("in_role_since"), s.get("role"), s.get("rotates"))
+        due = dues[facts] if facts in dues else dues.setdefault(facts, staff_rotation_due(s, rotation_years))
         rows.append(
             {
                 "id": s["id"],
                 "name": s.get("name"),
-                "risk": sum(w for _, w in mine),
-                "sole_threads": sorted(c for c, _ in mine),
+                "risk": sum(w for _, w in mine) if mine else 0,
+                "sole_threads": sorted([c for c, _ in mine]) if mine else [],
                 "rotation_due": due,
                 "due_soon": is_due(due, limit),
                 "role": s.get("role"),

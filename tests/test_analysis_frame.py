@@ -1,0 +1,90 @@
+"""The frame's shortcuts give the frame of the long way: tables in any row order
+(ids sorted only when they are not already), parts built on first use, coded
+columns, and the newest touchpoint of each pair found by one packed sort or by
+the general argsort alike."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import numpy as np
+
+from relgraph.analysis.coverage import frame_coverage, frame_gaps
+from relgraph.analysis.frame import _newest, frame_from_tables, pair_strengths
+from relgraph.demo import write_demo
+from relgraph.stores.files import FileStore
+
+from test_frame import canonical
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+def _reverse_rows(path) -> None:
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([rows[0], *reversed(rows[1:])])
+
+
+def test_tables_in_any_row_order_give_one_frame_and_one_coverage(tmp_path):
+    write_demo(tmp_path / "sorted")
+    write_demo(tmp_path / "reversed")
+    for name in ("accounts", "units", "contacts", "staff", "relationships", "links", "team", "touchpoints"):
+        _reverse_rows(tmp_path / "reversed" / f"{name}.csv")
+    frames = [frame_from_tables(FileStore(tmp_path / d).tables()) for d in ("sorted", "reversed")]
+    assert canonical(frames[0]) == canonical(frames[1])
+    assert frames[1].contact_ids == sorted(frames[1].contact_ids)
+    results = []
+    for F in frames:
+        ps = pair_strengths(F.strengths, as_of=AS_OF)
+        results.append((frame_coverage(F, ps), sorted(map(repr, frame_gaps(F, ps)))))
+    assert results[0] == results[1]
+    nwm = next(a for a in results[0][0] if a["id"] == "nwm")
+    assert (nwm["contacts"], nwm["key_contacts"], len(nwm["cells"])) == (139, 27, 24)
+    assert nwm["triangle"] == ["account_manager", "solution", "delivery"]
+    assert nwm["opponents"] == ["nwm-evp"]
+    assert nwm["exec_ties"] == ["nwm-cfo", "nwm-cpo", "nwm-cto", "nwm-evp", "nwm-nr-gm", "nwm-wv-gm"]
+
+
+def test_parts_are_built_once_and_coded_columns_match_their_lists(tmp_path):
+    write_demo(tmp_path)
+    F = frame_from_tables(FileStore(tmp_path).tables())
+    assert "contact_names" not in vars(F)  # not built until read
+    assert F.contact_names is F.contact_names
+    assert "link_target" not in vars(F)
+    F.link_source
+    assert "link_target" in vars(F)  # built with link_source, from the same columns
+    for name in ("account_grades", "unit_levels", "contact_levels", "contact_roles", "contact_attitudes",
+                 "staff_roles", "team_roles", "tp_method"):
+        codes, values = F.coded(name)
+        assert [values[c] for c in codes.tolist()] == getattr(F, name), name
+    assert F.coded("contact_attitudes")[1][-1] is None  # a null's code: the None at the end
+    try:
+        F.no_such_part
+    except AttributeError as e:
+        assert "no_such_part" in str(e)
+    else:
+        raise AssertionError("an unknown attribute must raise AttributeError")
+
+
+def _newest_by_hand(contact, staff, days) -> tuple[list[int], list[int]]:
+    newest: dict[int, int] = {}
+    for c, s, d in zip(contact.tolist(), staff.tolist(), days.tolist()):
+        k = (c << 32) | s
+        newest[k] = max(newest.get(k, d), d)
+    return sorted(newest), [newest[k] for k in sorted(newest)]
+
+
+def test_newest_touchpoint_per_pair_packed_and_general_alike():
+    rng = np.random.default_rng(7)
+    contact = rng.integers(0, 40, 500)
+    staff = rng.integers(0, 9, 500)
+    days = rng.integers(19000, 19400, 500)
+    key, newest = _newest(contact, staff, days)
+    assert (key.tolist(), newest.tolist()) == _newest_by_hand(contact, staff, days)
+    assert len(key) < 360  # pairs met more than once
+    # Indexes and days too wide to pack in one integer take the general way.
+    contact, days = contact + 2**28, np.r_[days[:-1], -(2**31)]
+    key, newest = _newest(contact, staff, days)
+    assert (key.tolist(), newest.tolist()) == _newest_by_hand(contact, staff, days)
