@@ -343,6 +343,32 @@ def test_the_graph_function_and_account_shares_agree(tmp_path):
     ]
 
 
+def test_an_account_result_hands_the_plan_its_successors(tmp_path, monkeypatch):
+    """With the account's result (as its map and report have it), the plan takes the
+    successors threads already found as the owners of handovers, second threads and
+    reaches, searches only for the rank actions, and is the same plan."""
+    from relgraph.analysis import plan as plan_module
+    from relgraph.analysis.account import account_result
+    from relgraph.demo import write_demo
+
+    write_demo(tmp_path / "demo")
+    store = FileStore(tmp_path / "demo")
+    searched = []
+    best_placed = plan_module.best_placed
+    monkeypatch.setattr(plan_module, "best_placed", lambda *a, **k: searched.append(1) or best_placed(*a, **k))
+    for account in store.account_ids():
+        typed = store.tables([account])
+        options = {"as_of": AS_OF, "horizon": 120, "rotation_years": 2}
+        searched.clear()
+        alone = plan_module.relationship_plan(typed, **options)
+        assert len(searched) == sum(a["kind"] in ("handover", "second_thread", "reach", "rank") for a in alone)
+        searched.clear()
+        given = plan_module.relationship_plan(typed, result=account_result(typed, lists=True, **options), **options)
+        assert given == alone
+        assert len(searched) == sum(a["kind"] == "rank" for a in alone)
+    assert [a["kind"] for a in plan_module.relationship_plan(store.tables(["nwm"]), as_of=AS_OF)].count("handover") == 4
+
+
 def test_the_demo_weak_spots_get_the_expected_actions(tmp_path):
     from relgraph.demo import write_demo
 

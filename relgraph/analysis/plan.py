@@ -45,7 +45,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -65,10 +65,13 @@ from .frame import (
     pair_strengths,
     select_accounts,
 )
-from .paths import REL, Search, best_path, path_score
+from .paths import REL, Search, path_score
 from .rules import NO_DATE, horizon_end, is_due, staff_rotation_due
 from .successor import best_placed as placed_best
 from .successor import not_due
+
+if TYPE_CHECKING:
+    from .account import AccountResult
 
 __all__ = [
     "KINDS",
@@ -313,9 +316,15 @@ def frame_plan(
     grace: float = 90.0,
     strong: float = 3.0,
     accounts: Sequence[int] | None = None,
+    successors: Mapping[str, str | None] | None = None,
 ) -> list[dict[str, Any]]:
     """The plan actions of the accounts ``accounts`` (indexes; default all) of frame
     ``F`` at the strengths ``ps`` (:func:`strengths` at ``as_of``), unsorted.
+
+    ``successors``: the successor already found of some key contacts (contact id ->
+    staff id or None: the ``backup`` of :func:`relgraph.analysis.threads.frame_threads`
+    at the same strengths and staff due soon), taken as the owner of their
+    ``handover``, ``second_thread`` or ``reach`` instead of searching again.
 
     ``rotation`` gives each staff id's ``rotation_due`` (None: never); a staff member
     is *due soon* when it falls on or before the horizon's last day. Each action is
@@ -338,6 +347,13 @@ def frame_plan(
     def staff_name(s: int) -> str:
         return F.staff_names[s] or staff_ids[s]
 
+    def successor(A: Access, j: int, i: int, leaving: Collection[str], among: set[int]) -> int | None:
+        """The successor of contact ``i`` (node ``j``), its only thread ``leaving`` or nobody."""
+        if successors is not None and F.contact_ids[i] in successors:
+            known = successors[F.contact_ids[i]]
+            return None if known is None else A.index[STAFF + ":" + known]
+        return best_placed(A, [j], leave_out=leaving, among=among, search=routes.search(j))
+
     # The threads of the picked accounts' key contacts, and when those that lapse do.
     threads: dict[int, list[int]] = {}
     for a in picked:
@@ -358,7 +374,9 @@ def frame_plan(
         if not mine:
             continue
         A = parts.access(a)
+        routes = _Routes(A)
         eligible = not_due(A, due_soon)
+        senior: dict[int, set[int]] = {}
         weight = GRADE_WEIGHT.get(F.account_grades[a], 1)
         for j, i in enumerate(mine):  # contacts come first in A
             if not key[i]:
@@ -366,22 +384,21 @@ def frame_plan(
             ts = threads[i]
             base = weight * influence[i]
             who, role = F.contact_names[i] or F.contact_ids[i], F.contact_roles[i]
-            S = Search(A, [j])  # every owner and route to this contact comes from one search
 
             def act(kind: str, owner: int | None, due: dt.date, method: str, priority: float, reason: str) -> None:
-                out.add(A, kind, a, owner, j, due, method, priority, reason, search=S)
+                out.add(A, kind, a, owner, j, due, method, priority, reason, routes=routes)
 
             if len(ts) == 1 and staff_ids[ts[0]] in due_soon:
                 leaver = ts[0]
                 rot = rotation[staff_ids[leaver]]
-                heir = best_placed(A, [j], leave_out={staff_ids[leaver]}, among=eligible, search=S)
+                heir = successor(A, j, i, {staff_ids[leaver]}, eligible)
                 verb = "rotates on" if rot >= as_of else "was due to rotate on"
                 # Compared as day numbers: a long lead may reach before the calendar's start.
                 due = as_of if rot.toordinal() - lead <= as_of.toordinal() else rot - dt.timedelta(days=lead)
                 act("handover", heir, due, "meeting", 2 * base,
                     f"{staff_name(leaver)} {verb} {rot.isoformat()} and is {who}'s only thread")
             elif len(ts) == 1:
-                heir = best_placed(A, [j], leave_out={staff_ids[ts[0]]}, among=eligible, search=S)
+                heir = successor(A, j, i, {staff_ids[ts[0]]}, eligible)
                 act("second_thread", heir, soon, method_for(role), base,
                     f"{staff_name(ts[0])} is {who}'s only thread")
             for s in ts:
@@ -393,7 +410,7 @@ def frame_plan(
                         + (f"; it is {who}'s only thread" if only else ""))
             if not ts:
                 best = max((value[p] for p in parts.pairs(i)), default=0.0)
-                act("reach", best_placed(A, [j], among=eligible, search=S), soon, method_for(role), base * (1 - best / 5),
+                act("reach", successor(A, j, i, (), eligible), soon, method_for(role), base * (1 - best / 5),
                     f"{who} is a key contact with no thread" + (f" (best strength {best:.1f})" if best > 0 else ""))
             else:
                 top = max(staff_seniority[s] for s in ts)
@@ -401,13 +418,15 @@ def frame_plan(
                     least = seniority[i] - 1
                     if least not in senior_from:
                         senior_from[least] = {x for x, sen in zip(staff_ids, staff_seniority) if sen >= least}
-                    owner = best_placed(A, [j], among=eligible, allowed=senior_from[least], search=S)
+                    if least not in senior:  # this account's eligible staff nodes of that seniority
+                        senior[least] = {x for x in eligible if A.ids[x] in senior_from[least]}
+                    owner = best_placed(A, [j], among=senior[least], search=routes.search(j))
                     act("rank", owner, soon, "visit", base,
                         f"{who} (seniority {seniority[i]}) is covered only up to seniority {top}")
         if gaps is not None and F.account_grades[a] in PLAN_GRADES:
             blind = [g for g in gaps.of(a, A) if g["status"] == "unknown"]
             if blind:
-                _blind_spots(out, a, A, mine, blind, soon)
+                _blind_spots(out, a, routes, mine, blind, soon)
     return list(out)
 
 
@@ -421,11 +440,12 @@ class _Actions(list):
         self.contact_at = {c: i for i, c in enumerate(F.contact_ids)}
 
     def add(self, A: Access, kind: str, a: int, owner: int | None, target: int | dict, due: dt.date,
-            method: str, priority: float, reason: str, *, search: Search | None = None) -> None:
+            method: str, priority: float, reason: str, *, routes: _Routes | None = None) -> None:
         """One action of account ``a`` on ``target`` (a contact node of ``A``, or a
         cell as ``{"cell", "coach"}``, the coach node or None); ``owner`` is a staff
         node of ``A``. ``via`` is the inner part of the owner's best path to the
-        contact (``search``: the search from it, when there is one), or ``[coach]`` for a cell."""
+        contact (:meth:`_Routes.via`; ``routes``: the account's, when there are), or
+        ``[coach]`` for a cell."""
         F = self.F
         if isinstance(target, int):
             end: int | None = target
@@ -438,7 +458,7 @@ class _Actions(list):
         if not isinstance(target, int):
             via = [] if end is None else [end]
         elif owner is not None:
-            via = _via(A, owner, end, search or Search(A, [end]))
+            via = (routes or _Routes(A)).via(owner, end)
         self.append(
             {
                 "kind": kind,
@@ -464,61 +484,110 @@ fewer than 450 such steps), and below the scores' tolerance
 (:data:`relgraph.analysis.paths.REL`), so that equal scores stay equal."""
 
 
-def _via(A: Access, owner: int, target: int, search: Search) -> list[int]:
-    """The intermediate nodes of the best influence path from ``owner`` to ``target``
-    (:meth:`relgraph.analysis.paths.Search.best_path`, ``search`` being the search
-    from ``target``). A direct tie at least as good as any detour could be is that
-    path without a path walk, as it has the fewest steps (on equal scores, up to
-    :data:`~relgraph.analysis.paths.REL`). The detours are bounded first by their
-    first two steps (:func:`_two_steps`), then by the search from the target, settled
-    as far as a detour can beat the direct tie: each detour leaves the owner by a step to a
-    contact x and scores at most that step x x's best score, which the search tells up
-    to rounding (:data:`NOISE`). The search is shared by every question about the
-    target, so settling it here costs its later questions nothing."""
-    succ = A.succ
-    direct = succ[owner].get(target)
-    if direct is not None:
-        out = max((p for x, p in succ[owner].items() if x != target), default=0.0)
-        into = max((p for y, p in A.pred[target].items() if not A.is_staff[y]), default=0.0)
-        if out * into <= direct:
-            return []
-        # The direct tie is a best path unless a detour beats it by more than REL.
-        floor = direct / ((1 - REL) * (1 + NOISE))
-        if _two_steps(succ, owner, target, into) < floor:
-            return []
-        # A detour through x scores at most out x x's best score, so only the contacts
-        # scoring floor / out or more can make one as good as the direct tie.
-        search.settle_to(floor / out * (1 - NOISE))
-        settled = search.settled
-        detour = max((p * settled[x] for x, p in succ[owner].items() if x != target and x in settled), default=0.0)
-        if detour < floor:  # and a step to an unsettled x scores less than the floor
-            return []
-    path = search.best_path({owner})
-    return path[1:-1] if path else []
+class _Routes:
+    """The best influence paths of one account's plan (nodes of its access graph
+    ``A``), with the searches they come from kept for the account's later questions:
+    one :class:`~relgraph.analysis.paths.Search` from each target contact, which
+    names every owner and route to it, and each staff node's best step out."""
+
+    def __init__(self, A: Access):
+        self.A = A
+        self._to: dict[int, Search] = {}
+        self._from: dict[int, Search] = {}
+        self._into: dict[int, float] = {}
+        self._out: dict[int, tuple[float, int, float]] = {}
+
+    def search(self, target: int) -> Search:
+        """The search from contact node ``target``, made once."""
+        S = self._to.get(target)
+        if S is None:
+            S = self._to[target] = Search(self.A, [target])
+        return S
+
+    def via(self, owner: int, target: int) -> list[int]:
+        """The intermediate nodes of the best influence path from ``owner`` to
+        ``target`` (:meth:`relgraph.analysis.paths.Search.best_path` of the search
+        from ``target``). A direct tie at least as good as any detour could be is
+        that path without a path walk, as it has the fewest steps (on equal scores,
+        up to :data:`~relgraph.analysis.paths.REL`). The detours are bounded first
+        by the owner's best other step x the target's best step in from a contact,
+        then by their first two steps (:func:`_first_step`), then by the search from
+        the target, settled as far as a detour can beat the direct tie: each detour
+        leaves the owner by a step to a contact x (one of those the two steps leave
+        in) and scores at most that step x x's best score, which the search tells up to rounding (:data:`NOISE`). The
+        search is shared by every question about the target, so settling it here
+        costs its later questions nothing."""
+        A = self.A
+        direct = A.succ[owner].get(target)
+        if direct is not None:
+            if self._step_out(owner, target) * self._step_in(target) <= direct:
+                return []
+            # The direct tie is a best path unless a detour beats it by more than REL.
+            floor = direct / ((1 - REL) * (1 + NOISE))
+            succ = A.succ
+            first = _first_step(succ, owner, target, self._step_in(target), floor)
+            if not first:
+                return []
+            # A detour through x scores at most the step to x times x's best score, so
+            # only the contacts scoring floor / first or more can make one as good as
+            # the direct tie.
+            search = self.search(target)
+            search.settle_to(floor / first * (1 - NOISE))
+            settled = search.settled
+            detour = max((p * settled[x] for x, p in succ[owner].items() if x != target and x in settled),
+                         default=0.0)
+            if detour < floor:  # and a step to an unsettled x scores less than the floor
+                return []
+        path = self.search(target).best_path({owner})
+        return path[1:-1] if path else []
+
+    def _step_in(self, target: int) -> float:
+        """The best step into ``target`` from a contact."""
+        into = self._into.get(target)
+        if into is None:
+            is_staff = self.A.is_staff
+            into = self._into[target] = max((p for y, p in self.A.pred[target].items() if not is_staff[y]),
+                                            default=0.0)
+        return into
+
+    def _step_out(self, owner: int, target: int) -> float:
+        """The best step from staff node ``owner`` to a contact other than ``target``."""
+        top = self._out.get(owner)
+        if top is None:
+            best, at, second = 0.0, -1, 0.0
+            for x, p in self.A.succ[owner].items():
+                if p > best:
+                    best, at, second = p, x, best
+                elif p > second:
+                    second = p
+            top = self._out[owner] = (best, at, second)
+        return top[2] if top[1] == target else top[0]
 
 
-def _two_steps(succ: list[dict[int, float]], owner: int, target: int, into: float) -> float:
-    """A bound on the score of every detour from ``owner`` to ``target`` (a route
-    other than the direct tie), from the first two steps: a detour leaves by an edge
-    owner -> x, then either ends (x -> target) or takes a step x -> z to another
-    contact and ends, later, by a step into the target of at most ``into``."""
-    bound = 0.0
+def _first_step(succ: list[dict[int, float]], owner: int, target: int, into: float, floor: float) -> float:
+    """The best first step of a detour from ``owner`` to ``target`` (a route other
+    than the direct tie) that may score ``floor`` or more, bounded by its first two
+    steps (0.0: none may): a detour leaves by an edge owner -> x, then either ends
+    (x -> target) or takes a step x -> z to another contact and ends, later, by a
+    step into the target of at most ``into``."""
+    first = 0.0
     for x, p in succ[owner].items():
-        if x == target or p <= bound:
+        if x == target or p <= first or p < floor:
             continue
         steps = succ[x]
         onward = max((q for z, q in steps.items() if z != target), default=0.0) * into
-        bound = max(bound, p * max(steps.get(target, 0.0), onward))
-    return bound
+        if p * max(steps.get(target, 0.0), onward) >= floor:
+            first = p
+    return first
 
 
-def _blind_spots(out: _Actions, a: int, A: Access, mine: list[int], cells: list[dict[str, Any]],
+def _blind_spots(out: _Actions, a: int, routes: _Routes, mine: list[int], cells: list[dict[str, Any]],
                  soon: dt.date) -> None:
     """The ``blind_spot`` actions of account ``a`` for its ``unknown`` cells ``cells``
     (gaps of :func:`relgraph.analysis.coverage.frame_gaps`), each owned by the cell's
     suggested staff, via the coach that owner reaches by the best path (lowest id
     among equals)."""
-    F = out.F
+    F, A = out.F, routes.A
     coaches = [j for j, i in enumerate(mine) if F.contact_coach[i]]
     coach_of: dict[int | None, int | None] = {None: None}
     name = F.account_names[a] or F.account_ids[a]
@@ -527,13 +596,13 @@ def _blind_spots(out: _Actions, a: int, A: Access, mine: list[int], cells: list[
         if owner not in coach_of:
             scored = []
             for j in coaches:
-                path = best_path(A, j, {owner})
+                path = routes.search(j).best_path({owner})
                 if path:
                     scored.append((-round(path_score(A, path), 12), A.ids[j], j))
             coach_of[owner] = min(scored)[2] if scored else None
         cell = {"level": g["level"], "role": g["role"]}
         out.add(A, "blind_spot", a, owner, {"cell": cell, "coach": coach_of[owner]}, soon, "research",
-                g["priority"], f"no {g['role']} contact known at {g['level']} level of {name}")
+                g["priority"], f"no {g['role']} contact known at {g['level']} level of {name}", routes=routes)
 
 
 def relationship_plan(
@@ -547,11 +616,16 @@ def relationship_plan(
     lead: int = 30,
     rotation_years: int = 3,
     accounts: Iterable[str] | None = None,
+    result: AccountResult | None = None,
 ) -> list[dict[str, Any]]:
     """The plan actions of every account of ``G`` (a graph, or typed tables such as a
     store's ``tables([account])``; or of ``accounts``, ids), highest
     priority first (:func:`action_sort_key`); see the module docstring and
     :func:`frame_plan` for what each holds.
+
+    ``result``: the :class:`~relgraph.analysis.account.AccountResult` of ``G``'s one
+    account, computed with ``lists=True`` and the same options (as its map and
+    report have), whose successors are then not searched again.
 
     Examples
     --------
@@ -571,6 +645,7 @@ def relationship_plan(
     ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
     out = frame_plan(F, ps, as_of=as_of, rotation=rotation_dates(typed.rows("staff"), rotation_years),
                      horizon=horizon, lead=lead, half_life=half_life, grace=grace, strong=strong,
-                     accounts=select_accounts(F, accounts))
+                     accounts=select_accounts(F, accounts),
+                     successors=None if result is None or result.lists is None else result.lists.successors)
     out.sort(key=action_sort_key)
     return out
