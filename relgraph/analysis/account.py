@@ -177,7 +177,9 @@ def account_tables(data: nx.MultiDiGraph | TypedTables) -> TypedTables:
     """The typed tables of one account's data: ``data`` itself (a store's
     ``tables([account])``), or a graph converted at the edge
     (:func:`relgraph.graph.tables_from_graph`)."""
-    return tables_from_graph(data) if isinstance(data, nx.Graph) else data
+    # Tables are told apart first: asking whether they are a graph would load
+    # networkx (deferred: relgraph.deferred), which a map from files never needs.
+    return data if isinstance(data, TypedTables) else tables_from_graph(data)
 
 
 def account_frame(data: nx.MultiDiGraph | TypedTables) -> Frame:

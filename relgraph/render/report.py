@@ -26,7 +26,7 @@ from urllib.parse import quote
 from ..analysis.account import PortfolioLists, account_result, portfolio_lists
 from ..analysis.plan import action_sort_key, relationship_plan
 from ..model import COVERAGE_ROLES, level_sort_key
-from .accountmap import GAP, PALETTE, PLAN_WORDS, ROLE_LABELS, map_data, page_html, plan_records
+from .accountmap import GAP, PALETTE, PLAN_WORDS, ROLE_LABELS, map_html, plan_records
 from .page import render_template, stage_text
 
 MAPS_DIR = "maps"
@@ -177,7 +177,7 @@ def write_report(
             plan.extend(actions)
             if maps:
                 target = path.parent / MAPS_DIR / f"{stems[account]}.html"
-                staged.append((stage_text(target, page_html(map_data(typed, r, plan=actions))), target))
+                staged.append((stage_text(target, map_html(typed, r, plan=actions)), target))
                 map_links[account] = f"{MAPS_DIR}/{quote(stems[account])}.html"
             yield r
 
