@@ -58,6 +58,7 @@ from ..graph import (
     node_key,
 )
 from ..model import CONTACT_ROLES, COVERAGE_ROLES, STRENGTH_NAMES, level_sort_key
+from ..rows import make_rows, paused_gc
 from ..tables import TypedTables
 from ..words import STATUS_WORDS
 from .page import markup_join, render_template, write_text_atomic
@@ -299,27 +300,29 @@ def _layout(
         )
 
     contact_prefix, staff_prefix = CONTACT + ":", STAFF + ":"  # node keys are "<Kind>:<id>"
-    contact_rows = {d["id"]: d for d in typed.rows("contacts")}
+    # Contacts: tens of thousands, so their records are made from columns.
+    table = dict(zip(typed.column_names("contacts"), typed.pylists("contacts")))
+    row_of = {c: i for i, c in enumerate(table["id"])}
     level_of = dict(zip(F.contact_ids, F.contact_levels))
+    level_key = {level: level_sort_key(level) for level in set(F.contact_levels)}
     role_order = {role: i for i, role in enumerate(CONTACT_ROLES)}
-    contacts = sorted(r.people, key=lambda c: (level_sort_key(level_of[c]), role_order[contact_rows[c]["role"]], c))
-    for c in contacts:
-        d = contact_rows[c]
-        p = r.people[c]
-        unit = d.get("unit")
-        nodes.append(
-            _record(
-                id=contact_prefix + c, kind=CONTACT, ref=c, label=d["name"],
-                role=d["role"], influence=d["influence"], seniority=d["seniority"], attitude=d["attitude"],
-                coach=bool(d.get("coach")), key=p.key, threads=p.threads, flag=p.flag,
-                level_name=level_of[c], cell=p.cell, title=d.get("title"),
-                unit=unit_rows[unit]["name"] if unit else None,
-                home=node_key(UNIT, unit) if unit else None,
-                successor=node_key(STAFF, successors[c]) if successors.get(c) else None,
-                next_action=next_action.get(c),
-                email=d.get("email"), phone=d.get("phone"), notes=d.get("notes"),
-            )
-        )
+    roles = table["role"]
+    contacts = sorted(r.people, key=lambda c: (level_key[level_of[c]], role_order[roles[row_of[c]]], c))
+    order = [row_of[c] for c in contacts]
+    column = _picker(table, order)
+    people = [r.people[c] for c in contacts]
+    homes = column("unit")
+    nodes += _records(
+        id=[contact_prefix + c for c in contacts], kind=[CONTACT] * len(contacts), ref=contacts, label=column("name"),
+        role=column("role"), influence=column("influence"), seniority=column("seniority"), attitude=column("attitude"),
+        coach=[bool(x) for x in column("coach")], key=[p.key for p in people], threads=[p.threads for p in people],
+        flag=[p.flag for p in people], level_name=[level_of[c] for c in contacts], cell=[p.cell for p in people],
+        title=column("title"), unit=[unit_rows[u]["name"] if u else None for u in homes],
+        home=[node_key(UNIT, u) if u else None for u in homes],
+        successor=[staff_prefix + successors[c] if successors.get(c) else None for c in contacts],
+        next_action=[next_action.get(c) for c in contacts],
+        email=column("email"), phone=column("phone"), notes=column("notes"),
+    )
 
     staff = sorted(staff_rows, key=lambda s: (staff_rows[s]["name"], s))
     for s in staff:
@@ -366,7 +369,6 @@ def _layout(
         value=[x.weight for x in links],
     )
     edges.add(PART_OF, [unit_key[u] for u in units], [parent_of[u] for u in units])
-    homes = [contact_rows[c].get("unit") for c in contacts]
     edges.add_mixed(
         [WORKS_IN if h else AT for h in homes], [contact_prefix + c for c in contacts],
         [node_key(UNIT, h) if h else acc_key for h in homes],
@@ -555,6 +557,31 @@ def _record(**fields: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None and v != ""}
 
 
+def _records(**columns: list[Any]) -> list[dict[str, Any]]:
+    """The :func:`_record` of each row of parallel ``columns``, fields in the order
+    given: made whole at once (:func:`relgraph.rows.make_rows`), then the empty
+    cells taken out (deleting keeps the order of the others)."""
+    names = tuple(f for f, values in columns.items() if any(v is not None and v != "" for v in values))
+    rows = make_rows(names, [columns[f] for f in names])
+    for f in names:
+        values = columns[f]
+        if None in values or "" in values:
+            for i in [i for i, v in enumerate(values) if v is None or v == ""]:
+                del rows[i][f]
+    return rows
+
+
+def _picker(table: Mapping[str, list[Any]], order: list[int]) -> Any:
+    """A function giving a column of ``table`` (name -> values) in row ``order``;
+    all None for a column the table lacks."""
+
+    def column(name: str) -> list[Any]:
+        values = table.get(name)
+        return [None] * len(order) if values is None else [values[i] for i in order]
+
+    return column
+
+
 def _path_record(p: dict[str, Any]) -> dict[str, Any]:
     """An influence path with graph keys: ``nodes`` and step ends become node keys
     (a path starts at a staff member and runs through contacts); ``ids`` keeps the
@@ -650,6 +677,7 @@ def _page(data: dict[str, Any], edges: EdgeColumns) -> str:
     )
 
 
+@paused_gc()  # a map builds hundreds of thousands of small containers, none in a cycle
 def write_map(
     store,
     path: str | Path | None = None,
