@@ -37,7 +37,8 @@ def script_json(obj: Any) -> markupsafe.Markup:
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
+        if char in text:  # a search is several times faster than a replace that finds nothing
+            text = text.replace(char, escape)
     return markupsafe.Markup(text)
 
 
