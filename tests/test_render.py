@@ -539,3 +539,21 @@ def test_map_and_report_leave_the_garbage_collector_as_they_found_it(store, tmp_
         assert seen == [False, enabled] * 2  # two accounts
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_map_from_files_never_loads_networkx(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    # networkx is deferred (relgraph.deferred): a network map of tables never needs it.
+    code = (
+        "import datetime as dt, sys\n"
+        "from relgraph.render import write_map\n"
+        "from relgraph.stores.files import FileStore\n"
+        "from relgraph.deferred import is_loaded\n"
+        f"write_map(FileStore({str(DATA)!r}), {str(tmp_path / 'a.html')!r}, account='A', as_of=dt.date(2024, 6, 1), to='c3')\n"
+        "print(is_loaded('networkx'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, "RELGRAPH_NO_CACHE": "1"})
+    assert out.stdout == "False\n"
