@@ -417,6 +417,8 @@ def test_map_overview_above_300_contacts(contacts, overview):
 
     G = FileStore.from_dataset(read_obj(_one_unit_account(contacts))).account_graph("W")
     assert map_data(G, as_of=AS_OF)["overview"] is overview
+    hint = f'<p class="hint" id="overview-hint">{contacts} contacts: one circle per unit'
+    assert (hint in map_html(G, as_of=AS_OF)) is overview
     assert map_data(G, as_of=AS_OF, layout="org")["overview"] is False
     assert map_data(G, as_of=AS_OF, focus="w7")["overview"] is False
 
@@ -484,3 +486,74 @@ def test_the_map_shows_each_persons_next_planned_action(tmp_path):
     assert '"next_action":"2026-12-09 handover: Marcus Feng (meeting) — Zhou Jian rotates on 2027-01-08' in html
     page = json.loads(re.search(r'<script type="application/json" id="relgraph-data">(.*?)</script>', html, re.S).group(1))
     assert page["plan"] == data["plan"]
+
+
+def test_map_page_joins_units_once_and_is_the_page_of_its_records(graph):
+    from relgraph.render.accountmap import EdgeColumns, page_html
+
+    html = map_html(graph, as_of=AS_OF, to="c3")
+    options = re.search(r'<select id="unit-filter">\n(.*?)</select>', html, re.S).group(1)
+    assert options == (
+        '      <option value="">every unit</option>\n'
+        '<option value="Unit:u1">Head office (hq)</option>'
+        '<option value="Unit:u2">&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt; (province)</option>    '
+    )
+    # The matrix: one button per cell, in level x role order, blind spots with "?".
+    cells = re.findall(r'<button class="cell (\w+)" data-level="(\w+)" data-role="(\w+)"', html)
+    assert cells[:3] == [("covered", "hq", "decision_maker"), ("weak", "hq", "technical"), ("unknown", "hq", "business")]
+    assert len(cells) == 12
+    # The columns the page writes are those of the records map_data lists.
+    data = map_data(graph, as_of=AS_OF, to="c3")
+    assert html == page_html(data)
+    assert EdgeColumns.of_records(data["edges"]).records() == data["edges"]
+
+
+def test_node_records_from_columns_leave_out_empty_cells_in_order():
+    from relgraph.render.accountmap import _record, _records
+
+    columns = {"a": [1, None, "", 0], "b": ["x", "", None, False], "c": [None, None, "", None]}
+    got = _records(**columns)
+    assert got == [{"a": 1, "b": "x"}, {}, {}, {"a": 0, "b": False}]
+    assert [list(r) for r in got] == [["a", "b"], [], [], ["a", "b"]]
+    assert got == [_record(**dict(zip(columns, row))) for row in zip(*columns.values())]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_map_and_report_leave_the_garbage_collector_as_they_found_it(store, tmp_path, monkeypatch, enabled):
+    import gc
+
+    from relgraph.render import report, write_map
+
+    seen = []  # whether it ran while each map was built, and while the report took each result
+    monkeypatch.setattr(report, "map_html", lambda *a, **k: seen.append(gc.isenabled()) or "<html></html>")
+    taken = report.portfolio_lists
+    monkeypatch.setattr(report, "portfolio_lists", lambda results, *a, **k: taken(
+        (seen.append(gc.isenabled()) or r for r in results), *a, **k))
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        write_map(store, tmp_path / "a.html", account="A", as_of=AS_OF)
+        assert gc.isenabled() is enabled
+        write_report(store, tmp_path / "r.html", as_of=AS_OF)
+        assert gc.isenabled() is enabled
+        assert seen == [False, enabled] * 2  # two accounts
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_a_map_from_files_never_loads_networkx(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    # networkx is deferred (relgraph.deferred): a network map of tables never needs it.
+    code = (
+        "import datetime as dt, sys\n"
+        "from relgraph.render import write_map\n"
+        "from relgraph.stores.files import FileStore\n"
+        "from relgraph.deferred import is_loaded\n"
+        f"write_map(FileStore({str(DATA)!r}), {str(tmp_path / 'a.html')!r}, account='A', as_of=dt.date(2024, 6, 1), to='c3')\n"
+        "print(is_loaded('networkx'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, "RELGRAPH_NO_CACHE": "1"})
+    assert out.stdout == "False\n"

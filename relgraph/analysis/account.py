@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import networkx as nx
+import numpy as np
 
 from ..errors import NotFound, UsageError
 from ..graph import INFLUENCES, REPORTS_TO, tables_from_graph
@@ -177,7 +178,9 @@ def account_tables(data: nx.MultiDiGraph | TypedTables) -> TypedTables:
     """The typed tables of one account's data: ``data`` itself (a store's
     ``tables([account])``), or a graph converted at the edge
     (:func:`relgraph.graph.tables_from_graph`)."""
-    return tables_from_graph(data) if isinstance(data, nx.Graph) else data
+    # Tables are told apart first: asking whether they are a graph would load
+    # networkx (deferred: relgraph.deferred), which a map from files never needs.
+    return data if isinstance(data, TypedTables) else tables_from_graph(data)
 
 
 def account_frame(data: nx.MultiDiGraph | TypedTables) -> Frame:
@@ -262,6 +265,7 @@ def account_result(
     key = is_key(F).tolist()
     threads = thread_counts(F, ps).tolist()
     people: dict[str, Person] = {}
+    make_person = Person._make  # tens of thousands: tuple.__new__ rather than the keyword-taking one
     for i, cid in enumerate(F.contact_ids):  # by id
         n, is_key_contact, cell = threads[i], bool(key[i]), cell_of.get(cid)
         if (is_key_contact and not n) or cell in NOT_COVERED:
@@ -270,14 +274,14 @@ def account_result(
             flag = SINGLE
         else:
             flag = None
-        people[cid] = Person(cid, is_key_contact, n, cell, flag)
+        people[cid] = make_person((cid, is_key_contact, n, cell, flag))
 
     parts = FrameAccounts(F, ps)
     ids = F.contact_ids
     in_force = (
         (ids[u], (ids[v], INFLUENCES if influences else REPORTS_TO), w, 0) for u, v, influences, w in parts.links(0)
     )
-    links = tuple(LinkLine(u, v, t, w) for (u, (v, t)), (w, _) in sorted(strongest(in_force).items()))
+    links = tuple(map(LinkLine._make, ((u, v, t, w) for (u, (v, t)), (w, _) in sorted(strongest(in_force).items()))))
 
     paths: tuple[dict[str, Any], ...] = ()
     if to is not None and (source is None or source in set(F.staff_ids)):
@@ -311,22 +315,24 @@ def account_result(
 def _ties(F: Frame, ps: PairStrengths) -> dict[str, tuple[Tie, ...]]:
     """Each contact's ties (contact id -> ties by staff id), explained: the strength
     recorded on the row that counts and its last contact, the date its effective
-    strength decays from (:class:`relgraph.analysis.frame.PairStrengths`)."""
+    strength decays from (:class:`relgraph.analysis.frame.PairStrengths`, whose
+    pairs come ordered by contact then staff: each contact's ties are one run)."""
     staff_ids, contact_ids = F.staff_ids, F.contact_ids
-    recorded = F.strengths.knows_strength[ps.row].tolist()
-    dates = {d: date_of(d) for d in set(ps.last.tolist())}
-    out: dict[str, list[Tie]] = {}
-    for s, c, v, strong, rec, last in zip(
-        ps.staff.tolist(), ps.contact.tolist(), ps.value.tolist(), ps.strong.tolist(), recorded, ps.last.tolist()
-    ):
-        cid = contact_ids[c]
-        tie = Tie(staff_ids[s], cid, v, strong, float(rec), dates[last])
-        mine = out.get(cid)
-        if mine is None:
-            out[cid] = [tie]
-        else:
-            mine.append(tie)
-    return {c: tuple(ts) for c, ts in out.items()}
+    contacts = ps.contact.tolist()
+    last = ps.last.tolist()
+    dates = {d: date_of(d) for d in set(last)}
+    ties = list(
+        map(
+            Tie._make,
+            zip(
+                [staff_ids[s] for s in ps.staff.tolist()], [contact_ids[c] for c in contacts], ps.value.tolist(),
+                ps.strong.tolist(), map(float, F.strengths.knows_strength[ps.row].tolist()), [dates[d] for d in last],
+            ),
+        )
+    )
+    starts = np.flatnonzero(np.diff(ps.contact, prepend=-1)).tolist() if contacts else []
+    bounds = [*starts, len(ties)]
+    return {contact_ids[contacts[i]]: tuple(ties[i:j]) for i, j in zip(bounds, bounds[1:])}
 
 
 def _account_lists(F: Frame, ps: PairStrengths, picked: list[int], people: Mapping[str, Person], due) -> AccountLists:

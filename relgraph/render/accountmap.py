@@ -47,6 +47,7 @@ from ..graph import (
     ACCOUNT,
     AT,
     CONTACT,
+    INFLUENCES,
     KNOWS,
     ON_TEAM,
     PART_OF,
@@ -57,9 +58,10 @@ from ..graph import (
     node_key,
 )
 from ..model import CONTACT_ROLES, COVERAGE_ROLES, STRENGTH_NAMES, level_sort_key
+from ..rows import make_rows, paused_gc
 from ..tables import TypedTables
 from ..words import STATUS_WORDS
-from .page import render_template, write_text_atomic
+from .page import markup_join, render_template, write_text_atomic
 
 LAYOUTS = ("network", "org")
 
@@ -133,22 +135,7 @@ PALETTE: dict[str, Any] = {
 
 
 def map_data(
-    data: nx.MultiDiGraph | TypedTables,
-    result: AccountResult | None = None,
-    *,
-    as_of: dt.date | None = None,
-    half_life: float = 180.0,
-    grace: float = 90.0,
-    strong: float = 3.0,
-    to: str | None = None,
-    source: str | None = None,
-    through_opponents: bool = False,
-    layout: str = "network",
-    focus: str | None = None,
-    hops: int = 1,
-    plan: Sequence[Mapping[str, Any]] | None = None,
-    horizon: int = 180,
-    rotation_years: int = 3,
+    data: nx.MultiDiGraph | TypedTables, result: AccountResult | None = None, **options: Any
 ) -> dict[str, Any]:
     """What the map of one account draws, as JSON-ready records.
 
@@ -237,6 +224,31 @@ def map_data(
     ValueError
         ``result`` was computed without its lists.
     """
+    out, edges = _layout(data, result, **options)
+    out["edges"] = edges.records()
+    return out
+
+
+def _layout(
+    data: nx.MultiDiGraph | TypedTables,
+    result: AccountResult | None = None,
+    *,
+    as_of: dt.date | None = None,
+    half_life: float = 180.0,
+    grace: float = 90.0,
+    strong: float = 3.0,
+    to: str | None = None,
+    source: str | None = None,
+    through_opponents: bool = False,
+    layout: str = "network",
+    focus: str | None = None,
+    hops: int = 1,
+    plan: Sequence[Mapping[str, Any]] | None = None,
+    horizon: int = 180,
+    rotation_years: int = 3,
+) -> tuple[dict[str, Any], EdgeColumns]:
+    """The records of :func:`map_data` (its options, as there) but the edges, and
+    the edges as columns (what the page writes; records are made only when asked)."""
     if layout not in LAYOUTS:
         raise UsageError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
     if hops < 1:
@@ -288,27 +300,29 @@ def map_data(
         )
 
     contact_prefix, staff_prefix = CONTACT + ":", STAFF + ":"  # node keys are "<Kind>:<id>"
-    contact_rows = {d["id"]: d for d in typed.rows("contacts")}
+    # Contacts: tens of thousands, so their records are made from columns.
+    table = dict(zip(typed.column_names("contacts"), typed.pylists("contacts")))
+    row_of = {c: i for i, c in enumerate(table["id"])}
     level_of = dict(zip(F.contact_ids, F.contact_levels))
+    level_key = {level: level_sort_key(level) for level in set(F.contact_levels)}
     role_order = {role: i for i, role in enumerate(CONTACT_ROLES)}
-    contacts = sorted(r.people, key=lambda c: (level_sort_key(level_of[c]), role_order[contact_rows[c]["role"]], c))
-    for c in contacts:
-        d = contact_rows[c]
-        p = r.people[c]
-        unit = d.get("unit")
-        nodes.append(
-            _record(
-                id=contact_prefix + c, kind=CONTACT, ref=c, label=d["name"],
-                role=d["role"], influence=d["influence"], seniority=d["seniority"], attitude=d["attitude"],
-                coach=bool(d.get("coach")), key=p.key, threads=p.threads, flag=p.flag,
-                level_name=level_of[c], cell=p.cell, title=d.get("title"),
-                unit=unit_rows[unit]["name"] if unit else None,
-                home=node_key(UNIT, unit) if unit else None,
-                successor=node_key(STAFF, successors[c]) if successors.get(c) else None,
-                next_action=next_action.get(c),
-                email=d.get("email"), phone=d.get("phone"), notes=d.get("notes"),
-            )
-        )
+    roles = table["role"]
+    contacts = sorted(r.people, key=lambda c: (level_key[level_of[c]], role_order[roles[row_of[c]]], c))
+    order = [row_of[c] for c in contacts]
+    column = _picker(table, order)
+    people = [r.people[c] for c in contacts]
+    homes = column("unit")
+    nodes += _records(
+        id=[contact_prefix + c for c in contacts], kind=[CONTACT] * len(contacts), ref=contacts, label=column("name"),
+        role=column("role"), influence=column("influence"), seniority=column("seniority"), attitude=column("attitude"),
+        coach=[bool(x) for x in column("coach")], key=[p.key for p in people], threads=[p.threads for p in people],
+        flag=[p.flag for p in people], level_name=[level_of[c] for c in contacts], cell=[p.cell for p in people],
+        title=column("title"), unit=[unit_rows[u]["name"] if u else None for u in homes],
+        home=[node_key(UNIT, u) if u else None for u in homes],
+        successor=[staff_prefix + successors[c] if successors.get(c) else None for c in contacts],
+        next_action=[next_action.get(c) for c in contacts],
+        email=column("email"), phone=column("phone"), notes=column("notes"),
+    )
 
     staff = sorted(staff_rows, key=lambda s: (staff_rows[s]["name"], s))
     for s in staff:
@@ -322,7 +336,7 @@ def map_data(
             )
         )
 
-    edges: list[dict[str, Any]] = []
+    edges = EdgeColumns()
     # Blind spots: one placeholder per unknown cell, hanging from a unit of its level.
     anchors: dict[str, str] = {}
     for u in r.units:
@@ -338,42 +352,38 @@ def map_data(
                 role=cell["role"], level_name=cell["level"], anchor=anchor,
             )
         )
-        edges.append({"from": gid, "to": anchor, "type": GAP})
+        edges.add(GAP, [gid], [anchor])
 
-    iso: dict[dt.date | None, str | None] = {None: None}  # a few hundred days among tens of thousands of ties
-    for c in contacts:  # relationships: one line per pair, at its effective strength
-        for t in r.ties.get(c, ()):
-            last = iso.get(t.last_contact)
-            if last is None and t.last_contact is not None:
-                last = iso[t.last_contact] = t.last_contact.isoformat()
-            edges.append(
-                {
-                    "from": staff_prefix + t.staff, "to": contact_prefix + c, "type": KNOWS, "strength": t.strength,
-                    "strong": t.strong, "recorded": t.recorded, "last_contact": last,
-                }
-            )
-    for link in r.links:
-        edges.append(
-            {"from": contact_prefix + link.source, "to": contact_prefix + link.target, "type": link.type, "weight": link.weight}
-        )
-    for u in units:
-        edges.append({"from": unit_key[u], "to": parent_of[u], "type": PART_OF})
-    for c in contacts:
-        unit = contact_rows[c].get("unit")
-        if unit:
-            edges.append({"from": contact_prefix + c, "to": node_key(UNIT, unit), "type": WORKS_IN})
-        else:
-            edges.append({"from": contact_prefix + c, "to": acc_key, "type": AT})
-    for s in sorted(r.team):
-        edges.append({"from": node_key(STAFF, s), "to": acc_key, "type": ON_TEAM})
+    # Relationships: one line per pair, at its effective strength.
+    ties = [t for c in contacts for t in r.ties.get(c, ())]
+    iso = {d: d.isoformat() for d in {t.last_contact for t in ties} if d is not None}  # a few hundred days
+    iso[None] = None
+    edges.add(
+        KNOWS, [staff_prefix + t.staff for t in ties], [contact_prefix + t.contact for t in ties],
+        value=[t.strength for t in ties], strong=[t.strong for t in ties],
+        recorded=[t.recorded for t in ties], last=[iso[t.last_contact] for t in ties],
+    )
+    links = r.links
+    edges.add_mixed(
+        [x.type for x in links], [contact_prefix + x.source for x in links], [contact_prefix + x.target for x in links],
+        value=[x.weight for x in links],
+    )
+    edges.add(PART_OF, [unit_key[u] for u in units], [parent_of[u] for u in units])
+    edges.add_mixed(
+        [WORKS_IN if h else AT for h in homes], [contact_prefix + c for c in contacts],
+        [node_key(UNIT, h) if h else acc_key for h in homes],
+    )
+    team = sorted(r.team)
+    edges.add(ON_TEAM, [node_key(STAFF, s) for s in team], [acc_key] * len(team))
 
     found = [_path_record(p) for p in r.paths]
     path, alternatives = (found[0], found[1:]) if found else (None, [])
     if path is not None:
-        for i, step in enumerate(path["steps"]):
-            edges.append(
-                {"from": step["from"], "to": step["to"], "type": PATH, "step": i, "p": step["p"], "kind": step["kind"]}
-            )
+        steps = path["steps"]
+        edges.add(
+            PATH, [x["from"] for x in steps], [x["to"] for x in steps],
+            value=[x["p"] for x in steps], step=list(range(len(steps))), kind=[x["kind"] for x in steps],
+        )
 
     out = {
         "account": dict(r.figures),
@@ -382,7 +392,7 @@ def map_data(
         "strong": r.strong,
         "target": node_key(CONTACT, r.target) if r.target is not None else None,
         "nodes": nodes,
-        "edges": edges,
+        "edges": None,  # see map_data
         "cells": [dict(c) for c in r.cells],
         "levels": list(r.levels),
         "roles": list(COVERAGE_ROLES),
@@ -408,7 +418,84 @@ def map_data(
         rows = _org_levels(acc_key, nodes, r.links)
         for node in nodes:
             node["level"] = rows[node["id"]]
-    return out
+    return out, edges
+
+
+class EdgeColumns:
+    """The edges of a map as columns, in drawing order (see :func:`map_data`'s
+    edges): ``type``, ``source`` and ``target`` (node keys), and one list per
+    attribute, None where an edge has none: ``value`` (a relationship's effective
+    strength, a link's weight, a path step's p), ``strong``, ``recorded`` and
+    ``last`` (a relationship's last contact, ISO), ``step`` and ``kind`` (a path
+    step's). The page writes these columns; records are made only when asked."""
+
+    FIELDS = ("value", "strong", "recorded", "last", "step", "kind")
+
+    def __init__(self) -> None:
+        self.type: list[str] = []
+        self.source: list[str] = []
+        self.target: list[str] = []
+        self.columns: dict[str, list[Any]] = {f: [] for f in self.FIELDS}
+
+    def add(self, type: str, sources: list[str], targets: list[str], **columns: list[Any]) -> None:
+        """Append edges of one ``type``, ``columns`` by field name."""
+        self.add_mixed([type] * len(sources), sources, targets, **columns)
+
+    def add_mixed(self, types: list[str], sources: list[str], targets: list[str], **columns: list[Any]) -> None:
+        """Append edges, each of its own type."""
+        self.type += types
+        self.source += sources
+        self.target += targets
+        for field, column in self.columns.items():
+            column += columns.get(field) or [None] * len(sources)
+
+    @classmethod
+    def of_records(cls, edges: Iterable[Mapping[str, Any]]) -> EdgeColumns:
+        """The columns of edge records (:func:`map_data`'s ``edges``)."""
+        out = cls()
+        for e in edges:
+            out.type.append(e["type"])
+            out.source.append(e["from"])
+            out.target.append(e["to"])
+            value = e["strength"] if "strength" in e else e["weight"] if "weight" in e else e.get("p")
+            for field, v in zip(cls.FIELDS, (value, e.get("strong"), e.get("recorded"), e.get("last_contact"),
+                                             e.get("step"), e.get("kind"))):
+                out.columns[field].append(v)
+        return out
+
+    def records(self) -> list[dict[str, Any]]:
+        """The edges as :func:`map_data` lists them: ``from``, ``to``, ``type`` and
+        the attributes of their type."""
+        c = self.columns
+        out: list[dict[str, Any]] = []
+        for t, u, v, value, strong, recorded, last, step, kind in zip(
+            self.type, self.source, self.target, c["value"], c["strong"], c["recorded"], c["last"], c["step"], c["kind"]
+        ):
+            e: dict[str, Any] = {"from": u, "to": v, "type": t}
+            if t == KNOWS:
+                e.update(strength=value, strong=strong, recorded=recorded, last_contact=last)
+            elif t == REPORTS_TO or t == INFLUENCES:
+                e["weight"] = value
+            elif t == PATH:
+                e.update(step=step, p=value, kind=kind)
+            out.append(e)
+        return out
+
+    def table(self, position: Mapping[str, int]) -> dict[str, list[Any]]:
+        """The page's ``edge_table``: node positions, type codes (into ``types``,
+        sorted) and the columns the page reads."""
+        types = sorted(set(self.type))
+        code = {t: i for i, t in enumerate(types)}
+        c = self.columns
+        return {
+            "types": types,
+            "from": [position[k] for k in self.source],
+            "to": [position[k] for k in self.target],
+            "type": [code[t] for t in self.type],
+            "value": c["value"],
+            "recorded": c["recorded"],
+            "last": c["last"],
+        }
 
 
 def _next_actions(plan: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -470,6 +557,31 @@ def _record(**fields: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None and v != ""}
 
 
+def _records(**columns: list[Any]) -> list[dict[str, Any]]:
+    """The :func:`_record` of each row of parallel ``columns``, fields in the order
+    given: made whole at once (:func:`relgraph.rows.make_rows`), then the empty
+    cells taken out (deleting keeps the order of the others)."""
+    names = tuple(f for f, values in columns.items() if any(v is not None and v != "" for v in values))
+    rows = make_rows(names, [columns[f] for f in names])
+    for f in names:
+        values = columns[f]
+        if None in values or "" in values:
+            for i in [i for i, v in enumerate(values) if v is None or v == ""]:
+                del rows[i][f]
+    return rows
+
+
+def _picker(table: Mapping[str, list[Any]], order: list[int]) -> Any:
+    """A function giving a column of ``table`` (name -> values) in row ``order``;
+    all None for a column the table lacks."""
+
+    def column(name: str) -> list[Any]:
+        values = table.get(name)
+        return [None] * len(order) if values is None else [values[i] for i in order]
+
+    return column
+
+
 def _path_record(p: dict[str, Any]) -> dict[str, Any]:
     """An influence path with graph keys: ``nodes`` and step ends become node keys
     (a path starts at a staff member and runs through contacts); ``ids`` keeps the
@@ -522,10 +634,10 @@ def _org_levels(account_key: str, nodes: list[dict[str, Any]], links: Iterable[L
     return level
 
 
-def map_html(data: nx.MultiDiGraph | TypedTables, **options: Any) -> str:
+def map_html(data: nx.MultiDiGraph | TypedTables, result: AccountResult | None = None, **options: Any) -> str:
     """The self-contained HTML page of one account's map (its typed tables or
-    graph); ``options`` are those of :func:`map_data`."""
-    return page_html(map_data(data, **options))
+    graph); ``result`` and ``options`` are those of :func:`map_data`."""
+    return _page(*_layout(data, result, **options))
 
 
 def page_html(data: dict[str, Any]) -> str:
@@ -535,33 +647,37 @@ def page_html(data: dict[str, Any]) -> str:
     value each: strength, weight or p) rather than as records: a third of the size
     and several times faster to encode and parse for tens of thousands of edges.
     """
-    position = {n["id"]: i for i, n in enumerate(data["nodes"])}
-    types = sorted({e["type"] for e in data["edges"]})
-    code = {t: i for i, t in enumerate(types)}
-    edges = data["edges"]
-    table = {
-        "types": types,
-        "from": [position[e["from"]] for e in edges],
-        "to": [position[e["to"]] for e in edges],
-        "type": [code[e["type"]] for e in edges],
-        "value": [e.get("strength", e.get("weight", e.get("p"))) for e in edges],
-        "recorded": [e.get("recorded") for e in edges],
-        "last": [e.get("last_contact") for e in edges],
-    }
+    return _page(data, EdgeColumns.of_records(data["edges"]))
+
+
+def _page(data: dict[str, Any], edges: EdgeColumns) -> str:
+    """The page of the records of :func:`map_data` (its ``edges`` left out) and of
+    its edges as columns."""
+    nodes = data["nodes"]
+    ids = [n["id"] for n in nodes]
+    position = dict(zip(ids, range(len(ids))))
     payload = {k: v for k, v in data.items() if k != "edges"}
-    payload["edge_table"] = table
-    by_id = {n["id"]: n for n in data["nodes"]}
+    payload["edge_table"] = edges.table(position)
+    # What the page writes once per unit or cell is joined here, not looped over in
+    # the template: a map may hold tens of thousands of nodes.
+    units = [n for n in nodes if n["kind"] == UNIT]
     return render_template(
         "map.html",
-        data=data,
+        data=payload,
         payload=payload,
-        by_id=by_id,
+        by_id=dict(zip(ids, nodes)),
+        contact_count=sum(n["kind"] == CONTACT for n in nodes),
+        unit_options=markup_join(
+            ('<option value="', n["id"], '">', n["label"], " (", n["unit_level"], ")</option>") for n in units
+        ),
+        cell_at={(c["level"], c["role"]): c for c in data["cells"]},
         limit=LIST_LIMIT,
         kind_words=PLAN_WORDS,
         title=f"{data['account']['name']} — relationship map",
     )
 
 
+@paused_gc()  # a map builds hundreds of thousands of small containers, none in a cycle
 def write_map(
     store,
     path: str | Path | None = None,

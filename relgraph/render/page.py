@@ -18,6 +18,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,24 @@ def script_json(obj: Any) -> markupsafe.Markup:
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
+        if char in text:  # a search is several times faster than a replace that finds nothing
+            text = text.replace(char, escape)
     return markupsafe.Markup(text)
+
+
+def markup_join(rows: Iterable[Iterable[Any]]) -> markupsafe.Markup:
+    """One HTML string of ``rows``, each a sequence of markup and values: the even
+    items (0, 2, ...) are written as they are (our markup), the odd ones escaped as
+    the templates' autoescape does (what ``{{ value }}`` writes), so that a list of
+    thousands of items is joined at once rather than looped over in a template.
+
+    >>> str(markup_join([('<b title="', 'a&b', '">', 1, '</b>')]))
+    '<b title="a&amp;b">1</b>'
+    """
+    escape = markupsafe.escape
+    return markupsafe.Markup(
+        "".join([part if i % 2 == 0 else escape(part) for row in rows for i, part in enumerate(row)])
+    )
 
 
 @functools.cache

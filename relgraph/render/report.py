@@ -20,13 +20,16 @@ import datetime as dt
 import hashlib
 import os
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from ..analysis.account import PortfolioLists, account_result, portfolio_lists
 from ..analysis.plan import action_sort_key, relationship_plan
 from ..model import COVERAGE_ROLES, level_sort_key
-from .accountmap import GAP, PALETTE, PLAN_WORDS, ROLE_LABELS, map_data, page_html, plan_records
+from ..rows import paused_gc
+from .accountmap import GAP, PALETTE, PLAN_WORDS, ROLE_LABELS, map_html, plan_records
 from .page import render_template, stage_text
 
 MAPS_DIR = "maps"
@@ -177,13 +180,13 @@ def write_report(
             plan.extend(actions)
             if maps:
                 target = path.parent / MAPS_DIR / f"{stems[account]}.html"
-                staged.append((stage_text(target, page_html(map_data(typed, r, plan=actions))), target))
+                staged.append((stage_text(target, map_html(typed, r, plan=actions)), target))
                 map_links[account] = f"{MAPS_DIR}/{quote(stems[account])}.html"
             yield r
 
     try:
         # One account at a time: its tables and full result are dropped once its map is staged.
-        lists = portfolio_lists(results(), store.staff(), as_of=as_of, horizon=horizon, rotation_years=rotation_years)
+        lists = portfolio_lists(_paused(results()), store.staff(), as_of=as_of, horizon=horizon, rotation_years=rotation_years)
         plan.sort(key=action_sort_key)
         html = report_html(lists, map_links=map_links, top=top, plan=plan)
         staged.insert(0, (stage_text(path, html), path))
@@ -201,6 +204,23 @@ def write_report(
             if old.name not in keep and is_relgraph_map(old):
                 old.unlink()
     return written
+
+
+T = TypeVar("T")
+_END: Any = object()  # the end of _paused's items
+
+
+def _paused(items: Iterable[T]) -> Iterator[T]:
+    """``items``, each one made with the garbage collector paused (an account's map
+    builds hundreds of thousands of small containers, none in a cycle), and running
+    between them."""
+    it = iter(items)
+    while True:
+        with paused_gc():
+            item = next(it, _END)
+        if item is _END:
+            return
+        yield item
 
 
 def is_relgraph_map(path: str | Path) -> bool:
