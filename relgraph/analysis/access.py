@@ -181,47 +181,63 @@ def access_from_parts(
     knows = [(index[s], v, value) for v, row in enumerate(rows) for s, value in row.items() if value > 0 and s in active]
     steps = [(index[source], index[target], influences, weight) for source, target, influences, weight in links]
     blocked = [False] * n_contacts if through_opponents else [a == "opponent" for a in attitudes]
-    return _assemble(keys, index, n_contacts, knows, steps, blocked)
+    k_u, k_v, k_value = (np.array(c, dtype=t) for c, t in zip(zip(*knows) if knows else ((), (), ()), (np.int64, np.int64, float)))
+    l_u, l_v, l_inf, l_w = (
+        np.array(c, dtype=t) for c, t in zip(zip(*steps) if steps else ((), (), (), ()), (np.int64, np.int64, bool, float))
+    )
+    return _assemble(keys, index, n_contacts, (k_u, k_v, k_value), (l_u, l_v, l_inf, l_w), np.array(blocked, dtype=bool))
 
 
 def _assemble(
     keys: list[str],
     index: dict[str, int],
     n_contacts: int,
-    knows: Iterable[tuple[int, int, float]],
-    links: Iterable[tuple[int, int, bool, float]],
-    blocked: Sequence[bool],
+    knows: tuple[np.ndarray, np.ndarray, np.ndarray],
+    links: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    blocked: np.ndarray,
 ) -> Access:
     """The access graph over the nodes ``keys`` (contacts first): the relationships
-    ``knows`` as (staff node, contact node, effective strength), in the order the
-    edges are kept, the links in force as (source node, target node, is
+    ``knows`` as arrays (staff node, contact node, effective strength), in the order
+    the edges are kept, the links in force as arrays (source node, target node, is
     ``influences``, weight), and the contacts no edge leaves (``blocked``)."""
     n = len(keys)
+    # The steps along the links, in the order the links come (a reporting line
+    # forwards, then backwards); opponents end routes: no edge leaves them (unless
+    # through_opponents).
+    a, b, influences, weight = links
+    real = a != b
+    back = real & ~influences
+    order = np.concatenate([2 * np.flatnonzero(real), 2 * np.flatnonzero(back) + 1])
+    x = np.concatenate([a[real], b[back]])
+    y = np.concatenate([b[real], a[back]])
+    p = np.concatenate([weight[real], weight[back]]) / 5.0
+    inf = np.concatenate([influences[real], influences[back]])
+    stream = np.argsort(order, kind="stable")
+    stream = stream[~blocked[x[stream]]] if len(stream) else stream
+    x, y, p, inf = x[stream], y[stream], p[stream], inf[stream]
+    # Where two edges join the same pair the stronger counts (rules.strongest; at
+    # equal probability "influences", the smaller kind, is reported); a pair met
+    # once needs no choosing. Pairs keep the order in which they first appear.
+    _, first, inverse, counts = np.unique(x * n + y, return_index=True, return_inverse=True, return_counts=True)
+    by_first = np.argsort(first)
+    kept = first[by_first]
+    link_x, link_y = x[kept].tolist(), y[kept].tolist()
+    link_p, link_kind = p[kept].tolist(), np.where(inf[kept], INFLUENCES_KIND, REPORTS_TO_KIND).tolist()
+    shared = np.flatnonzero(counts[by_first] > 1).tolist()  # places in kept of the pairs met twice
+    if shared:
+        kind_of = np.where(inf, INFLUENCES_KIND, REPORTS_TO_KIND)
+        twice = np.flatnonzero(counts[inverse] > 1)
+        chosen = strongest(zip(x[twice].tolist(), y[twice].tolist(), p[twice].tolist(), kind_of[twice].tolist()))
+        for k in shared:
+            link_p[k], link_kind[k] = chosen[(link_x[k], link_y[k])]
+    kinds = dict(zip(zip(link_x, link_y), link_kind))
+    # Every edge, the relationships first, then the links: each node's edges in
+    # that order.
     succ: list[dict[int, float]] = [{} for _ in range(n)]
     pred: list[dict[int, float]] = [{} for _ in range(n)]
-    for u, v, value in knows:
-        succ[u][v] = pred[v][u] = value / 5.0
-
-    # Opponents end routes: no edge leaves them (unless through_opponents).
-    def steps() -> Iterator[tuple[int, int, float, str]]:
-        for a, b, influences, weight in links:
-            p = weight / 5.0
-            if a == b:
-                continue
-            if influences:
-                kind, pairs = INFLUENCES_KIND, ((a, b),)
-            else:
-                kind, pairs = REPORTS_TO_KIND, ((a, b), (b, a))
-            for x, y in pairs:
-                if not blocked[x]:
-                    yield x, y, p, kind
-
-    # Where two edges join the same pair the stronger counts; at equal probability
-    # "influences" (the smaller kind) is reported.
-    kinds: dict[tuple[int, int], str] = {}
-    for (x, y), (p, kind) in strongest(steps()).items():
-        succ[x][y] = pred[y][x] = p
-        kinds[(x, y)] = kind
+    k_u, k_v, k_value = knows
+    for u, v, q in zip(k_u.tolist() + link_x, k_v.tolist() + link_y, (k_value / 5.0).tolist() + link_p):
+        succ[u][v] = pred[v][u] = q
     return Access(
         keys=keys,
         index=index,
@@ -249,15 +265,25 @@ class FrameAccounts:
         self._by_account = by_account.tolist()
         self._pair_bounds = np.searchsorted(ps.contact, np.arange(len(F.contact_ids) + 1)).tolist()
         self.pair_staff, self.pair_value = ps.staff.tolist(), ps.value.tolist()
+        # Each contact's place among the contacts of its account (its node number).
+        self._local = np.empty(len(F.contact_ids), dtype=np.int64)
+        self._local[by_account] = np.arange(len(by_account)) - F.contact_account[by_account].searchsorted(
+            F.contact_account[by_account], side="left"
+        )
+        # The relationships in force of active staff, by account (pairs are by
+        # contact, then staff id: the order the edges are kept).
+        knows = np.flatnonzero((ps.value > 0) & ps.active[ps.staff])
+        knows_account = F.contact_account[ps.contact[knows]]
+        knows = knows[np.argsort(knows_account, kind="stable")]
+        self._knows = (self._local[ps.contact[knows]], ps.staff[knows], ps.value[knows])
+        self._knows_bounds = np.searchsorted(np.sort(knows_account, kind="stable"), np.arange(n_accounts + 1)).tolist()
         in_force = np.flatnonzero(in_force_days(F.link_since, F.link_until, day(ps.as_of)))
         link_account = F.contact_account[F.link_source[in_force]]
         order = np.argsort(link_account, kind="stable")
-        self._links = in_force[order].tolist()
+        self._links = in_force[order]
         self._link_bounds = np.searchsorted(link_account[order], np.arange(n_accounts + 1)).tolist()
-        # Plain lists: access() reads them item by item.
-        self._link_columns = (
-            F.link_source.tolist(), F.link_target.tolist(), F.link_influences.tolist(), F.link_weight.tolist()
-        )
+        self._link_columns = (F.link_source, F.link_target, F.link_influences, F.link_weight)
+        self._opponent = np.array([x == "opponent" for x in F.contact_attitudes], dtype=bool)
         self.staff_keys = [STAFF + ":" + x for x in F.staff_ids]
         self.active_staff = ps.active.tolist()
         self.active = frozenset(k for k, on in zip(self.staff_keys, self.active_staff) if on)
@@ -287,32 +313,32 @@ class FrameAccounts:
     def links(self, a: int) -> list[tuple[int, int, bool, float]]:
         """The links in force between contacts of account ``a``, as (source, target,
         is ``influences``, weight), contact indexes."""
-        ls, lt, li, lw = self._link_columns
-        return [(ls[k], lt[k], li[k], lw[k]) for k in self._links[self._link_bounds[a] : self._link_bounds[a + 1]]]
+        return list(zip(*(column.tolist() for column in self._link_arrays(a))))
+
+    def _link_arrays(self, a: int) -> tuple[np.ndarray, ...]:
+        mine = self._links[self._link_bounds[a] : self._link_bounds[a + 1]]
+        return tuple(column[mine] for column in self._link_columns)
 
     def pairs(self, i: int) -> range:
         return range(self._pair_bounds[i], self._pair_bounds[i + 1])
 
     def access(self, a: int, *, through_opponents: bool = False) -> Access:
         """The access graph of account ``a`` (its contacts first, in :meth:`contacts` order)."""
-        F = self.F
-        ids, ps_staff, ps_value, active = F.contact_ids, self.pair_staff, self.pair_value, self.active_staff
+        ids = self.F.contact_ids
         mine = self.contacts(a)
-        # The relationships in force of active staff, node numbers given once the
-        # staff with an edge are known (by id: staff indexes are in id order).
-        rows = [(j, ps_staff[p], ps_value[p]) for j, i in enumerate(mine) for p in self.pairs(i)]
-        rows = [(j, s, value) for j, s, value in rows if value > 0 and active[s]]
-        staff = sorted({s for _, s, _ in rows})
+        lo, hi = self._knows_bounds[a], self._knows_bounds[a + 1]
+        j, s, value = (column[lo:hi] for column in self._knows)
+        # Node numbers: the contacts, then the staff with an edge (by id: staff
+        # indexes are in id order).
+        staff = np.unique(s)
+        n_contacts = len(mine)
         keys = [CONTACT + ":" + ids[i] for i in mine]
-        n_contacts = len(keys)
-        node = {s: n_contacts + k for k, s in enumerate(staff)}
-        keys += [self.staff_keys[s] for s in staff]
+        keys += [self.staff_keys[x] for x in staff.tolist()]
         index = {k: i for i, k in enumerate(keys)}
-        local = {i: j for j, i in enumerate(mine)}
-        links = [(local[u], local[v], li, w) for u, v, li, w in self.links(a)]
-        attitudes = F.contact_attitudes
-        blocked = [False] * n_contacts if through_opponents else [attitudes[i] == "opponent" for i in mine]
-        return _assemble(keys, index, n_contacts, [(node[s], j, value) for j, s, value in rows], links, blocked)
+        source, target, influences, weight = self._link_arrays(a)
+        links = (self._local[source], self._local[target], influences, weight)
+        blocked = np.zeros(n_contacts, dtype=bool) if through_opponents else self._opponent[mine]
+        return _assemble(keys, index, n_contacts, (n_contacts + staff.searchsorted(s), j, value), links, blocked)
 
 
 def contact_index(F: Frame, contact: str) -> int:

@@ -31,7 +31,7 @@ from ..graph import tables_from_graph
 from ..model import GRADE_WEIGHT
 from .access import Access, Dominators, FrameAccounts
 from .rules import horizon_end, is_due, rotation_due, staff_rotation_due
-from .successor import due_soon, successor
+from .successor import due_soon, not_due, successor
 from .frame import Frame, PairStrengths, frame_from_graph, frame_from_tables, is_key, pair_strengths, select_accounts, thread_counts
 
 __all__ = [
@@ -221,6 +221,7 @@ def frame_threads(
     for a in picked:
         A: Access | None = None
         dom: Dominators | None = None
+        among: set[int] = set()
         for j, i in enumerate(parts.contacts(a)):
             if not (all or key[i]):
                 continue
@@ -236,10 +237,11 @@ def frame_threads(
             if A is None:
                 A = parts.access(a)
                 dom = A.dominators()
+                among = not_due(A, due)
             redundancy = node_disjoint_routes(A, j, dom=dom)  # contacts come first in A
             if threaded and redundancy >= 2:
                 continue
-            node = successor(A, j, threads=[staff_ids[s] for s in threads], due=due)
+            node = successor(A, j, threads=[staff_ids[s] for s in threads], among=among)
             backup = None if node is None else staff_at[A.ids[node]]
             rows.append(
                 {
