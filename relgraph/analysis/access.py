@@ -50,6 +50,15 @@ class Access:
     pred: list[dict[int, float]]
     link_kinds: dict[tuple[int, int], str]  # the kind of each contact -> contact edge
     _ids: list[str] | None = field(default=None, repr=False)
+    _edges: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)  # (u, v) of every edge
+
+    @property
+    def edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """The edges as two arrays of node numbers, sources and targets."""
+        if self._edges is None:
+            pairs = [(u, v) for u, out in enumerate(self.succ) for v in out]
+            self._edges = (np.array([u for u, _ in pairs], dtype=np.int64), np.array([v for _, v in pairs], dtype=np.int64))
+        return self._edges
 
     @property
     def ids(self) -> list[str]:
@@ -90,33 +99,61 @@ class Dominators:
 
 def dominators(A: Access) -> Dominators:
     """Immediate dominators from the staff (Cooper, Harvey and Kennedy's iterative
-    algorithm on a reverse postorder), and a preorder numbering of their tree."""
+    algorithm on a reverse postorder), and a preorder numbering of their tree.
+
+    A contact that two staff members reach directly has two independent routes:
+    its immediate dominator is the root, and the dominators of every other node
+    are those of the graph in which it hangs from the root alone (a route through
+    it can start there). So the iteration runs only over the other contacts, and
+    the contacts with no edge to them are leaves of the tree, numbered at once.
+    """
     n = len(A.keys)
     root = n
-    succ = A.succ
+    src, dst = A.edges
+    is_staff = np.array(A.is_staff, dtype=bool)
+    direct = np.bincount(dst[is_staff[src]], minlength=n) >= 2  # reached straight from two staff
+    # The graph in which those contacts hang from the root alone: their in-edges go.
+    kept = ~direct[dst]
+    src, dst = src[kept], dst[kept]
+    inner = np.zeros(n, dtype=bool)
+    inner[src[direct[src]]] = True  # with an edge to another contact
+    leaves = np.flatnonzero(direct & ~inner)
+    tops = np.concatenate([np.flatnonzero(is_staff), np.flatnonzero(inner)])
+    src = np.concatenate([np.full(len(tops), root), src])
+    dst = np.concatenate([tops, dst])
+    order = np.argsort(src, kind="stable")
+    bounds = np.searchsorted(src[order], np.arange(n + 2)).tolist()
+    heads = dst[order].tolist()
     # Postorder of a depth-first search from the root.
     post = [-1] * (n + 1)
-    order: list[int] = []
+    visit: list[int] = []
     seen = [False] * (n + 1)
     seen[root] = True
-    stack: list[tuple[int, object]] = [(root, iter(A.staff))]
+    at = bounds[:]  # the next edge to follow out of each node
+    stack = [root]
     while stack:
-        u, it = stack[-1]
-        for v in it:  # type: ignore[attr-defined]
-            if not seen[v]:
-                seen[v] = True
-                stack.append((v, iter(succ[v])))
-                break
+        u = stack[-1]
+        i, end = at[u], bounds[u + 1]
+        while i < end and seen[heads[i]]:
+            i += 1
+        if i < end:
+            v = heads[i]
+            at[u] = i + 1
+            seen[v] = True
+            stack.append(v)
         else:
+            at[u] = end
             stack.pop()
-            post[u] = len(order)
-            order.append(u)
+            post[u] = len(visit)
+            visit.append(u)
     idom = [-1] * (n + 1)
     idom[root] = root
-    rpo = order[-2::-1]  # reverse postorder without the root
-    for s in A.staff:
-        idom[s] = root  # the staff hang from the root alone (nothing leads to them)
-    rest = [u for u in rpo if not A.is_staff[u]]
+    rpo = visit[-2::-1]  # reverse postorder without the root
+    for u in tops.tolist():
+        idom[u] = root  # the staff, and the contacts two of them reach, hang from the root alone
+    for u in leaves.tolist():
+        idom[u] = root
+    rest = [u for u in rpo if idom[u] == -1]
     pred = A.pred
     changed = True
     while changed:
@@ -141,9 +178,11 @@ def dominators(A: Access) -> Dominators:
             if idom[u] != new:
                 idom[u] = new
                 changed = True
-    children: list[list[int]] = [[] for _ in range(n + 1)]
+    # Preorder of the tree: the searched part first, then the leaves, which end
+    # the root's range.
+    children: dict[int, list[int]] = {}
     for u in rpo:
-        children[idom[u]].append(u)
+        children.setdefault(idom[u], []).append(u)
     pre = [-1] * (n + 1)
     size = [0] * (n + 1)
     counter = 0
@@ -156,8 +195,13 @@ def dominators(A: Access) -> Dominators:
         pre[u] = counter
         counter += 1
         stack2.append((u, True))
-        for c in children[u]:
+        for c in children.get(u, ()):
             stack2.append((c, False))
+    for u in leaves.tolist():
+        pre[u] = counter
+        size[u] = 1
+        counter += 1
+    size[root] = counter
     return Dominators(root=root, idom=idom[:n] + [root], pre=pre, size=size)
 
 
@@ -236,7 +280,8 @@ def _assemble(
     succ: list[dict[int, float]] = [{} for _ in range(n)]
     pred: list[dict[int, float]] = [{} for _ in range(n)]
     k_u, k_v, k_value = knows
-    for u, v, q in zip(k_u.tolist() + link_x, k_v.tolist() + link_y, (k_value / 5.0).tolist() + link_p):
+    sources, targets = k_u.tolist() + link_x, k_v.tolist() + link_y
+    for u, v, q in zip(sources, targets, (k_value / 5.0).tolist() + link_p):
         succ[u][v] = pred[v][u] = q
     return Access(
         keys=keys,
@@ -246,6 +291,7 @@ def _assemble(
         succ=succ,
         pred=pred,
         link_kinds=kinds,
+        _edges=(np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64)),
     )
 
 
@@ -338,7 +384,9 @@ class FrameAccounts:
         source, target, influences, weight = self._link_arrays(a)
         links = (self._local[source], self._local[target], influences, weight)
         blocked = np.zeros(n_contacts, dtype=bool) if through_opponents else self._opponent[mine]
-        return _assemble(keys, index, n_contacts, (n_contacts + staff.searchsorted(s), j, value), links, blocked)
+        A = _assemble(keys, index, n_contacts, (n_contacts + staff.searchsorted(s), j, value), links, blocked)
+        A._ids = [ids[i] for i in mine] + [self.F.staff_ids[x] for x in staff.tolist()]
+        return A
 
 
 def contact_index(F: Frame, contact: str) -> int:
