@@ -308,7 +308,7 @@ class FrameAccounts:
         n_accounts = len(F.account_ids)
         by_account = np.argsort(F.contact_account, kind="stable")
         self._bounds = np.searchsorted(F.contact_account[by_account], np.arange(n_accounts + 1)).tolist()
-        self._by_account = by_account.tolist()
+        self._by_account_array, self._by_account = by_account, by_account.tolist()
         self._pair_bounds = np.searchsorted(ps.contact, np.arange(len(F.contact_ids) + 1)).tolist()
         self.pair_staff, self.pair_value = ps.staff.tolist(), ps.value.tolist()
         # Each contact's place among the contacts of its account (its node number).
@@ -355,6 +355,13 @@ class FrameAccounts:
 
     def contacts(self, a: int) -> list[int]:
         return self._by_account[self._bounds[a] : self._bounds[a + 1]]
+
+    def picked_contacts(self, a: int, picked: np.ndarray) -> list[tuple[int, int]]:
+        """The (node, contact index) of the contacts of account ``a`` for which
+        ``picked`` (a mask over the frame's contacts) holds, in :meth:`contacts` order."""
+        mine = self._by_account_array[self._bounds[a] : self._bounds[a + 1]]
+        j = np.flatnonzero(picked[mine])
+        return list(zip(j.tolist(), mine[j].tolist()))
 
     def links(self, a: int) -> list[tuple[int, int, bool, float]]:
         """The links in force between contacts of account ``a``, as (source, target,

@@ -227,16 +227,14 @@ def frame_threads(
     gaps = np.where(threads > 0, F.contact_seniority - top, 0)
     threaded = (threads >= 2) & (gaps < 2)
     routes = np.bincount(ps.contact[ps.strong & (ps.value > 0)], minlength=len(ids))
-    wanted = ((key_mask | all) & ~(threaded & (routes >= 2))).tolist()
+    wanted = (key_mask | all) & ~(threaded & (routes >= 2))
     gap_of, threaded = [None if t == 0 else g for t, g in zip(threads.tolist(), gaps.tolist())], threaded.tolist()
     rows = []
     for a in picked:
         A: Access | None = None
         dom: Dominators | None = None
         among: set[int] = set()
-        for j, i in enumerate(parts.contacts(a)):
-            if not wanted[i]:
-                continue
+        for j, i in parts.picked_contacts(a, wanted):
             mine = [parts.pair_staff[p] for p in parts.pairs(i) if strong[p]]
             if A is None:
                 A = parts.access(a)
