@@ -50,6 +50,15 @@ class Access:
     pred: list[dict[int, float]]
     link_kinds: dict[tuple[int, int], str]  # the kind of each contact -> contact edge
     _ids: list[str] | None = field(default=None, repr=False)
+    _edges: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)  # (u, v) of every edge
+
+    @property
+    def edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """The edges as two arrays of node numbers, sources and targets."""
+        if self._edges is None:
+            pairs = [(u, v) for u, out in enumerate(self.succ) for v in out]
+            self._edges = (np.array([u for u, _ in pairs], dtype=np.int64), np.array([v for _, v in pairs], dtype=np.int64))
+        return self._edges
 
     @property
     def ids(self) -> list[str]:
@@ -90,33 +99,61 @@ class Dominators:
 
 def dominators(A: Access) -> Dominators:
     """Immediate dominators from the staff (Cooper, Harvey and Kennedy's iterative
-    algorithm on a reverse postorder), and a preorder numbering of their tree."""
+    algorithm on a reverse postorder), and a preorder numbering of their tree.
+
+    A contact that two staff members reach directly has two independent routes:
+    its immediate dominator is the root, and the dominators of every other node
+    are those of the graph in which it hangs from the root alone (a route through
+    it can start there). So the iteration runs only over the other contacts, and
+    the contacts with no edge to them are leaves of the tree, numbered at once.
+    """
     n = len(A.keys)
     root = n
-    succ = A.succ
+    src, dst = A.edges
+    is_staff = np.array(A.is_staff, dtype=bool)
+    direct = np.bincount(dst[is_staff[src]], minlength=n) >= 2  # reached straight from two staff
+    # The graph in which those contacts hang from the root alone: their in-edges go.
+    kept = ~direct[dst]
+    src, dst = src[kept], dst[kept]
+    inner = np.zeros(n, dtype=bool)
+    inner[src[direct[src]]] = True  # with an edge to another contact
+    leaves = np.flatnonzero(direct & ~inner)
+    tops = np.concatenate([np.flatnonzero(is_staff), np.flatnonzero(inner)])
+    src = np.concatenate([np.full(len(tops), root), src])
+    dst = np.concatenate([tops, dst])
+    order = np.argsort(src, kind="stable")
+    bounds = np.searchsorted(src[order], np.arange(n + 2)).tolist()
+    heads = dst[order].tolist()
     # Postorder of a depth-first search from the root.
     post = [-1] * (n + 1)
-    order: list[int] = []
+    visit: list[int] = []
     seen = [False] * (n + 1)
     seen[root] = True
-    stack: list[tuple[int, object]] = [(root, iter(A.staff))]
+    at = bounds[:]  # the next edge to follow out of each node
+    stack = [root]
     while stack:
-        u, it = stack[-1]
-        for v in it:  # type: ignore[attr-defined]
-            if not seen[v]:
-                seen[v] = True
-                stack.append((v, iter(succ[v])))
-                break
+        u = stack[-1]
+        i, end = at[u], bounds[u + 1]
+        while i < end and seen[heads[i]]:
+            i += 1
+        if i < end:
+            v = heads[i]
+            at[u] = i + 1
+            seen[v] = True
+            stack.append(v)
         else:
+            at[u] = end
             stack.pop()
-            post[u] = len(order)
-            order.append(u)
+            post[u] = len(visit)
+            visit.append(u)
     idom = [-1] * (n + 1)
     idom[root] = root
-    rpo = order[-2::-1]  # reverse postorder without the root
-    for s in A.staff:
-        idom[s] = root  # the staff hang from the root alone (nothing leads to them)
-    rest = [u for u in rpo if not A.is_staff[u]]
+    rpo = visit[-2::-1]  # reverse postorder without the root
+    for u in tops.tolist():
+        idom[u] = root  # the staff, and the contacts two of them reach, hang from the root alone
+    for u in leaves.tolist():
+        idom[u] = root
+    rest = [u for u in rpo if idom[u] == -1]
     pred = A.pred
     changed = True
     while changed:
@@ -141,9 +178,11 @@ def dominators(A: Access) -> Dominators:
             if idom[u] != new:
                 idom[u] = new
                 changed = True
-    children: list[list[int]] = [[] for _ in range(n + 1)]
+    # Preorder of the tree: the searched part first, then the leaves, which end
+    # the root's range.
+    children: dict[int, list[int]] = {}
     for u in rpo:
-        children[idom[u]].append(u)
+        children.setdefault(idom[u], []).append(u)
     pre = [-1] * (n + 1)
     size = [0] * (n + 1)
     counter = 0
@@ -156,8 +195,13 @@ def dominators(A: Access) -> Dominators:
         pre[u] = counter
         counter += 1
         stack2.append((u, True))
-        for c in children[u]:
+        for c in children.get(u, ()):
             stack2.append((c, False))
+    for u in leaves.tolist():
+        pre[u] = counter
+        size[u] = 1
+        counter += 1
+    size[root] = counter
     return Dominators(root=root, idom=idom[:n] + [root], pre=pre, size=size)
 
 
@@ -181,47 +225,64 @@ def access_from_parts(
     knows = [(index[s], v, value) for v, row in enumerate(rows) for s, value in row.items() if value > 0 and s in active]
     steps = [(index[source], index[target], influences, weight) for source, target, influences, weight in links]
     blocked = [False] * n_contacts if through_opponents else [a == "opponent" for a in attitudes]
-    return _assemble(keys, index, n_contacts, knows, steps, blocked)
+    k_u, k_v, k_value = (np.array(c, dtype=t) for c, t in zip(zip(*knows) if knows else ((), (), ()), (np.int64, np.int64, float)))
+    l_u, l_v, l_inf, l_w = (
+        np.array(c, dtype=t) for c, t in zip(zip(*steps) if steps else ((), (), (), ()), (np.int64, np.int64, bool, float))
+    )
+    return _assemble(keys, index, n_contacts, (k_u, k_v, k_value), (l_u, l_v, l_inf, l_w), np.array(blocked, dtype=bool))
 
 
 def _assemble(
     keys: list[str],
     index: dict[str, int],
     n_contacts: int,
-    knows: Iterable[tuple[int, int, float]],
-    links: Iterable[tuple[int, int, bool, float]],
-    blocked: Sequence[bool],
+    knows: tuple[np.ndarray, np.ndarray, np.ndarray],
+    links: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    blocked: np.ndarray,
 ) -> Access:
     """The access graph over the nodes ``keys`` (contacts first): the relationships
-    ``knows`` as (staff node, contact node, effective strength), in the order the
-    edges are kept, the links in force as (source node, target node, is
+    ``knows`` as arrays (staff node, contact node, effective strength), in the order
+    the edges are kept, the links in force as arrays (source node, target node, is
     ``influences``, weight), and the contacts no edge leaves (``blocked``)."""
     n = len(keys)
+    # The steps along the links, in the order the links come (a reporting line
+    # forwards, then backwards); opponents end routes: no edge leaves them (unless
+    # through_opponents).
+    a, b, influences, weight = links
+    real = a != b
+    back = real & ~influences
+    order = np.concatenate([2 * np.flatnonzero(real), 2 * np.flatnonzero(back) + 1])
+    x = np.concatenate([a[real], b[back]])
+    y = np.concatenate([b[real], a[back]])
+    p = np.concatenate([weight[real], weight[back]]) / 5.0
+    inf = np.concatenate([influences[real], influences[back]])
+    stream = np.argsort(order, kind="stable")
+    stream = stream[~blocked[x[stream]]] if len(stream) else stream
+    x, y, p, inf = x[stream], y[stream], p[stream], inf[stream]
+    # Where two edges join the same pair the stronger counts (rules.strongest; at
+    # equal probability "influences", the smaller kind, is reported); a pair met
+    # once needs no choosing. Pairs keep the order in which they first appear.
+    _, first, inverse, counts = np.unique(x * n + y, return_index=True, return_inverse=True, return_counts=True)
+    by_first = np.argsort(first)
+    kept = first[by_first]
+    link_x, link_y = x[kept].tolist(), y[kept].tolist()
+    link_p, link_kind = p[kept].tolist(), np.where(inf[kept], INFLUENCES_KIND, REPORTS_TO_KIND).tolist()
+    shared = np.flatnonzero(counts[by_first] > 1).tolist()  # places in kept of the pairs met twice
+    if shared:
+        kind_of = np.where(inf, INFLUENCES_KIND, REPORTS_TO_KIND)
+        twice = np.flatnonzero(counts[inverse] > 1)
+        chosen = strongest(zip(x[twice].tolist(), y[twice].tolist(), p[twice].tolist(), kind_of[twice].tolist()))
+        for k in shared:
+            link_p[k], link_kind[k] = chosen[(link_x[k], link_y[k])]
+    kinds = dict(zip(zip(link_x, link_y), link_kind))
+    # Every edge, the relationships first, then the links: each node's edges in
+    # that order.
     succ: list[dict[int, float]] = [{} for _ in range(n)]
     pred: list[dict[int, float]] = [{} for _ in range(n)]
-    for u, v, value in knows:
-        succ[u][v] = pred[v][u] = value / 5.0
-
-    # Opponents end routes: no edge leaves them (unless through_opponents).
-    def steps() -> Iterator[tuple[int, int, float, str]]:
-        for a, b, influences, weight in links:
-            p = weight / 5.0
-            if a == b:
-                continue
-            if influences:
-                kind, pairs = INFLUENCES_KIND, ((a, b),)
-            else:
-                kind, pairs = REPORTS_TO_KIND, ((a, b), (b, a))
-            for x, y in pairs:
-                if not blocked[x]:
-                    yield x, y, p, kind
-
-    # Where two edges join the same pair the stronger counts; at equal probability
-    # "influences" (the smaller kind) is reported.
-    kinds: dict[tuple[int, int], str] = {}
-    for (x, y), (p, kind) in strongest(steps()).items():
-        succ[x][y] = pred[y][x] = p
-        kinds[(x, y)] = kind
+    k_u, k_v, k_value = knows
+    sources, targets = k_u.tolist() + link_x, k_v.tolist() + link_y
+    for u, v, q in zip(sources, targets, (k_value / 5.0).tolist() + link_p):
+        succ[u][v] = pred[v][u] = q
     return Access(
         keys=keys,
         index=index,
@@ -230,6 +291,7 @@ def _assemble(
         succ=succ,
         pred=pred,
         link_kinds=kinds,
+        _edges=(np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64)),
     )
 
 
@@ -246,18 +308,28 @@ class FrameAccounts:
         n_accounts = len(F.account_ids)
         by_account = np.argsort(F.contact_account, kind="stable")
         self._bounds = np.searchsorted(F.contact_account[by_account], np.arange(n_accounts + 1)).tolist()
-        self._by_account = by_account.tolist()
+        self._by_account_array, self._by_account = by_account, by_account.tolist()
         self._pair_bounds = np.searchsorted(ps.contact, np.arange(len(F.contact_ids) + 1)).tolist()
         self.pair_staff, self.pair_value = ps.staff.tolist(), ps.value.tolist()
+        # Each contact's place among the contacts of its account (its node number).
+        self._local = np.empty(len(F.contact_ids), dtype=np.int64)
+        self._local[by_account] = np.arange(len(by_account)) - F.contact_account[by_account].searchsorted(
+            F.contact_account[by_account], side="left"
+        )
+        # The relationships in force of active staff, by account (pairs are by
+        # contact, then staff id: the order the edges are kept).
+        knows = np.flatnonzero((ps.value > 0) & ps.active[ps.staff])
+        knows_account = F.contact_account[ps.contact[knows]]
+        knows = knows[np.argsort(knows_account, kind="stable")]
+        self._knows = (self._local[ps.contact[knows]], ps.staff[knows], ps.value[knows])
+        self._knows_bounds = np.searchsorted(np.sort(knows_account, kind="stable"), np.arange(n_accounts + 1)).tolist()
         in_force = np.flatnonzero(in_force_days(F.link_since, F.link_until, day(ps.as_of)))
         link_account = F.contact_account[F.link_source[in_force]]
         order = np.argsort(link_account, kind="stable")
-        self._links = in_force[order].tolist()
+        self._links = in_force[order]
         self._link_bounds = np.searchsorted(link_account[order], np.arange(n_accounts + 1)).tolist()
-        # Plain lists: access() reads them item by item.
-        self._link_columns = (
-            F.link_source.tolist(), F.link_target.tolist(), F.link_influences.tolist(), F.link_weight.tolist()
-        )
+        self._link_columns = (F.link_source, F.link_target, F.link_influences, F.link_weight)
+        self._opponent = np.array([x == "opponent" for x in F.contact_attitudes], dtype=bool)
         self.staff_keys = [STAFF + ":" + x for x in F.staff_ids]
         self.active_staff = ps.active.tolist()
         self.active = frozenset(k for k, on in zip(self.staff_keys, self.active_staff) if on)
@@ -284,35 +356,44 @@ class FrameAccounts:
     def contacts(self, a: int) -> list[int]:
         return self._by_account[self._bounds[a] : self._bounds[a + 1]]
 
+    def picked_contacts(self, a: int, picked: np.ndarray) -> list[tuple[int, int]]:
+        """The (node, contact index) of the contacts of account ``a`` for which
+        ``picked`` (a mask over the frame's contacts) holds, in :meth:`contacts` order."""
+        mine = self._by_account_array[self._bounds[a] : self._bounds[a + 1]]
+        j = np.flatnonzero(picked[mine])
+        return list(zip(j.tolist(), mine[j].tolist()))
+
     def links(self, a: int) -> list[tuple[int, int, bool, float]]:
         """The links in force between contacts of account ``a``, as (source, target,
         is ``influences``, weight), contact indexes."""
-        ls, lt, li, lw = self._link_columns
-        return [(ls[k], lt[k], li[k], lw[k]) for k in self._links[self._link_bounds[a] : self._link_bounds[a + 1]]]
+        return list(zip(*(column.tolist() for column in self._link_arrays(a))))
+
+    def _link_arrays(self, a: int) -> tuple[np.ndarray, ...]:
+        mine = self._links[self._link_bounds[a] : self._link_bounds[a + 1]]
+        return tuple(column[mine] for column in self._link_columns)
 
     def pairs(self, i: int) -> range:
         return range(self._pair_bounds[i], self._pair_bounds[i + 1])
 
     def access(self, a: int, *, through_opponents: bool = False) -> Access:
         """The access graph of account ``a`` (its contacts first, in :meth:`contacts` order)."""
-        F = self.F
-        ids, ps_staff, ps_value, active = F.contact_ids, self.pair_staff, self.pair_value, self.active_staff
+        ids = self.F.contact_ids
         mine = self.contacts(a)
-        # The relationships in force of active staff, node numbers given once the
-        # staff with an edge are known (by id: staff indexes are in id order).
-        rows = [(j, ps_staff[p], ps_value[p]) for j, i in enumerate(mine) for p in self.pairs(i)]
-        rows = [(j, s, value) for j, s, value in rows if value > 0 and active[s]]
-        staff = sorted({s for _, s, _ in rows})
+        lo, hi = self._knows_bounds[a], self._knows_bounds[a + 1]
+        j, s, value = (column[lo:hi] for column in self._knows)
+        # Node numbers: the contacts, then the staff with an edge (by id: staff
+        # indexes are in id order).
+        staff = np.unique(s)
+        n_contacts = len(mine)
         keys = [CONTACT + ":" + ids[i] for i in mine]
-        n_contacts = len(keys)
-        node = {s: n_contacts + k for k, s in enumerate(staff)}
-        keys += [self.staff_keys[s] for s in staff]
+        keys += [self.staff_keys[x] for x in staff.tolist()]
         index = {k: i for i, k in enumerate(keys)}
-        local = {i: j for j, i in enumerate(mine)}
-        links = [(local[u], local[v], li, w) for u, v, li, w in self.links(a)]
-        attitudes = F.contact_attitudes
-        blocked = [False] * n_contacts if through_opponents else [attitudes[i] == "opponent" for i in mine]
-        return _assemble(keys, index, n_contacts, [(node[s], j, value) for j, s, value in rows], links, blocked)
+        source, target, influences, weight = self._link_arrays(a)
+        links = (self._local[source], self._local[target], influences, weight)
+        blocked = np.zeros(n_contacts, dtype=bool) if through_opponents else self._opponent[mine]
+        A = _assemble(keys, index, n_contacts, (n_contacts + staff.searchsorted(s), j, value), links, blocked)
+        A._ids = [ids[i] for i in mine] + [self.F.staff_ids[x] for x in staff.tolist()]
+        return A
 
 
 def contact_index(F: Frame, contact: str) -> int:

@@ -76,14 +76,20 @@ class Search:
         """Settle every node that scores at least ``floor``."""
         self._settle(floor)
 
-    def _settle(self, floor: float, starts: Collection[int] | None = None, best: float = -1.0) -> float:
+    def _settle(
+        self, floor: float, starts: Collection[int] | None = None, best: float = -1.0, last: bool = False
+    ) -> float:
         """Settle contacts while the next one scores at least ``floor``; with
         ``starts``, also stop once the best of them (at least ``best``) scores at
-        least the next contact, so that it is final. Returns that best."""
+        least the next contact, so that it is final. Returns that best.
+
+        ``last``: no question follows, so scores under ``floor`` and under what the
+        best found so far can tie are not kept (they would never be settled now)."""
         heap, settled, tentative, reach = self.heap, self.settled, self.tentative, self.reach
         pred, is_staff = self.A.pred, self.A.is_staff
         banned_nodes, banned_edges = self.banned_nodes, self.banned_edges
         pop, push, get, got = heapq.heappop, heapq.heappush, tentative.get, reach.get
+        cut = max(floor, best * (1 - REL)) if last else 0.0
         while heap:
             neg, v = heap[0]
             score = -neg
@@ -95,19 +101,25 @@ class Search:
             settled[v] = score
             if starts is not None and score > best and v in starts:  # a contact (a spur of k_best_paths)
                 best = score
+                if last and best * (1 - REL) > cut:
+                    cut = best * (1 - REL)
             for u, p in pred[v].items():
                 # No test for settled contacts: a settled contact's tentative score
                 # is its own, at least this one (scores never grow along a path).
+                s = score * p
+                if s < cut:
+                    continue
                 if banned_nodes and u in banned_nodes:
                     continue
                 if banned_edges and (u, v) in banned_edges:
                     continue
-                s = score * p
                 if is_staff[u]:
                     if s > got(u, 0.0):
                         reach[u] = s
                         if starts is not None and s > best and u in starts:
                             best = s
+                            if last and best * (1 - REL) > cut:
+                                cut = best * (1 - REL)
                 elif s > get(u, 0.0):
                     tentative[u] = s
                     push(heap, (-s, u))
@@ -125,19 +137,21 @@ class Search:
             return [(s, v) for s in starts if (v := self.score(s)) >= floor]
         return [(s, v) for found in (reach, settled) for s, v in found.items() if v >= floor and s in starts]
 
-    def best_score(self, starts: Collection[int]) -> float | None:
+    def best_score(self, starts: Collection[int], *, last: bool = False) -> float | None:
         """The best score of any of ``starts`` (None when none reaches a target),
-        with every node at least as good, up to float noise (:data:`REL`), settled."""
-        best = self._settle(0.0, starts, max((v for _, v in self._found(starts)), default=-1.0))
+        with every node at least as good, up to float noise (:data:`REL`), settled.
+        ``last``: the search is asked nothing after this (it then does less)."""
+        best = self._settle(0.0, starts, max((v for _, v in self._found(starts)), default=-1.0), last)
         if best < 0:
             return None
-        self._settle(best * (1 - REL))
+        self._settle(best * (1 - REL), last=last)
         return best
 
-    def best_start(self, starts: Collection[int]) -> int | None:
+    def best_start(self, starts: Collection[int], *, last: bool = False) -> int | None:
         """The start of the best influence path from one of ``starts`` (ties: lowest
-        id), or None when none reaches a target."""
-        best = self.best_score(starts)
+        id), or None when none reaches a target. ``last``: the search is asked
+        nothing after this (it then does less)."""
+        best = self.best_score(starts, last=last)
         if best is None:
             return None
         ids = self.A.ids
@@ -224,7 +238,7 @@ def best_start(
 ) -> int | None:
     """The staff node that starts the best influence path to any of ``targets``
     (ties: lowest id), or None when no staff member reaches them."""
-    return Search(A, targets).best_start(set(A.staff) if starts is None else set(starts))
+    return Search(A, targets).best_start(set(A.staff) if starts is None else set(starts), last=True)
 
 
 def best_path(

@@ -79,7 +79,9 @@ def best_placed(
     targets = list(targets)
     if not starts or not targets:
         return None
-    return (search or Search(A, targets)).best_start(starts)
+    if search is None:
+        return Search(A, targets).best_start(starts, last=True)
+    return search.best_start(starts)
 
 
 def not_due(A: Access, due: Collection[str]) -> set[int]:
@@ -91,10 +93,18 @@ def not_due(A: Access, due: Collection[str]) -> set[int]:
 
 
 def successor(
-    A: Access, contact: int, *, threads: Iterable[str], leaving: Collection[str] = (), due: Collection[str] = ()
+    A: Access,
+    contact: int,
+    *,
+    threads: Iterable[str],
+    leaving: Collection[str] = (),
+    due: Collection[str] = (),
+    among: Collection[int] | None = None,
 ) -> int | None:
     """The node of ``A`` of the successor of ``contact`` (a node of ``A``) when the
     staff ids ``leaving`` leave: the best placed to reach it leaving out ``leaving``
     and ``threads`` (the ids of the contact's threads after they left), never one of
-    ``due``. ``A`` is the access graph after they left (their edges gone)."""
-    return best_placed(A, [contact], leaving_out={*leaving, *threads}, due=due)
+    ``due``. ``A`` is the access graph after they left (their edges gone).
+    ``among``: the staff nodes of ``A`` not due soon (:func:`not_due`), for a caller
+    that asks for many contacts of ``A`` (``due`` is then not read)."""
+    return best_placed(A, [contact], leaving_out={*leaving, *threads}, due=due, among=among)

@@ -31,7 +31,7 @@ from ..graph import tables_from_graph
 from ..model import GRADE_WEIGHT
 from .access import Access, Dominators, FrameAccounts
 from .rules import horizon_end, is_due, rotation_due, staff_rotation_due
-from .successor import due_soon, successor
+from .successor import due_soon, not_due, successor
 from .frame import Frame, PairStrengths, frame_from_graph, frame_from_tables, is_key, pair_strengths, select_accounts, thread_counts
 
 __all__ = [
@@ -211,35 +211,39 @@ def frame_threads(
     """
     picked = range(len(F.account_ids)) if accounts is None else accounts
     parts = FrameAccounts(F, ps)
-    key = is_key(F).tolist()
+    key_mask = is_key(F)
+    key = key_mask.tolist()
     strong = ps.strong.tolist()
     staff_at = {x: i for i, x in enumerate(F.staff_ids)}
     ids, staff_ids, staff_names = F.contact_ids, F.staff_ids, F.staff_names
-    seniority, staff_seniority = F.contact_seniority.tolist(), F.staff_seniority.tolist()
     influence = F.contact_influence.tolist()
+    # Per contact: the threads, the rank gap (None without threads) and whether
+    # two threads and no rank gap leave it out at once (it is listed only if
+    # redundancy <= 1, and two threads are two routes of their own, staff with an
+    # edge to the contact, unless one is of strength 0).
+    threads = thread_counts(F, ps)
+    top = np.full(len(ids), np.iinfo(np.int64).min)
+    np.maximum.at(top, ps.contact[ps.strong], F.staff_seniority[ps.staff[ps.strong]])
+    gaps = np.where(threads > 0, F.contact_seniority - top, 0)
+    threaded = (threads >= 2) & (gaps < 2)
+    routes = np.bincount(ps.contact[ps.strong & (ps.value > 0)], minlength=len(ids))
+    wanted = (key_mask | all) & ~(threaded & (routes >= 2))
+    gap_of, threaded = [None if t == 0 else g for t, g in zip(threads.tolist(), gaps.tolist())], threaded.tolist()
     rows = []
     for a in picked:
         A: Access | None = None
         dom: Dominators | None = None
-        for j, i in enumerate(parts.contacts(a)):
-            if not (all or key[i]):
-                continue
-            pairs = parts.pairs(i)
-            threads = [parts.pair_staff[p] for p in pairs if strong[p]]
-            gap = seniority[i] - max(staff_seniority[s] for s in threads) if threads else None
-            # Two threads and no rank gap: listed only if redundancy <= 1, and two
-            # threads are two routes of their own (staff with an edge to the contact)
-            # unless one is of strength 0.
-            threaded = len(threads) >= 2 and (gap is None or gap < 2)
-            if threaded and sum(1 for p in pairs if strong[p] and parts.pair_value[p] > 0) >= 2:
-                continue
+        among: set[int] = set()
+        for j, i in parts.picked_contacts(a, wanted):
+            mine = [parts.pair_staff[p] for p in parts.pairs(i) if strong[p]]
             if A is None:
                 A = parts.access(a)
                 dom = A.dominators()
+                among = not_due(A, due)
             redundancy = node_disjoint_routes(A, j, dom=dom)  # contacts come first in A
-            if threaded and redundancy >= 2:
+            if threaded[i] and redundancy >= 2:
                 continue
-            node = successor(A, j, threads=[staff_ids[s] for s in threads], due=due)
+            node = successor(A, j, threads=[staff_ids[s] for s in mine], among=among)
             backup = None if node is None else staff_at[A.ids[node]]
             rows.append(
                 {
@@ -248,14 +252,14 @@ def frame_threads(
                     "account": F.account_ids[a],
                     "role": F.contact_roles[i],
                     "influence": influence[i],
-                    "threads": len(threads),
-                    "staff": [staff_ids[s] for s in threads],
+                    "threads": len(mine),
+                    "staff": [staff_ids[s] for s in mine],
                     "redundancy": redundancy,
-                    "rank_gap": gap,
+                    "rank_gap": gap_of[i],
                     "backup": None if backup is None else staff_ids[backup],
                     "level": F.contact_levels[i],
                     "key": key[i],
-                    "staff_names": [staff_names[s] for s in threads],
+                    "staff_names": [staff_names[s] for s in mine],
                     "backup_name": None if backup is None else staff_names[backup],
                 }
             )

@@ -23,7 +23,7 @@ from ..errors import UsageError
 from .access import FrameAccounts
 from .coverage import frame_coverage
 from .frame import Frame, PairStrengths, frame_from_graph, pair_strengths, select_accounts, thread_counts
-from .successor import due_soon, successor
+from .successor import due_soon, not_due, successor
 
 __all__ = ["diff", "frame_diff", "frame_whatif", "whatif"]
 
@@ -72,8 +72,9 @@ def frame_whatif(
                 continue
             if A is None:
                 A = parts.access(a)
+                among = not_due(A, due)
             # The successor: nobody is left a thread of a lost contact.
-            s = successor(A, j, threads=(), leaving=leaving, due=due)  # contacts come first in A
+            s = successor(A, j, threads=(), leaving=leaving, among=among)  # contacts come first in A
             heir = None if s is None else A.ids[s]
             lost.append(
                 {
