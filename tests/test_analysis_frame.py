@@ -10,8 +10,9 @@ import datetime as dt
 
 import numpy as np
 
-from relgraph.analysis.coverage import frame_coverage, frame_gaps
+from relgraph.analysis.coverage import FrameGaps, frame_coverage, frame_gaps, gap_sort_key
 from relgraph.analysis.frame import _newest, frame_from_tables, pair_strengths
+from relgraph.analysis.successor import due_soon
 from relgraph.demo import write_demo
 from relgraph.stores.files import FileStore
 
@@ -88,3 +89,29 @@ def test_newest_touchpoint_per_pair_packed_and_general_alike():
     contact, days = contact + 2**28, np.r_[days[:-1], -(2**31)]
     key, newest = _newest(contact, staff, days)
     assert (key.tolist(), newest.tolist()) == _newest_by_hand(contact, staff, days)
+
+
+def test_gaps_cut_the_frame_for_the_accounts_asked_with_a_gap_alone(tmp_path):
+    write_demo(tmp_path)
+    F = frame_from_tables(FileStore(tmp_path).tables())
+    ps = pair_strengths(F.strengths, as_of=AS_OF)
+    due = due_soon(F, as_of=AS_OF)  # as the command: nobody due soon is suggested
+    every = frame_gaps(F, ps, due=due)
+    nwm, bcb = F.account_ids.index("nwm"), F.account_ids.index("bcb")
+    # Only the pairs of the contacts kept, in the same order.
+    keep = F.contact_account == nwm
+    cut = ps.of_contacts(keep)
+    mine = keep[ps.contact]
+    assert cut.contact.tolist() == ps.contact[mine].tolist() and cut.value.tolist() == ps.value[mine].tolist()
+    assert cut.staff.tolist() == ps.staff[mine].tolist() and cut.active is ps.active
+    assert 0 < len(cut.contact) < len(ps.contact)
+    found = FrameGaps(F, ps, due=due, accounts=[nwm])
+    assert found.parts.pair_staff == ps.staff[mine].tolist()  # the frame is cut for nwm alone
+    top = sorted(found.of(nwm), key=gap_sort_key)[:2]
+    assert [(g["level"], g["role"], g["priority"], g["suggested_staff"]) for g in top] == [
+        ("province", "finance", 12.0, "s-ad-nwm"), ("county", "procurement", 12.0, "s-am-nr")]
+    assert found.of(nwm) == [g for g in every if g["account"] == "nwm"]
+    # An account not announced is still answered in full, from the whole frame.
+    assert found.of(bcb) == [g for g in every if g["account"] == "bcb"]
+    assert len(found.parts.pair_staff) == len(ps.staff)
+    assert [g["account"] for g in frame_gaps(F, ps, accounts=[bcb], due=due)] == ["bcb"] * 6

@@ -338,30 +338,55 @@ def frame_gaps(
     ``due``) to reach the contacts in the cell, or for an ``unknown`` cell any
     contact at its level (None when nobody qualifies)."""
     picked = range(len(F.account_ids)) if accounts is None else accounts
-    found = FrameGaps(F, ps, due=due)
+    found = FrameGaps(F, ps, due=due, accounts=picked)
     return [g for a in picked for g in found.of(a)]
 
 
 class FrameGaps:
     """The gaps of the accounts of frame ``F`` at the strengths ``ps``, account by
     account (:func:`frame_gaps`), for a caller that has the accounts' access graphs
-    already (``parts``: the frame cut by account it built them from)."""
+    already (``parts``: the frame cut by account it built them from). Without
+    ``parts``, only the accounts ``accounts`` (indexes; default all) are asked for:
+    the frame is cut for those of them with a gap alone (most accounts of a
+    portfolio have none, and cutting is most of the time)."""
 
-    def __init__(self, F: Frame, ps: PairStrengths, *, due: Collection[str] = (), parts: FrameAccounts | None = None):
+    def __init__(
+        self,
+        F: Frame,
+        ps: PairStrengths,
+        *,
+        due: Collection[str] = (),
+        parts: FrameAccounts | None = None,
+        accounts: Iterable[int] | None = None,
+    ):
         self.F, self.due = F, due
         self.grid = _Cells(F, _Contacts(F, ps))
         self.influence = F.contact_influence.tolist()
         self.staff_at = {x: i for i, x in enumerate(F.staff_ids)}
+        self._cells: dict[int, list[dict[str, Any]]] = {}
+        self._ps, self._cut = ps, None
+        if parts is None and accounts is not None:
+            self._cut = np.zeros(len(F.account_ids), dtype=bool)
+            self._cut[[a for a in accounts if self._gap_cells(a)]] = True
+            ps = ps.of_contacts(self._cut[F.contact_account])
         self.parts = FrameAccounts(F, ps) if parts is None else parts
+
+    def _gap_cells(self, a: int) -> list[dict[str, Any]]:
+        """The cells of account ``a`` not covered (worked out once)."""
+        if a not in self._cells:
+            self._cells[a] = self.grid.of(a, covered=False)
+        return self._cells[a]
 
     def of(self, a: int, A: Access | None = None) -> list[dict[str, Any]]:
         """The gaps of account ``a``; ``A``: its access graph, when built already."""
         F, grid, influence, due, staff_at = self.F, self.grid, self.influence, self.due, self.staff_at
         levels = F.contact_levels
         gaps: list[dict[str, Any]] = []
-        cells = grid.of(a, covered=False)
+        cells = self._gap_cells(a)
         if not cells:
             return gaps
+        if self._cut is not None and not self._cut[a]:  # an account not announced: cut the whole frame
+            self._cut, self.parts = None, FrameAccounts(F, self._ps)
         mine = self.parts.contacts(a)
         if A is None:
             A = self.parts.access(a)

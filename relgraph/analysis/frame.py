@@ -16,6 +16,7 @@ left out here, once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import weakref
 from collections.abc import Callable, Collection, Iterable
@@ -115,6 +116,18 @@ class PairStrengths:
     grace: float = 90.0
     row: np.ndarray | None = None
     last: np.ndarray | None = None
+
+    def of_contacts(self, keep: np.ndarray) -> PairStrengths:
+        """The same strengths with only the pairs of the contacts for which ``keep``
+        (a mask over the frame's contacts) holds, in the same order: for a caller
+        that works on a few accounts of a large frame."""
+        mine = keep[self.contact]
+        cut = {
+            name: getattr(self, name)[mine]
+            for name in ("staff", "contact", "value", "strong", "row", "last")
+            if getattr(self, name) is not None
+        }
+        return dataclasses.replace(self, **cut)
 
 
 def pair_strengths(
