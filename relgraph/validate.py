@@ -17,9 +17,11 @@ import dataclasses
 
 import datetime as dt
 import difflib
+import functools
 import re
+import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -438,7 +440,7 @@ class Verdict:
     are to be left out)."""
 
     problems: list[Problem]
-    warnings: list[Problem]
+    warnings: Sequence[Problem]  # a list, or :class:`Warnings` found when read
     dropped: dict[str, list[int]]
     refs: dict[tuple[str, str], pa.Array] | None
 
@@ -481,7 +483,7 @@ def check_tables(tables: dict[str, pa.Table], origins: dict[str, Origin]) -> Ver
     if bad:
         tables, origins = _without(tables, origins, bad)
         refs = reference_rows(tables)
-    warnings = _warnings(tables, origins, refs)
+    warnings = Warnings(functools.partial(_warnings, tables, origins, refs))
     problems.sort(key=problem_sort_key)
     dropped = {}
     for name, o in given.items():
@@ -489,6 +491,47 @@ def check_tables(tables: dict[str, pa.Table], origins: dict[str, Origin]) -> Ver
         if gone:
             dropped[name] = gone
     return Verdict(problems, warnings, dropped, None if dropped else refs)
+
+
+class Warnings(Sequence):
+    """The warnings of a data set, worked out when first read: a sequence of
+    :class:`~relgraph.errors.Problem`, sorted by file and line, equal to a list of
+    the same warnings.
+
+    A portfolio's warnings are tens of thousands of worded problems (most of its
+    check's time), while the analysis commands only need them when the data set is
+    invalid; ``validate`` and the load cache read them all. The tables they are
+    found in are the typed tables kept anyway, and never change."""
+
+    def __init__(self, find: Callable[[], list[Problem]]):
+        self._find: Callable[[], list[Problem]] | None = find
+        self._found: list[Problem] = []
+        self._lock = threading.Lock()
+
+    def _all(self) -> list[Problem]:
+        with self._lock:  # two threads reading the same tables find them once
+            if self._find is not None:
+                self._found, self._find = self._find(), None
+        return self._found
+
+    def __getitem__(self, i):
+        return self._all()[i]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Warnings, list)):
+            return self._all() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # mutable in effect, as a list
+
+    def __repr__(self) -> str:
+        return repr(self._all())
 
 
 def _without(

@@ -518,3 +518,23 @@ def test_data_that_is_a_fifo_or_an_unreadable_json_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "read_text", denied)
     assert [p.message for p in check(f)[0]] == ["cannot read e.json: Permission denied"]
+
+
+def test_warnings_are_worded_when_first_read_and_once(tmp_path, monkeypatch):
+    from relgraph.readwrite import load
+    from relgraph.validate import Warnings
+
+    data = shutil.copytree(Path(__file__).parents[1] / "relgraph" / "demo" / "data", tmp_path / "d")
+    monkeypatch.setenv("RELGRAPH_NO_CACHE", "1")  # a cache entry holds its warnings worded
+    _, listed = check(data)
+    typed = load(data)
+    assert isinstance(typed.warnings, Warnings) and typed.warnings._find is not None  # not worded yet
+    assert typed.warnings == listed and len(typed.warnings) == len(listed) == 25
+    assert typed.warnings._find is None
+    first = typed.warnings[0]
+    assert (first.line, first.message, first.kind) == (2, "contact 'nwm-chair' has no relationship", "no_relationship")
+    kinds = [w.kind for w in typed.warnings]
+    assert (kinds.count("no_relationship"), kinds.count("never_ages"), kinds.count("inactive")) == (16, 7, 2)
+    calls = []
+    lazy = Warnings(lambda: calls.append(1) or [first])
+    assert list(lazy) == [first] and lazy[-1] is first and lazy == Warnings(lambda: [first]) and calls == [1]
