@@ -179,7 +179,8 @@ def opened(data: str, database: str | None = None) -> Iterator[Any]:
     A loaded portfolio is millions of long-lived objects: while the command runs, the
     cyclic garbage collector runs rarely and leaves what was loaded alone (frozen).
     Its settings are restored afterwards, so that a caller in the same process (a
-    test, a notebook) keeps its own. The allocators are set to return freed memory
+    test, a notebook) keeps its own. pyarrow is set to allocate from the C library's
+    heap, with large blocks mapped on their own
     (:func:`relgraph.memory.return_freed_memory`): a process setting, so made here,
     by the command, and never by the library a notebook imports.
     """
