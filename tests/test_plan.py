@@ -444,3 +444,50 @@ def test_properties_on_generated_portfolios(obj, horizon):
                                                                      q.strong.tolist()))
 
             assert thread(a["due"]) and not thread(a["due"] + dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    ("direct", "first", "second", "via"),
+    [
+        (2.0, 5.0, 4.0, ["x"]),  # a detour of 1.0 * 0.8 beats the direct tie of 0.4
+        (4.0, 5.0, 3.0, []),  # 1.0 * 0.6 does not beat 0.8
+        (4.0, 5.0, 4.0, []),  # 1.0 * 0.8 ties with 0.8: the direct tie has fewer steps
+        (4.0, 4.5, 5.0, ["x"]),  # 0.9 * 1.0 beats 0.8
+    ],
+)
+def test_a_route_is_the_best_path_whether_or_not_a_detour_beats_the_direct_tie(direct, first, second, via):
+    from relgraph.analysis.access import access_from_parts
+    from relgraph.analysis.plan import _Routes
+
+    A = access_from_parts(
+        ["Contact:t", "Contact:x", "Contact:y"], [None, None, None],
+        [{"Staff:o": direct}, {"Staff:o": first}, {"Staff:p": 5.0}], {"Staff:o", "Staff:p"},
+        [("Contact:x", "Contact:t", True, second), ("Contact:y", "Contact:x", True, 5.0)],
+    )
+    owner, target = A.index["Staff:o"], A.index["Contact:t"]
+    routes = _Routes(A)
+    assert [A.ids[v] for v in routes.via(owner, target)] == via
+    assert routes.via(owner, target) == best_path(A, target, {owner})[1:-1]
+    # The search the route settled answers the other staff member's question too.
+    other = A.index["Staff:p"]
+    assert [A.ids[v] for v in routes.via(other, target)] == ["y", "x"]
+
+
+def test_a_direct_tie_stays_the_route_when_the_detours_bounds_allow_more_than_they_score():
+    from relgraph.analysis.access import access_from_parts
+    from relgraph.analysis.plan import _Routes
+
+    # o -> t is 0.8; o -> x -> t only 0.6, though x steps on (to y, a dead end) at 1.0
+    # and t has a step in of 1.0 (from w, which only p reaches): the two-step bounds
+    # allow a detour of 1.0, the search settles until o's best (the direct tie) is final.
+    A = access_from_parts(
+        ["Contact:t", "Contact:w", "Contact:x", "Contact:y"], [None] * 4,
+        [{"Staff:o": 4.0}, {"Staff:p": 5.0}, {"Staff:o": 5.0}, {}], {"Staff:o", "Staff:p"},
+        [("Contact:w", "Contact:t", True, 5.0), ("Contact:x", "Contact:t", True, 3.0),
+         ("Contact:x", "Contact:y", True, 5.0)],
+    )
+    owner, target = A.index["Staff:o"], A.index["Contact:t"]
+    routes = _Routes(A)
+    assert routes.via(owner, target) == [] == best_path(A, target, {owner})[1:-1]
+    assert routes.search(target).settled == {target: 1.0, A.index["Contact:w"]: 1.0}
+    assert [A.ids[v] for v in routes.via(A.index["Staff:p"], target)] == ["w"]

@@ -76,6 +76,12 @@ class Search:
         """Settle every node that scores at least ``floor``."""
         self._settle(floor)
 
+    def best_from(self, starts: Collection[int], floor: float) -> float:
+        """The best score of ``starts`` found by settling until it is final or the
+        next contact scores under ``floor`` (-1.0: none found): where it is under
+        ``floor``, no node of ``starts`` scores ``floor`` or more."""
+        return self._settle(floor, starts, max((v for _, v in self._found(starts)), default=-1.0))
+
     def _settle(
         self, floor: float, starts: Collection[int] | None = None, best: float = -1.0, last: bool = False
     ) -> float:
@@ -88,6 +94,7 @@ class Search:
         heap, settled, tentative, reach = self.heap, self.settled, self.tentative, self.reach
         pred, is_staff = self.A.pred, self.A.is_staff
         banned_nodes, banned_edges = self.banned_nodes, self.banned_edges
+        banned = bool(banned_nodes or banned_edges)
         pop, push, get, got = heapq.heappop, heapq.heappush, tentative.get, reach.get
         cut = max(floor, best * (1 - REL)) if last else 0.0
         while heap:
@@ -107,11 +114,7 @@ class Search:
                 # No test for settled contacts: a settled contact's tentative score
                 # is its own, at least this one (scores never grow along a path).
                 s = score * p
-                if s < cut:
-                    continue
-                if banned_nodes and u in banned_nodes:
-                    continue
-                if banned_edges and (u, v) in banned_edges:
+                if s < cut or (banned and (u in banned_nodes or (u, v) in banned_edges)):
                     continue
                 if is_staff[u]:
                     if s > got(u, 0.0):

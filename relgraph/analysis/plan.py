@@ -512,7 +512,8 @@ class _Routes:
         up to :data:`~relgraph.analysis.paths.REL`). The detours are bounded first
         by the owner's best other step x the target's best step in from a contact,
         then by their first two steps (:func:`_first_step`), then by the search from
-        the target, settled as far as a detour can beat the direct tie: each detour
+        the target, settled as far as a detour can beat the direct tie (or until the
+        owner's best score is final, :meth:`~relgraph.analysis.paths.Search.best_from`): each detour
         leaves the owner by a step to a contact x (one of those the two steps leave
         in) and scores at most that step x x's best score, which the search tells up to rounding (:data:`NOISE`). The
         search is shared by every question about the target, so settling it here
@@ -530,13 +531,10 @@ class _Routes:
                 return []
             # A detour through x scores at most the step to x times x's best score, so
             # only the contacts scoring floor / first or more can make one as good as
-            # the direct tie.
-            search = self.search(target)
-            search.settle_to(floor / first * (1 - NOISE))
-            settled = search.settled
-            detour = max((p * settled[x] for x, p in succ[owner].items() if x != target and x in settled),
-                         default=0.0)
-            if detour < floor:  # and a step to an unsettled x scores less than the floor
+            # the direct tie; and none beats the owner's best score once it is final.
+            # The owner's score is the best of the direct tie (under the floor) and
+            # the detours through the contacts settled.
+            if self.search(target).best_from({owner}, floor / first * (1 - NOISE)) < floor:
                 return []
         path = self.search(target).best_path({owner})
         return path[1:-1] if path else []
