@@ -197,6 +197,8 @@ def test_org_layout_is_a_tree_of_units_with_their_people(visit, store, tmp_path)
         Array.from(d.querySelectorAll(':scope > ul > li'), li => li.dataset.id)])""")
     assert tree == [["Unit:u1", True, None, ["Contact:c1", "Contact:c2"]], ["Unit:u2", False, "Unit:u1", []]]
     v.page.click("#orgtree details[data-id='Unit:u2'] > summary")
+    # The browser fires "toggle" after the click returns: the unit's people come then.
+    v.page.wait_for_selector("details[data-id='Unit:u2'] li", state="attached")
     assert v.js("Array.from(document.querySelectorAll(\"details[data-id='Unit:u2'] li\"), li => li.dataset.id)") == [
         "Contact:c4", "Contact:c3",  # by level, role, id: decision-maker before finance
     ]
