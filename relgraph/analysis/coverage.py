@@ -223,7 +223,8 @@ def frame_coverage(
     # without one counts with their staff role.
     codes, values = F.coded("team_roles")
     typed = np.array([r.strip().lower() if r and r.strip() else "" for r in values], dtype=object)[codes]
-    staff_role = np.array(F.coded("staff_roles")[1], dtype=object)[F.coded("staff_roles")[0]]
+    staff_codes, staff_roles = F.coded("staff_roles")
+    staff_role = np.array(staff_roles, dtype=object)[staff_codes]
     on_team = ps.active[F.team_staff] if len(F.team_staff) else np.zeros(0, dtype=bool)
     has_role = {}
     for role in TRIANGLE:

@@ -80,7 +80,7 @@ class Search:
         """The best score of ``starts`` found by settling until it is final or the
         next contact scores under ``floor`` (-1.0: none found): where it is under
         ``floor``, no node of ``starts`` scores ``floor`` or more."""
-        return self._settle(floor, starts, max((v for _, v in self._found(starts)), default=-1.0))
+        return self._settle(floor, starts, self._best_found(starts))
 
     def _settle(
         self, floor: float, starts: Collection[int] | None = None, best: float = -1.0, last: bool = False
@@ -140,11 +140,15 @@ class Search:
             return [(s, v) for s in starts if (v := self.score(s)) >= floor]
         return [(s, v) for found in (reach, settled) for s, v in found.items() if v >= floor and s in starts]
 
+    def _best_found(self, starts: Collection[int]) -> float:
+        """The best score of ``starts`` found so far (-1.0: none yet)."""
+        return max((v for _, v in self._found(starts)), default=-1.0)
+
     def best_score(self, starts: Collection[int], *, last: bool = False) -> float | None:
         """The best score of any of ``starts`` (None when none reaches a target),
         with every node at least as good, up to float noise (:data:`REL`), settled.
         ``last``: the search is asked nothing after this (it then does less)."""
-        best = self._settle(0.0, starts, max((v for _, v in self._found(starts)), default=-1.0), last)
+        best = self._settle(0.0, starts, self._best_found(starts), last)
         if best < 0:
             return None
         self._settle(best * (1 - REL), last=last)

@@ -333,19 +333,17 @@ def risk_rows(
     first, then by id."""
     limit = horizon_end(as_of, horizon)
     rows = []
-    dues: dict[tuple, dt.date | None] = {}  # staff share few (date, role, rotates): each worked out once
     for s in staff:
         if not s["active"]:
             continue
         mine = sole.get(s["id"], ())
-        facts = (s.get("in_role_since"), s.get("role"), s.get("rotates"))
-        due = dues[facts] if facts in dues else dues.setdefault(facts, staff_rotation_due(s, rotation_years))
+        due = staff_rotation_due(s, rotation_years)
         rows.append(
             {
                 "id": s["id"],
                 "name": s.get("name"),
-                "risk": sum(w for _, w in mine) if mine else 0,
-                "sole_threads": sorted([c for c, _ in mine]) if mine else [],
+                "risk": sum(w for _, w in mine),
+                "sole_threads": sorted(c for c, _ in mine),
                 "rotation_due": due,
                 "due_soon": is_due(due, limit),
                 "role": s.get("role"),
