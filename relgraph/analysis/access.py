@@ -26,6 +26,7 @@ from ..errors import NotFound
 from ..graph import CONTACT, STAFF
 from .frame import Frame, PairStrengths, frame_from_graph, pair_strengths
 from .rules import day, in_force_days, strongest
+from .settle import FlatGraph
 
 KNOWS_KIND = "knows"
 INFLUENCES_KIND = "influences"
@@ -51,6 +52,8 @@ class Access:
     link_kinds: dict[tuple[int, int], str]  # the kind of each contact -> contact edge
     _ids: list[str] | None = field(default=None, repr=False)
     _edges: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)  # (u, v) of every edge
+    _probs: np.ndarray | None = field(default=None, repr=False)  # the probability of every edge
+    _flat: FlatGraph | None = field(default=None, repr=False)
 
     @property
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
@@ -59,6 +62,16 @@ class Access:
             pairs = [(u, v) for u, out in enumerate(self.succ) for v in out]
             self._edges = (np.array([u for u, _ in pairs], dtype=np.int64), np.array([v for _, v in pairs], dtype=np.int64))
         return self._edges
+
+    @property
+    def flat(self) -> FlatGraph:
+        """The edges as flat arrays, for the path search's inner loops (built once)."""
+        if self._flat is None:
+            src, dst = self.edges
+            if self._probs is None:
+                self._probs = np.array([self.succ[u][v] for u, v in zip(src.tolist(), dst.tolist())], dtype=float)
+            self._flat = FlatGraph(len(self.keys), src, dst, self._probs, np.array(self.is_staff, dtype=np.int8))
+        return self._flat
 
     @property
     def ids(self) -> list[str]:
@@ -281,7 +294,8 @@ def _assemble(
     pred: list[dict[int, float]] = [{} for _ in range(n)]
     k_u, k_v, k_value = knows
     sources, targets = k_u.tolist() + link_x, k_v.tolist() + link_y
-    for u, v, q in zip(sources, targets, (k_value / 5.0).tolist() + link_p):
+    probs = (k_value / 5.0).tolist() + link_p
+    for u, v, q in zip(sources, targets, probs):
         succ[u][v] = pred[v][u] = q
     return Access(
         keys=keys,
@@ -292,6 +306,7 @@ def _assemble(
         pred=pred,
         link_kinds=kinds,
         _edges=(np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64)),
+        _probs=np.array(probs, dtype=float),
     )
 
 

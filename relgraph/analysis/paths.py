@@ -17,7 +17,9 @@ path may be as long as the account.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
+import weakref
 from collections.abc import Collection, Iterable
 
 import networkx as nx
@@ -25,12 +27,19 @@ import networkx as nx
 from ..graph import CONTACT, STAFF, node_key
 from .access import Access, FrameAccounts, contact_index, staff_index
 from .frame import select_accounts
+from .settle import State
 
 __all__ = [
     "Search", "access_graph", "frame_paths", "influence_paths", "best_start", "best_path", "k_best_paths", "path_dict"
 ]
 
 REL = 1e-12  # relative tolerance under which two scores are the same (float products)
+
+LIVE_NODES = 2_000_000
+"""The searches of one access graph keep their arrays (12 bytes a node, and the nodes
+they reached) for at most this many nodes in all (~24 MB); the least recently asked
+give them up first."""
+
 
 
 def _key(score: float) -> float:
@@ -42,13 +51,18 @@ class Search:
     """The best scores from the nodes of an access graph to a set of targets, found
     as far as asked: a backward Dijkstra over products (which never grow along a
     path) that settles nodes in order of their score and can be resumed, so that one
-    search from a contact serves every question about reaching it.
+    search from a contact serves every question about reaching it. Its inner loop
+    runs on arrays (:mod:`relgraph.analysis.settle`).
 
-    ``settled[c]`` is the best score from contact ``c`` to the nearest target, final
-    once there; every contact of score at least :attr:`floor` is settled. Staff are
-    never passed through (nothing leads to them), so they stay off the queue:
-    ``reach[s]`` is the best score of staff node ``s`` through the contacts settled
-    so far, final once it is at least :attr:`floor`.
+    A contact's score, once settled, is the best score from it to the nearest
+    target; every contact of score at least :attr:`floor` is settled. Staff are
+    never passed through (nothing leads to them), so they stay off the queue: a staff
+    node's score is its best through the contacts settled so far, final once it is at
+    least :attr:`floor` (:meth:`score`).
+
+    The searches of an access graph hold their arrays within a budget of nodes
+    (:data:`LIVE_NODES`); the least recently asked beyond it gives them up and, if
+    asked again, settles the same contacts again in the same order.
     """
 
     def __init__(
@@ -61,16 +75,41 @@ class Search:
     ):
         self.A, self.banned_nodes, self.banned_edges = A, banned_nodes, banned_edges
         self.targets = list(targets)
-        self.tentative: dict[int, float] = {t: 1.0 for t in self.targets}
-        self.settled: dict[int, float] = {}
-        self.reach: dict[int, float] = {}
-        self.heap: list[tuple[float, int]] = [(-1.0, t) for t in self.targets]
-        heapq.heapify(self.heap)
+        self._edges = A.flat
+        self._popped = 0  # the contacts settled, to settle again after giving up the arrays
+        self._state: State | None = None
+
+    def _st(self) -> State:
+        """The search's arrays, made again if they were given up."""
+        st = self._state
+        g = self._edges
+        if st is not None:
+            g.live.move_to_end(id(self))
+            return st
+        st = self._state = g.free.pop() if g.free else State(g.n)
+        st.start(self.targets)
+        if self._popped:
+            st.settle(g, 0.0, None, -1.0, 0.0, False, REL, self.banned_nodes, self.banned_edges, self._popped)
+        # By weak reference: a search nobody holds gives its arrays back at once.
+        me = id(self)
+        g.live[me] = weakref.ref(self, functools.partial(_given_up, weakref.ref(g), me, st))
+        while len(g.live) * g.n > LIVE_NODES and len(g.live) > 1:
+            old = g.live.popitem(last=False)[1]()
+            if old is not None:
+                back, old._state, old._popped = old._state, None, old._state.popped
+                back.clear()
+                g.free.append(back)
+        return st
+
+    @property
+    def settled(self) -> dict[int, float]:
+        """The contacts settled so far, with their scores."""
+        return self._st().settled()
 
     @property
     def floor(self) -> float:
         """The score above which nothing is left to settle (0.0 when all is)."""
-        return -self.heap[0][0] if self.heap else 0.0
+        return self._st().floor()
 
     def settle_to(self, floor: float) -> None:
         """Settle every node that scores at least ``floor``."""
@@ -91,58 +130,21 @@ class Search:
 
         ``last``: no question follows, so scores under ``floor`` and under what the
         best found so far can tie are not kept (they would never be settled now)."""
-        heap, settled, tentative, reach = self.heap, self.settled, self.tentative, self.reach
-        pred, is_staff = self.A.pred, self.A.is_staff
-        banned_nodes, banned_edges = self.banned_nodes, self.banned_edges
-        banned = bool(banned_nodes or banned_edges)
-        pop, push, get, got = heapq.heappop, heapq.heappush, tentative.get, reach.get
         cut = max(floor, best * (1 - REL)) if last else 0.0
-        while heap:
-            neg, v = heap[0]
-            score = -neg
-            if score < floor or (starts is not None and best >= score):
-                break
-            pop(heap)
-            if v in settled:
-                continue
-            settled[v] = score
-            if starts is not None and score > best and v in starts:  # a contact (a spur of k_best_paths)
-                best = score
-                if last and best * (1 - REL) > cut:
-                    cut = best * (1 - REL)
-            for u, p in pred[v].items():
-                # No test for settled contacts: a settled contact's tentative score
-                # is its own, at least this one (scores never grow along a path).
-                s = score * p
-                if s < cut or (banned and (u in banned_nodes or (u, v) in banned_edges)):
-                    continue
-                if is_staff[u]:
-                    if s > got(u, 0.0):
-                        reach[u] = s
-                        if starts is not None and s > best and u in starts:
-                            best = s
-                            if last and best * (1 - REL) > cut:
-                                cut = best * (1 - REL)
-                elif s > get(u, 0.0):
-                    tentative[u] = s
-                    push(heap, (-s, u))
-        return best
+        return self._st().settle(self._edges, floor, starts, best, cut, last, REL, self.banned_nodes,
+                                 self.banned_edges, -1)
 
     def score(self, x: int) -> float:
         """The best score of node ``x`` found so far (-1.0: none)."""
-        return (self.reach if self.A.is_staff[x] else self.settled).get(x, -1.0)
+        return self._st().score(x, self.A.is_staff[x])
 
     def _found(self, starts: Collection[int], floor: float = 0.0) -> list[tuple[int, float]]:
-        """The nodes of ``starts`` scored so far at ``floor`` or more, with their
-        scores (walking the shorter of the two: ``starts`` may be most staff)."""
-        reach, settled = self.reach, self.settled
-        if len(starts) <= len(reach) + len(settled):
-            return [(s, v) for s in starts if (v := self.score(s)) >= floor]
-        return [(s, v) for found in (reach, settled) for s, v in found.items() if v >= floor and s in starts]
+        """The nodes of ``starts`` scored so far at ``floor`` or more, with their scores."""
+        return self._st().found(self._edges, starts, floor)
 
     def _best_found(self, starts: Collection[int]) -> float:
         """The best score of ``starts`` found so far (-1.0: none yet)."""
-        return max((v for _, v in self._found(starts)), default=-1.0)
+        return self._st().best_found(self._edges, starts)
 
     def best_score(self, starts: Collection[int], *, last: bool = False) -> float | None:
         """The best score of any of ``starts`` (None when none reaches a target),
@@ -172,72 +174,17 @@ class Search:
         if best is None:
             return None
         (target,) = self.targets
-        A, settled, reach = self.A, self.settled, self.reach
-        floor = best * (1 - REL)
-        ids, is_staff, banned_nodes, banned_edges = A.ids, A.is_staff, self.banned_nodes, self.banned_edges
+        return self._st().best_path(self._edges, starts, target, best, REL, self.banned_nodes, self.banned_edges,
+                                    self.A.ids)
 
-        def tight(x: int, y: int) -> bool:
-            # A step of a best path keeps the score: p * score(next) == score(here),
-            # among the nodes as good as the best start (those the search needs).
-            sx = (reach if is_staff[x] else settled).get(x, -1.0)
-            return (
-                sx >= floor and settled.get(y, -1.0) >= floor and x not in banned_nodes
-                and (x, y) not in banned_edges and A.succ[x][y] * settled[y] >= sx * (1 - REL)
-            )
 
-        tied = [s for s, _ in self._found(starts, floor)]
-        direct = [s for s in tied if target in A.succ[s] and tight(s, target)]
-        if direct:  # one step: no path is shorter
-            return [min(direct, key=lambda s: ids[s]), target]
-        # The tight edges out of the nodes fewer steps from a tied start than the
-        # target is (breadth first, forwards): every best path of fewest steps runs
-        # along them, and they are few next to all the nodes that score as well.
-        ahead: dict[int, list[int]] = {s: [] for s in tied}
-        behind: dict[int, list[int]] = {target: []}
-        level = list(tied)
-        succ, scored, need = A.succ, settled.get, 1 - REL
-        while level and not behind[target]:
-            following = []
-            for x in level:
-                sx = (reach if is_staff[x] else settled).get(x, -1.0)
-                if sx < floor or x in banned_nodes:
-                    continue  # no tight edge leaves x
-                least = sx * need
-                for y, p in succ[x].items():
-                    # tight(x, y), unrolled: the walk's one hot loop
-                    sy = scored(y, -1.0)
-                    if sy >= floor and p * sy >= least and not (banned_edges and (x, y) in banned_edges):
-                        ahead[x].append(y)
-                        if y not in behind:
-                            behind[y] = []
-                        behind[y].append(x)
-                        if y not in ahead and y != target:
-                            ahead[y] = []
-                            following.append(y)
-            level = following
-        # Steps to the target along those edges (breadth first, backwards): a best path
-        # of fewest steps, which is simple. Any tight path from a start scores the best,
-        # and the first level that reaches one holds the start of fewest steps.
-        steps = {target: 0}
-        frontier = [target]
-        reached = False
-        while frontier and not reached:
-            following = []
-            for y in frontier:
-                for x in behind[y]:
-                    if x not in steps:
-                        steps[x] = steps[y] + 1
-                        following.append(x)
-                        reached = reached or x in starts
-            frontier = following
-        tied = [s for s in tied if s in steps]
-        if not tied:
-            return None
-        path = [min(tied, key=lambda s: (steps[s], ids[s]))]
-        while path[-1] != target:
-            x = path[-1]
-            path.append(min((y for y in ahead[x] if steps.get(y) == steps[x] - 1), key=lambda y: ids[y]))
-        return path
+def _given_up(graph: weakref.ref, me: int, st: State, _: weakref.ref) -> None:
+    """A search of ``graph`` that nobody holds any more: its arrays ``st`` for another."""
+    g = graph()
+    if g is not None:
+        g.live.pop(me, None)
+        st.clear()
+        g.free.append(st)
 
 
 def best_start(

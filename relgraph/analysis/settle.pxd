@@ -1,0 +1,76 @@
+# The C types of settle.py, for its compiled build (setup.py); the .py stays plain Python.
+cimport cython
+
+cdef class FlatGraph:
+    cdef public Py_ssize_t n
+    cdef int[:] pred_ptr
+    cdef int[:] pred_nodes
+    cdef double[:] pred_probs
+    cdef int[:] succ_ptr
+    cdef int[:] succ_nodes
+    cdef double[:] succ_probs
+    cdef signed char[:] staff
+    cdef public object live
+    cdef public list free
+    cdef object __weakref__
+
+
+cdef class State:
+    cdef public Py_ssize_t n
+    cdef public Py_ssize_t size
+    cdef public Py_ssize_t popped
+    cdef double[:] value
+    cdef int[:] place
+    cdef double[:] hkey
+    cdef int[:] hnode
+    cdef int[:] touched
+    cdef Py_ssize_t ntouched
+
+    cpdef void start(self, object targets)
+
+    @cython.locals(value="double[:]", place="int[:]", touched="int[:]", i=Py_ssize_t, x=int)
+    cpdef void clear(self)
+
+    cpdef double floor(self)
+
+    @cython.locals(s=double)
+    cpdef double score(self, Py_ssize_t x, bint staff)
+
+    @cython.locals(out=list, s=Py_ssize_t, v=double, i=Py_ssize_t, x=Py_ssize_t)
+    cpdef list found(self, FlatGraph g, object starts, double floor)
+
+    @cython.locals(best=double, pair=tuple)
+    cpdef double best_found(self, FlatGraph g, object starts)
+
+    @cython.locals(
+        ptr="int[:]", nodes="int[:]", probs="double[:]", staff="signed char[:]", value="double[:]",
+        asked=bint, banned=bint, score=double, s=double, v=int, u=int, k=Py_ssize_t,
+    )
+    cpdef double settle(self, FlatGraph g, double floor, object starts, double best, double cut, bint last,
+                        double rel, object banned_nodes, object banned_edges, Py_ssize_t pops)
+
+    @cython.locals(
+        floor=double, need=double, at=double, staff="signed char[:]", ptr="int[:]", nodes="int[:]",
+        probs="double[:]", tied=list, direct=Py_ssize_t, x=Py_ssize_t, y=Py_ssize_t, k=Py_ssize_t, sx=double,
+        sy=double, least=double, ahead=dict, behind=dict, level=list, following=list, steps=dict, frontier=list,
+        reached=bint, first=Py_ssize_t, nxt=Py_ssize_t, path=list,
+    )
+    cpdef object best_path(self, FlatGraph g, object starts, Py_ssize_t target, double best, double rel,
+                           object banned_nodes, object banned_edges, list ids)
+
+    cdef void _touch(self, int x)
+
+    @cython.locals(hkey="double[:]", hnode="int[:]", hpos="int[:]", i=Py_ssize_t, parent=Py_ssize_t,
+                   ks=double, kn=int)
+    cdef void _raise(self, int u, double s)
+
+    @cython.locals(hkey="double[:]", hnode="int[:]", hpos="int[:]", top=int, u=int, kn=int, s=double,
+                   ks=double, i=Py_ssize_t, c=Py_ssize_t, r=Py_ssize_t, size=Py_ssize_t)
+    cdef int _pop(self)
+
+
+@cython.locals(new="double[:]", i=Py_ssize_t)
+cpdef object _grown_doubles(double[:] old, Py_ssize_t n)
+
+@cython.locals(new="int[:]", i=Py_ssize_t)
+cpdef object _grown_ints(int[:] old, Py_ssize_t n)

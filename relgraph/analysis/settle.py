@@ -1,0 +1,366 @@
+"""The inner loop of the path search: a backward Dijkstra over products, on arrays.
+
+An access graph (:class:`relgraph.analysis.access.Access`) of ``n`` nodes is given
+here by its edges in compressed form (:class:`FlatGraph`). A :class:`State` is one
+resumable search from a set of targets: the best score found so far of each node
+(``value``: of a contact, its score once settled; of a staff node, its best through
+the contacts settled so far; 0.0: none), where each contact is (``place``: its place
+on the heap, -1 off it, -2 settled), and a binary heap of the contacts still to
+settle, ordered by score (highest first) and then by node number (lowest first) —
+the order of :mod:`heapq` over ``(-score, node)`` pairs.
+
+This module is plain Python and gives the same answers run as such; ``settle.pxd``
+declares its types, and the package's build compiles it with Cython when it can (the
+arrays are then read as C arrays: the search's hot loop runs without the
+interpreter). :mod:`relgraph.analysis.paths` holds the search's rules (what is asked,
+ties, paths); this module only settles nodes.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+
+
+class FlatGraph:
+    """An access graph's edges by node, as flat arrays, both ways: the in-edges of
+    node ``v`` are ``pred_nodes[pred_ptr[v]:pred_ptr[v+1]]`` with the probabilities
+    ``pred_probs[...]``, its out-edges likewise ``succ_*``, each node's in the order
+    of the edges given; ``staff`` marks the staff nodes (never passed through:
+    nothing leads to them)."""
+
+    def __init__(self, n: int, sources, targets, probs, staff):
+        """The graph of ``n`` nodes and the edges ``sources[i] -> targets[i]`` of
+        probability ``probs[i]`` (numpy arrays); ``staff``: 1 for a staff node."""
+        self.n = n
+        self.pred_ptr, self.pred_nodes, self.pred_probs = _by_node(n, targets, sources, probs)
+        self.succ_ptr, self.succ_nodes, self.succ_probs = _by_node(n, sources, targets, probs)
+        self.staff = _array("b", staff)
+        # The searches holding a State (paths.Search), least recently asked first, and
+        # the States given up, to use again.
+        self.live = OrderedDict()
+        self.free = []
+
+
+def _by_node(n: int, key, other, probs) -> tuple:
+    """The edges grouped by ``key`` (stably): (row starts, other ends, probabilities)."""
+    import numpy as np
+
+    m = len(key)
+    order = np.argsort(key.astype(np.int64) * m + np.arange(m))  # stable: the keys made unique
+    ptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(key, minlength=n), out=ptr[1:])
+    return _array("i", ptr), _array("i", other[order]), _array("d", probs[order])
+
+
+def _array(code: str, values) -> array:
+    """A numpy array's values as a Python array (read element by element as Python
+    numbers, compiled or not)."""
+    import numpy as np
+
+    out = array(code)
+    out.frombytes(np.ascontiguousarray(values, dtype={"b": np.int8, "i": np.intc, "d": np.float64}[code]).tobytes())
+    return out
+
+
+def compiled() -> bool:
+    """Whether this module runs compiled (an extension module, not this source)."""
+    return not __file__.endswith(".py")
+
+
+class State:
+    """The arrays of one resumable backward search over a graph of ``n`` nodes, from
+    the targets it is :meth:`start`-ed from; :meth:`clear` makes it ready for another
+    search at a cost of the nodes it touched, not of ``n``."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.value = array("d", bytes(8 * n))
+        self.place = array("i", [-1]) * n
+        # The heap and the nodes scored so far (to clear), grown as needed.
+        self.hkey = array("d", bytes(8 * 16))
+        self.hnode = array("i", bytes(4 * 16))
+        self.touched = array("i", bytes(4 * 16))
+        self.ntouched = 0
+        self.size = 0
+        self.popped = 0
+
+    def start(self, targets) -> None:
+        """Begin the search from ``targets`` (contacts, each of score 1.0)."""
+        for t in targets:
+            if self.value[t] < 1.0:
+                self._touch(t)
+                self.value[t] = 1.0
+                self._raise(t, 1.0)
+
+    def clear(self) -> None:
+        """Forget the search, ready for :meth:`start`."""
+        value, place, touched = self.value, self.place, self.touched
+        for i in range(self.ntouched):
+            x = touched[i]
+            value[x] = 0.0
+            place[x] = -1
+        self.ntouched = 0
+        self.size = 0
+        self.popped = 0
+
+    def floor(self) -> float:
+        """The score of the next contact to settle (0.0 when none is left)."""
+        return self.hkey[0] if self.size > 0 else 0.0
+
+    def score(self, x: int, staff: bool) -> float:
+        """The best score of node ``x`` found so far (-1.0: none): final for a
+        contact once settled, for a staff node once at least :meth:`floor`."""
+        if staff:
+            s = self.value[x]
+            return s if s > 0.0 else -1.0
+        return self.value[x] if self.place[x] == -2 else -1.0
+
+    def settled(self) -> dict:
+        """The settled contacts and their scores."""
+        out = {}
+        for i in range(self.ntouched):
+            x = self.touched[i]
+            if self.place[x] == -2:
+                out[x] = self.value[x]
+        return out
+
+    def found(self, g: FlatGraph, starts, floor: float) -> list:
+        """The nodes of ``starts`` scored at ``floor`` or more so far, with their
+        scores (walking the shorter of ``starts`` and the nodes scored so far)."""
+        out = []
+        if len(starts) <= self.ntouched:
+            for s in starts:
+                v = self.score(s, g.staff[s] != 0)
+                if v >= floor:
+                    out.append((s, v))
+        else:
+            for i in range(self.ntouched):
+                x = self.touched[i]
+                v = self.score(x, g.staff[x] != 0)
+                if v >= floor and x in starts:
+                    out.append((x, v))
+        return out
+
+    def best_found(self, g: FlatGraph, starts) -> float:
+        """The best score of ``starts`` found so far (-1.0: none yet)."""
+        best = -1.0
+        for pair in self.found(g, starts, 0.0):
+            if pair[1] > best:
+                best = pair[1]
+        return best
+
+    def settle(
+        self,
+        g: FlatGraph,
+        floor: float,
+        starts,
+        best: float,
+        cut: float,
+        last: bool,
+        rel: float,
+        banned_nodes,
+        banned_edges,
+        pops: int,
+    ) -> float:
+        """Settle contacts while the next one scores at least ``floor`` (and, with
+        ``starts`` not None, while it scores more than ``best``, the best of
+        ``starts`` found so far, which it raises as it goes; also at most ``pops``
+        contacts when ``pops`` >= 0). Scores under ``cut`` are not kept (the caller
+        will never settle them); with ``last``, nor those under what the best found
+        can tie (``best * (1 - rel)``). Returns the best of ``starts``."""
+        ptr, nodes, probs, staff = g.pred_ptr, g.pred_nodes, g.pred_probs, g.staff
+        value = self.value
+        asked = starts is not None
+        banned = bool(banned_nodes) or bool(banned_edges)
+        while self.size > 0 and pops != 0:
+            score = self.hkey[0]
+            if score < floor or (asked and best >= score):
+                break
+            v = self._pop()
+            pops -= 1
+            self.popped += 1
+            if asked and score > best and v in starts:  # a contact (a spur of k_best_paths)
+                best = score
+                if last and best * (1 - rel) > cut:
+                    cut = best * (1 - rel)
+            for k in range(ptr[v], ptr[v + 1]):
+                u = nodes[k]
+                s = score * probs[k]
+                # A settled contact's score is at least this one (scores never grow
+                # along a path): only staff and contacts still to settle change.
+                if s <= value[u] or s < cut or (banned and (u in banned_nodes or (u, v) in banned_edges)):
+                    continue
+                if value[u] == 0.0:
+                    self._touch(u)
+                value[u] = s
+                if staff[u]:
+                    if asked and s > best and u in starts:
+                        best = s
+                        if last and best * (1 - rel) > cut:
+                            cut = best * (1 - rel)
+                else:
+                    self._raise(u, s)
+        return best
+
+    def best_path(self, g: FlatGraph, starts, target: int, best: float, rel: float, banned_nodes, banned_edges,
+                  ids: list):
+        """The best path (node list) from one of ``starts`` to ``target`` (this
+        search's one target) once every node scoring ``best * (1 - rel)`` or more is
+        settled, ``best`` being the best score of ``starts``: among the paths that
+        score ``best`` up to ``rel``, the one of fewest steps, then the smallest by
+        the ids (``ids``) of its nodes. None when no tight path is left (banned)."""
+        floor = best * (1 - rel)
+        need = 1 - rel
+        staff = g.staff
+        ptr, nodes, probs = g.succ_ptr, g.succ_nodes, g.succ_probs
+        at = self.score(target, False)
+        tied = []
+        for pair in self.found(g, starts, floor):
+            tied.append(pair[0])
+        # A step of a best path keeps the score: p * score(next) == score(here), among
+        # the nodes as good as the best start (those the search needs).
+        direct = -1
+        for x in tied:
+            sx = self.score(x, staff[x] != 0)
+            if x in banned_nodes or (x, target) in banned_edges or at < floor:
+                continue
+            for k in range(ptr[x], ptr[x + 1]):
+                if nodes[k] == target and probs[k] * at >= sx * need:
+                    if direct < 0 or ids[x] < ids[direct]:
+                        direct = x
+        if direct >= 0:  # one step: no path is shorter
+            return [direct, target]
+        # The tight edges out of the nodes fewer steps from a tied start than the
+        # target is (breadth first, forwards): every best path of fewest steps runs
+        # along them, and they are few next to all the nodes that score as well.
+        ahead = {}
+        for x in tied:
+            ahead[x] = []
+        behind = {target: []}
+        level = list(tied)
+        while level and not behind[target]:
+            following = []
+            for x in level:
+                sx = self.score(x, staff[x] != 0)
+                if sx < floor or x in banned_nodes:
+                    continue  # no tight edge leaves x
+                least = sx * need
+                for k in range(ptr[x], ptr[x + 1]):
+                    y = nodes[k]
+                    sy = self.score(y, False)
+                    if sy >= floor and probs[k] * sy >= least and not (banned_edges and (x, y) in banned_edges):
+                        ahead[x].append(y)
+                        if y not in behind:
+                            behind[y] = []
+                        behind[y].append(x)
+                        if y not in ahead and y != target:
+                            ahead[y] = []
+                            following.append(y)
+            level = following
+        # Steps to the target along those edges (breadth first, backwards): a best
+        # path of fewest steps, which is simple. Any tight path from a start scores
+        # the best, and the first level that reaches one holds the start of fewest steps.
+        steps = {target: 0}
+        frontier = [target]
+        reached = False
+        while frontier and not reached:
+            following = []
+            for y in frontier:
+                for x in behind[y]:
+                    if x not in steps:
+                        steps[x] = steps[y] + 1
+                        following.append(x)
+                        reached = reached or x in starts
+            frontier = following
+        first = -1
+        for x in tied:
+            if x in steps and (first < 0 or steps[x] < steps[first]
+                               or (steps[x] == steps[first] and ids[x] < ids[first])):
+                first = x
+        if first < 0:
+            return None
+        path = [first]
+        x = first
+        while x != target:
+            nxt = -1
+            for y in ahead[x]:
+                if steps.get(y, -1) == steps[x] - 1 and (nxt < 0 or ids[y] < ids[nxt]):
+                    nxt = y
+            path.append(nxt)
+            x = nxt
+        return path
+
+    # --- the heap: highest score first, then lowest node -----------------------
+
+    def _touch(self, x: int) -> None:
+        """Note node ``x`` as scored (for :meth:`clear`)."""
+        if self.ntouched == len(self.touched):
+            self.touched = _grown_ints(self.touched, self.ntouched)
+        self.touched[self.ntouched] = x
+        self.ntouched += 1
+
+    def _raise(self, u: int, s: float) -> None:
+        """Put contact ``u`` on the heap with score ``s``, or raise its score there."""
+        i = self.place[u]
+        if i < 0:
+            i = self.size
+            if i == len(self.hkey):
+                self.hkey = _grown_doubles(self.hkey, i)
+                self.hnode = _grown_ints(self.hnode, i)
+            self.size += 1
+        hkey, hnode, hpos = self.hkey, self.hnode, self.place
+        while i > 0:
+            parent = (i - 1) >> 1
+            ks, kn = hkey[parent], hnode[parent]
+            if ks > s or (ks == s and kn < u):
+                break
+            hkey[i], hnode[i] = ks, kn
+            hpos[kn] = i
+            i = parent
+        hkey[i], hnode[i] = s, u
+        hpos[u] = i
+
+    def _pop(self) -> int:
+        """Take the first contact off the heap: it is settled."""
+        hkey, hnode, hpos = self.hkey, self.hnode, self.place
+        top = hnode[0]
+        hpos[top] = -2
+        self.size -= 1
+        size = self.size
+        if size == 0:
+            return top
+        s, u = hkey[size], hnode[size]
+        i = 0
+        while True:
+            c = 2 * i + 1
+            if c >= size:
+                break
+            r = c + 1
+            if r < size and (hkey[r] > hkey[c] or (hkey[r] == hkey[c] and hnode[r] < hnode[c])):
+                c = r
+            ks, kn = hkey[c], hnode[c]
+            if s > ks or (s == ks and u < kn):
+                break
+            hkey[i], hnode[i] = ks, kn
+            hpos[kn] = i
+            i = c
+        hkey[i], hnode[i] = s, u
+        hpos[u] = i
+        return top
+
+
+def _grown_doubles(old, n: int) -> array:
+    """A copy of the first ``n`` values of ``old``, with room for as many again."""
+    new = array("d", bytes(16 * n))
+    for i in range(n):
+        new[i] = old[i]
+    return new
+
+
+def _grown_ints(old, n: int) -> array:
+    """A copy of the first ``n`` values of ``old``, with room for as many again."""
+    new = array("i", bytes(8 * n))
+    for i in range(n):
+        new[i] = old[i]
+    return new
