@@ -40,25 +40,46 @@ class Access:
     edge, each sorted by id) and ``ids`` gives their data set ids; ``succ[u][v]`` and
     ``pred[v][u]`` hold the probability of edge u -> v and :meth:`kind` its kind
     (``knows``, ``influences``, ``reports_to``); ``staff`` lists the staff nodes.
+    :attr:`edges` and :attr:`probabilities` give every edge as arrays, the
+    relationships first, then the links: the order of each node's edges in
+    ``succ`` and ``pred``.
     """
 
     keys: list[str]
     index: dict[str, int]
     is_staff: list[bool]
     staff: list[int]
-    succ: list[dict[int, float]]
-    pred: list[dict[int, float]]
     link_kinds: dict[tuple[int, int], str]  # the kind of each contact -> contact edge
+    _edges: tuple[np.ndarray, np.ndarray] = field(repr=False)  # (u, v) of every edge
+    _probabilities: np.ndarray = field(repr=False)  # the probability of each edge
     _ids: list[str] | None = field(default=None, repr=False)
-    _edges: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)  # (u, v) of every edge
+    # The dicts are built when first asked: most analyses walk edges one way only.
+    _succ: list[dict[int, float]] | None = field(default=None, repr=False)
+    _pred: list[dict[int, float]] | None = field(default=None, repr=False)
 
     @property
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
         """The edges as two arrays of node numbers, sources and targets."""
-        if self._edges is None:
-            pairs = [(u, v) for u, out in enumerate(self.succ) for v in out]
-            self._edges = (np.array([u for u, _ in pairs], dtype=np.int64), np.array([v for _, v in pairs], dtype=np.int64))
         return self._edges
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        """The probability of each edge of :attr:`edges`."""
+        return self._probabilities
+
+    @property
+    def succ(self) -> list[dict[int, float]]:
+        """``succ[u]``: ``{v: probability}`` of the edges leaving u."""
+        if self._succ is None:
+            self._succ = _adjacency(len(self.keys), *self._edges, self._probabilities)
+        return self._succ
+
+    @property
+    def pred(self) -> list[dict[int, float]]:
+        """``pred[v]``: ``{u: probability}`` of the edges into v."""
+        if self._pred is None:
+            self._pred = _adjacency(len(self.keys), *reversed(self._edges), self._probabilities)
+        return self._pred
 
     @property
     def ids(self) -> list[str]:
@@ -265,34 +286,42 @@ def _assemble(
     _, first, inverse, counts = np.unique(x * n + y, return_index=True, return_inverse=True, return_counts=True)
     by_first = np.argsort(first)
     kept = first[by_first]
-    link_x, link_y = x[kept].tolist(), y[kept].tolist()
-    link_p, link_kind = p[kept].tolist(), np.where(inf[kept], INFLUENCES_KIND, REPORTS_TO_KIND).tolist()
+    link_x, link_y, link_p = x[kept], y[kept], p[kept]
+    link_kind = [INFLUENCES_KIND if f else REPORTS_TO_KIND for f in inf[kept].tolist()]
+    pairs = list(zip(link_x.tolist(), link_y.tolist()))
     shared = np.flatnonzero(counts[by_first] > 1).tolist()  # places in kept of the pairs met twice
     if shared:
         kind_of = np.where(inf, INFLUENCES_KIND, REPORTS_TO_KIND)
         twice = np.flatnonzero(counts[inverse] > 1)
         chosen = strongest(zip(x[twice].tolist(), y[twice].tolist(), p[twice].tolist(), kind_of[twice].tolist()))
         for k in shared:
-            link_p[k], link_kind[k] = chosen[(link_x[k], link_y[k])]
-    kinds = dict(zip(zip(link_x, link_y), link_kind))
+            link_p[k], link_kind[k] = chosen[pairs[k]]
     # Every edge, the relationships first, then the links: each node's edges in
     # that order.
-    succ: list[dict[int, float]] = [{} for _ in range(n)]
-    pred: list[dict[int, float]] = [{} for _ in range(n)]
     k_u, k_v, k_value = knows
-    sources, targets = k_u.tolist() + link_x, k_v.tolist() + link_y
-    for u, v, q in zip(sources, targets, (k_value / 5.0).tolist() + link_p):
-        succ[u][v] = pred[v][u] = q
+    sources = np.concatenate([k_u, link_x]).astype(np.int64, copy=False)
+    targets = np.concatenate([k_v, link_y]).astype(np.int64, copy=False)
+    probabilities = np.concatenate([k_value / 5.0, link_p])
     return Access(
         keys=keys,
         index=index,
         is_staff=[False] * n_contacts + [True] * (n - n_contacts),
         staff=list(range(n_contacts, n)),
-        succ=succ,
-        pred=pred,
-        link_kinds=kinds,
-        _edges=(np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64)),
+        link_kinds=dict(zip(pairs, link_kind)),
+        _edges=(sources, targets),
+        _probabilities=probabilities,
     )
+
+
+def _adjacency(n: int, heads: np.ndarray, tails: np.ndarray, values: np.ndarray) -> list[dict[int, float]]:
+    """Per node ``h`` of ``0..n-1``, the dict ``{tail: value}`` of the edges whose
+    head is ``h``, in edge order (no pair comes twice)."""
+    out: list[dict[int, float]] = [{} for _ in range(n)]
+    # One insertion per edge: at a few edges a node this beats building each
+    # node's dict from a slice.
+    for h, t, v in zip(heads.tolist(), tails.tolist(), values.tolist()):
+        out[h][t] = v
+    return out
 
 
 class FrameAccounts:
