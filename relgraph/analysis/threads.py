@@ -79,7 +79,8 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
     into_target: set[int] = set()
     flow = 0
     # Routes of one or two steps first (staff -> target, staff -> contact -> target):
-    # most routes are found here, the searches below only reroute.
+    # most routes are found here, the searches below only reroute. (Staff come
+    # first among a node's in-neighbours: the relationships are the first edges.)
     for u in entries:
         if flow >= bound:
             break
@@ -90,7 +91,9 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
         else:
             s = next((s for s in pred[u] if is_staff[s] and s not in used), -1)
             if s < 0:
-                continue
+                s = _free_by_moving(pred, is_staff, used, nxt, target, u)
+                if s < 0:
+                    continue
             used.add(s)
             used.add(u)
             nxt[s] = u
@@ -175,6 +178,28 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
                 used.discard(v)
         flow += 1
     return flow
+
+
+def _free_by_moving(
+    pred: list[dict[int, float]], is_staff: list[bool], used: set[int], nxt: dict[int, int], target: int, u: int
+) -> int:
+    """A member of our staff with an edge to ``u`` made free for a two-step route
+    staff -> u -> target, by moving the two-step route it carries to another, free
+    member of our staff (-1: none can be): one rerouting of the kind the searches
+    do, found without them."""
+    for s in pred[u]:
+        if not is_staff[s]:
+            return -1
+        o = nxt[s]  # every member of our staff in use carries a route on to o
+        if o == target:
+            continue  # a one-step route: it cannot move
+        free = next((x for x in pred[o] if is_staff[x] and x not in used), -1)
+        if free >= 0:
+            used.add(free)
+            nxt[free] = o
+            used.discard(s)
+            return s
+    return -1
 
 
 def redundancy(
