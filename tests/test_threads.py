@@ -12,6 +12,7 @@ from networkx.algorithms.connectivity import local_node_connectivity
 
 from relgraph.analysis.access import Access, access_from_parts
 from relgraph.analysis.threads import node_disjoint_routes
+from test_access import random_access
 
 
 def connectivity(A: Access, target: int) -> int:
@@ -50,23 +51,10 @@ def test_a_route_that_cannot_move_is_left_and_searched_around():
     assert node_disjoint_routes(A, 0) == 2 == connectivity(A, 0)
 
 
-def random_access(rng: random.Random) -> Access:
-    n_contacts, n_staff = rng.randint(1, 14), rng.randint(1, 6)
-    density = rng.choice([0.1, 0.2, 0.35, 0.6])
-    contacts = [f"Contact:c{i:02d}" for i in range(n_contacts)]
-    staff = [f"Staff:s{i:02d}" for i in range(n_staff)]
-    rows = [{s: float(rng.randint(1, 5)) for s in staff if rng.random() < density} for _ in contacts]
-    links = [
-        (u, v, rng.random() < 0.5, float(rng.randint(1, 5)))
-        for u in contacts for v in contacts if u != v and rng.random() < density
-    ]
-    attitudes = [rng.choice([None, None, None, "opponent"]) for _ in contacts]
-    return access_from_parts(contacts, attitudes, rows, set(staff), links)
-
-
 @pytest.mark.parametrize("seed", range(60))
 def test_routes_are_networkx_s_node_connectivity(seed):
-    A = random_access(random.Random(seed))
+    rng = random.Random(seed)
+    A = random_access(rng, rng.randint(1, 14), rng.randint(1, 6), rng.choice([0.1, 0.2, 0.35, 0.6]))
     dom = A.dominators()
     for t in range(len(A.keys)):
         if A.is_staff[t]:
