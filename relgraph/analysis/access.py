@@ -18,6 +18,7 @@ import bisect
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -337,9 +338,7 @@ class FrameAccounts:
         n_accounts = len(F.account_ids)
         by_account = np.argsort(F.contact_account, kind="stable")
         self._bounds = np.searchsorted(F.contact_account[by_account], np.arange(n_accounts + 1)).tolist()
-        self._by_account_array, self._by_account = by_account, by_account.tolist()
-        self._pair_bounds = np.searchsorted(ps.contact, np.arange(len(F.contact_ids) + 1)).tolist()
-        self.pair_staff, self.pair_value = ps.staff.tolist(), ps.value.tolist()
+        self._by_account_array = by_account
         # Each contact's place among the contacts of its account (its node number).
         self._local = np.empty(len(F.contact_ids), dtype=np.int64)
         self._local[by_account] = np.arange(len(by_account)) - F.contact_account[by_account].searchsorted(
@@ -358,10 +357,39 @@ class FrameAccounts:
         self._links = in_force[order]
         self._link_bounds = np.searchsorted(link_account[order], np.arange(n_accounts + 1)).tolist()
         self._link_columns = (F.link_source, F.link_target, F.link_influences, F.link_weight)
-        self._opponent = np.array([x == "opponent" for x in F.contact_attitudes], dtype=bool)
+        codes, attitudes = F.coded("contact_attitudes")
+        self._opponent = np.array([x == "opponent" for x in attitudes], dtype=bool)[codes]
         self.staff_keys = [STAFF + ":" + x for x in F.staff_ids]
-        self.active_staff = ps.active.tolist()
-        self.active = frozenset(k for k, on in zip(self.staff_keys, self.active_staff) if on)
+
+    # The per-pair and per-contact lists below are made when first asked: each
+    # analysis reads only some of them.
+    @cached_property
+    def pair_staff(self) -> list[int]:
+        """The staff index of each pair of ``ps``."""
+        return self.ps.staff.tolist()
+
+    @cached_property
+    def pair_value(self) -> list[float]:
+        """The effective strength of each pair of ``ps``."""
+        return self.ps.value.tolist()
+
+    @cached_property
+    def active_staff(self) -> list[bool]:
+        """Whether each staff member of the frame counts as active."""
+        return self.ps.active.tolist()
+
+    @cached_property
+    def active(self) -> frozenset[str]:
+        """The keys of the staff counted as active."""
+        return frozenset(k for k, on in zip(self.staff_keys, self.active_staff) if on)
+
+    @cached_property
+    def _by_account(self) -> list[int]:
+        return self._by_account_array.tolist()
+
+    @cached_property
+    def _pair_bounds(self) -> list[int]:
+        return np.searchsorted(self.ps.contact, np.arange(len(self.F.contact_ids) + 1)).tolist()
 
     @classmethod
     def of_graph(

@@ -238,7 +238,10 @@ def frame_threads(
     parts = FrameAccounts(F, ps)
     key_mask = is_key(F)
     key = key_mask.tolist()
-    strong = ps.strong.tolist()
+    # The staff of each contact's threads, by staff id (pairs are by contact,
+    # then staff id).
+    thread_staff = ps.staff[ps.strong].tolist()
+    thread_bounds = np.searchsorted(ps.contact[ps.strong], np.arange(len(F.contact_ids) + 1)).tolist()
     staff_at = {x: i for i, x in enumerate(F.staff_ids)}
     ids, staff_ids, staff_names = F.contact_ids, F.staff_ids, F.staff_names
     influence = F.contact_influence.tolist()
@@ -260,7 +263,7 @@ def frame_threads(
         dom: Dominators | None = None
         among: set[int] = set()
         for j, i in parts.picked_contacts(a, wanted):
-            mine = [parts.pair_staff[p] for p in parts.pairs(i) if strong[p]]
+            mine = thread_staff[thread_bounds[i] : thread_bounds[i + 1]]
             if A is None:
                 A = parts.access(a)
                 dom = A.dominators()
@@ -268,7 +271,8 @@ def frame_threads(
             redundancy = node_disjoint_routes(A, j, dom=dom)  # contacts come first in A
             if threaded[i] and redundancy >= 2:
                 continue
-            node = successor(A, j, threads=[staff_ids[s] for s in mine], among=among)
+            held_by = [staff_ids[s] for s in mine]
+            node = successor(A, j, threads=held_by, among=among)
             backup = None if node is None else staff_at[A.ids[node]]
             rows.append(
                 {
@@ -278,7 +282,7 @@ def frame_threads(
                     "role": F.contact_roles[i],
                     "influence": influence[i],
                     "threads": len(mine),
-                    "staff": [staff_ids[s] for s in mine],
+                    "staff": held_by,
                     "redundancy": redundancy,
                     "rank_gap": gap_of[i],
                     "backup": None if backup is None else staff_ids[backup],
