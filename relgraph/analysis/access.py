@@ -441,15 +441,17 @@ class FrameAccounts:
         # Node numbers: the contacts, then the staff with an edge (by id: staff
         # indexes are in id order).
         staff = np.unique(s)
+        staff_list = staff.tolist()
         n_contacts = len(mine)
-        keys = [CONTACT + ":" + ids[i] for i in mine]
-        keys += [self.staff_keys[x] for x in staff.tolist()]
-        index = {k: i for i, k in enumerate(keys)}
+        contact_ids = list(map(ids.__getitem__, mine))
+        keys = [CONTACT + ":" + x for x in contact_ids]
+        keys += map(self.staff_keys.__getitem__, staff_list)
+        index = dict(zip(keys, range(len(keys))))
         source, target, influences, weight = self._link_arrays(a)
         links = (self._local[source], self._local[target], influences, weight)
         blocked = np.zeros(n_contacts, dtype=bool) if through_opponents else self._opponent[mine]
         A = _assemble(keys, index, n_contacts, (n_contacts + staff.searchsorted(s), j, value), links, blocked)
-        A._ids = [ids[i] for i in mine] + [self.F.staff_ids[x] for x in staff.tolist()]
+        A._ids = contact_ids + list(map(self.F.staff_ids.__getitem__, staff_list))
         return A
 
 

@@ -60,16 +60,19 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
     """
     if dom is None:
         dom = A.dominators()
-    if not dom.reachable(target):
-        return 0
-    if dom.idom[target] != dom.root or cap == 1:
+    idom = dom.idom[target]
+    if idom == -1:
+        return 0  # unreachable
+    if idom != dom.root or cap == 1:
         return 1  # one person (the immediate dominator) carries every route
 
-    pre, tpre, tend = dom.pre, dom.pre[target], dom.pre[target] + dom.size[target]
+    pre = dom.pre
+    tpre = pre[target]
+    tend = tpre + dom.size[target]
     # A node is useful when it is on some simple route to the target: reachable
     # (pre >= 0) and not only through the target (outside its dominator subtree).
     pred = A.pred
-    entries = [u for u in pred[target] if pre[u] >= 0 and not (tpre <= pre[u] < tend)]
+    entries = [u for u in pred[target] if not (tpre <= (p := pre[u]) < tend) and p >= 0]
     bound = min(len(entries), len(A.staff)) if cap is None else min(len(entries), len(A.staff), cap)
     is_staff = A.is_staff
     # Sparse (a set and a dict, not lists of the account's size): most searches
@@ -89,7 +92,14 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
         if is_staff[u]:
             used.add(u)
         else:
-            s = next((s for s in pred[u] if is_staff[s] and s not in used), -1)
+            for s in pred[u]:
+                if not is_staff[s]:
+                    s = -1  # past the staff
+                    break
+                if s not in used:
+                    break
+            else:
+                s = -1
             if s < 0:
                 s = _free_by_moving(pred, is_staff, used, nxt, target, u)
                 if s < 0:
