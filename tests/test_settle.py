@@ -55,11 +55,10 @@ def decayed_access(rng: random.Random, n_contacts: int, n_staff: int, density: f
     """An access graph with strengths that are not multiples of 1/5 (decayed ties),
     so that products taken in another order could differ in their last bits."""
     A = random_access(rng, n_contacts, n_staff, density)
-    for u, out in enumerate(A.succ):
-        for v in out:
-            if A.is_staff[u]:
-                out[v] = A.pred[v][u] = out[v] * 0.5 ** (rng.random() * 3)
-    A._probs = None
+    sources, _ = A.edges
+    decay = [0.5 ** (rng.random() * 3) if A.is_staff[u] else 1.0 for u in sources.tolist()]
+    A._probabilities = A.probabilities * decay
+    A._succ = A._pred = A._flat = None  # made again from the edges
     return A
 
 

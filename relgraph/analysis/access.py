@@ -18,6 +18,7 @@ import bisect
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -41,36 +42,54 @@ class Access:
     edge, each sorted by id) and ``ids`` gives their data set ids; ``succ[u][v]`` and
     ``pred[v][u]`` hold the probability of edge u -> v and :meth:`kind` its kind
     (``knows``, ``influences``, ``reports_to``); ``staff`` lists the staff nodes.
+    :attr:`edges` and :attr:`probabilities` give every edge as arrays, the
+    relationships first, then the links: the order of each node's edges in
+    ``succ`` and ``pred``.
     """
 
     keys: list[str]
     index: dict[str, int]
     is_staff: list[bool]
     staff: list[int]
-    succ: list[dict[int, float]]
-    pred: list[dict[int, float]]
     link_kinds: dict[tuple[int, int], str]  # the kind of each contact -> contact edge
+    _edges: tuple[np.ndarray, np.ndarray] = field(repr=False)  # (u, v) of every edge
+    _probabilities: np.ndarray = field(repr=False)  # the probability of each edge
     _ids: list[str] | None = field(default=None, repr=False)
-    _edges: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)  # (u, v) of every edge
-    _probs: np.ndarray | None = field(default=None, repr=False)  # the probability of every edge
+    # The dicts are built when first asked: most analyses walk edges one way only.
+    _succ: list[dict[int, float]] | None = field(default=None, repr=False)
+    _pred: list[dict[int, float]] | None = field(default=None, repr=False)
     _flat: FlatGraph | None = field(default=None, repr=False)
 
     @property
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
         """The edges as two arrays of node numbers, sources and targets."""
-        if self._edges is None:
-            pairs = [(u, v) for u, out in enumerate(self.succ) for v in out]
-            self._edges = (np.array([u for u, _ in pairs], dtype=np.int64), np.array([v for _, v in pairs], dtype=np.int64))
         return self._edges
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        """The probability of each edge of :attr:`edges`."""
+        return self._probabilities
+
+    @property
+    def succ(self) -> list[dict[int, float]]:
+        """``succ[u]``: ``{v: probability}`` of the edges leaving u."""
+        if self._succ is None:
+            self._succ = _adjacency(len(self.keys), *self._edges, self._probabilities)
+        return self._succ
+
+    @property
+    def pred(self) -> list[dict[int, float]]:
+        """``pred[v]``: ``{u: probability}`` of the edges into v."""
+        if self._pred is None:
+            self._pred = _adjacency(len(self.keys), *reversed(self._edges), self._probabilities)
+        return self._pred
 
     @property
     def flat(self) -> FlatGraph:
         """The edges as flat arrays, for the path search's inner loops (built once)."""
         if self._flat is None:
-            src, dst = self.edges
-            if self._probs is None:
-                self._probs = np.array([self.succ[u][v] for u, v in zip(src.tolist(), dst.tolist())], dtype=float)
-            self._flat = FlatGraph(len(self.keys), src, dst, self._probs, np.array(self.is_staff, dtype=np.int8))
+            src, dst = self._edges
+            self._flat = FlatGraph(len(self.keys), src, dst, self._probabilities, np.array(self.is_staff, dtype=np.int8))
         return self._flat
 
     @property
@@ -278,36 +297,42 @@ def _assemble(
     _, first, inverse, counts = np.unique(x * n + y, return_index=True, return_inverse=True, return_counts=True)
     by_first = np.argsort(first)
     kept = first[by_first]
-    link_x, link_y = x[kept].tolist(), y[kept].tolist()
-    link_p, link_kind = p[kept].tolist(), np.where(inf[kept], INFLUENCES_KIND, REPORTS_TO_KIND).tolist()
+    link_x, link_y, link_p = x[kept], y[kept], p[kept]
+    link_kind = [INFLUENCES_KIND if f else REPORTS_TO_KIND for f in inf[kept].tolist()]
+    pairs = list(zip(link_x.tolist(), link_y.tolist()))
     shared = np.flatnonzero(counts[by_first] > 1).tolist()  # places in kept of the pairs met twice
     if shared:
         kind_of = np.where(inf, INFLUENCES_KIND, REPORTS_TO_KIND)
         twice = np.flatnonzero(counts[inverse] > 1)
         chosen = strongest(zip(x[twice].tolist(), y[twice].tolist(), p[twice].tolist(), kind_of[twice].tolist()))
         for k in shared:
-            link_p[k], link_kind[k] = chosen[(link_x[k], link_y[k])]
-    kinds = dict(zip(zip(link_x, link_y), link_kind))
+            link_p[k], link_kind[k] = chosen[pairs[k]]
     # Every edge, the relationships first, then the links: each node's edges in
     # that order.
-    succ: list[dict[int, float]] = [{} for _ in range(n)]
-    pred: list[dict[int, float]] = [{} for _ in range(n)]
     k_u, k_v, k_value = knows
-    sources, targets = k_u.tolist() + link_x, k_v.tolist() + link_y
-    probs = (k_value / 5.0).tolist() + link_p
-    for u, v, q in zip(sources, targets, probs):
-        succ[u][v] = pred[v][u] = q
+    sources = np.concatenate([k_u, link_x]).astype(np.int64, copy=False)
+    targets = np.concatenate([k_v, link_y]).astype(np.int64, copy=False)
+    probabilities = np.concatenate([k_value / 5.0, link_p])
     return Access(
         keys=keys,
         index=index,
         is_staff=[False] * n_contacts + [True] * (n - n_contacts),
         staff=list(range(n_contacts, n)),
-        succ=succ,
-        pred=pred,
-        link_kinds=kinds,
-        _edges=(np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64)),
-        _probs=np.array(probs, dtype=float),
+        link_kinds=dict(zip(pairs, link_kind)),
+        _edges=(sources, targets),
+        _probabilities=probabilities,
     )
+
+
+def _adjacency(n: int, heads: np.ndarray, tails: np.ndarray, values: np.ndarray) -> list[dict[int, float]]:
+    """Per node ``h`` of ``0..n-1``, the dict ``{tail: value}`` of the edges whose
+    head is ``h``, in edge order (no pair comes twice)."""
+    out: list[dict[int, float]] = [{} for _ in range(n)]
+    # One insertion per edge: at a few edges a node this beats building each
+    # node's dict from a slice.
+    for h, t, v in zip(heads.tolist(), tails.tolist(), values.tolist()):
+        out[h][t] = v
+    return out
 
 
 class FrameAccounts:
@@ -323,9 +348,7 @@ class FrameAccounts:
         n_accounts = len(F.account_ids)
         by_account = np.argsort(F.contact_account, kind="stable")
         self._bounds = np.searchsorted(F.contact_account[by_account], np.arange(n_accounts + 1)).tolist()
-        self._by_account_array, self._by_account = by_account, by_account.tolist()
-        self._pair_bounds = np.searchsorted(ps.contact, np.arange(len(F.contact_ids) + 1)).tolist()
-        self.pair_staff, self.pair_value = ps.staff.tolist(), ps.value.tolist()
+        self._by_account_array = by_account
         # Each contact's place among the contacts of its account (its node number).
         self._local = np.empty(len(F.contact_ids), dtype=np.int64)
         self._local[by_account] = np.arange(len(by_account)) - F.contact_account[by_account].searchsorted(
@@ -344,10 +367,39 @@ class FrameAccounts:
         self._links = in_force[order]
         self._link_bounds = np.searchsorted(link_account[order], np.arange(n_accounts + 1)).tolist()
         self._link_columns = (F.link_source, F.link_target, F.link_influences, F.link_weight)
-        self._opponent = np.array([x == "opponent" for x in F.contact_attitudes], dtype=bool)
+        codes, attitudes = F.coded("contact_attitudes")
+        self._opponent = np.array([x == "opponent" for x in attitudes], dtype=bool)[codes]
         self.staff_keys = [STAFF + ":" + x for x in F.staff_ids]
-        self.active_staff = ps.active.tolist()
-        self.active = frozenset(k for k, on in zip(self.staff_keys, self.active_staff) if on)
+
+    # The per-pair and per-contact lists below are made when first asked: each
+    # analysis reads only some of them.
+    @cached_property
+    def pair_staff(self) -> list[int]:
+        """The staff index of each pair of ``ps``."""
+        return self.ps.staff.tolist()
+
+    @cached_property
+    def pair_value(self) -> list[float]:
+        """The effective strength of each pair of ``ps``."""
+        return self.ps.value.tolist()
+
+    @cached_property
+    def active_staff(self) -> list[bool]:
+        """Whether each staff member of the frame counts as active."""
+        return self.ps.active.tolist()
+
+    @cached_property
+    def active(self) -> frozenset[str]:
+        """The keys of the staff counted as active."""
+        return frozenset(k for k, on in zip(self.staff_keys, self.active_staff) if on)
+
+    @cached_property
+    def _by_account(self) -> list[int]:
+        return self._by_account_array.tolist()
+
+    @cached_property
+    def _pair_bounds(self) -> list[int]:
+        return np.searchsorted(self.ps.contact, np.arange(len(self.F.contact_ids) + 1)).tolist()
 
     @classmethod
     def of_graph(
@@ -399,15 +451,17 @@ class FrameAccounts:
         # Node numbers: the contacts, then the staff with an edge (by id: staff
         # indexes are in id order).
         staff = np.unique(s)
+        staff_list = staff.tolist()
         n_contacts = len(mine)
-        keys = [CONTACT + ":" + ids[i] for i in mine]
-        keys += [self.staff_keys[x] for x in staff.tolist()]
-        index = {k: i for i, k in enumerate(keys)}
+        contact_ids = list(map(ids.__getitem__, mine))
+        keys = [CONTACT + ":" + x for x in contact_ids]
+        keys += map(self.staff_keys.__getitem__, staff_list)
+        index = dict(zip(keys, range(len(keys))))
         source, target, influences, weight = self._link_arrays(a)
         links = (self._local[source], self._local[target], influences, weight)
         blocked = np.zeros(n_contacts, dtype=bool) if through_opponents else self._opponent[mine]
         A = _assemble(keys, index, n_contacts, (n_contacts + staff.searchsorted(s), j, value), links, blocked)
-        A._ids = [ids[i] for i in mine] + [self.F.staff_ids[x] for x in staff.tolist()]
+        A._ids = contact_ids + list(map(self.F.staff_ids.__getitem__, staff_list))
         return A
 
 

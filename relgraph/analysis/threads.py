@@ -60,16 +60,19 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
     """
     if dom is None:
         dom = A.dominators()
-    if not dom.reachable(target):
-        return 0
-    if dom.idom[target] != dom.root or cap == 1:
+    idom = dom.idom[target]
+    if idom == -1:
+        return 0  # unreachable
+    if idom != dom.root or cap == 1:
         return 1  # one person (the immediate dominator) carries every route
 
-    pre, tpre, tend = dom.pre, dom.pre[target], dom.pre[target] + dom.size[target]
+    pre = dom.pre
+    tpre = pre[target]
+    tend = tpre + dom.size[target]
     # A node is useful when it is on some simple route to the target: reachable
     # (pre >= 0) and not only through the target (outside its dominator subtree).
     pred = A.pred
-    entries = [u for u in pred[target] if pre[u] >= 0 and not (tpre <= pre[u] < tend)]
+    entries = [u for u in pred[target] if not (tpre <= (p := pre[u]) < tend) and p >= 0]
     bound = min(len(entries), len(A.staff)) if cap is None else min(len(entries), len(A.staff), cap)
     is_staff = A.is_staff
     # Sparse (a set and a dict, not lists of the account's size): most searches
@@ -79,7 +82,8 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
     into_target: set[int] = set()
     flow = 0
     # Routes of one or two steps first (staff -> target, staff -> contact -> target):
-    # most routes are found here, the searches below only reroute.
+    # most routes are found here, the searches below only reroute. (Staff come
+    # first among a node's in-neighbours: the relationships are the first edges.)
     for u in entries:
         if flow >= bound:
             break
@@ -88,9 +92,18 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
         if is_staff[u]:
             used.add(u)
         else:
-            s = next((s for s in pred[u] if is_staff[s] and s not in used), -1)
+            for s in pred[u]:
+                if not is_staff[s]:
+                    s = -1  # past the staff
+                    break
+                if s not in used:
+                    break
+            else:
+                s = -1
             if s < 0:
-                continue
+                s = _free_by_moving(pred, is_staff, used, nxt, target, u)
+                if s < 0:
+                    continue
             used.add(s)
             used.add(u)
             nxt[s] = u
@@ -177,6 +190,28 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
     return flow
 
 
+def _free_by_moving(
+    pred: list[dict[int, float]], is_staff: list[bool], used: set[int], nxt: dict[int, int], target: int, u: int
+) -> int:
+    """A member of our staff with an edge to ``u`` made free for a two-step route
+    staff -> u -> target, by moving the two-step route it carries to another, free
+    member of our staff (-1: none can be): one rerouting of the kind the searches
+    do, found without them."""
+    for s in pred[u]:
+        if not is_staff[s]:
+            return -1
+        o = nxt[s]  # every member of our staff in use carries a route on to o
+        if o == target:
+            continue  # a one-step route: it cannot move
+        free = next((x for x in pred[o] if is_staff[x] and x not in used), -1)
+        if free >= 0:
+            used.add(free)
+            nxt[free] = o
+            used.discard(s)
+            return s
+    return -1
+
+
 def redundancy(
     G: nx.MultiDiGraph,
     contact: str,
@@ -213,7 +248,10 @@ def frame_threads(
     parts = FrameAccounts(F, ps)
     key_mask = is_key(F)
     key = key_mask.tolist()
-    strong = ps.strong.tolist()
+    # The staff of each contact's threads, by staff id (pairs are by contact,
+    # then staff id).
+    thread_staff = ps.staff[ps.strong].tolist()
+    thread_bounds = np.searchsorted(ps.contact[ps.strong], np.arange(len(F.contact_ids) + 1)).tolist()
     staff_at = {x: i for i, x in enumerate(F.staff_ids)}
     ids, staff_ids, staff_names = F.contact_ids, F.staff_ids, F.staff_names
     influence = F.contact_influence.tolist()
@@ -235,7 +273,7 @@ def frame_threads(
         dom: Dominators | None = None
         among: set[int] = set()
         for j, i in parts.picked_contacts(a, wanted):
-            mine = [parts.pair_staff[p] for p in parts.pairs(i) if strong[p]]
+            mine = thread_staff[thread_bounds[i] : thread_bounds[i + 1]]
             if A is None:
                 A = parts.access(a)
                 dom = A.dominators()
@@ -243,7 +281,8 @@ def frame_threads(
             redundancy = node_disjoint_routes(A, j, dom=dom)  # contacts come first in A
             if threaded[i] and redundancy >= 2:
                 continue
-            node = successor(A, j, threads=[staff_ids[s] for s in mine], among=among)
+            held_by = [staff_ids[s] for s in mine]
+            node = successor(A, j, threads=held_by, among=among)
             backup = None if node is None else staff_at[A.ids[node]]
             rows.append(
                 {
@@ -253,7 +292,7 @@ def frame_threads(
                     "role": F.contact_roles[i],
                     "influence": influence[i],
                     "threads": len(mine),
-                    "staff": [staff_ids[s] for s in mine],
+                    "staff": held_by,
                     "redundancy": redundancy,
                     "rank_gap": gap_of[i],
                     "backup": None if backup is None else staff_ids[backup],

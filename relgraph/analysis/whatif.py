@@ -62,14 +62,12 @@ def frame_whatif(
         {"id": F.account_ids[a], "before": fb, "after": fa}
         for a, fb, fa in zip(picked, _figures(F, picked, before), _figures(F, picked, after))
     ]
-    lost_now = ((thread_counts(F, before) > 0) & (thread_counts(F, after) == 0)).tolist()
+    lost_now = (thread_counts(F, before) > 0) & (thread_counts(F, after) == 0)
     parts = FrameAccounts(F, after)
     lost = []
     for a in picked:
         A = None
-        for j, i in enumerate(parts.contacts(a)):
-            if not lost_now[i]:
-                continue
+        for j, i in parts.picked_contacts(a, lost_now):
             if A is None:
                 A = parts.access(a)
                 among = not_due(A, due)
