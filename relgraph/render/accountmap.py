@@ -249,10 +249,7 @@ def _layout(
 ) -> tuple[dict[str, Any], EdgeColumns]:
     """The records of :func:`map_data` (its options, as there) but the edges, and
     the edges as columns (what the page writes; records are made only when asked)."""
-    if layout not in LAYOUTS:
-        raise UsageError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
-    if hops < 1:
-        raise UsageError(f"--hops must be at least 1, not {hops}")
+    _check_view(layout, hops)
     typed = account_tables(data)
     F = account_frame(typed)
     if result is None:
@@ -419,6 +416,14 @@ def _layout(
         for node in nodes:
             node["level"] = rows[node["id"]]
     return out, edges
+
+
+def _check_view(layout: str, hops: int) -> None:
+    """Raise :class:`UsageError` for an unknown ``layout`` or ``hops`` below 1."""
+    if layout not in LAYOUTS:
+        raise UsageError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
+    if hops < 1:
+        raise UsageError(f"--hops must be at least 1, not {hops}")
 
 
 class EdgeColumns:
@@ -718,24 +723,13 @@ def write_map(
             raise UsageError(f"contact {to!r} belongs to account {home!r}, not {account!r}")
     if source is not None:
         store.locate(STAFF, source)
+    _check_view(layout, hops)
     typed = store.tables([account])  # the one read: the map and its plan come from the same frame
-    html = map_html(
-        typed,
-        plan=relationship_plan(typed, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
-                               horizon=horizon, rotation_years=rotation_years),
-        as_of=as_of,
-        half_life=half_life,
-        grace=grace,
-        strong=strong,
-        to=to,
-        source=source,
-        through_opponents=through_opponents,
-        layout=layout,
-        focus=focus,
-        hops=hops,
-        horizon=horizon,
-        rotation_years=rotation_years,
-    )
+    options = dict(as_of=as_of, half_life=half_life, grace=grace, strong=strong, horizon=horizon,
+                   rotation_years=rotation_years)
+    # One result, whose strengths and access graph the plan takes too.
+    r = account_result(typed, to=to, source=source, through_opponents=through_opponents, lists=True, **options)
+    html = map_html(typed, r, plan=relationship_plan(typed, result=r, **options), layout=layout, focus=focus, hops=hops)
     from .report import file_stem
 
     return write_text_atomic(path if path is not None else f"{file_stem(account)}-map.html", html)
