@@ -32,6 +32,7 @@ result and decide nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -209,7 +210,13 @@ class AccountResult:
     paths: tuple[dict[str, Any], ...] = ()
     lists: AccountLists | None = None
     basis: AccountBasis | None = field(default=None, compare=False, repr=False)
-    """What the figures were computed from (:class:`AccountBasis`), for the account's plan."""
+    """What the figures were computed from (:class:`AccountBasis`), for the account's
+    plan; :meth:`without_basis` lets go of it once the plan is made."""
+
+    def without_basis(self) -> AccountResult:
+        """This result without its :attr:`basis` (the access graph and strengths, a
+        large part of a big account's memory), for a caller whose plan is made."""
+        return dataclasses.replace(self, basis=None)
 
     def gap_cells(self) -> list[Mapping[str, Any]]:
         """The cells that hold contacts and are not covered (``weak``, ``uncovered``)."""

@@ -729,7 +729,9 @@ def write_map(
                    rotation_years=rotation_years)
     # One result, whose strengths and access graph the plan takes too.
     r = account_result(typed, to=to, source=source, through_opponents=through_opponents, lists=True, **options)
-    html = map_html(typed, r, plan=relationship_plan(typed, result=r, **options), layout=layout, focus=focus, hops=hops)
+    plan = relationship_plan(typed, result=r, **options)
+    r = r.without_basis()  # the page is drawn after the plan, at the peak of memory
+    html = map_html(typed, r, plan=plan, layout=layout, focus=focus, hops=hops)
     from .report import file_stem
 
     return write_text_atomic(path if path is not None else f"{file_stem(account)}-map.html", html)

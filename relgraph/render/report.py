@@ -177,6 +177,7 @@ def write_report(
                                horizon=horizon, rotation_years=rotation_years)
             actions = relationship_plan(typed, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
                                         horizon=horizon, rotation_years=rotation_years, result=r)
+            r = r.without_basis()  # its map is drawn after its plan, at the peak of memory
             plan.extend(actions)
             if maps:
                 target = path.parent / MAPS_DIR / f"{stems[account]}.html"
