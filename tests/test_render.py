@@ -588,3 +588,21 @@ def test_page_json_is_the_json_modules_text(value):
 )
 def test_page_json_where_orjson_and_json_differ(value, text):
     assert json_text(value) == text
+
+
+@pytest.mark.parametrize("contacts", [0, 1])
+def test_map_of_an_account_with_no_or_one_contact(contacts):
+    """The contacts' records are made from columns: none, or one (no bare item where a
+    row of values is due)."""
+    from relgraph.graph import build_graph
+    from relgraph.readwrite.jsonfile import read_obj
+
+    people = [{"id": "c1", "name": "Li", "account": "A", "role": "decision_maker", "title": "CEO"}][:contacts]
+    G = build_graph(read_obj({"accounts": [{"id": "A", "name": "Acme"}], "contacts": people,
+                              "staff": [{"id": "s1", "name": "Al"}], "relationships": []}))
+    d = map_data(G, as_of=dt.date(2024, 6, 1))
+    assert [(n["id"], n["label"], n.get("title")) for n in d["nodes"] if n["kind"] != "Gap"] == [
+        ("Account:A", "Acme", None), *([("Contact:c1", "Li", "CEO")] * contacts), ("Staff:s1", "Al", None)
+    ]
+    assert d["unthreaded"] == ["Contact:c1"] * contacts
+    assert '"label":"Acme"' in map_html(G, as_of=dt.date(2024, 6, 1))

@@ -24,6 +24,7 @@ Nothing here decides who is a gap, what is in force or which of two edges counts
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -567,6 +568,8 @@ def _records(**columns: list[Any]) -> list[dict[str, Any]]:
     given: made whole at once (:func:`relgraph.rows.make_rows`), then the empty
     cells taken out (deleting keeps the order of the others)."""
     names = tuple(f for f, values in columns.items() if any(v is not None and v != "" for v in values))
+    if not names:  # no rows (an account without contacts)
+        return []
     rows = make_rows(names, [columns[f] for f in names])
     for f in names:
         values = columns[f]
@@ -580,9 +583,13 @@ def _picker(table: Mapping[str, list[Any]], order: list[int]) -> Any:
     """A function giving a column of ``table`` (name -> values) in row ``order``;
     all None for a column the table lacks."""
 
+    # itemgetter picks in C, twice as fast as a comprehension; with fewer than two
+    # rows it would give a bare item, not a tuple.
+    pick = operator.itemgetter(*order) if len(order) > 1 else lambda values: [values[i] for i in order]
+
     def column(name: str) -> list[Any]:
         values = table.get(name)
-        return [None] * len(order) if values is None else [values[i] for i in order]
+        return [None] * len(order) if values is None else list(pick(values))
 
     return column
 
