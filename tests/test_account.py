@@ -316,3 +316,34 @@ def test_map_data_needs_a_date_or_a_result(tiny_store):
 
     with pytest.raises(UsageError, match="map_data needs as_of"):
         map_data(tiny_store.account_graph("T"))
+
+
+def test_the_map_and_its_plan_build_the_access_graph_once(tiny_store, tmp_path, monkeypatch):
+    """The account's result and its plan share one basis: the access graph is built
+    once per map and per report account, and the plan is the one computed alone."""
+    from relgraph.analysis import access
+    from relgraph.analysis.plan import relationship_plan
+    from relgraph.render import write_map
+
+    built = []
+    assemble = access._assemble
+    monkeypatch.setattr(access, "_assemble", lambda *a, **k: built.append(1) or assemble(*a, **k))
+    write_map(tiny_store, tmp_path / "m.html", account="T", as_of=AS_OF)
+    assert len(built) == 1  # not once each for the threads, the gaps and the plan
+    built.clear()
+    write_report(tiny_store, tmp_path / "r" / "report.html", as_of=AS_OF)
+    assert len(built) == 1  # the one account's
+    typed = tiny_store.tables(["T"])
+    r = account_result(typed, as_of=AS_OF, lists=True, horizon=120)
+    assert r.basis.access(0) is r.basis.access(0)
+    alone = relationship_plan(typed, as_of=AS_OF, horizon=120)
+    # k2's only thread is s1, whom s2 succeeds through k1; nobody reaches the opponent
+    # k3; grade A: s1, the best placed at each level, is to find the blind spots.
+    assert [(a["kind"], a["owner"], a["target"], a["via"]) for a in alone[:3]] == [
+        ("second_thread", "s2", "k2", ["k1"]), ("reach", None, "k3", []),
+        ("blind_spot", "s1", {"level": "hq", "role": "technical"}, []),
+    ]
+    assert r.lists.successors == {"k2": "s2", "k3": None}
+    assert relationship_plan(typed, as_of=AS_OF, horizon=120, result=r) == alone
+    with pytest.raises(ValueError, match="other options"):
+        relationship_plan(typed, as_of=AS_OF, result=r)  # horizon 180: the result's is 120

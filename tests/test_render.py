@@ -33,11 +33,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from relgraph.cli import cli
 from relgraph.errors import NotFound, UsageError
 from relgraph.render import file_stem, file_stems, map_data, map_html, write_report
-from relgraph.render.page import script_json, write_text_atomic
+from relgraph.render.page import json_text, script_json, write_text_atomic
 from relgraph.stores.files import FileStore
 
 DATA = Path(__file__).parent / "data" / "render_tiny.json"
@@ -557,3 +559,50 @@ def test_a_map_from_files_never_loads_networkx(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, "RELGRAPH_NO_CACHE": "1"})
     assert out.stdout == "False\n"
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(st.characters(max_codepoint=0x2FFF)),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_VALUES)
+def test_page_json_is_the_json_modules_text(value):
+    """The pages' data are written by orjson where it writes what json writes, and by
+    json elsewhere: the text is json's, whatever the values."""
+    assert json_text(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        ([1e-05, -2.5e-07, 0.0001, 1e16, 1.5e16, -0.0], "[1e-05,-2.5e-07,0.0001,1e+16,1.5e+16,-0.0]"),
+        ({"note": "0.00001 and 1e-5"}, '{"note":"0.00001 and 1e-5"}'),  # a string like a float: json writes it
+        ([2**64, "\x1f\u2028é"], '[18446744073709551616,"\\u001f\u2028é"]'),  # over 64 bits: json
+        ({1: "a"}, '{"1":"a"}'),  # a key that is not a string: json
+    ],
+)
+def test_page_json_where_orjson_and_json_differ(value, text):
+    assert json_text(value) == text
+
+
+@pytest.mark.parametrize("contacts", [0, 1])
+def test_map_of_an_account_with_no_or_one_contact(contacts):
+    """The contacts' records are made from columns: none, or one (no bare item where a
+    row of values is due)."""
+    from relgraph.graph import build_graph
+    from relgraph.readwrite.jsonfile import read_obj
+
+    people = [{"id": "c1", "name": "Li", "account": "A", "role": "decision_maker", "title": "CEO"}][:contacts]
+    G = build_graph(read_obj({"accounts": [{"id": "A", "name": "Acme"}], "contacts": people,
+                              "staff": [{"id": "s1", "name": "Al"}], "relationships": []}))
+    d = map_data(G, as_of=dt.date(2024, 6, 1))
+    assert [(n["id"], n["label"], n.get("title")) for n in d["nodes"] if n["kind"] != "Gap"] == [
+        ("Account:A", "Acme", None), *([("Contact:c1", "Li", "CEO")] * contacts), ("Staff:s1", "Al", None)
+    ]
+    assert d["unthreaded"] == ["Contact:c1"] * contacts
+    assert '"label":"Acme"' in map_html(G, as_of=dt.date(2024, 6, 1))

@@ -12,7 +12,9 @@ The report also takes the account's rows of the gaps, threads and rotation-risk 
 over the accounts of a portfolio; the map also takes the account's plan
 (:func:`relgraph.analysis.plan.relationship_plan` of its tables). All of it is
 computed from the one frame of the account's typed tables (:func:`account_frame`),
-built once however often it is asked for.
+built once however often it is asked for, and from one :class:`AccountBasis`: the
+strengths at the date and the account's access graph, which the result hands on to
+the account's plan so that neither is built twice.
 
 A contact's *flag* marks what the map makes glow:
 
@@ -30,9 +32,10 @@ result and decide nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -42,8 +45,8 @@ from ..errors import NotFound, UsageError
 from ..graph import INFLUENCES, REPORTS_TO, tables_from_graph
 from ..model import level_sort_key
 from ..tables import TypedTables
-from .access import FrameAccounts, contact_index
-from .coverage import frame_coverage, frame_gaps, gap_sort_key
+from .access import Access, FrameAccounts, contact_index
+from .coverage import FrameGaps, frame_coverage, gap_sort_key
 from .frame import Frame, PairStrengths, frame_of, is_key, pair_strengths, thread_counts
 from .paths import frame_paths
 from .rules import date_of, strongest
@@ -53,7 +56,9 @@ from .threads import frame_threads, risk_rows, sole_threads, threads_sort_key
 __all__ = [
     "GAP",
     "SINGLE",
+    "AccountBasis",
     "AccountLists",
+    "AccountOptions",
     "AccountResult",
     "LinkLine",
     "PortfolioLists",
@@ -115,6 +120,46 @@ class LinkLine(NamedTuple):
 
 
 @dataclass(frozen=True)
+class AccountOptions:
+    """The options an account's figures are computed at: ``as_of``, ``half_life``,
+    ``grace`` and ``strong`` (SPEC section 2), and ``horizon`` and
+    ``rotation_years`` (who is due soon: never suggested for a gap nor named a
+    backup)."""
+
+    as_of: dt.date
+    half_life: float = 180.0
+    grace: float = 90.0
+    strong: float = 3.0
+    horizon: int = 180
+    rotation_years: int = 3
+
+
+class AccountBasis(FrameAccounts):
+    """The *basis* of one account's figures: its frame cut by account
+    (:class:`~relgraph.analysis.access.FrameAccounts`) with the strengths at
+    ``options`` (``ps``), whose access graphs are each built once, when first asked
+    for, and then kept. An account's result and its plan
+    (:func:`relgraph.analysis.plan.relationship_plan` with ``result=``) share one,
+    so that neither the strengths nor the access graph are computed twice; it holds
+    one account's graphs, so it is made for one account's frame alone."""
+
+    def __init__(self, F: Frame, options: AccountOptions):
+        super().__init__(
+            F, pair_strengths(F.strengths, as_of=options.as_of, half_life=options.half_life, grace=options.grace,
+                              strong=options.strong)
+        )
+        self.options = options
+        self._graphs: dict[tuple[int, bool], Access] = {}
+
+    def access(self, a: int, *, through_opponents: bool = False) -> Access:
+        """The access graph of account ``a`` (:meth:`FrameAccounts.access`), built once."""
+        graph = self._graphs.get((a, through_opponents))
+        if graph is None:
+            graph = self._graphs[(a, through_opponents)] = super().access(a, through_opponents=through_opponents)
+        return graph
+
+
+@dataclass(frozen=True)
 class AccountLists:
     """The account's rows of the report's lists: ``gaps`` (as the ``gaps`` command,
     unsorted), ``single`` (the ``threads`` rows of its unthreaded and single-threaded
@@ -164,6 +209,14 @@ class AccountResult:
     target: str | None = None
     paths: tuple[dict[str, Any], ...] = ()
     lists: AccountLists | None = None
+    basis: AccountBasis | None = field(default=None, compare=False, repr=False)
+    """What the figures were computed from (:class:`AccountBasis`), for the account's
+    plan; :meth:`without_basis` lets go of it once the plan is made."""
+
+    def without_basis(self) -> AccountResult:
+        """This result without its :attr:`basis` (the access graph and strengths, a
+        large part of a big account's memory), for a caller whose plan is made."""
+        return dataclasses.replace(self, basis=None)
 
     def gap_cells(self) -> list[Mapping[str, Any]]:
         """The cells that hold contacts and are not covered (``weak``, ``uncovered``)."""
@@ -256,7 +309,9 @@ def account_result(
         except NotFound:
             raise NotFound(f"unknown contact {to!r} in account {F.account_ids[0]!r}") from None
 
-    ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+    options = AccountOptions(as_of, half_life, grace, strong, horizon, rotation_years)
+    parts = AccountBasis(F, options)
+    ps = parts.ps
     picked = [0]
     figures = frame_coverage(F, ps, accounts=picked)[0]
     cells = tuple(figures.pop("cells"))
@@ -276,7 +331,6 @@ def account_result(
             flag = None
         people[cid] = make_person((cid, is_key_contact, n, cell, flag))
 
-    parts = FrameAccounts(F, ps)
     ids = F.contact_ids
     in_force = (
         (ids[u], (ids[v], INFLUENCES if influences else REPORTS_TO), w, 0) for u, v, influences, w in parts.links(0)
@@ -308,7 +362,8 @@ def account_result(
         team={F.staff_ids[s]: role or staff_roles[s] or "" for s, role in team},
         target=to,
         paths=paths,
-        lists=_account_lists(F, ps, picked, people, due) if lists else None,
+        lists=_account_lists(parts, people, due) if lists else None,
+        basis=parts,
     )
 
 
@@ -335,13 +390,14 @@ def _ties(F: Frame, ps: PairStrengths) -> dict[str, tuple[Tie, ...]]:
     return {contact_ids[contacts[i]]: tuple(ties[i:j]) for i, j in zip(bounds, bounds[1:])}
 
 
-def _account_lists(F: Frame, ps: PairStrengths, picked: list[int], people: Mapping[str, Person], due) -> AccountLists:
+def _account_lists(parts: AccountBasis, people: Mapping[str, Person], due) -> AccountLists:
     """The report's rows of one account (the frame functions the portfolio
-    commands use, on this account's frame)."""
+    commands use, on this account's frame and its one access graph)."""
+    F, ps, picked = parts.F, parts.ps, [0]
     fragile = {c for c, p in people.items() if p.key and p.threads <= 1}
-    rows = frame_threads(F, ps, accounts=picked, due=due)
+    rows = frame_threads(F, ps, accounts=picked, due=due, parts=parts)
     return AccountLists(
-        gaps=tuple(frame_gaps(F, ps, accounts=picked, due=due)),
+        gaps=tuple(FrameGaps(F, ps, due=due, parts=parts).of(0)),
         single=tuple(r for r in rows if r["id"] in fragile),
         sole_threads={s: tuple(items) for s, items in sole_threads(F, ps, picked).items()},
         contact_names=dict(zip(F.contact_ids, F.contact_names)),

@@ -52,6 +52,7 @@ import numpy as np
 
 from ..model import COVERAGE_ROLES, GRADE_WEIGHT, level_sort_key
 from .access import Access, FrameAccounts
+from .account import AccountOptions
 from .coverage import FrameGaps
 from ..graph import STAFF, tables_from_graph
 from ..tables import TypedTables
@@ -317,6 +318,7 @@ def frame_plan(
     strong: float = 3.0,
     accounts: Sequence[int] | None = None,
     successors: Mapping[str, str | None] | None = None,
+    parts: FrameAccounts | None = None,
 ) -> list[dict[str, Any]]:
     """The plan actions of the accounts ``accounts`` (indexes; default all) of frame
     ``F`` at the strengths ``ps`` (:func:`strengths` at ``as_of``), unsorted.
@@ -325,6 +327,8 @@ def frame_plan(
     staff id or None: the ``backup`` of :func:`relgraph.analysis.threads.frame_threads`
     at the same strengths and staff due soon), taken as the owner of their
     ``handover``, ``second_thread`` or ``reach`` instead of searching again.
+    ``parts``: ``F`` cut by account at ``ps``, when the caller has it (and the
+    access graphs it keeps: :class:`relgraph.analysis.account.AccountBasis`).
 
     ``rotation`` gives each staff id's ``rotation_due`` (None: never); a staff member
     is *due soon* when it falls on or before the horizon's last day. Each action is
@@ -336,7 +340,7 @@ def frame_plan(
     end = horizon_end(as_of, horizon)
     soon = _soon(as_of, end)
     due_soon = {s for s, d in rotation.items() if is_due(d, end)}
-    parts = FrameAccounts(F, ps)
+    parts = FrameAccounts(F, ps) if parts is None else parts
     key = is_key(F).tolist()
     strong_pair, value = ps.strong.tolist(), ps.value.tolist()
     influence, seniority = F.contact_influence.tolist(), F.contact_seniority.tolist()
@@ -623,7 +627,8 @@ def relationship_plan(
 
     ``result``: the :class:`~relgraph.analysis.account.AccountResult` of ``G``'s one
     account, computed with ``lists=True`` and the same options (as its map and
-    report have), whose successors are then not searched again.
+    report have): its strengths and access graph (its ``basis``) are used, and its
+    successors not searched again. :class:`ValueError` when its options differ.
 
     Examples
     --------
@@ -640,10 +645,17 @@ def relationship_plan(
     """
     typed = G if isinstance(G, TypedTables) else tables_from_graph(G)
     F = frame_of(typed)  # an account's tables: the frame its map is drawn from
-    ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+    basis = None if result is None else result.basis
+    if basis is not None and basis.options != AccountOptions(as_of, half_life, grace, strong, horizon, rotation_years):
+        raise ValueError(f"the result of account {result.id!r} was computed at other options than this plan's")
+    if basis is not None and basis.F is F:  # else computed from a graph converted apart: its own frame
+        ps = basis.ps
+    else:
+        basis = None
+        ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
     out = frame_plan(F, ps, as_of=as_of, rotation=rotation_dates(typed.rows("staff"), rotation_years),
                      horizon=horizon, lead=lead, half_life=half_life, grace=grace, strong=strong,
-                     accounts=select_accounts(F, accounts),
+                     accounts=select_accounts(F, accounts), parts=basis,
                      successors=None if result is None or result.lists is None else result.lists.successors)
     out.sort(key=action_sort_key)
     return out

@@ -235,9 +235,11 @@ def frame_threads(
     accounts: Iterable[int] | None = None,
     all: bool = False,
     due: Collection[str] = (),
+    parts: FrameAccounts | None = None,
 ) -> list[dict[str, Any]]:
     """The threads rows of the accounts ``accounts`` (indexes into frame ``F``;
-    default all) at the strengths ``ps`` (see :func:`contact_threads`), unsorted.
+    default all) at the strengths ``ps`` (see :func:`contact_threads`), unsorted;
+    ``parts``: ``F`` cut by account at ``ps``, when the caller has it.
 
     The *rank gap* of a contact is their seniority minus the best seniority among
     the staff of their threads (None without threads); the *backup* its successor
@@ -245,7 +247,7 @@ def frame_threads(
     ``due`` (due soon).
     """
     picked = range(len(F.account_ids)) if accounts is None else accounts
-    parts = FrameAccounts(F, ps)
+    parts = FrameAccounts(F, ps) if parts is None else parts
     key_mask = is_key(F)
     key = key_mask.tolist()
     # The staff of each contact's threads, by staff id (pairs are by contact,

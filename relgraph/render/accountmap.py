@@ -24,6 +24,7 @@ Nothing here decides who is a gap, what is in force or which of two edges counts
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -249,10 +250,7 @@ def _layout(
 ) -> tuple[dict[str, Any], EdgeColumns]:
     """The records of :func:`map_data` (its options, as there) but the edges, and
     the edges as columns (what the page writes; records are made only when asked)."""
-    if layout not in LAYOUTS:
-        raise UsageError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
-    if hops < 1:
-        raise UsageError(f"--hops must be at least 1, not {hops}")
+    _check_view(layout, hops)
     typed = account_tables(data)
     F = account_frame(typed)
     if result is None:
@@ -421,6 +419,14 @@ def _layout(
     return out, edges
 
 
+def _check_view(layout: str, hops: int) -> None:
+    """Raise :class:`UsageError` for an unknown ``layout`` or ``hops`` below 1."""
+    if layout not in LAYOUTS:
+        raise UsageError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
+    if hops < 1:
+        raise UsageError(f"--hops must be at least 1, not {hops}")
+
+
 class EdgeColumns:
     """The edges of a map as columns, in drawing order (see :func:`map_data`'s
     edges): ``type``, ``source`` and ``target`` (node keys), and one list per
@@ -562,6 +568,8 @@ def _records(**columns: list[Any]) -> list[dict[str, Any]]:
     given: made whole at once (:func:`relgraph.rows.make_rows`), then the empty
     cells taken out (deleting keeps the order of the others)."""
     names = tuple(f for f, values in columns.items() if any(v is not None and v != "" for v in values))
+    if not names:  # no rows (an account without contacts)
+        return []
     rows = make_rows(names, [columns[f] for f in names])
     for f in names:
         values = columns[f]
@@ -575,9 +583,13 @@ def _picker(table: Mapping[str, list[Any]], order: list[int]) -> Any:
     """A function giving a column of ``table`` (name -> values) in row ``order``;
     all None for a column the table lacks."""
 
+    # itemgetter picks in C, twice as fast as a comprehension; with fewer than two
+    # rows it would give a bare item, not a tuple.
+    pick = operator.itemgetter(*order) if len(order) > 1 else lambda values: [values[i] for i in order]
+
     def column(name: str) -> list[Any]:
         values = table.get(name)
-        return [None] * len(order) if values is None else [values[i] for i in order]
+        return [None] * len(order) if values is None else list(pick(values))
 
     return column
 
@@ -718,24 +730,15 @@ def write_map(
             raise UsageError(f"contact {to!r} belongs to account {home!r}, not {account!r}")
     if source is not None:
         store.locate(STAFF, source)
+    _check_view(layout, hops)
     typed = store.tables([account])  # the one read: the map and its plan come from the same frame
-    html = map_html(
-        typed,
-        plan=relationship_plan(typed, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
-                               horizon=horizon, rotation_years=rotation_years),
-        as_of=as_of,
-        half_life=half_life,
-        grace=grace,
-        strong=strong,
-        to=to,
-        source=source,
-        through_opponents=through_opponents,
-        layout=layout,
-        focus=focus,
-        hops=hops,
-        horizon=horizon,
-        rotation_years=rotation_years,
-    )
+    options = dict(as_of=as_of, half_life=half_life, grace=grace, strong=strong, horizon=horizon,
+                   rotation_years=rotation_years)
+    # One result, whose strengths and access graph the plan takes too.
+    r = account_result(typed, to=to, source=source, through_opponents=through_opponents, lists=True, **options)
+    plan = relationship_plan(typed, result=r, **options)
+    r = r.without_basis()  # the page is drawn after the plan, at the peak of memory
+    html = map_html(typed, r, plan=plan, layout=layout, focus=focus, hops=hops)
     from .report import file_stem
 
     return write_text_atomic(path if path is not None else f"{file_stem(account)}-map.html", html)

@@ -158,8 +158,8 @@ def write_report(
     ``maps/<stem>.html`` beside it; returns the paths written, the report first.
 
     Each account is read from the store once (its typed tables): its one
-    :func:`~relgraph.analysis.account.account_result` gives both its map and its rows
-    of the report. Every page is rendered before any is moved into place (temporary
+    :func:`~relgraph.analysis.account.account_result` gives its map, its rows of the
+    report and the basis of its plan (strengths, access graph, successors). Every page is rendered before any is moved into place (temporary
     files in the target folders, then renames), so a failure leaves nothing
     half-written.
     """
@@ -176,7 +176,8 @@ def write_report(
             r = account_result(typed, as_of=as_of, half_life=half_life, grace=grace, strong=strong, lists=True,
                                horizon=horizon, rotation_years=rotation_years)
             actions = relationship_plan(typed, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
-                                        horizon=horizon, rotation_years=rotation_years)
+                                        horizon=horizon, rotation_years=rotation_years, result=r)
+            r = r.without_basis()  # its map is drawn after its plan, at the peak of memory
             plan.extend(actions)
             if maps:
                 target = path.parent / MAPS_DIR / f"{stems[account]}.html"
