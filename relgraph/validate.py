@@ -721,18 +721,32 @@ def _cyclic_edges(
     :func:`_groups` as it is.
 
     The nodes are peeled as the rows their ids are at (``source_rows``,
-    ``target_rows``: integers hash faster than text) unless an id is unknown."""
+    ``target_rows``; whether a node leads on is then a flag per row, with no hash
+    of the ids), unless an id is unknown."""
     index = pc.indices_nonzero(mask)  # null counts as false
     s, t = pc.take(source_rows, index), pc.take(target_rows, index)
     if s.null_count or t.null_count:
         s, t = pc.take(source, index), pc.take(target, index)
-    for _ in range(64):
-        if len(s) == 0:
-            return []
-        leads_on = pc.is_in(t, value_set=pc.unique(s))
-        if pc.all(leads_on).as_py():
-            break
-        s, t, index = (pc.filter(a, leads_on) for a in (s, t, index))
+        for _ in range(64):
+            if len(s) == 0:
+                return []
+            leads_on = pc.is_in(t, value_set=pc.unique(s))
+            if pc.all(leads_on).as_py():
+                break
+            s, t, index = (pc.filter(a, leads_on) for a in (s, t, index))
+    else:
+        s, t, rows = (a.to_numpy(zero_copy_only=False).astype(np.int64) for a in (s, t, index))
+        has_out = np.zeros(int(max(s.max(initial=-1), t.max(initial=-1))) + 1, dtype=bool)
+        for _ in range(64):
+            if len(s) == 0:
+                return []
+            has_out[:] = False
+            has_out[s] = True
+            leads_on = has_out[t]
+            if leads_on.all():
+                break
+            s, t, rows = s[leads_on], t[leads_on], rows[leads_on]
+        index = pa.array(rows)
     return list(zip(pc.take(source, index).to_pylist(), pc.take(target, index).to_pylist(), index.to_pylist()))
 
 

@@ -147,6 +147,27 @@ def test_fast_path_agrees_with_exact(data, case):
     assert same_as_exact(data), "the fast path should have read this itself"
 
 
+def test_files_of_many_parser_blocks_agree(data, monkeypatch):
+    """A file longer than the parser's block is read in chunks and typed column by
+    column: every kind of column, quoted cells, cells to trim, columns whose every
+    cell is empty, and an empty cell in a later chunk come out as the exact path
+    types them."""
+    from relgraph.readwrite import fastcsv
+
+    monkeypatch.setattr(fastcsv, "_BLOCK", 1 << 10)
+    grades = ["S", " a ", "B", "c", ""]
+    rows = [f'A{i:04d},"Account, ""{i}""",{grades[i % 5]},,{"East" if i % 3 else ""}' for i in range(400)]
+    put(data, "accounts.csv", "id,name,grade,industry,region\n" + "\n".join(["A1,Eastern Telecom,S,,East",
+        "A2,Harbor Power,B,,South", *rows]) + "\n")
+    rels = [f"S{1 + i % 3},C{1 + i % 4},{1 + i % 5}{'.5' if i % 7 == 0 and i % 5 < 4 else ''},"
+            f"{'2026-10-0' + str(1 + i % 9) if i % 4 else ''},," for i in range(300)]
+    put(data, "relationships.csv", "staff,contact,strength,last_contact,since,until\n" + "\n".join(rels) + "\n")
+    typed, problems = _fast(data)
+    assert problems == [] and typed.tables["accounts"].column("name").num_chunks == 1
+    assert typed.tables["relationships"].column("since").null_count == 300
+    assert same_as_exact(data)
+
+
 # Inputs the fast path leaves to the exact path: unusual, or with a bad cell.
 EXACT = {
     "quoted_line_break": ("accounts.csv", 'id,name,grade\nA1,"Eastern\nTelecom",S\nA2,Harbor Power,B\n'),

@@ -474,6 +474,23 @@ def test_a_long_reports_to_ring_is_shown_by_its_first_contacts(data):
     ]
 
 
+@pytest.mark.parametrize("unknown", [False, True])
+def test_a_cycle_above_a_deep_chain_is_found_whether_ids_are_known_or_not(data, unknown):
+    """A chain 100 deep (more than the 64 peeling passes) hanging from a ring of
+    three: only the ring is a cycle; an unknown id (the cycle search then works on
+    the ids' text, not their rows) changes nothing but its own problem."""
+    ids = [f"K{i:03d}" for i in range(103)]
+    add_contacts(data, ids)
+    chain = [(ids[i], ids[i + 1]) for i in range(2, 102)]
+    ring = [(ids[0], ids[1]), (ids[1], ids[2]), (ids[2], ids[0])]
+    extra = [("K102", "NOBODY")] if unknown else []
+    write(data, "links.csv", "source,target,kind\n" + "".join(f"{s},{t},reports_to\n" for s, t in chain + ring + extra))
+    expected = ["links.csv:102: reports_to cycle: K000 -> K001 -> K002 -> K000"]
+    if unknown:
+        expected.append("links.csv:105: target: unknown contact 'NOBODY'")
+    assert sorted(lines(data)) == sorted(expected)
+
+
 def test_a_placeholder_date_far_in_the_future_is_a_warning(data):
     text = (data / "staff.csv").read_text(encoding="utf-8").replace("2020-01-01", "9999-12-31")
     write(data, "staff.csv", text)

@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 
 from ..errors import NotFound
 from ..graph import tables_from_graph
-from ..tables import TypedTables, effective_levels, listed_together
+from ..tables import TypedTables, ascending, effective_levels, listed_together
 from .rules import NO_DATE, day, decay, in_force_days, key_contacts, rotates
 
 __all__ = [
@@ -402,14 +402,6 @@ def _numbers(column: pa.Array | pa.ChunkedArray, dtype: type) -> np.ndarray:
     return _array(column).cast(pa.float64() if dtype is float else pa.int64()).to_numpy(zero_copy_only=False)
 
 
-def _ascending(ids: pa.Array) -> bool:
-    """Whether ids are strictly ascending (as relgraph writes its tables): such a
-    table needs no sort."""
-    if len(ids) < 2:
-        return True
-    return bool(pc.all(pc.less(ids[:-1], ids[1:]), skip_nulls=False).as_py())
-
-
 def frame_from_tables(typed: TypedTables) -> Frame:
     """The frame of a data set held as typed tables (:class:`relgraph.tables.TypedTables`:
     a whole data set, or one account's share of it), built column-wise.
@@ -425,7 +417,7 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         """The table sorted by id, the original row of each of its rows, and for
         each original row its new index (both None when sorted already)."""
         table = t[name]
-        if _ascending(_array(table.column("id"))):
+        if ascending(_array(table.column("id"))):
             return table, None, None
         order = pc.sort_indices(table.column("id"))
         new = np.empty(len(order), dtype=np.int64)
