@@ -14,12 +14,13 @@ import datetime as dt
 import hashlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
 
-__all__ = ["action_uid", "plan_calendar", "route_text", "write_plan_ics"]
+__all__ = ["action_uid", "iso_dates", "plan_calendar", "route_text", "route_texts", "write_plan_ics"]
 
 
 def action_uid(action: dict[str, Any]) -> str:
@@ -36,6 +37,28 @@ def route_text(action: dict[str, Any]) -> str:
     people = [action.get("owner_name") or action["owner"] or "nobody", *action.get("via_names", action["via"]),
               action.get("target_name") or str(action["target"])]
     return " → ".join(people) + f" ({action['method']})"
+
+
+def route_texts(actions: list[dict[str, Any]]) -> list[str]:
+    """:func:`route_text` of each of ``actions``, in order; the many direct ties
+    (no one via) without building a list of people each."""
+    out = []
+    for a in actions:
+        via = a.get("via_names", a["via"])
+        owner = a.get("owner_name") or a["owner"] or "nobody"
+        target = a.get("target_name") or str(a["target"])
+        if via:
+            out.append(f"{owner} → {' → '.join(via)} → {target} ({a['method']})")
+        else:
+            out.append(f"{owner} → {target} ({a['method']})")
+    return out
+
+
+def iso_dates(dates: Iterable[dt.date]) -> list[str]:
+    """Each of ``dates`` as ISO text, each distinct day converted once (a plan's
+    actions fall on a few hundred days)."""
+    text: dict[dt.date, str] = {}
+    return [text.get(d) or text.setdefault(d, d.isoformat()) for d in dates]
 
 
 def plan_calendar(report: dict[str, Any]):

@@ -297,11 +297,14 @@ def action_sort_key(action: Mapping[str, Any]) -> tuple:
     """Highest priority first, then earliest due, kind order, target (contacts by id,
     cells by level and role), account."""
     t = action["target"]
-    if isinstance(t, str):
-        target: tuple = (0, t, 0, 0)
-    else:
-        target = (1, "", level_sort_key(t["level"]), COVERAGE_ROLES.index(t["role"]))
-    return (-round(action["priority"], 12), action["due"], KINDS.index(action["kind"]), target, action["account"])
+    # Flat, as one tuple compares the same as the nested (0, id) / (1, level, role).
+    if type(t) is str:
+        return (-round(action["priority"], 12), action["due"], _KIND_AT[action["kind"]], 0, t, 0, 0, action["account"])
+    return (-round(action["priority"], 12), action["due"], _KIND_AT[action["kind"]], 1, "", level_sort_key(t["level"]),
+            COVERAGE_ROLES.index(t["role"]), action["account"])
+
+
+_KIND_AT = {k: n for n, k in enumerate(KINDS)}
 
 
 def frame_plan(
