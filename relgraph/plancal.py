@@ -72,17 +72,31 @@ def plan_calendar(report: dict[str, Any]):
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     stamp = dt.datetime.combine(report["as_of"], dt.time(0, 0), tzinfo=dt.timezone.utc)
-    for a in report["actions"]:
+    typed: dict[tuple[str, Any], Any] = {}
+
+    def shared(name: str, value: Any, key: Any = None) -> Any:
+        """The property value icalendar makes of ``value``, made once for all the
+        events that share it (the stamp, the days, the kinds)."""
+        k = (name, value if key is None else key)
+        made = typed.get(k)
+        if made is None:
+            proto = icalendar.Event()
+            proto.add(name, value)
+            made = typed[k] = proto[name]
+        return made
+
+    actions = report["actions"]
+    for a, route in zip(actions, route_texts(actions)):
         ev = icalendar.Event()
         ev.add("uid", action_uid(a))
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", a["due"])
-        ev.add("dtend", a["due"] + dt.timedelta(days=1))
+        ev.add("dtstamp", shared("dtstamp", stamp))
+        ev.add("dtstart", shared("dtstart", a["due"]))
+        ev.add("dtend", shared("dtend", a["due"] + dt.timedelta(days=1)))
         owner = a.get("owner_name") or a["owner"] or "nobody"
         ev.add("summary", f"{a['kind']}: {owner} → {a.get('target_name') or a['target']}")
-        ev.add("description", f"{a['reason']}\nRoute: {route_text(a)}\nAccount: {a['account']}")
-        ev.add("categories", [a["kind"]])
-        ev.add("transp", "TRANSPARENT")  # an all-day reminder, not busy time
+        ev.add("description", f"{a['reason']}\nRoute: {route}\nAccount: {a['account']}")
+        ev.add("categories", shared("categories", [a["kind"]], a["kind"]))
+        ev.add("transp", shared("transp", "TRANSPARENT"))  # an all-day reminder, not busy time
         cal.add_component(ev)
     return cal
 
