@@ -1197,34 +1197,48 @@ def import_ics(calendar: str, data: str, output: str | None, methods_file: str |
 def plan_table(r: dict[str, Any], grouped: bool) -> str:
     """One line per action, ``due  kind  owner → via → target (method)  reason``;
     under a heading per account when ``grouped``."""
-    from .plancal import route_text
+    from .plancal import iso_dates, route_texts
 
-    if not r["actions"]:
+    actions = r["actions"]
+    if not actions:
         return f"no actions in the next {r['horizon']} days"
-    width = max(len(a["kind"]) for a in r["actions"])
-
-    def line(a: dict[str, Any]) -> str:
-        return f"{a['due'].isoformat()}  {a['kind']:<{width}}  {route_text(a)}  {a['reason']}"
-
+    width = max(len(a["kind"]) for a in actions)
+    # Column by column: each date and kind formatted once, each route in one pass.
+    kinds = {k: k.ljust(width) for k in dict.fromkeys(a["kind"] for a in actions)}
+    lines = [f"{due}  {kinds[a['kind']]}  {route}  {a['reason']}"
+             for due, route, a in zip(iso_dates(a["due"] for a in actions), route_texts(actions), actions)]
     if not grouped:
-        return "\n".join(f"{line(a)}  [{a['account']}]" for a in r["actions"])
+        return "\n".join([f"{line}  [{a['account']}]" for line, a in zip(lines, actions)])
     out: list[str] = []
-    by_account: dict[str, list[dict[str, Any]]] = {}
-    for a in r["actions"]:
-        by_account.setdefault(a["account"], []).append(a)
-    for account, actions in by_account.items():
+    by_account: dict[str, list[str]] = {}
+    for line, a in zip(lines, actions):
+        by_account.setdefault(a["account"], []).append(line)
+    for account, mine in by_account.items():
         out.append(("\n" if out else "") + account)
-        out.extend("  " + line(a) for a in actions)
+        out.extend("  " + line for line in mine)
     return "\n".join(out)
 
 
-def plan_rows(r: dict[str, Any]) -> list[dict[str, Any]]:
-    """One CSV row per action; a cell target as ``level/role``."""
-    keys = ("kind", "account", "owner", "target", "via", "due", "method", "priority", "reason")
-    return [
-        {k: (f"{a[k]['level']}/{a[k]['role']}" if k == "target" and isinstance(a[k], dict) else a[k]) for k in keys}
-        for a in r["actions"]
-    ]
+def plan_rows(r: dict[str, Any]) -> fm.Columns | list:
+    """The CSV of the actions, column by column; a cell target as ``level/role``
+    (no actions: no rows, and so no header)."""
+    from .plancal import iso_dates
+
+    actions = r["actions"]
+    if not actions:
+        return []
+    cell = fm.csv_cell
+    return fm.Columns(
+        kind=[a["kind"] for a in actions],
+        account=[a["account"] for a in actions],
+        owner=[cell(a["owner"]) for a in actions],
+        target=[t if type(t := a["target"]) is str else f"{t['level']}/{t['role']}" for a in actions],
+        via=[";".join(a["via"]) for a in actions],
+        due=iso_dates(a["due"] for a in actions),
+        method=[a["method"] for a in actions],
+        priority=[cell(a["priority"]) for a in actions],
+        reason=[a["reason"] for a in actions],
+    )
 
 
 @cli.command()

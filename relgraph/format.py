@@ -52,7 +52,7 @@ def dump_json(obj: Any, *, pretty: bool | None = None) -> str:
     return json.dumps(obj, indent=2 if pretty else None, ensure_ascii=False, default=_json_default)
 
 
-def _csv_cell(v: Any) -> str:
+def csv_cell(v: Any) -> str:
     """One CSV cell: lists joined with ';', None as empty, nested dicts as JSON."""
     kind = type(v)
     if kind is str:  # most cells: no conversion at all
@@ -79,15 +79,29 @@ def _csv_cell(v: Any) -> str:
     return str(v)
 
 
-def csv_text(rows: Iterable[dict[str, Any]], columns: list[str] | None = None) -> str:
-    """Rows as CSV text: lists joined with ';', None as empty, nested dicts as JSON."""
+class Columns(dict):
+    """A table given column by column: each column's name -> its cells, already CSV
+    text (:func:`csv_cell`), all of the same length. A command with many rows gives
+    its CSV so, built a column at a time instead of a dict per row."""
+
+
+def csv_text(rows: Iterable[dict[str, Any]] | Columns, columns: list[str] | None = None) -> str:
+    """Rows as CSV text: lists joined with ';', None as empty, nested dicts as JSON.
+    ``rows`` may be :class:`Columns` (``columns``: a choice of them)."""
+    if isinstance(rows, Columns):
+        names = list(rows) if columns is None else columns
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(names)
+        w.writerows(zip(*(rows[c] for c in names)))
+        return buf.getvalue()
     rows = list(rows)
     if columns is None:
         columns = list(dict.fromkeys(k for r in rows for k in r))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(columns)
-    w.writerows([_csv_cell(r.get(c)) for c in columns] for r in rows)
+    w.writerows([csv_cell(r.get(c)) for c in columns] for r in rows)
     return buf.getvalue()
 
 
@@ -132,7 +146,7 @@ def table_text(rows: list[dict[str, Any]], columns: list[str], headers: list[str
     return "\n".join(lines)
 
 
-def render(fmt: str, obj: Any, *, table: Callable[[Any], str], rows: Callable[[Any], list[dict]]) -> str:
+def render(fmt: str, obj: Any, *, table: Callable[[Any], str], rows: Callable[[Any], list[dict] | Columns]) -> str:
     """The text of ``obj`` in ``fmt``: ``json``, ``csv`` (of ``rows(obj)``) or
     ``table`` (``table(obj)``), ending with a newline."""
     if fmt == "json":

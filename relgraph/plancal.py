@@ -14,12 +14,13 @@ import datetime as dt
 import hashlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
 
-__all__ = ["action_uid", "plan_calendar", "route_text", "write_plan_ics"]
+__all__ = ["action_uid", "iso_dates", "plan_calendar", "route_text", "route_texts", "write_plan_ics"]
 
 
 def action_uid(action: dict[str, Any]) -> str:
@@ -38,6 +39,28 @@ def route_text(action: dict[str, Any]) -> str:
     return " → ".join(people) + f" ({action['method']})"
 
 
+def route_texts(actions: list[dict[str, Any]]) -> list[str]:
+    """:func:`route_text` of each of ``actions``, in order; the many direct ties
+    (no one via) without building a list of people each."""
+    out = []
+    for a in actions:
+        via = a.get("via_names", a["via"])
+        owner = a.get("owner_name") or a["owner"] or "nobody"
+        target = a.get("target_name") or str(a["target"])
+        if via:
+            out.append(f"{owner} → {' → '.join(via)} → {target} ({a['method']})")
+        else:
+            out.append(f"{owner} → {target} ({a['method']})")
+    return out
+
+
+def iso_dates(dates: Iterable[dt.date]) -> list[str]:
+    """Each of ``dates`` as ISO text, each distinct day converted once (a plan's
+    actions fall on a few hundred days)."""
+    text: dict[dt.date, str] = {}
+    return [text.get(d) or text.setdefault(d, d.isoformat()) for d in dates]
+
+
 def plan_calendar(report: dict[str, Any]):
     """The :class:`icalendar.Calendar` of a plan report
     (:func:`relgraph.analysis.portfolio.plan_report`); DTSTAMP is the plan's as-of
@@ -49,17 +72,31 @@ def plan_calendar(report: dict[str, Any]):
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     stamp = dt.datetime.combine(report["as_of"], dt.time(0, 0), tzinfo=dt.timezone.utc)
-    for a in report["actions"]:
+    typed: dict[tuple[str, Any], Any] = {}
+
+    def shared(name: str, value: Any, key: Any = None) -> Any:
+        """The property value icalendar makes of ``value``, made once for all the
+        events that share it (the stamp, the days, the kinds)."""
+        k = (name, value if key is None else key)
+        made = typed.get(k)
+        if made is None:
+            proto = icalendar.Event()
+            proto.add(name, value)
+            made = typed[k] = proto[name]
+        return made
+
+    actions = report["actions"]
+    for a, route in zip(actions, route_texts(actions)):
         ev = icalendar.Event()
         ev.add("uid", action_uid(a))
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", a["due"])
-        ev.add("dtend", a["due"] + dt.timedelta(days=1))
+        ev.add("dtstamp", shared("dtstamp", stamp))
+        ev.add("dtstart", shared("dtstart", a["due"]))
+        ev.add("dtend", shared("dtend", a["due"] + dt.timedelta(days=1)))
         owner = a.get("owner_name") or a["owner"] or "nobody"
         ev.add("summary", f"{a['kind']}: {owner} → {a.get('target_name') or a['target']}")
-        ev.add("description", f"{a['reason']}\nRoute: {route_text(a)}\nAccount: {a['account']}")
-        ev.add("categories", [a["kind"]])
-        ev.add("transp", "TRANSPARENT")  # an all-day reminder, not busy time
+        ev.add("description", f"{a['reason']}\nRoute: {route}\nAccount: {a['account']}")
+        ev.add("categories", shared("categories", [a["kind"]], a["kind"]))
+        ev.add("transp", shared("transp", "TRANSPARENT"))  # an all-day reminder, not busy time
         cal.add_component(ev)
     return cal
 

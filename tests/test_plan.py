@@ -491,3 +491,28 @@ def test_a_direct_tie_stays_the_route_when_the_detours_bounds_allow_more_than_th
     assert routes.via(owner, target) == [] == best_path(A, target, {owner})[1:-1]
     assert routes.search(target).settled == {target: 1.0, A.index["Contact:w"]: 1.0}
     assert [A.ids[v] for v in routes.via(A.index["Staff:p"], target)] == ["w"]
+
+
+def test_the_table_and_csv_built_by_column_equal_them_built_row_by_row(make_store):
+    # The plan's CSV and table are built a column at a time; row by row, with the
+    # generic cell rules and one route at a time, they read the same.
+    from relgraph.cli import plan_rows, plan_table
+    from relgraph.format import csv_cell, csv_text
+    from relgraph.plancal import route_text, route_texts
+
+    r = plan_report(make_store(TINY), as_of=AS_OF)
+    actions = r["actions"]
+    assert any(a["owner"] is None for a in actions) and any(isinstance(a["target"], dict) for a in actions)
+    assert any(a["via"] for a in actions) and any(not a["via"] for a in actions)
+    keys = ("kind", "account", "owner", "target", "via", "due", "method", "priority", "reason")
+    by_row = [{k: f"{a[k]['level']}/{a[k]['role']}" if k == "target" and isinstance(a[k], dict) else a[k] for k in keys}
+              for a in actions]
+    assert csv_text(plan_rows(r)) == csv_text(by_row)
+    assert [csv_cell(row["priority"]) for row in by_row] == plan_rows(r)["priority"]
+    assert route_texts(actions) == [route_text(a) for a in actions]
+    width = max(len(a["kind"]) for a in actions)
+    assert plan_table(r, grouped=False) == "\n".join(
+        f"{a['due'].isoformat()}  {a['kind']:<{width}}  {route_text(a)}  {a['reason']}  [{a['account']}]" for a in actions
+    )
+    # No actions: no rows, and no header, as for any command with no rows.
+    assert csv_text(plan_rows({**r, "actions": []})) == csv_text([]) == "\n"

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -225,8 +225,10 @@ def refresh_dues(
         failed[grown] = False
         hi[asked[~held]] = q[~held]
         failed[asked[~held]] = True
-    return {(int(k >> 32), int(k & 0xFFFFFFFF)): as_of + dt.timedelta(days=int(d))
-            for k, d in zip(keys[due >= 0].tolist(), due[due >= 0].tolist())}
+    lapsed = keys[due >= 0]
+    dates = [as_of + dt.timedelta(days=d) for d in range(days + 1)]  # each day once, not once a pair
+    pairs_due = zip((lapsed >> 32).tolist(), (lapsed & 0xFFFFFFFF).tolist())
+    return dict(zip(pairs_due, map(dates.__getitem__, due[due >= 0].tolist())))
 
 
 def _threads_on(
@@ -264,18 +266,28 @@ def _threads_on(
         touch_day=sub.touch_day[touches] - t_back,
     )
     ps = strengths(shifted, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
-    return np.isin(keys[asked], _pair_keys(ps.staff[ps.strong], ps.contact[ps.strong]))
+    held = np.zeros(len(keys), dtype=bool)
+    at, found = _lookup(keys, _pair_keys(ps.staff[ps.strong], ps.contact[ps.strong]))
+    held[at[found]] = True
+    return held[asked]
 
 
 def _pair_keys(staff: np.ndarray, contact: np.ndarray) -> np.ndarray:
     return (staff.astype(np.int64) << 32) | contact.astype(np.int64)
 
 
+def _lookup(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``values`` would be in ``keys`` (sorted, distinct, not empty) and
+    whether it is there: a binary search each, as the keys are sorted already."""
+    at = np.searchsorted(keys, values)
+    return at, keys[np.minimum(at, len(keys) - 1)] == values
+
+
 def _rows_of(inp: StrengthInputs, keys: np.ndarray, a: int) -> StrengthInputs:
     """``inp`` with only the relationship rows of the pairs ``keys`` and their
     touchpoints on or before day ``a`` (no later meeting)."""
-    rows = np.isin(_pair_keys(inp.knows_staff, inp.knows_contact), keys)
-    touches = np.isin(_pair_keys(inp.touch_staff, inp.touch_contact), keys) & (inp.touch_day <= a)
+    rows = _lookup(keys, _pair_keys(inp.knows_staff, inp.knows_contact))[1]
+    touches = _lookup(keys, _pair_keys(inp.touch_staff, inp.touch_contact))[1] & (inp.touch_day <= a)
     return dataclasses.replace(
         inp,
         knows_staff=inp.knows_staff[rows], knows_contact=inp.knows_contact[rows],
@@ -298,11 +310,14 @@ def action_sort_key(action: Mapping[str, Any]) -> tuple:
     """Highest priority first, then earliest due, kind order, target (contacts by id,
     cells by level and role), account."""
     t = action["target"]
-    if isinstance(t, str):
-        target: tuple = (0, t, 0, 0)
-    else:
-        target = (1, "", level_sort_key(t["level"]), COVERAGE_ROLES.index(t["role"]))
-    return (-round(action["priority"], 12), action["due"], KINDS.index(action["kind"]), target, action["account"])
+    # Flat, as one tuple compares the same as the nested (0, id) / (1, level, role).
+    if type(t) is str:
+        return (-round(action["priority"], 12), action["due"], _KIND_AT[action["kind"]], 0, t, 0, 0, action["account"])
+    return (-round(action["priority"], 12), action["due"], _KIND_AT[action["kind"]], 1, "", level_sort_key(t["level"]),
+            COVERAGE_ROLES.index(t["role"]), action["account"])
+
+
+_KIND_AT = {k: n for n, k in enumerate(KINDS)}
 
 
 def frame_plan(
@@ -347,9 +362,7 @@ def frame_plan(
     staff_ids, staff_seniority = F.staff_ids, F.staff_seniority.tolist()
     out = _Actions(F)
     senior_from: dict[int, set[str]] = {}  # the staff ids of each seniority or more
-
-    def staff_name(s: int) -> str:
-        return F.staff_names[s] or staff_ids[s]
+    staff_name = out.staff_names
 
     def successor(A: Access, j: int, i: int, leaving: Collection[str], among: set[int]) -> int | None:
         """The successor of contact ``i`` (node ``j``), its only thread ``leaving`` or nobody."""
@@ -373,12 +386,14 @@ def frame_plan(
     graded = any(F.account_grades[a] in PLAN_GRADES for a in picked)
     gaps = FrameGaps(F, ps, due=due_soon, parts=parts) if graded else None
 
+    day_after: dict[dt.date, str] = {}  # the ISO text of the day after each refresh date
     for a in picked:
         mine = parts.contacts(a)
         if not mine:
             continue
         A = parts.access(a)
         routes = _Routes(A)
+        act = out.account(a, A, mine, routes)
         eligible = not_due(A, due_soon)
         senior: dict[int, set[int]] = {}
         weight = GRADE_WEIGHT.get(F.account_grades[a], 1)
@@ -387,11 +402,7 @@ def frame_plan(
                 continue
             ts = threads[i]
             base = weight * influence[i]
-            who, role = F.contact_names[i] or F.contact_ids[i], F.contact_roles[i]
-
-            def act(kind: str, owner: int | None, due: dt.date, method: str, priority: float, reason: str) -> None:
-                out.add(A, kind, a, owner, j, due, method, priority, reason, routes=routes)
-
+            who, method = out.contact_names[i], method_for(F.contact_roles[i])
             if len(ts) == 1 and staff_ids[ts[0]] in due_soon:
                 leaver = ts[0]
                 rot = rotation[staff_ids[leaver]]
@@ -399,22 +410,22 @@ def frame_plan(
                 verb = "rotates on" if rot >= as_of else "was due to rotate on"
                 # Compared as day numbers: a long lead may reach before the calendar's start.
                 due = as_of if rot.toordinal() - lead <= as_of.toordinal() else rot - dt.timedelta(days=lead)
-                act("handover", heir, due, "meeting", 2 * base,
-                    f"{staff_name(leaver)} {verb} {rot.isoformat()} and is {who}'s only thread")
+                act("handover", heir, j, due, "meeting", 2 * base,
+                    f"{staff_name[leaver]} {verb} {rot.isoformat()} and is {who}'s only thread")
             elif len(ts) == 1:
                 heir = successor(A, j, i, {staff_ids[ts[0]]}, eligible)
-                act("second_thread", heir, soon, method_for(role), base,
-                    f"{staff_name(ts[0])} is {who}'s only thread")
+                act("second_thread", heir, j, soon, method, base, f"{staff_name[ts[0]]} is {who}'s only thread")
             for s in ts:
-                if (s, i) in lapse:
-                    due, only = lapse[(s, i)], len(ts) == 1
-                    ends = (due + dt.timedelta(days=1)).isoformat()
-                    act("refresh", A.index[STAFF + ":" + staff_ids[s]], due, method_for(role), base * (2 if only else 1),
-                        f"{staff_name(s)}'s relationship with {who} stops being strong on {ends}"
+                due = lapse.get((s, i))
+                if due is not None:
+                    only = len(ts) == 1
+                    ends = day_after.get(due) or day_after.setdefault(due, (due + dt.timedelta(days=1)).isoformat())
+                    act("refresh", out.staff_node(s), j, due, method, base * (2 if only else 1),
+                        f"{staff_name[s]}'s relationship with {who} stops being strong on {ends}"
                         + (f"; it is {who}'s only thread" if only else ""))
             if not ts:
                 best = max((value[p] for p in parts.pairs(i)), default=0.0)
-                act("reach", successor(A, j, i, (), eligible), soon, method_for(role), base * (1 - best / 5),
+                act("reach", successor(A, j, i, (), eligible), j, soon, method, base * (1 - best / 5),
                     f"{who} is a key contact with no thread" + (f" (best strength {best:.1f})" if best > 0 else ""))
             else:
                 top = max(staff_seniority[s] for s in ts)
@@ -425,60 +436,87 @@ def frame_plan(
                     if least not in senior:  # this account's eligible staff nodes of that seniority
                         senior[least] = {x for x in eligible if A.ids[x] in senior_from[least]}
                     owner = best_placed(A, [j], among=senior[least], search=routes.search(j))
-                    act("rank", owner, soon, "visit", base,
+                    act("rank", owner, j, soon, "visit", base,
                         f"{who} (seniority {seniority[i]}) is covered only up to seniority {top}")
         if gaps is not None and F.account_grades[a] in PLAN_GRADES:
             blind = [g for g in gaps.of(a, A) if g["status"] == "unknown"]
             if blind:
-                _blind_spots(out, a, routes, mine, blind, soon)
+                _blind_spots(out, blind, soon)
     return list(out)
 
 
 class _Actions(list):
-    """The actions of a frame, each made from nodes of an account's access graph."""
+    """The actions of a frame, each made from nodes of an account's access graph:
+    :meth:`account` names the account an action is of, then each call of what it
+    returns adds one."""
 
     def __init__(self, F: Frame):
         super().__init__()
         self.F = F
         self.staff_at = {s: i for i, s in enumerate(F.staff_ids)}
-        self.contact_at = {c: i for i, c in enumerate(F.contact_ids)}
+        # The names people read: a person's name, or their id where it is empty.
+        self.staff_names = [n or s for n, s in zip(F.staff_names, F.staff_ids)]
+        self.contact_names = _Names(F.contact_names, F.contact_ids)
 
-    def add(self, A: Access, kind: str, a: int, owner: int | None, target: int | dict, due: dt.date,
-            method: str, priority: float, reason: str, *, routes: _Routes | None = None) -> None:
-        """One action of account ``a`` on ``target`` (a contact node of ``A``, or a
-        cell as ``{"cell", "coach"}``, the coach node or None); ``owner`` is a staff
-        node of ``A``. ``via`` is the inner part of the owner's best path to the
-        contact (:meth:`_Routes.via`; ``routes``: the account's, when there are), or
-        ``[coach]`` for a cell."""
-        F = self.F
+    def account(self, a: int, A: Access, mine: list[int], routes: _Routes):
+        """Start the actions of account ``a``: its access graph ``A``, whose contact
+        node ``j`` is contact ``mine[j]``, and its ``routes``; returns :meth:`add`."""
+        self.a, self.A, self.mine, self.routes = a, A, mine, routes
+        self.account_id = self.F.account_ids[a]
+        self._staff_node: dict[int, int] | None = None
+        return self.add
+
+    def staff_node(self, s: int) -> int:
+        """The node of staff member ``s`` (a frame index) in the account's graph."""
+        if self._staff_node is None:
+            ids, at = self.A.ids, self.staff_at
+            self._staff_node = {at[ids[x]]: x for x in self.A.staff}
+        return self._staff_node[s]
+
+    def add(self, kind: str, owner: int | None, target: int | dict, due: dt.date, method: str, priority: float,
+            reason: str) -> None:
+        """One action of the account on ``target`` (a contact node, or a cell as
+        ``{"cell", "coach"}``, the coach node or None); ``owner`` is a staff node.
+        ``via`` is the inner part of the owner's best path to the contact
+        (:meth:`_Routes.via`), or ``[coach]`` for a cell."""
+        A, ids, names = self.A, self.A.ids, self.contact_names
         if isinstance(target, int):
-            end: int | None = target
-            target_id = A.ids[target]
-            target_name = F.contact_names[self.contact_at[target_id]] or target_id
+            target_id, target_name = ids[target], names[self.mine[target]]
+            via = [] if owner is None else self.routes.via(owner, target)
         else:
             target_id, end = target["cell"], target["coach"]
             target_name = f"{target_id['role']} at {target_id['level']}"
-        via: list[int] = []
-        if not isinstance(target, int):
             via = [] if end is None else [end]
-        elif owner is not None:
-            via = (routes or _Routes(A)).via(owner, end)
+        owner_id = None if owner is None else ids[owner]
         self.append(
             {
                 "kind": kind,
-                "account": F.account_ids[a],
-                "owner": None if owner is None else A.ids[owner],
+                "account": self.account_id,
+                "owner": owner_id,
                 "target": target_id,
-                "via": [A.ids[v] for v in via],
+                "via": [ids[v] for v in via],
                 "due": due,
                 "method": method,
                 "priority": priority,
                 "reason": reason,
-                "owner_name": None if owner is None else F.staff_names[self.staff_at[A.ids[owner]]] or A.ids[owner],
+                "owner_name": None if owner is None else self.staff_names[self.staff_at[owner_id]],
                 "target_name": target_name,
-                "via_names": [F.contact_names[self.contact_at[A.ids[v]]] or A.ids[v] for v in via],
+                "via_names": [names[self.mine[v]] for v in via],
             }
         )
+
+
+class _Names:
+    """``names[i]``: the name of person ``i`` of ``names``, or their id where it is
+    empty, taken when asked (a plan names few of a portfolio's contacts)."""
+
+    __slots__ = ("names", "ids")
+
+    def __init__(self, names: Sequence[str | None], ids: Sequence[str]):
+        self.names, self.ids = names, ids
+
+    def __getitem__(self, i: int) -> str:
+        return self.names[i] or self.ids[i]
 
 
 NOISE = 1e-13
@@ -530,7 +568,7 @@ class _Routes:
             # The direct tie is a best path unless a detour beats it by more than REL.
             floor = direct / ((1 - REL) * (1 + NOISE))
             succ = A.succ
-            first = _first_step(succ, owner, target, self._step_in(target), floor)
+            first = _first_step(succ, owner, target, self._step_in(target), floor, self._step_out)
             if not first:
                 return []
             # A detour through x scores at most the step to x times x's best score, so
@@ -552,45 +590,45 @@ class _Routes:
                                             default=0.0)
         return into
 
-    def _step_out(self, owner: int, target: int) -> float:
-        """The best step from staff node ``owner`` to a contact other than ``target``."""
-        top = self._out.get(owner)
+    def _step_out(self, u: int, target: int) -> float:
+        """The best step from node ``u`` to a contact other than ``target`` (0.0:
+        none), from ``u``'s two best steps, found once."""
+        top = self._out.get(u)
         if top is None:
             best, at, second = 0.0, -1, 0.0
-            for x, p in self.A.succ[owner].items():
+            for x, p in self.A.succ[u].items():
                 if p > best:
                     best, at, second = p, x, best
                 elif p > second:
                     second = p
-            top = self._out[owner] = (best, at, second)
+            top = self._out[u] = (best, at, second)
         return top[2] if top[1] == target else top[0]
 
 
-def _first_step(succ: list[dict[int, float]], owner: int, target: int, into: float, floor: float) -> float:
+def _first_step(succ: list[dict[int, float]], owner: int, target: int, into: float, floor: float,
+                step_out: Callable[[int, int], float]) -> float:
     """The best first step of a detour from ``owner`` to ``target`` (a route other
     than the direct tie) that may score ``floor`` or more, bounded by its first two
     steps (0.0: none may): a detour leaves by an edge owner -> x, then either ends
-    (x -> target) or takes a step x -> z to another contact and ends, later, by a
-    step into the target of at most ``into``."""
+    (x -> target) or takes a step x -> z to another contact (at most ``step_out(x,
+    target)``) and ends, later, by a step into the target of at most ``into``."""
     first = 0.0
     for x, p in succ[owner].items():
         if x == target or p <= first or p < floor:
             continue
-        steps = succ[x]
-        onward = max((q for z, q in steps.items() if z != target), default=0.0) * into
-        if p * max(steps.get(target, 0.0), onward) >= floor:
+        if p * max(succ[x].get(target, 0.0), step_out(x, target) * into) >= floor:
             first = p
     return first
 
 
-def _blind_spots(out: _Actions, a: int, routes: _Routes, mine: list[int], cells: list[dict[str, Any]],
-                 soon: dt.date) -> None:
-    """The ``blind_spot`` actions of account ``a`` for its ``unknown`` cells ``cells``
-    (gaps of :func:`relgraph.analysis.coverage.frame_gaps`), each owned by the cell's
+def _blind_spots(out: _Actions, cells: list[dict[str, Any]], soon: dt.date) -> None:
+    """The ``blind_spot`` actions of the account :meth:`_Actions.account` started,
+    for its ``unknown`` cells ``cells`` (gaps of
+    :func:`relgraph.analysis.coverage.frame_gaps`), each owned by the cell's
     suggested staff, via the coach that owner reaches by the best path (lowest id
     among equals)."""
-    F, A = out.F, routes.A
-    coaches = [j for j, i in enumerate(mine) if F.contact_coach[i]]
+    F, A, a, routes = out.F, out.A, out.a, out.routes
+    coaches = [j for j, i in enumerate(out.mine) if F.contact_coach[i]]
     coach_of: dict[int | None, int | None] = {None: None}
     name = F.account_names[a] or F.account_ids[a]
     for g in cells:
@@ -603,8 +641,8 @@ def _blind_spots(out: _Actions, a: int, routes: _Routes, mine: list[int], cells:
                     scored.append((-round(path_score(A, path), 12), A.ids[j], j))
             coach_of[owner] = min(scored)[2] if scored else None
         cell = {"level": g["level"], "role": g["role"]}
-        out.add(A, "blind_spot", a, owner, {"cell": cell, "coach": coach_of[owner]}, soon, "research",
-                g["priority"], f"no {g['role']} contact known at {g['level']} level of {name}", routes=routes)
+        out.add("blind_spot", owner, {"cell": cell, "coach": coach_of[owner]}, soon, "research", g["priority"],
+                f"no {g['role']} contact known at {g['level']} level of {name}")
 
 
 def relationship_plan(
