@@ -479,7 +479,7 @@ class _Actions(list):
         ``{"cell", "coach"}``, the coach node or None); ``owner`` is a staff node.
         ``via`` is the inner part of the owner's best path to the contact
         (:meth:`_Routes.via`), or ``[coach]`` for a cell."""
-        A, ids, names = self.A, self.A.ids, self.contact_names
+        ids, names = self.A.ids, self.contact_names
         if isinstance(target, int):
             target_id, target_name = ids[target], names[self.mine[target]]
             via = [] if owner is None else self.routes.via(owner, target)
