@@ -75,14 +75,14 @@ class Search:
     ):
         self.A, self.banned_nodes, self.banned_edges = A, banned_nodes, banned_edges
         self.targets = list(targets)
-        self._edges = A.flat
+        self._graph = A.flat  # its edges as arrays
         self._popped = 0  # the contacts settled, to settle again after giving up the arrays
         self._state: State | None = None
 
     def _st(self) -> State:
         """The search's arrays, made again if they were given up."""
         st = self._state
-        g = self._edges
+        g = self._graph
         if st is not None:
             g.live.move_to_end(id(self))
             return st
@@ -131,7 +131,7 @@ class Search:
         ``last``: no question follows, so scores under ``floor`` and under what the
         best found so far can tie are not kept (they would never be settled now)."""
         cut = max(floor, best * (1 - REL)) if last else 0.0
-        return self._st().settle(self._edges, floor, starts, best, cut, last, REL, self.banned_nodes,
+        return self._st().settle(self._graph, floor, starts, best, cut, last, REL, self.banned_nodes,
                                  self.banned_edges, -1)
 
     def score(self, x: int) -> float:
@@ -140,11 +140,11 @@ class Search:
 
     def _found(self, starts: Collection[int], floor: float = 0.0) -> list[tuple[int, float]]:
         """The nodes of ``starts`` scored so far at ``floor`` or more, with their scores."""
-        return self._st().found(self._edges, starts, floor)
+        return self._st().found(self._graph, starts, floor)
 
     def _best_found(self, starts: Collection[int]) -> float:
         """The best score of ``starts`` found so far (-1.0: none yet)."""
-        return self._st().best_found(self._edges, starts)
+        return self._st().best_found(self._graph, starts)
 
     def best_score(self, starts: Collection[int], *, last: bool = False) -> float | None:
         """The best score of any of ``starts`` (None when none reaches a target),
@@ -174,7 +174,7 @@ class Search:
         if best is None:
             return None
         (target,) = self.targets
-        return self._st().best_path(self._edges, starts, target, best, REL, self.banned_nodes, self.banned_edges,
+        return self._st().best_path(self._graph, starts, target, best, REL, self.banned_nodes, self.banned_edges,
                                     self.A.ids)
 
 

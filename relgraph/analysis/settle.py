@@ -21,6 +21,8 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 
+import numpy as np
+
 
 class FlatGraph:
     """An access graph's edges by node, as flat arrays, both ways: the in-edges of
@@ -44,8 +46,6 @@ class FlatGraph:
 
 def _by_node(n: int, key, other, probs) -> tuple:
     """The edges grouped by ``key`` (stably): (row starts, other ends, probabilities)."""
-    import numpy as np
-
     m = len(key)
     order = np.argsort(key.astype(np.int64) * m + np.arange(m))  # stable: the keys made unique
     ptr = np.zeros(n + 1, dtype=np.int32)
@@ -56,8 +56,6 @@ def _by_node(n: int, key, other, probs) -> tuple:
 def _array(code: str, values) -> array:
     """A numpy array's values as a Python array (read element by element as Python
     numbers, compiled or not)."""
-    import numpy as np
-
     out = array(code)
     out.frombytes(np.ascontiguousarray(values, dtype={"b": np.int8, "i": np.intc, "d": np.float64}[code]).tobytes())
     return out

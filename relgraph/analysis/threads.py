@@ -92,14 +92,7 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
         if is_staff[u]:
             used.add(u)
         else:
-            for s in pred[u]:
-                if not is_staff[s]:
-                    s = -1  # past the staff
-                    break
-                if s not in used:
-                    break
-            else:
-                s = -1
+            s = _free_staff(pred[u], is_staff, used)
             if s < 0:
                 s = _free_by_moving(pred, is_staff, used, nxt, target, u)
                 if s < 0:
@@ -190,6 +183,18 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
     return flow
 
 
+def _free_staff(into: dict[int, float], is_staff: list[bool], used: set[int]) -> int:
+    """The first member of our staff among the in-neighbours ``into`` of a node who
+    carries no route yet (-1: none). Staff come first among a node's in-neighbours
+    (the relationships are the first edges), so the walk stops at the first contact."""
+    for s in into:
+        if not is_staff[s]:
+            return -1
+        if s not in used:
+            return s
+    return -1
+
+
 def _free_by_moving(
     pred: list[dict[int, float]], is_staff: list[bool], used: set[int], nxt: dict[int, int], target: int, u: int
 ) -> int:
@@ -203,7 +208,7 @@ def _free_by_moving(
         o = nxt[s]  # every member of our staff in use carries a route on to o
         if o == target:
             continue  # a one-step route: it cannot move
-        free = next((x for x in pred[o] if is_staff[x] and x not in used), -1)
+        free = _free_staff(pred[o], is_staff, used)
         if free >= 0:
             used.add(free)
             nxt[free] = o
