@@ -269,15 +269,19 @@ def test_push_of_another_data_set_removes_what_it_no_longer_has(bolt_server, ric
 
 def invoke(server, args, **kw):
     """Run the CLI against the test server. FalkorDB's Bolt endpoint now and then
-    hangs the handshake of a new connection (see tests/bolt.py); a run that failed
-    to connect is retried there, never on a real Neo4j. Every command retried here
-    is a read or an idempotent push."""
+    hangs the handshake of a new connection, or dies under load (see tests/bolt.py);
+    a run that failed to connect is retried there, never on a real Neo4j, after the
+    server is restarted with the test's pushes replayed when it no longer answers.
+    Every command retried here is a read or an idempotent push."""
     for attempt in range(3):
         server.settle()
         r = CliRunner().invoke(cli, args, env=server.env(), catch_exceptions=False, **kw)
         server.settle()  # absorb the hang the CLI's own closing connection leaves behind
         if server.name != "falkordb" or r.exit_code != 1:
-            return r
+            break
+        server.recover()
+    if args and args[0] == "push" and r.exit_code == 0:
+        server.pushes.append(lambda: CliRunner().invoke(cli, args, env=server.env(), catch_exceptions=False, **kw))
     return r
 
 
@@ -300,6 +304,26 @@ def test_cli_push_then_analyses_match_files(bolt_server, rich_file):
         on_bolt = invoke(bolt_server, [dated[0], bolt_server.uri, *dated[1:], "--format", "json"])
         assert on_files.exit_code == 0, on_files.output
         assert on_bolt.stdout == on_files.stdout
+
+
+@pytest.mark.neo4j
+def test_a_falkordb_that_dies_under_a_test_is_restarted_with_its_pushes(bolt_server, rich_file):
+    """The test harness's own recovery (tests/bolt.py): a FalkorDB killed between two
+    CLI runs is restarted, the test's push replayed, and the read answers as before."""
+    if bolt_server.name != "falkordb":
+        pytest.skip("only FalkorDB is restarted by the tests")
+    r = invoke(bolt_server, ["push", str(rich_file), bolt_server.uri, "--batch-size", str(TEST_BATCH_SIZE)])
+    assert r.exit_code == 0, r.output
+    before = invoke(bolt_server, ["coverage", bolt_server.uri, "--as-of", "2024-08-01", "--format", "json"])
+    assert before.exit_code == 0, before.output
+    restarts = bolt_server.restarts
+    bolt_server.process.kill()
+    bolt_server.process.wait(timeout=10)
+    with pytest.warns(UserWarning, match="stopped answering; restarted it"):
+        after = invoke(bolt_server, ["coverage", bolt_server.uri, "--as-of", "2024-08-01", "--format", "json"])
+    assert bolt_server.restarts == restarts + 1
+    assert after.exit_code == 0, after.output
+    assert after.stdout == before.stdout
 
 
 @pytest.mark.neo4j
