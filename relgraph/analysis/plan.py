@@ -356,8 +356,8 @@ def frame_plan(
     soon = _soon(as_of, end)
     due_soon = {s for s, d in rotation.items() if is_due(d, end)}
     parts = FrameAccounts(F, ps) if parts is None else parts
-    key = is_key(F).tolist()
-    strong_pair, value = ps.strong.tolist(), ps.value.tolist()
+    key_mask = is_key(F)
+    key = key_mask.tolist()
     influence, seniority = F.contact_influence.tolist(), F.contact_seniority.tolist()
     staff_ids, staff_seniority = F.staff_ids, F.staff_seniority.tolist()
     out = _Actions(F)
@@ -371,12 +371,16 @@ def frame_plan(
             return None if known is None else A.index[STAFF + ":" + known]
         return best_placed(A, [j], leave_out=leaving, among=among, search=routes.search(j))
 
-    # The threads of the picked accounts' key contacts, and when those that lapse do.
-    threads: dict[int, list[int]] = {}
-    for a in picked:
-        for i in parts.contacts(a):
-            if key[i]:
-                threads[i] = [parts.pair_staff[p] for p in parts.pairs(i) if strong_pair[p]]
+    # The threads of the picked accounts' key contacts, and when those that lapse do:
+    # from the pairs' arrays, as a portfolio holds a million pairs and a plan reads
+    # the threads of its key contacts only.
+    threads: dict[int, list[int]] = {i: [] for a in picked for i in parts.contacts(a) if key[i]}
+    mine_strong = np.flatnonzero(ps.strong & key_mask[ps.contact])  # by contact, then staff id
+    for i, s in zip(ps.contact[mine_strong].tolist(), ps.staff[mine_strong].tolist()):
+        ts = threads.get(i)
+        if ts is not None:
+            ts.append(s)
+    best_value = _best_values(ps, len(F.contact_ids))
     lapsing = [(s, i) for i, ts in threads.items() for s in ts if staff_ids[s] not in due_soon]
     lapse = refresh_dues(F.strengths, lapsing, as_of=as_of, horizon=horizon, half_life=half_life,
                          grace=grace, strong=strong)
@@ -424,7 +428,7 @@ def frame_plan(
                         f"{staff_name[s]}'s relationship with {who} stops being strong on {ends}"
                         + (f"; it is {who}'s only thread" if only else ""))
             if not ts:
-                best = max((value[p] for p in parts.pairs(i)), default=0.0)
+                best = float(best_value[i])
                 act("reach", successor(A, j, i, (), eligible), j, soon, method, base * (1 - best / 5),
                     f"{who} is a key contact with no thread" + (f" (best strength {best:.1f})" if best > 0 else ""))
             else:
@@ -443,6 +447,16 @@ def frame_plan(
             if blind:
                 _blind_spots(out, blind, soon)
     return list(out)
+
+
+def _best_values(ps: PairStrengths, n: int) -> np.ndarray:
+    """The best effective strength of each of the ``n`` contacts' pairs in ``ps`` (0.0: none)."""
+    bounds = np.searchsorted(ps.contact, np.arange(n + 1))
+    starts = bounds[:-1][bounds[1:] > bounds[:-1]]
+    best = np.zeros(n)
+    if len(starts):  # pairs by contact: each segment runs to the next contact's first pair
+        best[ps.contact[starts]] = np.maximum.reduceat(ps.value, starts)
+    return best
 
 
 class _Actions(list):
@@ -536,7 +550,7 @@ class _Routes:
         self.A = A
         self._to: dict[int, Search] = {}
         self._from: dict[int, Search] = {}
-        self._into: dict[int, float] = {}
+        self._into: list[float] | None = None
         self._out: dict[int, tuple[float, int, float]] = {}
 
     def search(self, target: int) -> Search:
@@ -583,12 +597,15 @@ class _Routes:
 
     def _step_in(self, target: int) -> float:
         """The best step into ``target`` from a contact."""
-        into = self._into.get(target)
-        if into is None:
-            is_staff = self.A.is_staff
-            into = self._into[target] = max((p for y, p in self.A.pred[target].items() if not is_staff[y]),
-                                            default=0.0)
-        return into
+        into = self._into
+        if into is None:  # every node's at once, from the edge arrays (no dicts of the edges in)
+            A = self.A
+            src, dst = A.edges
+            from_contact = src < len(A.keys) - len(A.staff)  # contacts come first
+            best = np.zeros(len(A.keys))
+            np.maximum.at(best, dst[from_contact], A.probabilities[from_contact])
+            into = self._into = best.tolist()
+        return into[target]
 
     def _step_out(self, u: int, target: int) -> float:
         """The best step from node ``u`` to a contact other than ``target`` (0.0:
