@@ -394,10 +394,6 @@ class FrameAccounts:
         return frozenset(k for k, on in zip(self.staff_keys, self.active_staff) if on)
 
     @cached_property
-    def _by_account(self) -> list[int]:
-        return self._by_account_array.tolist()
-
-    @cached_property
     def _pair_bounds(self) -> list[int]:
         return np.searchsorted(self.ps.contact, np.arange(len(self.F.contact_ids) + 1)).tolist()
 
@@ -421,7 +417,9 @@ class FrameAccounts:
         return cls(F, ps)
 
     def contacts(self, a: int) -> list[int]:
-        return self._by_account[self._bounds[a] : self._bounds[a + 1]]
+        # From the array, account by account: a list of every contact would outlive the
+        # few questions asked of each account.
+        return self._by_account_array[self._bounds[a] : self._bounds[a + 1]].tolist()
 
     def picked_contacts(self, a: int, picked: np.ndarray) -> list[tuple[int, int]]:
         """The (node, contact index) of the contacts of account ``a`` for which

@@ -384,6 +384,7 @@ def frame_plan(
     lapsing = [(s, i) for i, ts in threads.items() for s in ts if staff_ids[s] not in due_soon]
     lapse = refresh_dues(F.strengths, lapsing, as_of=as_of, horizon=horizon, half_life=half_life,
                          grace=grace, strong=strong)
+    del lapsing
 
     # The blind spots of the accounts of grade S or A, with their suggested staff,
     # from the access graphs built here.
