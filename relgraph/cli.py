@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -231,6 +232,12 @@ def cli(debug: bool) -> None:
 
 
 def main() -> None:
+    # No command multiplies matrices, yet numpy's OpenBLAS starts a thread per CPU
+    # when numpy is imported, which spins while the import goes on: a tenth of a
+    # second of CPU time on two CPUs, taken from the readers that follow. A process
+    # setting, read once when numpy loads, so made here, by the command (a user's
+    # own OPENBLAS_NUM_THREADS stands).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     cli(prog_name="relgraph")
 
 
@@ -1270,8 +1277,6 @@ def plan(data, accounts, horizon, lead, grace, rotation_years, limit, ics, force
       relgraph plan ./relgraph-demo --account nwm --ics nwm-plan.ics
       relgraph plan ./relgraph-demo --horizon 90 --format csv
     """
-    import os
-
     from .analysis.portfolio import plan_report
     from .errors import UsageError
 

@@ -139,6 +139,25 @@ def test_help_does_not_import_heavy_libraries():
     assert out.strip().splitlines()[-1] == "[]"
 
 
+def test_the_command_runs_numpy_with_one_blas_thread_unless_told():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.argv = ['relgraph', '--version']; from relgraph.cli import main\n"
+        "try:\n    main()\nexcept SystemExit: pass\n"
+        "import os, numpy; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    run = subprocess.run
+    out = run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.strip().splitlines()[-1] == "1"
+    env["OPENBLAS_NUM_THREADS"] = "2"
+    out = run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.strip().splitlines()[-1] == "2"
+
+
 def test_public_api_names_resolve():
     import relgraph
 
