@@ -164,9 +164,12 @@ def pair_strengths(
     key, keep = key[order], keep[order]
     last = inp.knows_last[keep]
     # The newest touchpoint on or before as-of listing both people of each row.
+    touched = (inp.touch_contact, inp.touch_staff, inp.touch_day)
     t_ok = inp.touch_day <= a
-    if t_ok.any() and len(key):
-        ukey, uday = _newest(inp.touch_contact[t_ok], inp.touch_staff[t_ok], inp.touch_day[t_ok])
+    if not t_ok.all():  # (all of them, often: no copies to make)
+        touched = tuple(x[t_ok] for x in touched)
+    if len(touched[0]) and len(key):
+        ukey, uday = _newest(*touched)
         pos = np.minimum(np.searchsorted(ukey, key), len(ukey) - 1)
         hit = ukey[pos] == key
         last = np.where(hit, np.maximum(last, uday[pos]), last)
@@ -206,16 +209,18 @@ def _newest(contact: np.ndarray, staff: np.ndarray, days: np.ndarray) -> tuple[n
     """The distinct (contact, staff) pairs of touchpoint entries as sorted keys
     ``contact << 32 | staff``, and the newest day of each."""
     first = int(days.min())
-    span = int(days.max()) - first + 1
-    n_staff = int(staff.max()) + 1
-    if (int(contact.max()) + 1) * n_staff * span < 2**62:
-        # One sort of (pair, day) packed in one integer: each pair's newest day is
-        # its last (a plain sort is several times faster than an argsort).
-        packed = np.sort((contact * n_staff + staff) * span + (days - first))
-        pair = packed // span
+    day_bits = (int(days.max()) - first).bit_length()
+    staff_bits = int(staff.max()).bit_length()
+    if int(contact.max()).bit_length() + staff_bits + day_bits <= 62:
+        # One sort of (pair, day) packed in one integer, by shifts: each pair's
+        # newest day is its last (a plain sort is several times faster than an
+        # argsort, a shift than a division).
+        packed = np.sort((contact << (staff_bits + day_bits)) | (staff << day_bits) | (days - first))
+        pair = packed >> day_bits
         ends = np.flatnonzero(np.r_[pair[1:] != pair[:-1], True])
         pair = pair[ends]
-        return ((pair // n_staff) << 32) | (pair % n_staff), packed[ends] % span + first
+        newest = (packed[ends] & ((1 << day_bits) - 1)) + first
+        return ((pair >> staff_bits) << 32) | (pair & ((1 << staff_bits) - 1)), newest
     key = (contact << 32) | staff
     order = np.argsort(key)
     key, days = key[order], days[order]
