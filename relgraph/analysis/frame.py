@@ -447,7 +447,7 @@ def frame_from_tables(typed: TypedTables) -> Frame:
     rel = t["relationships"]
     knows_staff = _moved(staff_new, refs[("relationships", "staff")])
     knows_contact = _moved(contact_new, refs[("relationships", "contact")])
-    known = np.flatnonzero((knows_staff >= 0) & (knows_contact >= 0))
+    known = _rows_where((knows_staff >= 0) & (knows_contact >= 0))
     touch = _touch_pairs(t["touchpoints"], refs, staff_new, contact_new)
     inputs = StrengthInputs(
         staff_ids=staff.column("id").to_pylist(),
@@ -581,8 +581,15 @@ def _touch_pairs(tp, refs, staff_new: np.ndarray, contact_new: np.ndarray) -> tu
     # Each listed staff member meets each contact listed on the same touchpoint.
     i, j = listed_together(s_tp, contact_lists.offsets.to_numpy().astype(np.int64))
     s, c, d = s_idx[i], c_idx[j], tday[s_tp[i]]
-    keep = (s >= 0) & (c >= 0)
+    keep = _rows_where((s >= 0) & (c >= 0))
     return s[keep], c[keep], d[keep]
+
+
+def _rows_where(mask: np.ndarray) -> np.ndarray | slice:
+    """What picks the entries where ``mask`` holds: their indexes, or every entry
+    (a slice, taking views, not copies) when it holds everywhere, as it does for
+    a whole validated data set."""
+    return slice(None) if mask.all() else np.flatnonzero(mask)
 
 
 def _moved(new: np.ndarray | None, ref: pa.Array) -> np.ndarray:
