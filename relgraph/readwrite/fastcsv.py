@@ -24,7 +24,7 @@ import pyarrow.csv as pcsv
 
 from ..model import ID, NUMBER, REF, REFS, TABLES, TEXT, Column
 from ..validate import RESERVED, UNSET_WARNED, Origin, _Bad, _converter, canonical_columns
-from .columns import arange, arrow_type
+from .columns import arange, arrow_type, one_array
 
 __all__ = ["read_typed_dir", "WHITESPACE"]
 
@@ -220,7 +220,7 @@ def _without_trailing_blank_rows(table: pa.Table, probe: int | None) -> pa.Table
 
 def _empty(cells) -> pa.Array:
     """Which cells are empty or only white space."""
-    return pc.equal(pc.utf8_trim(_values(cells), characters=WHITESPACE), "")
+    return pc.equal(pc.utf8_trim(one_array(cells), characters=WHITESPACE), "")
 
 
 # --- typing one table ------------------------------------------------------------------
@@ -275,7 +275,7 @@ def _typed_column(col: Column, cells: pa.ChunkedArray) -> pa.Array:
     column: the exact rules, at the cost of one hash pass. Free text and ids are
     trimmed column-wise (``utf8_trim`` on :data:`WHITESPACE` is ``str.strip``).
     """
-    cells = _values(cells)
+    cells = one_array(cells)
     kind = col.type
     if kind in (TEXT, ID, REF, REFS):
         t = _given_text(cells, required=col.required)
@@ -315,7 +315,7 @@ def _absent(col: Column, n: int) -> pa.Array:
 def _given_text(cells, *, required: bool = False) -> pa.Array:
     """Text cells trimmed, an empty one as not given (null); :class:`_Unclean` when
     ``required`` and one is empty."""
-    t = pc.utf8_trim(_values(cells), characters=WHITESPACE)
+    t = pc.utf8_trim(one_array(cells), characters=WHITESPACE)
     empty = pc.equal(t, "")
     if not _any(empty):  # the common case: no copy to make
         return t
@@ -340,7 +340,3 @@ def _id_lists(lists: pa.ListArray) -> pa.ListArray:
     if _any(pc.equal(values, "")):
         raise _Unclean
     return pa.ListArray.from_arrays(lists.offsets, values, mask=lists.is_null())
-
-
-def _values(column) -> pa.Array:
-    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
