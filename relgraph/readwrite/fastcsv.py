@@ -182,6 +182,10 @@ def _read_strings(name: str, file: Path) -> tuple[list[str], pa.Table] | None:
                 column_types={f: pa.string() for f in fields},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                # The text is valid UTF-8 (checked above, once for the whole file),
+                # and so is every cell cut out of it at an ASCII separator: the
+                # parser need not check each cell again (a seventh of its time).
+                check_utf8=False,
             ),
         )
     except (pa.ArrowException, ValueError):
