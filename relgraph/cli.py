@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -231,6 +232,16 @@ def cli(debug: bool) -> None:
 
 
 def main() -> None:
+    # Process settings, read once when numpy loads, so made here, by the command
+    # (a user's own stand). No command multiplies matrices, yet numpy's OpenBLAS
+    # starts a thread per CPU when numpy is imported, which spins while the import
+    # goes on: a tenth of a second of CPU time on two CPUs, taken from the readers
+    # that follow. And numpy asks for huge pages for each array of 4 MB and up,
+    # which a kernel that compacts memory for them on demand (THP defrag
+    # "madvise") then stalls on: on the 600-account portfolio a third of a second
+    # more system time, varying from run to run; a 4 kB page is faulted in at once.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     cli(prog_name="relgraph")
 
 
@@ -1271,8 +1282,6 @@ def plan(data, accounts, horizon, lead, grace, rotation_years, limit, ics, force
       relgraph plan ./relgraph-demo --account nwm --ics nwm-plan.ics
       relgraph plan ./relgraph-demo --horizon 90 --format csv
     """
-    import os
-
     from .analysis.portfolio import plan_report
     from .errors import UsageError
 

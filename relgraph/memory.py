@@ -12,36 +12,48 @@ a fixed mmap threshold) lowers the peak but faults every page in again: on the
 
 Instead, :func:`return_freed_memory` (a process setting, made by the command) has
 pyarrow allocate from glibc's malloc, so that arrow, numpy and Python share one
-heap and reuse each other's freed memory, and fixes glibc's mmap threshold at
-:data:`MMAP_THRESHOLD`: a block that large (a column of a million rows) is mapped
+heap and reuse each other's freed memory, fixes glibc's mmap threshold at
+:data:`MMAP_THRESHOLD`: a block that large (a column of two million rows) is mapped
 on its own and returned when freed, while the many smaller ones are reused from
-the heap; and :func:`trim_freed_memory`, called after the read and after the
-rules, when their buffers are gone, hands the free pages of the heaps back at once
-(a few milliseconds). On the 300-account portfolio a cold load then ends at about
-200 MB resident instead of 370, and a cold ``gaps`` peaks within 10 MB of the
-return-at-every-free settings at half their system time.
+the heap, and its trim threshold at :data:`TRIM_THRESHOLD`, so that a free does not
+hand the top of a heap back only for the next column to fault it in again; and
+:func:`trim_freed_memory`, called after the read and after the rules, when their
+buffers are gone, hands the free pages of the heaps back at once (a few
+milliseconds). On the 300-account portfolio a cold load then ends at about 200 MB
+resident instead of 370, and a cold ``gaps`` peaks within 40 MB of the
+return-at-every-free settings at a third of their system time.
 """
 
 from __future__ import annotations
 
 __all__ = ["return_freed_memory", "trim_freed_memory"]
 
-MMAP_THRESHOLD = 4 << 20
+MMAP_THRESHOLD = 16 << 20
 """Blocks from this size up are mapped on their own, and so returned whole when
 freed; fixed, so that it does not grow (glibc raises it to the size of each large
 block freed, up to 32 MB, and later blocks then stay in the heap). Each mapped
-block is faulted in afresh, page by page, every time it is allocated: at 2 MB the
-frame's columns of a 300-account portfolio (a quarter of a million links, 8 bytes
-each) were mapped and unmapped over and over (a third more page faults, 0.3 s more
-system time); at 4 MB they are reused from the heap for 10 MB more peak, while
-8 MB and up add 30-40 MB for 0.05 s less."""
+block is faulted in afresh, page by page, every time it is allocated: the frame's
+and the rules' columns of a 300-account portfolio (half a million to 1.6 million
+rows, 4 to 13 MB each) were mapped and unmapped over and over at 4 MB (2 MB: a
+third more page faults again). At 16 MB, with :data:`TRIM_THRESHOLD`, they are
+reused from the heap: a cold ``coverage`` or ``gaps`` of that portfolio faults in
+108,000 pages instead of 145,000 (0.1 s less system time, of 0.33 s) for 25 MB more
+peak, and of the 600-account one 200,000 instead of 290,000 (0.6 s of system time
+instead of 1.15) for 50 MB more."""
+
+TRIM_THRESHOLD = 256 << 20
+"""The free memory at the top of a heap that a free hands back to the system at
+once. glibc's default (128 kB, no longer raised once :data:`MMAP_THRESHOLD` is
+fixed) gave each freed column's pages back, to be faulted in again by the next;
+the phases' ends give them back instead (:func:`trim_freed_memory`)."""
 
 _DONE = {"done": False}
 
 
 def return_freed_memory() -> None:
     """Make pyarrow allocate from the C library's malloc, and fix glibc's mmap
-    threshold at :data:`MMAP_THRESHOLD` (see the module docstring): a process
+    and trim thresholds at :data:`MMAP_THRESHOLD` and :data:`TRIM_THRESHOLD` (see
+    the module docstring): a process
     setting, made once, before the buffers exist; each part left as it is where
     pyarrow has no such pool or the C library is not glibc."""
     if _DONE["done"]:
@@ -56,6 +68,7 @@ def return_freed_memory() -> None:
     mallopt = getattr(_glibc(), "mallopt", None)
     if mallopt is not None:
         mallopt(-3, MMAP_THRESHOLD)  # M_MMAP_THRESHOLD
+        mallopt(-1, TRIM_THRESHOLD)  # M_TRIM_THRESHOLD
 
 
 def _glibc():

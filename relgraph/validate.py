@@ -48,6 +48,7 @@ from .model import (
     Column,
     Dataset,
 )
+from .tables import one_array
 
 # Names the graph uses for its own attributes: an extra column may not take them.
 RESERVED = {"kind", "type", "seq", "given_level"}
@@ -468,7 +469,7 @@ def check_tables(tables: dict[str, pa.Table], origins: dict[str, Origin]) -> Ver
     # The common case first: no id repeats (each is the first of its value), and
     # the lookup of the references, in the same hash of each table's ids, stands.
     refs, own = id_rows(tables)
-    if all(_first_everywhere(_values(tables[name].column("id")), rows) for name, rows in own.items()):
+    if all(_first_everywhere(one_array(tables[name].column("id")), rows) for name, rows in own.items()):
         repeated = {}
     else:
         repeated = _duplicates(tables, origins, problems)
@@ -548,12 +549,6 @@ def _without(
     return tables, origins
 
 
-def _values(column: pa.Array | pa.ChunkedArray) -> pa.Array:
-    if not isinstance(column, pa.ChunkedArray):
-        return column
-    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
-
-
 def _rows_where(mask: pa.Array) -> list[int]:
     """The rows where ``mask`` is true (null counts as false)."""
     return pc.indices_nonzero(mask).to_pylist()
@@ -574,7 +569,7 @@ def _duplicates(tables: dict[str, pa.Table], origins: dict[str, Origin], problem
         key, origin = table.key, origins[name]
         if key is None:
             continue
-        ids = _values(tables[name].column(key))
+        ids = one_array(tables[name].column(key))
         # The common case: every id once (pc.unique is three times faster than
         # pc.count_distinct, and counts null as a value).
         if len(pc.unique(ids)) - (ids.null_count > 0) == len(ids) - ids.null_count:
@@ -604,7 +599,7 @@ def _references(
         for c in table.columns:
             if c.type not in (REF, REFS) or not origins[c.ref].has_ids:
                 continue
-            values = _values(tables[name].column(c.name))
+            values = one_array(tables[name].column(c.name))
             parents = None
             if c.type == REFS:
                 parents = pc.list_parent_indices(values)
@@ -629,7 +624,7 @@ def _accounts(
     if not origins["units"].has_ids or units.num_rows == 0:
         return
     o = origins["units"]
-    uid, uacc, parent = (_values(units.column(c)) for c in ("id", "account", "parent"))
+    uid, uacc, parent = (one_array(units.column(c)) for c in ("id", "account", "parent"))
     own = pc.equal(parent, uid)
     for i, u in zip(_rows_where(own), pc.filter(uid, own.fill_null(False)).to_pylist()):
         problems.append(o.at(o.loc(i), f"unit {u!r} is its own parent"))
@@ -642,7 +637,7 @@ def _accounts(
         )
     o = origins["contacts"]
     contacts = tables["contacts"]
-    unit, account = _values(contacts.column("unit")), _values(contacts.column("account"))
+    unit, account = one_array(contacts.column("unit")), one_array(contacts.column("account"))
     ua = pc.take(uacc, refs[("contacts", "unit")])
     for i in _rows_where(pc.and_(pc.is_valid(unit), pc.not_equal(ua, account))):
         problems.append(
@@ -653,15 +648,15 @@ def _accounts(
 
 def _self_links(tables: dict[str, pa.Table], origins: dict[str, Origin], problems: list[Problem]) -> None:
     links, o = tables["links"], origins["links"]
-    source = _values(links.column("source"))
-    for i in _rows_where(pc.equal(source, _values(links.column("target")))):
+    source = one_array(links.column("source"))
+    for i in _rows_where(pc.equal(source, one_array(links.column("target")))):
         problems.append(o.at(o.loc(i), f"link from contact {source[i].as_py()!r} to itself"))
 
 
 def _periods(tables: dict[str, pa.Table], origins: dict[str, Origin], problems: list[Problem]) -> None:
     for name in ("relationships", "links"):
         t, o = tables[name], origins[name]
-        since, until = _values(t.column("since")), _values(t.column("until"))
+        since, until = one_array(t.column("since")), one_array(t.column("until"))
         for i in _rows_where(pc.less_equal(until, since)):
             s, u = since[i].as_py(), until[i].as_py()
             problems.append(o.at(o.loc(i), f"until {u.isoformat()} is not after since {s.isoformat()}"))
@@ -679,8 +674,8 @@ def _cycles(
     group of nodes that reach each other (a strongly connected component) once,
     with one shortest cycle through its smallest node."""
     links, o = tables["links"], origins["links"]
-    source, target = _values(links.column("source")), _values(links.column("target"))
-    reports = pc.and_(pc.equal(_values(links.column("kind")), "reports_to"), pc.not_equal(source, target))
+    source, target = one_array(links.column("source")), one_array(links.column("target"))
+    reports = pc.and_(pc.equal(one_array(links.column("kind")), "reports_to"), pc.not_equal(source, target))
     edges = _cyclic_edges(source, target, reports, refs[("links", "source")], refs[("links", "target")])
     if edges:
         first: dict[tuple[str, str], int] = {}
@@ -693,7 +688,7 @@ def _cycles(
             )
             problems.append(o.at(o.loc(first[cycle[0], cycle[1]]), f"reports_to cycle: {_chain(cycle)}{more}"))
     units, o = tables["units"], origins["units"]
-    uid, parent = _values(units.column("id")), _values(units.column("parent"))
+    uid, parent = one_array(units.column("id")), one_array(units.column("parent"))
     with_parent = pc.and_(pc.is_valid(parent), pc.not_equal(parent, uid)).fill_null(False)
     from .tables import arange
 
@@ -808,7 +803,7 @@ def _warnings(
              show: Callable[[Any], str] = repr) -> None:
         o = origins[name]
         idx = pc.indices_nonzero(mask)  # null counts as false
-        rows, values = idx.to_pylist(), pc.take(_values(values), idx).to_pylist()
+        rows, values = idx.to_pylist(), pc.take(one_array(values), idx).to_pylist()
         out.extend(_located(o, i, message.format(show(v)), kind) for i, v in zip(rows, values))
 
     def unreferenced(n: int, rows: pa.Array) -> pa.Array:
@@ -817,7 +812,7 @@ def _warnings(
         return pa.array(~referenced)
 
     staff, contacts = tables["staff"], tables["contacts"]
-    active = _values(staff.column("active"))
+    active = one_array(staff.column("active"))
     flag("relationships", pc.invert(pc.take(active, refs[("relationships", "staff")])),
          tables["relationships"].column("staff"), "relationship of inactive staff member {}", "inactive")
     flag("contacts", unreferenced(contacts.num_rows, refs[("relationships", "contact")]), contacts.column("id"),
@@ -829,7 +824,7 @@ def _warnings(
          "in_role_since {} is far in the future; if it means 'not known', leave the cell empty", "far_future",
          dt.date.isoformat)
     for name in ("units", "contacts"):
-        level = _values(tables[name].column("level"))
+        level = one_array(tables[name].column("level"))
         other = pc.and_(pc.is_valid(level), pc.invert(pc.is_in(level, value_set=pa.array(LEVELS, pa.string()))))
         flag(name, other, level,
              "{}", "level", _level_message)
@@ -865,7 +860,7 @@ def _no_role(contacts: pa.Table, o: Origin, out: list[Problem]) -> None:
     if not rows:  # none empty, or no role column at all (a list of names, not yet sorted by role)
         return
     what = f"it counts as 'other', outside the coverage matrix; give one of {choices}"
-    ids = _values(contacts.column("id"))
+    ids = one_array(contacts.column("id"))
     for i in rows:
         out.append(_located(o, i, f"contact {ids[i].as_py()!r} has no role: {what}", "no_role"))
 
@@ -882,18 +877,18 @@ def _never_ages(
     from .tables import listed_together
 
     rels = tables["relationships"]
-    undated = pc.indices_nonzero(pc.is_null(_values(rels.column("last_contact"))))
+    undated = pc.indices_nonzero(pc.is_null(one_array(rels.column("last_contact"))))
     if not len(undated):
         return
     tp = tables["touchpoints"]
-    by, to = _values(tp.column("staff")), _values(tp.column("contacts"))
+    by, to = one_array(tp.column("staff")), one_array(tp.column("contacts"))
     staff_codes, staff_n = _person_codes(
-        [pc.take(_values(rels.column("staff")), undated), pc.list_flatten(by)],
+        [pc.take(one_array(rels.column("staff")), undated), pc.list_flatten(by)],
         [pc.take(refs[("relationships", "staff")], undated), refs[("touchpoints", "staff")]],
         tables["staff"].num_rows,
     )
     contact_codes, contact_n = _person_codes(
-        [pc.take(_values(rels.column("contact")), undated), pc.list_flatten(to)],
+        [pc.take(one_array(rels.column("contact")), undated), pc.list_flatten(to)],
         [pc.take(refs[("relationships", "contact")], undated), refs[("touchpoints", "contacts")]],
         tables["contacts"].num_rows,
     )
@@ -915,8 +910,8 @@ def _never_ages(
     if not never.any():
         return
     rows = undated.to_numpy()[never]
-    staff = pc.take(_values(rels.column("staff")), pa.array(rows)).to_pylist()
-    contact = pc.take(_values(rels.column("contact")), pa.array(rows)).to_pylist()
+    staff = pc.take(one_array(rels.column("staff")), pa.array(rows)).to_pylist()
+    contact = pc.take(one_array(rels.column("contact")), pa.array(rows)).to_pylist()
     for i, s, c in zip(rows.tolist(), staff, contact):
         out.append(_located(o, i, f"relationship of {s!r} with {c!r} has no last_contact and no "
                             "touchpoint: it never ages; give the date they last met", "never_ages"))

@@ -139,6 +139,26 @@ def test_help_does_not_import_heavy_libraries():
     assert out.strip().splitlines()[-1] == "[]"
 
 
+def test_the_command_runs_numpy_with_one_blas_thread_and_no_huge_pages_unless_told():
+    import os
+    import subprocess
+    import sys
+
+    names = ("OPENBLAS_NUM_THREADS", "NUMPY_MADVISE_HUGEPAGE")
+    code = (
+        "import sys; sys.argv = ['relgraph', '--version']; from relgraph.cli import main\n"
+        "try:\n    main()\nexcept SystemExit: pass\n"
+        f"import os, numpy; print([os.environ[n] for n in {names!r}])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in names}
+    run = subprocess.run
+    out = run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.strip().splitlines()[-1] == "['1', '0']"
+    env.update(OPENBLAS_NUM_THREADS="2", NUMPY_MADVISE_HUGEPAGE="1")
+    out = run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.strip().splitlines()[-1] == "['2', '1']"
+
+
 def test_public_api_names_resolve():
     import relgraph
 
