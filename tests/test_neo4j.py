@@ -7,6 +7,7 @@ apostrophes, identifier-like extra column names, floats with at most 6 decimals.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 
@@ -267,7 +268,7 @@ def test_push_of_another_data_set_removes_what_it_no_longer_has(bolt_server, ric
 # --- the CLI -----------------------------------------------------------------------
 
 
-def invoke(server, args, **kw):
+def invoke(server, args, record=True, **kw):
     """Run the CLI against the test server. FalkorDB's Bolt endpoint now and then
     hangs the handshake of a new connection, or dies under load (see tests/bolt.py);
     a run that failed to connect is retried there, never on a real Neo4j, after the
@@ -280,9 +281,15 @@ def invoke(server, args, **kw):
         if server.name != "falkordb" or r.exit_code != 1:
             break
         server.recover()
-    if args and args[0] == "push" and r.exit_code == 0:
-        server.pushes.append(lambda: CliRunner().invoke(cli, args, env=server.env(), catch_exceptions=False, **kw))
+    if record and args and args[0] == "push" and r.exit_code == 0:
+        server.pushes.append(functools.partial(_push_again, server, args, kw))
     return r
+
+
+def _push_again(server, args, kw):
+    """Replay a push of the test on a restarted server (:meth:`BoltServer.recover`)."""
+    r = invoke(server, args, record=False, **kw)
+    assert r.exit_code == 0, f"pushing again on the restarted server failed: {r.output}"
 
 
 @pytest.fixture
