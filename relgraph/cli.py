@@ -1216,11 +1216,12 @@ def plan_table(r: dict[str, Any], grouped: bool) -> str:
     width = max(len(a["kind"]) for a in actions)
     # Column by column: each date and kind formatted once, each route in one pass.
     kinds = {k: k.ljust(width) for k in dict.fromkeys(a["kind"] for a in actions)}
-    rows = zip(iso_dates(a["due"] for a in actions), route_texts(actions), actions)
-    if not grouped:  # each line made once, in full: a portfolio's plan is tens of thousands
-        return "\n".join([f"{due}  {kinds[a['kind']]}  {route}  {a['reason']}  [{a['account']}]"
-                          for due, route, a in rows])
-    lines = [f"{due}  {kinds[a['kind']]}  {route}  {a['reason']}" for due, route, a in rows]
+    # Each line made once, in full (with its account when not grouped by account):
+    # a portfolio's plan is tens of thousands.
+    lines = [f"{due}  {kinds[a['kind']]}  {route}  {a['reason']}" + ("" if grouped else f"  [{a['account']}]")
+             for due, route, a in zip(iso_dates(a["due"] for a in actions), route_texts(actions), actions)]
+    if not grouped:
+        return "\n".join(lines)
     out: list[str] = []
     by_account: dict[str, list[str]] = {}
     for line, a in zip(lines, actions):

@@ -42,6 +42,7 @@ from .access import Access, FrameAccounts
 from .frame import (
     Frame,
     PairStrengths,
+    best_strengths,
     day,
     frame_from_graph,
     is_key,
@@ -86,10 +87,7 @@ class _Contacts:
 
     def __init__(self, F: Frame, ps: PairStrengths):
         n = len(F.contact_ids)
-        self.best = np.full(n, -1.0)
-        if len(ps.contact):
-            starts = np.flatnonzero(np.r_[True, ps.contact[1:] != ps.contact[:-1]])
-            self.best[ps.contact[starts]] = np.maximum.reduceat(ps.value, starts)
+        self.best = best_strengths(F, ps)
         self.threads = thread_counts(F, ps)
         executive = _is(F.coded("staff_roles"), "executive")
         self.exec_tie = np.zeros(n, dtype=bool)

@@ -38,6 +38,7 @@ __all__ = [
     "Frame",
     "PairStrengths",
     "StrengthInputs",
+    "best_strengths",
     "day",
     "frame_from_graph",
     "frame_from_tables",
@@ -240,6 +241,16 @@ def _counting_rows(starts: np.ndarray, eff: np.ndarray, best: np.ndarray) -> np.
         first = np.r_[True, group[hit][1:] != group[hit][:-1]]
         rows[group[hit][first]] = hit[first]
     return rows
+
+
+def best_strengths(F: Frame, ps: PairStrengths) -> np.ndarray:
+    """The best effective strength of each contact of ``F`` over its pairs in ``ps``
+    (-1.0 for a contact with no relationship in force)."""
+    best = np.full(len(F.contact_ids), -1.0)
+    if len(ps.contact):  # pairs by contact: each contact's run starts where the contact changes
+        starts = np.flatnonzero(np.r_[True, ps.contact[1:] != ps.contact[:-1]])
+        best[ps.contact[starts]] = np.maximum.reduceat(ps.value, starts)
+    return best
 
 
 def thread_counts(F: Frame, ps: PairStrengths) -> np.ndarray:

@@ -60,6 +60,7 @@ from .frame import (
     Frame,
     PairStrengths,
     StrengthInputs,
+    best_strengths,
     day,
     frame_of,
     is_key,
@@ -380,7 +381,7 @@ def frame_plan(
         ts = threads.get(i)
         if ts is not None:
             ts.append(s)
-    best_value = _best_values(ps, len(F.contact_ids))
+    best_value = best_strengths(F, ps)
     lapsing = [(s, i) for i, ts in threads.items() for s in ts if staff_ids[s] not in due_soon]
     lapse = refresh_dues(F.strengths, lapsing, as_of=as_of, horizon=horizon, half_life=half_life,
                          grace=grace, strong=strong)
@@ -429,7 +430,7 @@ def frame_plan(
                         f"{staff_name[s]}'s relationship with {who} stops being strong on {ends}"
                         + (f"; it is {who}'s only thread" if only else ""))
             if not ts:
-                best = float(best_value[i])
+                best = max(float(best_value[i]), 0.0)  # (-1.0: no relationship in force)
                 act("reach", successor(A, j, i, (), eligible), j, soon, method, base * (1 - best / 5),
                     f"{who} is a key contact with no thread" + (f" (best strength {best:.1f})" if best > 0 else ""))
             else:
@@ -448,16 +449,6 @@ def frame_plan(
             if blind:
                 _blind_spots(out, blind, soon)
     return list(out)
-
-
-def _best_values(ps: PairStrengths, n: int) -> np.ndarray:
-    """The best effective strength of each of the ``n`` contacts' pairs in ``ps`` (0.0: none)."""
-    bounds = np.searchsorted(ps.contact, np.arange(n + 1))
-    starts = bounds[:-1][bounds[1:] > bounds[:-1]]
-    best = np.zeros(n)
-    if len(starts):  # pairs by contact: each segment runs to the next contact's first pair
-        best[ps.contact[starts]] = np.maximum.reduceat(ps.value, starts)
-    return best
 
 
 class _Actions(list):
