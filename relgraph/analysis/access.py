@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from array import array
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,6 +28,7 @@ from ..errors import NotFound
 from ..graph import CONTACT, STAFF
 from .frame import Frame, PairStrengths, frame_from_graph, pair_strengths
 from .rules import day, in_force_days, strongest
+from . import flow
 from .settle import FlatGraph
 
 KNOWS_KIND = "knows"
@@ -124,117 +126,29 @@ class Dominators:
     idom: list[int]
     pre: list[int]
     size: list[int]
+    # The same as C int arrays, and the route counter over them (made when first asked).
+    _arrays: tuple[array, array, array] | None = field(default=None, repr=False, compare=False)
+    _routes: flow.Routes | None = field(default=None, repr=False, compare=False)
 
     def reachable(self, u: int) -> bool:
         return self.idom[u] != -1
 
+    def routes(self, A: Access) -> flow.Routes:
+        """The counter of node-disjoint routes from the staff of ``A`` (whose tree this
+        is) to its contacts (:func:`relgraph.analysis.threads.node_disjoint_routes`)."""
+        if self._routes is None:
+            if self._arrays is None:
+                self._arrays = tuple(array("i", x) for x in (self.idom, self.pre, self.size))
+            self._routes = flow.Routes(A.flat, *self._arrays)
+        return self._routes
+
 
 def dominators(A: Access) -> Dominators:
-    """Immediate dominators from the staff (Cooper, Harvey and Kennedy's iterative
-    algorithm on a reverse postorder), and a preorder numbering of their tree.
-
-    A contact that two staff members reach directly has two independent routes:
-    its immediate dominator is the root, and the dominators of every other node
-    are those of the graph in which it hangs from the root alone (a route through
-    it can start there). So the iteration runs only over the other contacts, and
-    the contacts with no edge to them are leaves of the tree, numbered at once.
-    """
-    n = len(A.keys)
-    root = n
-    src, dst = A.edges
-    is_staff = np.array(A.is_staff, dtype=bool)
-    direct = np.bincount(dst[is_staff[src]], minlength=n) >= 2  # reached straight from two staff
-    # The graph in which those contacts hang from the root alone: their in-edges go.
-    kept = ~direct[dst]
-    src, dst = src[kept], dst[kept]
-    inner = np.zeros(n, dtype=bool)
-    inner[src[direct[src]]] = True  # with an edge to another contact
-    leaves = np.flatnonzero(direct & ~inner)
-    tops = np.concatenate([np.flatnonzero(is_staff), np.flatnonzero(inner)])
-    src = np.concatenate([np.full(len(tops), root), src])
-    dst = np.concatenate([tops, dst])
-    order = np.argsort(src, kind="stable")
-    bounds = np.searchsorted(src[order], np.arange(n + 2)).tolist()
-    heads = dst[order].tolist()
-    # Postorder of a depth-first search from the root.
-    post = [-1] * (n + 1)
-    visit: list[int] = []
-    seen = [False] * (n + 1)
-    seen[root] = True
-    at = bounds[:]  # the next edge to follow out of each node
-    stack = [root]
-    while stack:
-        u = stack[-1]
-        i, end = at[u], bounds[u + 1]
-        while i < end and seen[heads[i]]:
-            i += 1
-        if i < end:
-            v = heads[i]
-            at[u] = i + 1
-            seen[v] = True
-            stack.append(v)
-        else:
-            at[u] = end
-            stack.pop()
-            post[u] = len(visit)
-            visit.append(u)
-    idom = [-1] * (n + 1)
-    idom[root] = root
-    rpo = visit[-2::-1]  # reverse postorder without the root
-    for u in tops.tolist():
-        idom[u] = root  # the staff, and the contacts two of them reach, hang from the root alone
-    for u in leaves.tolist():
-        idom[u] = root
-    rest = [u for u in rpo if idom[u] == -1]
-    pred = A.pred
-    changed = True
-    while changed:
-        changed = False
-        for u in rest:
-            new = -1
-            for p in pred[u]:
-                if idom[p] == -1:
-                    continue
-                if new == -1:
-                    new = p
-                    continue
-                a, b = p, new
-                while a != b:
-                    while post[a] < post[b]:
-                        a = idom[a]
-                    while post[b] < post[a]:
-                        b = idom[b]
-                new = a
-                if new == root:
-                    break  # nothing above the root
-            if idom[u] != new:
-                idom[u] = new
-                changed = True
-    # Preorder of the tree: the searched part first, then the leaves, which end
-    # the root's range.
-    children: dict[int, list[int]] = {}
-    for u in rpo:
-        children.setdefault(idom[u], []).append(u)
-    pre = [-1] * (n + 1)
-    size = [0] * (n + 1)
-    counter = 0
-    stack2: list[tuple[int, bool]] = [(root, False)]
-    while stack2:
-        u, done = stack2.pop()
-        if done:
-            size[u] = counter - pre[u]
-            continue
-        pre[u] = counter
-        counter += 1
-        stack2.append((u, True))
-        for c in children.get(u, ()):
-            stack2.append((c, False))
-    for u in leaves.tolist():
-        pre[u] = counter
-        size[u] = 1
-        counter += 1
-    size[root] = counter
-    return Dominators(root=root, idom=idom[:n] + [root], pre=pre, size=size)
+    """The dominator tree of ``A`` from its staff (:func:`relgraph.analysis.flow.dominators`:
+    Cooper, Harvey and Kennedy's iterative algorithm, on ``A``'s flat arrays)."""
+    idom, pre, size = flow.dominators(A.flat)
+    return Dominators(root=len(A.keys), idom=idom.tolist(), pre=pre.tolist(), size=size.tolist(),
+                      _arrays=(idom, pre, size))
 
 
 def access_from_parts(

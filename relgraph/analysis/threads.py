@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -44,15 +43,14 @@ __all__ = [
     "sole_threads",
 ]
 
-_SOURCE = -1
-
 
 def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom: Dominators | None = None) -> int:
     """The number of node-disjoint paths from the set of staff of ``A`` to ``target``
     (at most ``cap``).
 
     A unit-capacity max-flow on the node-split graph, each augmenting path found by
-    a breadth-first search backwards from the target. The dominator tree ``dom``
+    a breadth-first search backwards from the target, on ``A``'s flat arrays
+    (:meth:`relgraph.analysis.flow.Routes.count`). The dominator tree ``dom``
     (:meth:`Access.dominators`, computed once per account) answers 0 and 1 at once,
     keeps the searches out of the nodes only reachable through the target, and
     bounds the answer by the in-neighbours reachable without the target, so the last,
@@ -60,161 +58,7 @@ def node_disjoint_routes(A: Access, target: int, *, cap: int | None = None, dom:
     """
     if dom is None:
         dom = A.dominators()
-    idom = dom.idom[target]
-    if idom == -1:
-        return 0  # unreachable
-    if idom != dom.root or cap == 1:
-        return 1  # one person (the immediate dominator) carries every route
-
-    pre = dom.pre
-    tpre = pre[target]
-    tend = tpre + dom.size[target]
-    # A node is useful when it is on some simple route to the target: reachable
-    # (pre >= 0) and not only through the target (outside its dominator subtree).
-    pred = A.pred
-    entries = [u for u in pred[target] if not (tpre <= (p := pre[u]) < tend) and p >= 0]
-    bound = min(len(entries), len(A.staff)) if cap is None else min(len(entries), len(A.staff), cap)
-    is_staff = A.is_staff
-    # Sparse (a set and a dict, not lists of the account's size): most searches
-    # touch a handful of nodes.
-    used: set[int] = set()  # the nodes carrying a route
-    nxt: dict[int, int] = {}  # the next node on each route
-    into_target: set[int] = set()
-    flow = 0
-    # Routes of one or two steps first (staff -> target, staff -> contact -> target):
-    # most routes are found here, the searches below only reroute. (Staff come
-    # first among a node's in-neighbours: the relationships are the first edges.)
-    for u in entries:
-        if flow >= bound:
-            break
-        if u in used:
-            continue
-        if is_staff[u]:
-            used.add(u)
-        else:
-            s = _free_staff(pred[u], is_staff, used)
-            if s < 0:
-                s = _free_by_moving(pred, is_staff, used, nxt, target, u)
-                if s < 0:
-                    continue
-            used.add(s)
-            used.add(u)
-            nxt[s] = u
-        nxt[u] = target
-        into_target.add(u)
-        flow += 1
-    while flow < bound:
-        # States: 2*v (v's entry side), 2*v+1 (v's exit side); parent[state] = the
-        # state after it on the residual path towards the target (-1: the target).
-        parent: dict[int, int] = {}
-        queue: deque[int] = deque()
-        for u in entries:
-            if u not in into_target:
-                parent[2 * u + 1] = -1
-                queue.append(2 * u + 1)
-        found = -1
-        while queue and found < 0:
-            state = queue.popleft()
-            v, side = state >> 1, state & 1
-            if side:  # exit side of v: reached from v's entry, or by rerouting v's flow
-                if v not in used:
-                    nbr = 2 * v
-                    if nbr not in parent:
-                        parent[nbr] = state
-                        queue.append(nbr)
-                else:
-                    w = nxt.get(v, -2)
-                    if w != target and w >= 0:
-                        nbr = 2 * w
-                        if nbr not in parent:
-                            parent[nbr] = state
-                            queue.append(nbr)
-            else:  # entry side of v
-                if v in used:
-                    nbr = 2 * v + 1
-                    if nbr not in parent:
-                        parent[nbr] = state
-                        queue.append(nbr)
-                if is_staff[v]:
-                    if v not in used:
-                        found = state
-                        break
-                    continue
-                for u in pred[v]:
-                    if nxt.get(u) == v or u == target:
-                        continue
-                    nbr = 2 * u + 1
-                    if nbr not in parent:
-                        p = pre[u]
-                        if p >= 0 and not (tpre <= p < tend):
-                            parent[nbr] = state
-                            queue.append(nbr)
-        if found < 0:
-            break
-        # Walk the residual path from the source side to the target and apply it:
-        # cancellations first, then the new flow.
-        states = [found]
-        while parent[states[-1]] != -1:
-            states.append(parent[states[-1]])
-        adds: list[tuple[int, int]] = []
-        cancels: list[int] = []
-        flips: list[tuple[int, bool]] = []
-        for a, b in zip(states, states[1:]):
-            va, sa, vb, sb = a >> 1, a & 1, b >> 1, b & 1
-            if va == vb:
-                flips.append((va, sa == 0))
-            elif sa == 1 and sb == 0:
-                adds.append((va, vb))
-            else:  # entry of va -> exit of vb: cancel vb's flow into va
-                cancels.append(vb)
-        last = states[-1] >> 1
-        for u in cancels:
-            nxt.pop(u, None)
-        for u, v in adds:
-            nxt[u] = v
-        nxt[last] = target
-        into_target.add(last)
-        for v, state_used in flips:
-            if state_used:
-                used.add(v)
-            else:
-                used.discard(v)
-        flow += 1
-    return flow
-
-
-def _free_staff(into: dict[int, float], is_staff: list[bool], used: set[int]) -> int:
-    """The first member of our staff among the in-neighbours ``into`` of a node who
-    carries no route yet (-1: none). Staff come first among a node's in-neighbours
-    (the relationships are the first edges), so the walk stops at the first contact."""
-    for s in into:
-        if not is_staff[s]:
-            return -1
-        if s not in used:
-            return s
-    return -1
-
-
-def _free_by_moving(
-    pred: list[dict[int, float]], is_staff: list[bool], used: set[int], nxt: dict[int, int], target: int, u: int
-) -> int:
-    """A member of our staff with an edge to ``u`` made free for a two-step route
-    staff -> u -> target, by moving the two-step route it carries to another, free
-    member of our staff (-1: none can be): one rerouting of the kind the searches
-    do, found without them."""
-    for s in pred[u]:
-        if not is_staff[s]:
-            return -1
-        o = nxt[s]  # every member of our staff in use carries a route on to o
-        if o == target:
-            continue  # a one-step route: it cannot move
-        free = _free_staff(pred[o], is_staff, used)
-        if free >= 0:
-            used.add(free)
-            nxt[free] = o
-            used.discard(s)
-            return s
-    return -1
+    return dom.routes(A).count(target, -1 if cap is None else max(cap, 0))
 
 
 def redundancy(
