@@ -22,7 +22,8 @@ SOURCES = {m: Path(m.__file__).with_name(m.__name__.rsplit(".", 1)[1] + ".py") f
 
 def _source_module(module):
     """A module's .py loaded as the Python it is, beside the compiled build."""
-    spec = importlib.util.spec_from_file_location(f"relgraph_{module.__name__.rsplit('.', 1)[1]}_source", SOURCES[module])
+    source = SOURCES[module]
+    spec = importlib.util.spec_from_file_location(f"relgraph_{source.stem}_source", source)
     out = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(out)
     return out

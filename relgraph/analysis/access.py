@@ -26,9 +26,9 @@ import numpy as np
 
 from ..errors import NotFound
 from ..graph import CONTACT, STAFF
+from . import flow
 from .frame import Frame, PairStrengths, frame_from_graph, pair_strengths
 from .rules import day, in_force_days, strongest
-from . import flow
 from .settle import FlatGraph
 
 KNOWS_KIND = "knows"

@@ -387,7 +387,8 @@ class Routes:
         staff -> u -> target, by moving the two-step route it carries to another, free
         member of our staff (-1: none can be): one rerouting of the kind the searches
         do, found without them."""
-        ptr, nodes, staff, used, nxt, nxt_at = self.pred_ptr, self.pred_nodes, self.staff, self.used, self.nxt, self.nxt_at
+        ptr, nodes, staff = self.pred_ptr, self.pred_nodes, self.staff
+        used, nxt, nxt_at = self.used, self.nxt, self.nxt_at
         for k in range(ptr[u], ptr[u + 1]):
             s = nodes[k]
             if not staff[s]:

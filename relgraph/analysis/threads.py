@@ -98,39 +98,48 @@ def frame_threads(
     picked = range(len(F.account_ids)) if accounts is None else accounts
     parts = FrameAccounts(F, ps) if parts is None else parts
     key_mask = is_key(F)
-    key = key_mask.tolist()
-    # The staff of each contact's threads, by staff id (pairs are by contact,
-    # then staff id).
-    thread_staff = ps.staff[ps.strong].tolist()
-    thread_bounds = np.searchsorted(ps.contact[ps.strong], np.arange(len(F.contact_ids) + 1)).tolist()
     staff_at = {x: i for i, x in enumerate(F.staff_ids)}
     ids, staff_ids, staff_names = F.contact_ids, F.staff_ids, F.staff_names
-    influence = F.contact_influence.tolist()
     # Per contact: the threads, the rank gap (None without threads) and whether
     # two threads and no rank gap leave it out at once (it is listed only if
     # redundancy <= 1, and two threads are two routes of their own, staff with an
     # edge to the contact, unless one is of strength 0).
     threads = thread_counts(F, ps)
+    strong_contact, strong_staff = ps.contact[ps.strong], ps.staff[ps.strong]
     top = np.full(len(ids), np.iinfo(np.int64).min)
-    np.maximum.at(top, ps.contact[ps.strong], F.staff_seniority[ps.staff[ps.strong]])
+    np.maximum.at(top, strong_contact, F.staff_seniority[strong_staff])
     gaps = np.where(threads > 0, F.contact_seniority - top, 0)
     threaded = (threads >= 2) & (gaps < 2)
     routes = np.bincount(ps.contact[ps.strong & (ps.value > 0)], minlength=len(ids))
     wanted = (key_mask | all) & ~(threaded & (routes >= 2))
-    gap_of, threaded = [None if t == 0 else g for t, g in zip(threads.tolist(), gaps.tolist())], threaded.tolist()
+    # The columns read row by row, as lists of the wanted contacts alone (place[i]:
+    # contact i's place among them): most contacts are never asked about.
+    asked = np.flatnonzero(wanted)
+    place = dict(zip(asked.tolist(), range(len(asked))))
+    key, influence = key_mask[asked].tolist(), F.contact_influence[asked].tolist()
+    gap_of = [None if t == 0 else g for t, g in zip(threads[asked].tolist(), gaps[asked].tolist())]
+    threaded = threaded[asked].tolist()
+    # The staff of each wanted contact's threads, by staff id (pairs are by contact,
+    # then staff id): those of the k-th are thread_staff[bounds[k]:bounds[k + 1]].
+    first = np.searchsorted(strong_contact, asked)
+    counts = np.searchsorted(strong_contact, asked, side="right") - first
+    ends = np.cumsum(counts)
+    pairs = np.repeat(first - (ends - counts), counts) + np.arange(ends[-1] if len(ends) else 0)
+    thread_staff, bounds = strong_staff[pairs].tolist(), [0, *ends.tolist()]
     rows = []
     for a in picked:
         A: Access | None = None
         dom: Dominators | None = None
         among: set[int] = set()
         for j, i in parts.picked_contacts(a, wanted):
-            mine = thread_staff[thread_bounds[i] : thread_bounds[i + 1]]
+            k = place[i]
+            mine = thread_staff[bounds[k] : bounds[k + 1]]
             if A is None:
                 A = parts.access(a)
                 dom = A.dominators()
                 among = not_due(A, due)
             redundancy = node_disjoint_routes(A, j, dom=dom)  # contacts come first in A
-            if threaded[i] and redundancy >= 2:
+            if threaded[k] and redundancy >= 2:
                 continue
             held_by = [staff_ids[s] for s in mine]
             node = successor(A, j, threads=held_by, among=among)
@@ -141,14 +150,14 @@ def frame_threads(
                     "name": F.contact_names[i],
                     "account": F.account_ids[a],
                     "role": F.contact_roles[i],
-                    "influence": influence[i],
+                    "influence": influence[k],
                     "threads": len(mine),
                     "staff": held_by,
                     "redundancy": redundancy,
-                    "rank_gap": gap_of[i],
+                    "rank_gap": gap_of[k],
                     "backup": None if backup is None else staff_ids[backup],
                     "level": F.contact_levels[i],
-                    "key": key[i],
+                    "key": key[k],
                     "staff_names": [staff_names[s] for s in mine],
                     "backup_name": None if backup is None else staff_names[backup],
                 }
