@@ -13,7 +13,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import click
@@ -1207,29 +1207,56 @@ def import_ics(calendar: str, data: str, output: str | None, methods_file: str |
 
 def plan_table(r: dict[str, Any], grouped: bool) -> str:
     """One line per action, ``due  kind  owner → via → target (method)  reason``;
-    under a heading per account when ``grouped``."""
+    under a heading per account when ``grouped`` (:func:`plan_lines`, joined)."""
+    return "\n".join(plan_lines(r, grouped))
+
+
+PLAN_CHUNK = 4096
+"""The plan's table lines are made and printed this many at a time: a portfolio's
+plan is tens of thousands, and its text whole would be tens of megabytes."""
+
+
+def plan_lines(r: dict[str, Any], grouped: bool) -> Iterator[str]:
+    """The lines of :func:`plan_table`, made :data:`PLAN_CHUNK` actions at a time."""
     from .plancal import iso_dates, route_texts
 
     actions = r["actions"]
     if not actions:
-        return f"no actions in the next {r['horizon']} days"
+        yield f"no actions in the next {r['horizon']} days"
+        return
     width = max(len(a["kind"]) for a in actions)
     # Column by column: each date and kind formatted once, each route in one pass.
     kinds = {k: k.ljust(width) for k in dict.fromkeys(a["kind"] for a in actions)}
-    # Each line made once, in full (with its account when not grouped by account):
-    # a portfolio's plan is tens of thousands.
-    lines = [f"{due}  {kinds[a['kind']]}  {route}  {a['reason']}" + ("" if grouped else f"  [{a['account']}]")
-             for due, route, a in zip(iso_dates(a["due"] for a in actions), route_texts(actions), actions)]
+
+    def lines(part: list[dict[str, Any]]) -> list[str]:
+        """Each line of ``part`` in full (with its account when not grouped by account)."""
+        return [f"{due}  {kinds[a['kind']]}  {route}  {a['reason']}" + ("" if grouped else f"  [{a['account']}]")
+                for due, route, a in zip(iso_dates(a["due"] for a in part), route_texts(part), part)]
+
     if not grouped:
-        return "\n".join(lines)
-    out: list[str] = []
-    by_account: dict[str, list[str]] = {}
-    for line, a in zip(lines, actions):
-        by_account.setdefault(a["account"], []).append(line)
-    for account, mine in by_account.items():
-        out.append(("\n" if out else "") + account)
-        out.extend("  " + line for line in mine)
-    return "\n".join(out)
+        for k in range(0, len(actions), PLAN_CHUNK):
+            yield from lines(actions[k : k + PLAN_CHUNK])
+        return
+    by_account: dict[str, list[dict[str, Any]]] = {}
+    for a in actions:
+        by_account.setdefault(a["account"], []).append(a)
+    for n, (account, mine) in enumerate(by_account.items()):
+        yield ("\n" if n else "") + account
+        for k in range(0, len(mine), PLAN_CHUNK):
+            yield from ("  " + line for line in lines(mine[k : k + PLAN_CHUNK]))
+
+
+def echo_lines(lines: Iterable[str]) -> None:
+    """Print ``lines``, each ending with a newline, :data:`PLAN_CHUNK` at a time
+    (the text of :func:`emit`'s table, never held whole)."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == PLAN_CHUNK:
+            click.echo("\n".join(chunk))
+            chunk.clear()
+    if chunk:
+        click.echo("\n".join(chunk))
 
 
 def plan_rows(r: dict[str, Any]) -> fm.Columns | list:
@@ -1295,7 +1322,14 @@ def plan(data, accounts, horizon, lead, grace, rotation_years, limit, ics, force
         from .plancal import write_plan_ics
 
         write_plan_ics(r, ics, force=force)
-    emit(fmt, r, table=lambda r: plan_table(r, grouped=bool(accounts)), rows=plan_rows)
+    # A portfolio's plan is printed in pieces, its whole text never held at once.
+    if fmt == "table":
+        echo_lines(plan_lines(r, grouped=bool(accounts)))
+    elif fmt == "json":
+        for piece in fm.json_pieces(r):
+            click.echo(piece, nl=False)
+    else:
+        emit(fmt, r, table=lambda r: plan_table(r, grouped=bool(accounts)), rows=plan_rows)
 
 
 # --- --no-cache, on every command that reads DATA (relgraph/cache.py) -----------------

@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .words import fragile_counts, fragile_text, gaps_text, status_word
@@ -50,6 +50,24 @@ def dump_json(obj: Any, *, pretty: bool | None = None) -> str:
     if pretty is None:
         pretty = sys.stdout.isatty()
     return json.dumps(obj, indent=2 if pretty else None, ensure_ascii=False, default=_json_default)
+
+
+def json_pieces(obj: dict[str, Any], *, size: int = 4096, pretty: bool | None = None) -> Iterator[str]:
+    """The text of :func:`dump_json` of ``obj`` and a newline, in pieces: compact,
+    the list that is ``obj``'s last value ``size`` items at a time, so that the
+    text of a long list (a portfolio's plan: tens of megabytes) is never held
+    whole; indented, in one piece."""
+    if pretty is None:
+        pretty = sys.stdout.isatty()
+    *head, (name, items) = obj.items()
+    if pretty or not isinstance(items, list):
+        yield dump_json(obj, pretty=pretty) + "\n"
+        return
+    # The compact text of obj is that of its head, then its last key and list.
+    yield dump_json(dict(head), pretty=False)[:-1] + (", " if head else "") + dump_json(name, pretty=False) + ": ["
+    for k in range(0, len(items), size):
+        yield (", " if k else "") + dump_json(items[k : k + size], pretty=False)[1:-1]
+    yield "]}\n"
 
 
 def csv_cell(v: Any) -> str:

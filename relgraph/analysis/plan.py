@@ -55,6 +55,7 @@ from .access import Access, FrameAccounts
 from .account import AccountOptions
 from .coverage import FrameGaps
 from ..graph import STAFF, tables_from_graph
+from ..memory import trim_freed_memory
 from ..tables import TypedTables
 from .frame import (
     Frame,
@@ -184,9 +185,35 @@ def refresh_dues(
     about as-of (every rule depends on day differences only).
     """
     keys = np.unique(np.fromiter(((s << 32) | c for s, c in pairs), dtype=np.int64))
+    due = _refresh_days(inp, keys, as_of=as_of, horizon=horizon, half_life=half_life, grace=grace, strong=strong)
+    lapsed = keys[due >= 0]
+    dates = _days_from(as_of, int(due.max(initial=-1)))
+    pairs_due = zip((lapsed >> 32).tolist(), (lapsed & 0xFFFFFFFF).tolist())
+    return dict(zip(pairs_due, map(dates.__getitem__, due[due >= 0].tolist())))
+
+
+def _days_from(as_of: dt.date, days: int) -> list[dt.date]:
+    """The dates as-of + 0..``days``: each day made once, not once a pair."""
+    return [as_of + dt.timedelta(days=d) for d in range(days + 1)]
+
+
+def _refresh_days(
+    inp: StrengthInputs,
+    keys: np.ndarray,
+    *,
+    as_of: dt.date,
+    horizon: int,
+    half_life: float,
+    grace: float,
+    strong: float,
+) -> np.ndarray:
+    """:func:`refresh_dues` of the pairs ``keys`` (``staff << 32 | contact``, sorted,
+    distinct), as arrays: the refresh date of each as days after as-of, -1 for a
+    thread that lasts the horizon."""
     days = (horizon_end(as_of, horizon) - as_of).days
+    due = np.full(len(keys), -1, dtype=np.int64)
     if not len(keys) or days <= 0:
-        return {}
+        return due
     a = day(as_of)
     sub = _rows_of(inp, keys, a)
     row_pair = np.searchsorted(keys, _pair_keys(sub.knows_staff, sub.knows_contact))
@@ -207,7 +234,6 @@ def refresh_dues(
     lo = np.zeros(len(keys), dtype=np.int64)  # a day on which the pair is a thread
     hi = next_start(every, lo)  # the end of lo's stretch: a day it is not, or a row's start
     failed = np.zeros(len(keys), dtype=bool)  # whether hi is a day it is not a thread
-    due = np.full(len(keys), -1, dtype=np.int64)
     open_ = np.ones(len(keys), dtype=bool)
     while open_.any():
         settled = open_ & (hi - lo == 1) & (failed | (hi == days + 1))
@@ -226,10 +252,7 @@ def refresh_dues(
         failed[grown] = False
         hi[asked[~held]] = q[~held]
         failed[asked[~held]] = True
-    lapsed = keys[due >= 0]
-    dates = [as_of + dt.timedelta(days=d) for d in range(days + 1)]  # each day once, not once a pair
-    pairs_due = zip((lapsed >> 32).tolist(), (lapsed & 0xFFFFFFFF).tolist())
-    return dict(zip(pairs_due, map(dates.__getitem__, due[due >= 0].tolist())))
+    return due
 
 
 def _threads_on(
@@ -352,14 +375,67 @@ def frame_plan(
     "reason"}`` (see the module docstring) plus ``owner_name``, ``target_name`` and
     ``via_names`` for people to read.
     """
+    # The work keeps each action as a tuple (a third of a dict's memory); the dicts
+    # are made once its other data, as large as the actions, is gone.
+    rows = _plan_rows(F, ps, as_of=as_of, rotation=rotation, horizon=horizon, lead=lead, half_life=half_life,
+                      grace=grace, strong=strong, accounts=accounts, successors=successors, parts=parts)
+    trim_freed_memory()
+    return _as_dicts(rows)
+
+
+ACTION_FIELDS = ("kind", "account", "owner", "target", "via", "due", "method", "priority", "reason",
+                 "owner_name", "target_name", "via_names")
+"""The keys of a plan action (:func:`frame_plan`), in their order."""
+
+
+def _as_dicts(rows: list[tuple]) -> list[dict[str, Any]]:
+    """The actions ``rows`` (values in :data:`ACTION_FIELDS` order) as dicts, in
+    order; ``rows`` is emptied, each tuple let go as its dict is made."""
+    rows.reverse()
+    out = []
+    take, add = rows.pop, out.append
+    while rows:
+        add(_Action(*take()).__dict__)
+    return out
+
+
+class _Action:
+    """The maker of one action's dict: the attribute dict of an instance, which
+    shares its table of keys with every other instance's (CPython's key-sharing
+    dictionaries, PEP 412), where a plain dict of twelve keys holds its own, so
+    that the dict takes 190 bytes instead of 460 (a portfolio's plan has seventy
+    thousand). It is a plain ``dict``, in :data:`ACTION_FIELDS` order."""
+
+    def __init__(self, kind: str, account: str, owner: str | None, target: str | dict, via: list[str], due: dt.date,
+                 method: str, priority: float, reason: str, owner_name: str | None, target_name: str,
+                 via_names: list[str]):
+        self.kind, self.account, self.owner, self.target, self.via, self.due = kind, account, owner, target, via, due
+        self.method, self.priority, self.reason = method, priority, reason
+        self.owner_name, self.target_name, self.via_names = owner_name, target_name, via_names
+
+
+def _plan_rows(
+    F: Frame,
+    ps: PairStrengths,
+    *,
+    as_of: dt.date,
+    rotation: Mapping[str, dt.date | None],
+    horizon: int,
+    lead: int,
+    half_life: float,
+    grace: float,
+    strong: float,
+    accounts: Sequence[int] | None,
+    successors: Mapping[str, str | None] | None,
+    parts: FrameAccounts | None,
+) -> list[tuple]:
+    """:func:`frame_plan`, each action as a tuple of :data:`ACTION_FIELDS`."""
     picked = list(range(len(F.account_ids))) if accounts is None else list(accounts)
     end = horizon_end(as_of, horizon)
     soon = _soon(as_of, end)
     due_soon = {s for s, d in rotation.items() if is_due(d, end)}
     parts = FrameAccounts(F, ps) if parts is None else parts
     key_mask = is_key(F)
-    key = key_mask.tolist()
-    influence, seniority = F.contact_influence.tolist(), F.contact_seniority.tolist()
     staff_ids, staff_seniority = F.staff_ids, F.staff_seniority.tolist()
     out = _Actions(F)
     senior_from: dict[int, set[str]] = {}  # the staff ids of each seniority or more
@@ -372,20 +448,9 @@ def frame_plan(
             return None if known is None else A.index[STAFF + ":" + known]
         return best_placed(A, [j], leave_out=leaving, among=among, search=routes.search(j))
 
-    # The threads of the picked accounts' key contacts, and when those that lapse do:
-    # from the pairs' arrays, as a portfolio holds a million pairs and a plan reads
-    # the threads of its key contacts only.
-    threads: dict[int, list[int]] = {i: [] for a in picked for i in parts.contacts(a) if key[i]}
-    mine_strong = np.flatnonzero(ps.strong & key_mask[ps.contact])  # by contact, then staff id
-    for i, s in zip(ps.contact[mine_strong].tolist(), ps.staff[mine_strong].tolist()):
-        ts = threads.get(i)
-        if ts is not None:
-            ts.append(s)
+    threads = _Threads(F, ps, key_mask, picked, due_soon, as_of=as_of, horizon=horizon, half_life=half_life,
+                       grace=grace, strong=strong)
     best_value = best_strengths(F, ps)
-    lapsing = [(s, i) for i, ts in threads.items() for s in ts if staff_ids[s] not in due_soon]
-    lapse = refresh_dues(F.strengths, lapsing, as_of=as_of, horizon=horizon, half_life=half_life,
-                         grace=grace, strong=strong)
-    del lapsing
 
     # The blind spots of the accounts of grade S or A, with their suggested staff,
     # from the access graphs built here.
@@ -403,11 +468,13 @@ def frame_plan(
         eligible = not_due(A, due_soon)
         senior: dict[int, set[int]] = {}
         weight = GRADE_WEIGHT.get(F.account_grades[a], 1)
-        for j, i in enumerate(mine):  # contacts come first in A
-            if not key[i]:
-                continue
-            ts = threads[i]
-            base = weight * influence[i]
+        keyed = parts.picked_contacts(a, key_mask)  # (node, contact): contacts come first in A
+        chosen = [i for _, i in keyed]
+        account_threads, lapse = threads.of(a)
+        for (j, i), influence, seniority in zip(keyed, F.contact_influence[chosen].tolist(),
+                                               F.contact_seniority[chosen].tolist()):
+            ts = account_threads.get(i, ())
+            base = weight * influence
             who, method = out.contact_names[i], method_for(F.contact_roles[i])
             if len(ts) == 1 and staff_ids[ts[0]] in due_soon:
                 leaver = ts[0]
@@ -435,15 +502,15 @@ def frame_plan(
                     f"{who} is a key contact with no thread" + (f" (best strength {best:.1f})" if best > 0 else ""))
             else:
                 top = max(staff_seniority[s] for s in ts)
-                if seniority[i] - top >= 2:
-                    least = seniority[i] - 1
+                if seniority - top >= 2:
+                    least = seniority - 1
                     if least not in senior_from:
                         senior_from[least] = {x for x, sen in zip(staff_ids, staff_seniority) if sen >= least}
                     if least not in senior:  # this account's eligible staff nodes of that seniority
                         senior[least] = {x for x in eligible if A.ids[x] in senior_from[least]}
                     owner = best_placed(A, [j], among=senior[least], search=routes.search(j))
                     act("rank", owner, j, soon, "visit", base,
-                        f"{who} (seniority {seniority[i]}) is covered only up to seniority {top}")
+                        f"{who} (seniority {seniority}) is covered only up to seniority {top}")
         if gaps is not None and F.account_grades[a] in PLAN_GRADES:
             blind = [g for g in gaps.of(a, A) if g["status"] == "unknown"]
             if blind:
@@ -451,10 +518,54 @@ def frame_plan(
     return list(out)
 
 
+class _Threads:
+    """The threads of the key contacts of the accounts ``picked`` of frame ``F`` at
+    the strengths ``ps``, and the refresh date (:func:`refresh_dues`) of those whose
+    staff member is not due soon, held as arrays by account (a portfolio has a
+    hundred thousand such threads and a plan reads one account's at a time):
+    :meth:`of` gives one account's."""
+
+    def __init__(self, F: Frame, ps: PairStrengths, key_mask: np.ndarray, picked: Sequence[int],
+                 due_soon: Collection[str], *, as_of: dt.date, horizon: int, half_life: float, grace: float,
+                 strong: float):
+        wanted = np.zeros(len(F.account_ids), dtype=bool)
+        wanted[list(picked)] = True
+        pairs = np.flatnonzero(ps.strong & key_mask[ps.contact])  # by contact, then staff id
+        account = F.contact_account[ps.contact[pairs]]
+        pairs, account = pairs[wanted[account]], account[wanted[account]]
+        order = np.argsort(account, kind="stable")  # by account, then as before
+        pairs = pairs[order]
+        self._bounds = np.searchsorted(account[order], np.arange(len(F.account_ids) + 1)).tolist()
+        self.contact, self.staff = ps.contact[pairs], ps.staff[pairs]
+        # The refresh day of each (days after as-of; -1: none), from one bisection of all.
+        leaving = np.array([x in due_soon for x in F.staff_ids], dtype=bool)
+        lapsing = np.flatnonzero(~leaving[self.staff])
+        keys = _pair_keys(self.staff[lapsing], self.contact[lapsing])
+        by_key = np.argsort(keys)  # distinct pairs
+        self.days = np.full(len(pairs), -1, dtype=np.int64)
+        self.days[lapsing[by_key]] = _refresh_days(F.strengths, keys[by_key], as_of=as_of, horizon=horizon,
+                                                   half_life=half_life, grace=grace, strong=strong)
+        self.dates = _days_from(as_of, int(self.days.max(initial=-1)))
+
+    def of(self, a: int) -> tuple[dict[int, list[int]], dict[tuple[int, int], dt.date]]:
+        """The threads of account ``a``'s key contacts (contact -> staff indexes, by
+        id; a contact without one is not there) and the refresh date of each thread
+        that lapses, by ``(staff, contact)``."""
+        lo, hi = self._bounds[a], self._bounds[a + 1]
+        threads: dict[int, list[int]] = {}
+        lapse: dict[tuple[int, int], dt.date] = {}
+        dates = self.dates
+        for i, s, d in zip(self.contact[lo:hi].tolist(), self.staff[lo:hi].tolist(), self.days[lo:hi].tolist()):
+            threads.setdefault(i, []).append(s)
+            if d >= 0:
+                lapse[s, i] = dates[d]
+        return threads, lapse
+
+
 class _Actions(list):
-    """The actions of a frame, each made from nodes of an account's access graph:
-    :meth:`account` names the account an action is of, then each call of what it
-    returns adds one."""
+    """The actions of a frame, each made from nodes of an account's access graph
+    and held as a tuple of :data:`ACTION_FIELDS`: :meth:`account` names the account
+    an action is of, then each call of what it returns adds one."""
 
     def __init__(self, F: Frame):
         super().__init__()
@@ -494,22 +605,11 @@ class _Actions(list):
             target_name = f"{target_id['role']} at {target_id['level']}"
             via = [] if end is None else [end]
         owner_id = None if owner is None else ids[owner]
-        self.append(
-            {
-                "kind": kind,
-                "account": self.account_id,
-                "owner": owner_id,
-                "target": target_id,
-                "via": [ids[v] for v in via],
-                "due": due,
-                "method": method,
-                "priority": priority,
-                "reason": reason,
-                "owner_name": None if owner is None else self.staff_names[self.staff_at[owner_id]],
-                "target_name": target_name,
-                "via_names": [names[self.mine[v]] for v in via],
-            }
-        )
+        self.append((
+            kind, self.account_id, owner_id, target_id, [ids[v] for v in via], due, method, priority, reason,
+            None if owner is None else self.staff_names[self.staff_at[owner_id]], target_name,
+            [names[self.mine[v]] for v in via],
+        ))  # in ACTION_FIELDS order
 
 
 class _Names:
