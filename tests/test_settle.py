@@ -94,6 +94,31 @@ def test_compiled_and_source_give_the_same_scores_and_paths(seed, monkeypatch):
     assert compiled == [(k_best_paths(B, t, k=4), Search(B, [t]).best_score(set(B.staff))) for t in contacts]
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_the_route_bounds_read_from_the_edge_arrays_what_the_edge_dicts_hold(build, seed):
+    # FlatGraph.edge, step_in, step_out and first_step: the plan's bounds on detours.
+    rng = random.Random(9000 + seed)
+    A = decayed_access(rng, rng.randint(2, 14), rng.randint(1, 4), rng.choice([0.2, 0.35, 0.5]))
+    g, n = A.flat, len(A.keys)
+
+    def step_out(u: int, other: int) -> float:
+        return max([p for x, p in A.succ[u].items() if x != other], default=0.0)
+
+    for u in range(n):
+        into = max([p for x, p in A.pred[u].items() if not A.is_staff[x]], default=0.0)
+        assert g.step_in(u) == into
+        for v in range(n):
+            assert g.edge(u, v) == A.succ[u].get(v, -1.0)
+            assert g.step_out(u, v) == step_out(u, v)
+            for floor in (0.0, 0.05, 0.2, 0.5):
+                first = 0.0  # the first steps that may lead on to v scoring floor
+                for x, p in A.succ[u].items():
+                    if x != v and p > first and p >= floor and p * max(A.succ[x].get(v, 0.0),
+                                                                        step_out(x, v) * into) >= floor:
+                        first = p
+                assert g.first_step(u, v, into, floor) == first
+
+
 def test_searches_beyond_the_budget_give_up_their_arrays_and_answer_the_same(build, monkeypatch):
     rng = random.Random(99)
     A = random_access(rng, 40, 6, 0.08)

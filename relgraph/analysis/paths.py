@@ -210,10 +210,12 @@ def best_path(
 
 
 def path_score(A: Access, path: list[int]) -> float:
-    """The product of a path's step probabilities, from its start to its end."""
+    """The product of a path's step probabilities, from its start to its end (read
+    from the edge arrays the searches run on: no dicts of the edges are built)."""
+    edge = A.flat.edge
     score = 1.0
     for u, v in zip(path, path[1:]):
-        score *= A.succ[u][v]
+        score *= edge(u, v)
     return score
 
 

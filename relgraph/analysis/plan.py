@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -511,6 +511,7 @@ def _plan_rows(
                     owner = best_placed(A, [j], among=senior[least], search=routes.search(j))
                     act("rank", owner, j, soon, "visit", base,
                         f"{who} (seniority {seniority}) is covered only up to seniority {top}")
+            routes.forget(j)
         if gaps is not None and F.account_grades[a] in PLAN_GRADES:
             blind = [g for g in gaps.of(a, A) if g["status"] == "unknown"]
             if blind:
@@ -636,14 +637,11 @@ class _Routes:
     """The best influence paths of one account's plan (nodes of its access graph
     ``A``), with the searches they come from kept for the account's later questions:
     one :class:`~relgraph.analysis.paths.Search` from each target contact, which
-    names every owner and route to it, and each staff node's best step out."""
+    names every owner and route to it."""
 
     def __init__(self, A: Access):
         self.A = A
         self._to: dict[int, Search] = {}
-        self._from: dict[int, Search] = {}
-        self._into: list[float] | None = None
-        self._out: dict[int, tuple[float, int, float]] = {}
 
     def search(self, target: int) -> Search:
         """The search from contact node ``target``, made once."""
@@ -652,6 +650,12 @@ class _Routes:
             S = self._to[target] = Search(self.A, [target])
         return S
 
+    def forget(self, target: int) -> None:
+        """Let go of the search from ``target`` (asked nothing more): its arrays serve
+        the graph's next search (:class:`~relgraph.analysis.paths.Search`), instead
+        of each search making its own."""
+        self._to.pop(target, None)
+
     def via(self, owner: int, target: int) -> list[int]:
         """The intermediate nodes of the best influence path from ``owner`` to
         ``target`` (:meth:`relgraph.analysis.paths.Search.best_path` of the search
@@ -659,22 +663,24 @@ class _Routes:
         that path without a path walk, as it has the fewest steps (on equal scores,
         up to :data:`~relgraph.analysis.paths.REL`). The detours are bounded first
         by the owner's best other step x the target's best step in from a contact,
-        then by their first two steps (:func:`_first_step`), then by the search from
-        the target, settled as far as a detour can beat the direct tie (or until the
-        owner's best score is final, :meth:`~relgraph.analysis.paths.Search.best_from`): each detour
-        leaves the owner by a step to a contact x (one of those the two steps leave
-        in) and scores at most that step x x's best score, which the search tells up to rounding (:data:`NOISE`). The
-        search is shared by every question about the target, so settling it here
-        costs its later questions nothing."""
-        A = self.A
-        direct = A.succ[owner].get(target)
-        if direct is not None:
-            if self._step_out(owner, target) * self._step_in(target) <= direct:
+        then by their first two steps (:meth:`~relgraph.analysis.settle.FlatGraph.first_step`),
+        then by the search from the target, settled as far as a detour can beat the
+        direct tie (or until the owner's best score is final,
+        :meth:`~relgraph.analysis.paths.Search.best_from`): each detour leaves the
+        owner by a step to a contact x (one of those the two steps leave in) and
+        scores at most that step x x's best score, which the search tells up to
+        rounding (:data:`NOISE`). The search is shared by every question about the
+        target, so settling it here costs its later questions nothing. The bounds
+        are read from the graph's edge arrays (:attr:`Access.flat`), compiled."""
+        g = self.A.flat
+        direct = g.edge(owner, target)
+        if direct >= 0.0:
+            into = g.step_in(target)
+            if g.step_out(owner, target) * into <= direct:
                 return []
             # The direct tie is a best path unless a detour beats it by more than REL.
             floor = direct / ((1 - REL) * (1 + NOISE))
-            succ = A.succ
-            first = _first_step(succ, owner, target, self._step_in(target), floor, self._step_out)
+            first = g.first_step(owner, target, into, floor)
             if not first:
                 return []
             # A detour through x scores at most the step to x times x's best score, so
@@ -686,48 +692,6 @@ class _Routes:
                 return []
         path = self.search(target).best_path({owner})
         return path[1:-1] if path else []
-
-    def _step_in(self, target: int) -> float:
-        """The best step into ``target`` from a contact."""
-        into = self._into
-        if into is None:  # every node's at once, from the edge arrays (no dicts of the edges in)
-            A = self.A
-            src, dst = A.edges
-            from_contact = src < len(A.keys) - len(A.staff)  # contacts come first
-            best = np.zeros(len(A.keys))
-            np.maximum.at(best, dst[from_contact], A.probabilities[from_contact])
-            into = self._into = best.tolist()
-        return into[target]
-
-    def _step_out(self, u: int, target: int) -> float:
-        """The best step from node ``u`` to a contact other than ``target`` (0.0:
-        none), from ``u``'s two best steps, found once."""
-        top = self._out.get(u)
-        if top is None:
-            best, at, second = 0.0, -1, 0.0
-            for x, p in self.A.succ[u].items():
-                if p > best:
-                    best, at, second = p, x, best
-                elif p > second:
-                    second = p
-            top = self._out[u] = (best, at, second)
-        return top[2] if top[1] == target else top[0]
-
-
-def _first_step(succ: list[dict[int, float]], owner: int, target: int, into: float, floor: float,
-                step_out: Callable[[int, int], float]) -> float:
-    """The best first step of a detour from ``owner`` to ``target`` (a route other
-    than the direct tie) that may score ``floor`` or more, bounded by its first two
-    steps (0.0: none may): a detour leaves by an edge owner -> x, then either ends
-    (x -> target) or takes a step x -> z to another contact (at most ``step_out(x,
-    target)``) and ends, later, by a step into the target of at most ``into``."""
-    first = 0.0
-    for x, p in succ[owner].items():
-        if x == target or p <= first or p < floor:
-            continue
-        if p * max(succ[x].get(target, 0.0), step_out(x, target) * into) >= floor:
-            first = p
-    return first
 
 
 def _blind_spots(out: _Actions, cells: list[dict[str, Any]], soon: dt.date) -> None:

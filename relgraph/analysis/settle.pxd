@@ -14,6 +14,19 @@ cdef class FlatGraph:
     cdef public list free
     cdef object __weakref__
 
+    @cython.locals(ptr="int[:]", nodes="int[:]", k=Py_ssize_t)
+    cpdef double edge(self, Py_ssize_t u, Py_ssize_t v)
+
+    @cython.locals(ptr="int[:]", nodes="int[:]", probs="double[:]", staff="signed char[:]", best=double, k=Py_ssize_t)
+    cpdef double step_in(self, Py_ssize_t v)
+
+    @cython.locals(ptr="int[:]", nodes="int[:]", probs="double[:]", best=double, k=Py_ssize_t)
+    cpdef double step_out(self, Py_ssize_t u, Py_ssize_t other)
+
+    @cython.locals(ptr="int[:]", nodes="int[:]", probs="double[:]", first=double, k=Py_ssize_t, x=Py_ssize_t,
+                   p=double, end=double, detour=double)
+    cpdef double first_step(self, Py_ssize_t owner, Py_ssize_t target, double into, double floor)
+
 
 cdef class State:
     cdef public Py_ssize_t n

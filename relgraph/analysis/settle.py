@@ -44,6 +44,54 @@ class FlatGraph:
         self.free = []
 
 
+    def edge(self, u: int, v: int) -> float:
+        """The probability of edge ``u -> v`` (-1.0: there is none)."""
+        ptr, nodes = self.succ_ptr, self.succ_nodes
+        for k in range(ptr[u], ptr[u + 1]):
+            if nodes[k] == v:
+                return self.succ_probs[k]
+        return -1.0
+
+    def step_in(self, v: int) -> float:
+        """The best step into node ``v`` from a contact (0.0: none)."""
+        ptr, nodes, probs, staff = self.pred_ptr, self.pred_nodes, self.pred_probs, self.staff
+        best = 0.0
+        for k in range(ptr[v], ptr[v + 1]):
+            if staff[nodes[k]] == 0 and probs[k] > best:
+                best = probs[k]
+        return best
+
+    def step_out(self, u: int, other: int) -> float:
+        """The best step from node ``u`` to a node other than ``other`` (0.0: none)."""
+        ptr, nodes, probs = self.succ_ptr, self.succ_nodes, self.succ_probs
+        best = 0.0
+        for k in range(ptr[u], ptr[u + 1]):
+            if nodes[k] != other and probs[k] > best:
+                best = probs[k]
+        return best
+
+    def first_step(self, owner: int, target: int, into: float, floor: float) -> float:
+        """The best first step of a route from ``owner`` to ``target`` other than the
+        edge between them that may score ``floor`` or more, bounded by its first two
+        steps (0.0: none may): it leaves by an edge ``owner -> x`` (in edge order),
+        then either ends (``x -> target``) or steps from x to another node (at most
+        :meth:`step_out`) and ends, later, by a step into the target of at most ``into``."""
+        ptr, nodes, probs = self.succ_ptr, self.succ_nodes, self.succ_probs
+        first = 0.0
+        for k in range(ptr[owner], ptr[owner + 1]):
+            x = nodes[k]
+            p = probs[k]
+            if x == target or p <= first or p < floor:
+                continue
+            end = self.edge(x, target)
+            if end < 0.0:
+                end = 0.0
+            detour = self.step_out(x, target) * into
+            if p * (end if end >= detour else detour) >= floor:
+                first = p
+        return first
+
+
 def _by_node(n: int, key, other, probs) -> tuple:
     """The edges grouped by ``key`` (stably): (row starts, other ends, probabilities)."""
     m = len(key)
