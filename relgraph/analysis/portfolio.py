@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from ..errors import UsageError
 from ..graph import STAFF
+from ..rows import paused_gc
 from .access import FrameAccounts
 from .coverage import frame_coverage, frame_gaps, gap_sort_key
 from .frame import Frame, frame_of, pair_strengths, select_accounts
@@ -310,6 +311,7 @@ def plan_report(
         return frame_plan(F, ps, as_of=as_of, rotation=rotation, horizon=horizon, lead=lead,
                           half_life=half_life, grace=grace, strong=strong, accounts=picked)
 
-    out = [x for part in _over_frames(store, accounts, compute, progress) for x in part]
-    out.sort(key=action_sort_key)
+    with paused_gc():  # (frame_plan's containers, and a sort key per action: none in a cycle)
+        out = [x for part in _over_frames(store, accounts, compute, progress) for x in part]
+        out.sort(key=action_sort_key)
     return {"as_of": as_of, "horizon": horizon, "actions": out if limit is None else out[:limit]}
