@@ -460,6 +460,7 @@ def _plan_rows(
     # from the access graphs built here.
     graded = any(F.account_grades[a] in PLAN_GRADES for a in picked)
     gaps = FrameGaps(F, ps, due=due_soon, parts=parts) if graded else None
+    trim_freed_memory()  # (the bisection's arrays, the pairs': the actions grow from here)
 
     day_after: dict[dt.date, str] = {}  # the ISO text of the day after each refresh date
     for a in picked:
