@@ -160,9 +160,11 @@ def id_rows(tables: dict[str, pa.Table]) -> tuple[dict[tuple[str, str], pa.Array
     """:func:`reference_rows`, and for each table with ids, the row of the first
     id equal to each of its own (``i`` where the id at row ``i`` is its first).
 
-    Every column that refers to the same table, and that table's own ids (unless
-    they are strictly ascending), are looked up in one pass, its ids hashed once: building the hash table of 200,000
-    contact ids costs as much as looking up half a million references in it."""
+    The ids of a table are hashed once for all the columns that refer to it: in
+    an :class:`IdHash` from :data:`HASHED_FROM` ids up, when they allow, else by
+    arrow, for every such column and the table's own ids (unless they are
+    strictly ascending) in one pass (building arrow's hash table of 200,000
+    contact ids costs as much as looking up half a million references in it)."""
     ids = {name: one_array(tables[name].column("id")) for name in ("accounts", "units", "contacts", "staff")}
     columns = [(name, c) for name, table in TABLES.items() for c in table.columns if c.type in (REF, REFS)]
     by_target: dict[str, list[pa.Array]] = {name: [] for name in ids}
@@ -170,7 +172,9 @@ def id_rows(tables: dict[str, pa.Table]) -> tuple[dict[tuple[str, str], pa.Array
         refs = one_array(tables[name].column(c.name))
         by_target[c.ref].append(pc.list_flatten(refs) if c.type == REFS else refs)
 
-    def rows(target: str) -> list[pa.Array]:
+    def by_arrow(target: str) -> list[pa.Array]:
+        """Each column of ``by_target[target]`` looked up in arrow's hash table of
+        the ids of ``target``, hashed once, and the first row of each of its ids."""
         # Ids strictly ascending (as relgraph writes its tables) are each the first
         # of their value: only the references are looked up.
         first_own = ascending(ids[target])
@@ -184,14 +188,161 @@ def id_rows(tables: dict[str, pa.Table]) -> tuple[dict[tuple[str, str], pa.Array
             out.append(arange(len(ids[target])).cast(pa.int32()))
         return out
 
-    # The largest first, so that the two threads (arrow hashes outside the GIL)
-    # share the work.
+    # Two threads share the work (arrow and numpy work outside the GIL), the
+    # largest first: the tables of fewer ids than HASHED_FROM are hashed by arrow
+    # while this thread builds the integer hash tables of the others, whose
+    # columns are then looked up one by one.
     targets = sorted(ids, key=lambda t: -len(ids[t]))
+    pending: dict[str, Any] = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        found = dict(zip(targets, pool.map(rows, targets)))
+        for target in targets:
+            if len(ids[target]) < HASHED_FROM:
+                pending[target] = pool.submit(by_arrow, target)
+        for target in targets:
+            if len(ids[target]) >= HASHED_FROM:
+                table = IdHash.of(ids[target])
+                pending[target] = pool.submit(by_arrow, target) if table is None else [
+                    pool.submit(table.rows, part) for part in by_target[target]
+                ]
+        found = {}
+        for target in targets:
+            if not isinstance(pending[target], list):
+                found[target] = pending[target].result()
+                continue
+            parts = [f.result() for f in pending[target]]
+            # A NUL byte in a column: arrow looks them all up.
+            found[target] = by_arrow(target) if any(p is None for p in parts) else [
+                *parts, arange(len(ids[target])).cast(pa.int32())  # each id once: the first of its value
+            ]
     own = {target: found[target].pop() for target in ids}
     at = {target: iter(found[target]) for target in ids}
     return {(name, c.name): next(at[c.ref]) for name, c in columns}, own
+
+
+HASHED_FROM = 1 << 16
+"""From this many ids up, the references to a table are looked up in an
+:class:`IdHash` when its ids allow, not by ``pc.index_in``: arrow's hash table
+of 200,000 contact ids (strings) outgrows the processor's caches, and each of
+the 1.6 million references to them took 190 ns there, against 60 in a table of
+the ids as integers; below, arrow's is the faster (20,000 staff ids)."""
+
+MAX_DISPLACEMENT = 64
+"""The slots past its own that an id may sit at most in an :class:`IdHash` (one
+or two for nearly all ids, the table being at most half full): ids whose
+integers collide more are left to ``pc.index_in``."""
+
+
+class IdHash:
+    """The row of each id of a table, in a hash table of the ids as integers
+    (:func:`_words`), looked up a whole column at a time: :meth:`rows` gives what
+    ``pc.index_in(strings, value_set=ids)`` gives.
+
+    Open addressing with linear probing, built by placing the ids in order of
+    their home slot, each at its home or just after the one placed before it
+    (so with no wrap-around: the table runs on past its last home slot, and ends
+    with an empty one). A look-up settles each reference at its home slot, or
+    at one of the next few, a round per slot."""
+
+    def __init__(self, shift: np.uint64, held: np.ndarray, row: np.ndarray):
+        self._shift, self._held, self._row = shift, held, row
+
+    @classmethod
+    def of(cls, ids: pa.Array) -> IdHash | None:
+        """The hash table of a table's ids; None when they do not allow it (a null,
+        an empty id or one of more than 8 bytes, a NUL byte, an id twice, ids
+        that collide too much): ``pc.index_in`` then looks them up."""
+        keys = _words(ids) if ids.null_count == 0 else None
+        if keys is None or not keys.all():  # 0 marks an empty slot: no id may be ""
+            return None
+        if not ascending(ids):  # (strictly ascending ids are each once)
+            s = np.sort(keys)
+            if bool((s[1:] == s[:-1]).any()):  # an id twice: its first row is the one to find
+                return None
+        bits = max((2 * len(keys)).bit_length(), 4)  # at most half full
+        shift = np.uint64(64 - bits)
+        home = _slots(keys, shift)
+        order = np.argsort(home, kind="stable").astype(np.int32)
+        steps = np.arange(len(keys))
+        # The i-th id by home slot h_i sits at p_i = max(h_i, p_(i-1) + 1), which is
+        # i + max over j <= i of (h_j - j).
+        place = steps + np.maximum.accumulate(home[order] - steps)
+        if len(keys) and int((place - home[order]).max()) > MAX_DISPLACEMENT:
+            return None
+        size = max(1 << bits, int(place[-1]) + 2 if len(keys) else 1)
+        held = np.zeros(size, dtype=np.uint64)  # each slot's id as an integer, 0 when empty
+        row = np.zeros(size, dtype=np.int32)  # and that id's row
+        held[place], row[place] = keys[order], order
+        return cls(shift, held, row)
+
+    def rows(self, strings: pa.Array) -> pa.Array | None:
+        """The row of the id equal to each string (int32; null for a null, or a
+        string no id equals); None when a string holds a NUL byte (for
+        ``pc.index_in``)."""
+        word = _words(strings)
+        if word is None:
+            return None
+        held, row = self._held, self._row
+        at = _slots(word, self._shift)
+        there = held[at]
+        given = word != 0  # 0: a null, or too long to be an id
+        found = np.where((there == word) & given, row[at], -1)
+        # Not settled: a reference whose slot holds another id. It meets its id,
+        # or an empty slot, within a few slots.
+        todo = np.flatnonzero((there != word) & (there != 0) & given)
+        at, word = at[todo], word[todo]
+        while len(todo):
+            at += 1
+            there = held[at]
+            hit = there == word
+            found[todo[hit]] = row[at[hit]]
+            go = ~hit & (there != 0)
+            todo, at, word = todo[go], at[go], word[go]
+        return pa.array(found, type=pa.int32(), mask=found < 0)
+
+
+def _slots(words: np.ndarray, shift: np.uint64) -> np.ndarray:
+    """The home slot of each integer in a table of ``2 ** (64 - shift)`` slots:
+    its bits mixed (ids differ in a few bytes: "c000001", "c000002"), the top
+    ones taken."""
+    x = words ^ (words >> np.uint64(29))
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(32)
+    x *= np.uint64(0x9E3779B97F4A7C15)
+    return (x >> shift).astype(np.int64)
+
+
+def _words(strings: pa.Array) -> np.ndarray | None:
+    """Each string of a string array as an integer, its bytes in order and zeros
+    after them (uint64; 0 for a null, and for a string of more than 8 bytes, none
+    of which can be an id of an :class:`IdHash`); None when it holds a NUL
+    byte, which would make ``"a"`` and ``"a\\0"`` the same integer."""
+    if not pa.types.is_string(strings.type):
+        return None
+    n = len(strings)
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32, count=n + 1, offset=strings.offset * 4)
+    start, end = int(offsets[0]), int(offsets[-1])
+    text = np.frombuffer(strings.buffers()[2], dtype=np.uint8, count=end - start, offset=start) if end > start \
+        else np.zeros(0, dtype=np.uint8)
+    if np.count_nonzero(text) != len(text):
+        return None
+    lengths = np.diff(offsets)
+    width = int(lengths[0]) if n else 0
+    if width <= 8 and len(text) == width * n and bool((lengths == width).all()):
+        # Every string of the same length (as ids often are): their bytes in place.
+        padded = np.zeros((n, 8), dtype=np.uint8)
+        padded[:, :width] = text.reshape(n, width)
+        words = padded.view("<u8").reshape(n).astype(np.uint64, copy=False)
+    else:
+        words = np.zeros(n, dtype=np.uint64)
+        first = offsets[:-1] - start
+        last = max(len(text) - 1, 0)
+        for k in range(min(int(lengths.max(initial=0)), 8)):
+            byte = text[np.minimum(first + k, last)] if len(text) else np.zeros(n, dtype=np.uint8)
+            words |= np.where(lengths > k, byte, 0).astype(np.uint64) << np.uint64(8 * k)
+        words[lengths > 8] = 0
+    if strings.null_count:
+        words[pc.is_null(strings).to_numpy(zero_copy_only=False)] = 0
+    return words
 
 
 def one_array(column: pa.Array | pa.ChunkedArray) -> pa.Array:

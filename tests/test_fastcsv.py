@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from relgraph.errors import InvalidData
 from relgraph.graph import EDGE_TYPES, KNOWS, ON_TEAM, account_subgraph, build_graph
@@ -274,6 +276,46 @@ def test_id_rows_are_the_first_row_of_each_id():
     assert own["accounts"].to_pylist() == [0, 1]
     assert refs[("relationships", "contact")].to_pylist() == [1, 1, None, 4, 0]
     assert list(refs) == list(typed.reference_rows())
+
+
+ID_TEXT = st.text(alphabet="ab\u00e9c1 \x00", max_size=9)
+
+
+@given(ids=st.lists(ID_TEXT, max_size=60), refs=st.lists(st.one_of(st.none(), ID_TEXT), max_size=80),
+       start=st.integers(0, 5))
+@settings(max_examples=300, deadline=None)
+def test_the_integer_hash_of_ids_finds_what_arrow_finds(ids, refs, start):
+    """:class:`relgraph.tables.IdHash` gives ``pc.index_in``'s rows, for any ids it
+    takes (up to 8 bytes, no NUL, no empty one, each once) and any references
+    (sliced ones too); it declines the others."""
+    import pyarrow.compute as pc
+
+    from relgraph.tables import IdHash
+
+    values, strings = pa.array(ids, pa.string()), pa.array(refs + ids, pa.string()).slice(start)
+    table = IdHash.of(values)
+    takes = all(0 < len(i.encode()) <= 8 and "\x00" not in i for i in ids) and len(set(ids)) == len(ids)
+    assert (table is not None) == takes
+    if table is None:
+        return
+    found = table.rows(strings)
+    if any(r is not None and "\x00" in r for r in (refs + ids)[start:]):
+        assert found is None
+    else:
+        assert found.equals(pc.index_in(strings, value_set=values))
+
+
+def test_the_integer_hash_of_ids_of_a_portfolio():
+    """200,000 ids, as many references in random order, some unknown."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from relgraph.tables import IdHash
+
+    ids = pa.array([f"c{i:06d}" for i in range(200_000)][::-1])
+    picks = np.random.default_rng(1).integers(0, 200_000, 200_000)
+    refs = pa.array([f"c{i:06d}" for i in picks] + ["c", "c2000000", "zz"])
+    assert IdHash.of(ids).rows(refs).equals(pc.index_in(refs, value_set=ids))
 
 
 def test_reference_to_a_unit_without_units_file(data):
