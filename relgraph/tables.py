@@ -297,7 +297,16 @@ class IdHash:
             found[todo[hit]] = row[at[hit]]
             go = ~hit & (there != 0)
             todo, at, word = todo[go], at[go], word[go]
-        return pa.array(found, type=pa.int32(), mask=found < 0)
+        return _with_nulls(found)
+
+
+def _with_nulls(rows: np.ndarray) -> pa.Array:
+    """Row numbers (int32, -1 for none) as an arrow array, -1 as null; the numbers
+    not copied. (``pa.array`` given a mask imports ``numpy.ma``: 30 ms.)"""
+    valid = rows >= 0
+    missing = len(rows) - int(np.count_nonzero(valid))
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if missing else None
+    return pa.Array.from_buffers(pa.int32(), len(rows), [bitmap, pa.py_buffer(rows)], null_count=missing)
 
 
 def _slots(words: np.ndarray, shift: np.uint64) -> np.ndarray:
