@@ -46,6 +46,7 @@ __all__ = [
     "listed_together",
     "pylist",
     "reference_rows",
+    "text_buffers",
 ]
 
 TOP_LEVEL = "hq"
@@ -320,6 +321,19 @@ def _slots(words: np.ndarray, shift: np.uint64) -> np.ndarray:
     return (x >> shift).astype(np.int64)
 
 
+def text_buffers(strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The buffers of a string array (``pa.string()``) as numpy views, no copy:
+    its ``n + 1`` offsets (int32; string ``i`` is bytes ``offsets[i]`` to
+    ``offsets[i + 1]`` of the data buffer) and the bytes they span (uint8, from
+    ``offsets[0]``)."""
+    n = len(strings)
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32, count=n + 1, offset=strings.offset * 4)
+    start, end = int(offsets[0]), int(offsets[-1])
+    if end == start:
+        return offsets, np.zeros(0, dtype=np.uint8)
+    return offsets, np.frombuffer(strings.buffers()[2], dtype=np.uint8, count=end - start, offset=start)
+
+
 def _words(strings: pa.Array) -> np.ndarray | None:
     """Each string of a string array as an integer, its bytes in order and zeros
     after them (uint64; 0 for a null, and for a string of more than 8 bytes, none
@@ -328,10 +342,8 @@ def _words(strings: pa.Array) -> np.ndarray | None:
     if not pa.types.is_string(strings.type):
         return None
     n = len(strings)
-    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32, count=n + 1, offset=strings.offset * 4)
-    start, end = int(offsets[0]), int(offsets[-1])
-    text = np.frombuffer(strings.buffers()[2], dtype=np.uint8, count=end - start, offset=start) if end > start \
-        else np.zeros(0, dtype=np.uint8)
+    offsets, text = text_buffers(strings)
+    start = int(offsets[0])
     if np.count_nonzero(text) != len(text):
         return None
     lengths = np.diff(offsets)

@@ -24,7 +24,7 @@ import pyarrow.csv as pcsv
 
 from ..model import ID, NUMBER, REF, REFS, TABLES, TEXT, Column
 from ..validate import RESERVED, UNSET_WARNED, Origin, _Bad, _converter, canonical_columns
-from .columns import arange, arrow_type, one_array
+from .columns import arange, arrow_type, one_array, text_buffers
 
 __all__ = ["read_typed_dir", "WHITESPACE"]
 
@@ -33,6 +33,16 @@ WHITESPACE = (
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 """Every character ``str.strip()`` removes (``str.isspace``), for ``utf8_trim``."""
+
+def _edge_bytes(position: int) -> np.ndarray:
+    """Which bytes begin (``position`` 0) or end (-1) the UTF-8 of a character of
+    :data:`WHITESPACE`, as a look-up table by byte."""
+    table = np.zeros(256, dtype=bool)
+    table[[c.encode()[position] for c in WHITESPACE]] = True
+    return table
+
+
+_STARTS_SPACE, _ENDS_SPACE = _edge_bytes(0), _edge_bytes(-1)
 
 _BOM = b"\xef\xbb\xbf"
 # NUL is left to the exact reader.
@@ -204,9 +214,15 @@ def _without_trailing_blank_rows(table: pa.Table, probe: int | None) -> pa.Table
     A row whose cells are all empty has an empty cell in column ``probe`` (a
     required column, when the file has one): only the rows where that cell is
     empty are looked at whole."""
-    rows = arange(table.num_rows)
-    if probe is not None:
-        rows = pc.indices_nonzero(_empty(table.column(probe)))
+    if probe is None:
+        rows = arange(table.num_rows)
+    else:
+        cells = table.column(probe)
+        maybe = np.concatenate([_maybe_empty(chunk) for chunk in cells.chunks]) if cells.num_chunks else []
+        if not np.any(maybe):
+            return table
+        rows = pa.array(np.flatnonzero(maybe))
+        rows = pc.filter(rows, _empty(pc.take(cells, rows)))
         if not len(rows):
             return table
     blank = None
@@ -220,6 +236,17 @@ def _without_trailing_blank_rows(table: pa.Table, probe: int | None) -> pa.Table
     if rows != list(range(first, table.num_rows)):
         return None
     return table.slice(0, first)
+
+
+def _maybe_empty(cells: pa.Array) -> np.ndarray:
+    """Which cells may be empty or only white space: the empty ones, and those
+    beginning with a byte that begins a white space character (no copy of the
+    cells, as :func:`_empty` makes)."""
+    offsets, text = text_buffers(cells)
+    if not len(text):
+        return np.ones(len(cells), dtype=bool)
+    first = np.take(text, offsets[:-1] - offsets[0] if offsets[0] else offsets[:-1], mode="clip")
+    return (offsets[1:] == offsets[:-1]) | _STARTS_SPACE[first]
 
 
 def _empty(cells) -> pa.Array:
@@ -319,13 +346,30 @@ def _absent(col: Column, n: int) -> pa.Array:
 def _given_text(cells, *, required: bool = False) -> pa.Array:
     """Text cells trimmed, an empty one as not given (null); :class:`_Unclean` when
     ``required`` and one is empty."""
-    t = pc.utf8_trim(one_array(cells), characters=WHITESPACE)
-    empty = pc.equal(t, "")
-    if not _any(empty):  # the common case: no copy to make
+    t = _trimmed(one_array(cells))
+    offsets, _ = text_buffers(t)
+    empty = offsets[1:] == offsets[:-1]
+    if not empty.any():  # the common case: no copy to make
         return t
     if required:
         raise _Unclean
-    return pc.if_else(empty, _NULL_TEXT, t)
+    return pc.if_else(pa.array(empty), _NULL_TEXT, t)
+
+
+def _trimmed(cells: pa.Array) -> pa.Array:
+    """Text cells (no null) with white space trimmed, as ``utf8_trim`` on
+    :data:`WHITESPACE` (``str.strip``) trims them: the cells themselves when none
+    begins or ends with a byte that begins or ends a white space character (the
+    common case: no copy, and a tenth of the time)."""
+    offsets, text = text_buffers(cells)
+    if len(text):
+        if offsets[0]:
+            offsets = offsets - offsets[0]
+        # An empty cell reads a byte of a neighbour: at worst it trims for nothing.
+        if _STARTS_SPACE[np.take(text, offsets[:-1], mode="clip")].any() or \
+                _ENDS_SPACE[np.take(text, offsets[1:] - 1, mode="clip")].any():
+            return pc.utf8_trim(cells, characters=WHITESPACE)
+    return cells
 
 
 def _has_text(cells: pa.Array) -> bool:
@@ -340,7 +384,8 @@ def _has_text(cells: pa.Array) -> bool:
 def _id_lists(lists: pa.ListArray) -> pa.ListArray:
     """``;``-split id lists with each id trimmed; an empty id is left to the exact
     reader (which drops it)."""
-    values = pc.utf8_trim(lists.values, characters=WHITESPACE)
-    if _any(pc.equal(values, "")):
+    values = _trimmed(lists.values)
+    offsets, _ = text_buffers(values)
+    if (offsets[1:] == offsets[:-1]).any():
         raise _Unclean
     return pa.ListArray.from_arrays(lists.offsets, values, mask=lists.is_null())
