@@ -149,13 +149,18 @@ class BoltServer:
         return True
 
     def log_tail(self, size: int = 2000) -> str:
+        """The end of the server's log; after a crash, the start of its bug report
+        instead (the signal, the stack trace and the client's command come first
+        there, the register and memory dumps after)."""
         if not self.workdir:
             return ""
         try:
             with open(os.path.join(self.workdir, "server.log"), encoding="utf-8", errors="replace") as f:
-                return f.read()[-size:]
+                log = f.read()
         except OSError:
             return ""
+        crash = log.rfind("REDIS BUG REPORT START")
+        return log[crash : crash + 2 * size] if crash >= 0 else log[-size:]
 
     def clear(self) -> None:
         """Delete everything in the test graph."""
