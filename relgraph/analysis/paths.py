@@ -111,10 +111,6 @@ class Search:
         """The score above which nothing is left to settle (0.0 when all is)."""
         return self._st().floor()
 
-    def settle_to(self, floor: float) -> None:
-        """Settle every node that scores at least ``floor``."""
-        self._settle(floor)
-
     def best_from(self, starts: Collection[int], floor: float) -> float:
         """The best score of ``starts`` found by settling until it is final or the
         next contact scores under ``floor`` (-1.0: none found): where it is under

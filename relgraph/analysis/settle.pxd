@@ -80,10 +80,3 @@ cdef class State:
     @cython.locals(hkey="double[:]", hnode="int[:]", hpos="int[:]", top=int, u=int, kn=int, s=double,
                    ks=double, i=Py_ssize_t, c=Py_ssize_t, r=Py_ssize_t, size=Py_ssize_t)
     cdef int _pop(self)
-
-
-@cython.locals(new="double[:]", i=Py_ssize_t)
-cpdef object _grown_doubles(double[:] old, Py_ssize_t n)
-
-@cython.locals(new="int[:]", i=Py_ssize_t)
-cpdef object _grown_ints(int[:] old, Py_ssize_t n)

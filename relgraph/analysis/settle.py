@@ -342,7 +342,7 @@ class State:
     def _touch(self, x: int) -> None:
         """Note node ``x`` as scored (for :meth:`clear`)."""
         if self.ntouched == len(self.touched):
-            self.touched = _grown_ints(self.touched, self.ntouched)
+            self.touched = _grown("i", self.touched, self.ntouched)
         self.touched[self.ntouched] = x
         self.ntouched += 1
 
@@ -352,8 +352,8 @@ class State:
         if i < 0:
             i = self.size
             if i == len(self.hkey):
-                self.hkey = _grown_doubles(self.hkey, i)
-                self.hnode = _grown_ints(self.hnode, i)
+                self.hkey = _grown("d", self.hkey, i)
+                self.hnode = _grown("i", self.hnode, i)
             self.size += 1
         hkey, hnode, hpos = self.hkey, self.hnode, self.place
         while i > 0:
@@ -396,17 +396,9 @@ class State:
         return top
 
 
-def _grown_doubles(old, n: int) -> array:
-    """A copy of the first ``n`` values of ``old``, with room for as many again."""
-    new = array("d", bytes(16 * n))
-    for i in range(n):
-        new[i] = old[i]
-    return new
-
-
-def _grown_ints(old, n: int) -> array:
-    """A copy of the first ``n`` values of ``old``, with room for as many again."""
-    new = array("i", bytes(8 * n))
-    for i in range(n):
-        new[i] = old[i]
+def _grown(code: str, old, n: int) -> array:
+    """A copy of the first ``n`` values of ``old`` (an array of type ``code``, or,
+    compiled, a typed view of one), with room for as many again (zeros)."""
+    new = array(code, memoryview(old)[:n].tobytes())
+    new.frombytes(bytes(new.itemsize * n))
     return new
