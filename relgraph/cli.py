@@ -20,7 +20,7 @@ import click
 
 from . import format as fm
 from .errors import InvalidData, RelgraphError
-from .format import dump_json, plural, problems_text, render, table_text, to_jsonable
+from .format import dump_json, plural, problems_text, render_pieces, table_text, to_jsonable
 
 EPILOG_DATA = (
     "DATA is a folder of CSV files, one JSON file, or a Neo4j URI (neo4j://, "
@@ -32,9 +32,11 @@ EPILOG_DATA = (
 # --- output (format.py) -------------------------------------------------------------
 
 
-def emit(fmt: str, obj: Any, *, table: Callable[[Any], str], rows: Callable[[Any], list[dict]]) -> None:
-    """Print ``obj`` as JSON, CSV (``rows(obj)``) or a table (``table(obj)``)."""
-    click.echo(render(fmt, obj, table=table, rows=rows), nl=False)
+def emit(fmt: str, obj: Any, *, table: Callable[[Any], str | Iterable[str]], rows: Callable[[Any], list[dict]]) -> None:
+    """Print ``obj`` as JSON, CSV (``rows(obj)``) or a table (``table(obj)``: its
+    text, or its lines), a piece at a time (:func:`relgraph.format.render_pieces`)."""
+    for piece in render_pieces(fmt, obj, table=table, rows=rows):
+        click.echo(piece, nl=False)
 
 
 # --- shared options ------------------------------------------------------------------
@@ -1211,13 +1213,10 @@ def plan_table(r: dict[str, Any], grouped: bool) -> str:
     return "\n".join(plan_lines(r, grouped))
 
 
-PLAN_CHUNK = 4096
-"""The plan's table lines are made and printed this many at a time: a portfolio's
-plan is tens of thousands, and its text whole would be tens of megabytes."""
-
-
 def plan_lines(r: dict[str, Any], grouped: bool) -> Iterator[str]:
-    """The lines of :func:`plan_table`, made :data:`PLAN_CHUNK` actions at a time."""
+    """The lines of :func:`plan_table`, made :data:`relgraph.format.PIECE` actions at
+    a time (a portfolio's plan is tens of thousands: its text whole would be tens of
+    megabytes)."""
     from .plancal import iso_dates, route_texts
 
     actions = r["actions"]
@@ -1234,29 +1233,16 @@ def plan_lines(r: dict[str, Any], grouped: bool) -> Iterator[str]:
                 for due, route, a in zip(iso_dates(a["due"] for a in part), route_texts(part), part)]
 
     if not grouped:
-        for k in range(0, len(actions), PLAN_CHUNK):
-            yield from lines(actions[k : k + PLAN_CHUNK])
+        for k in range(0, len(actions), fm.PIECE):
+            yield from lines(actions[k : k + fm.PIECE])
         return
     by_account: dict[str, list[dict[str, Any]]] = {}
     for a in actions:
         by_account.setdefault(a["account"], []).append(a)
     for n, (account, mine) in enumerate(by_account.items()):
         yield ("\n" if n else "") + account
-        for k in range(0, len(mine), PLAN_CHUNK):
-            yield from ("  " + line for line in lines(mine[k : k + PLAN_CHUNK]))
-
-
-def echo_lines(lines: Iterable[str]) -> None:
-    """Print ``lines``, each ending with a newline, :data:`PLAN_CHUNK` at a time
-    (the text of :func:`emit`'s table, never held whole)."""
-    chunk: list[str] = []
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) == PLAN_CHUNK:
-            click.echo("\n".join(chunk))
-            chunk.clear()
-    if chunk:
-        click.echo("\n".join(chunk))
+        for k in range(0, len(mine), fm.PIECE):
+            yield from ("  " + line for line in lines(mine[k : k + fm.PIECE]))
 
 
 def plan_rows(r: dict[str, Any]) -> fm.Columns | list:
@@ -1322,14 +1308,8 @@ def plan(data, accounts, horizon, lead, grace, rotation_years, limit, ics, force
         from .plancal import write_plan_ics
 
         write_plan_ics(r, ics, force=force)
-    # A portfolio's plan is printed in pieces, its whole text never held at once.
-    if fmt == "table":
-        echo_lines(plan_lines(r, grouped=bool(accounts)))
-    elif fmt == "json":
-        for piece in fm.json_pieces(r):
-            click.echo(piece, nl=False)
-    else:
-        emit(fmt, r, table=lambda r: plan_table(r, grouped=bool(accounts)), rows=plan_rows)
+    # A portfolio's plan is tens of thousands of lines: given as lines, printed in pieces.
+    emit(fmt, r, table=lambda r: plan_lines(r, grouped=bool(accounts)), rows=plan_rows)
 
 
 # --- --no-cache, on every command that reads DATA (relgraph/cache.py) -----------------

@@ -52,19 +52,26 @@ def dump_json(obj: Any, *, pretty: bool | None = None) -> str:
     return json.dumps(obj, indent=2 if pretty else None, ensure_ascii=False, default=_json_default)
 
 
-def json_pieces(obj: dict[str, Any], *, size: int = 4096, pretty: bool | None = None) -> Iterator[str]:
+PIECE = 4096
+"""The items printed at a time where an answer is long (a JSON list's items, a
+table's lines: :func:`json_pieces`, :func:`render_pieces`)."""
+
+
+def json_pieces(obj: Any, *, size: int = PIECE, pretty: bool | None = None) -> Iterator[str]:
     """The text of :func:`dump_json` of ``obj`` and a newline, in pieces: compact,
-    the list that is ``obj``'s last value ``size`` items at a time, so that the
-    text of a long list (a portfolio's plan: tens of megabytes) is never held
-    whole; indented, in one piece."""
+    the list that is the last value of a dict ``obj`` ``size`` items at a time, so
+    that the text of a long list (a portfolio's plan: tens of megabytes) is never
+    held whole; indented, or of anything else, in one piece."""
     if pretty is None:
         pretty = sys.stdout.isatty()
-    *head, (name, items) = obj.items()
-    if pretty or not isinstance(items, list):
+    name, items = next(reversed(obj.items())) if isinstance(obj, dict) and obj else (None, None)
+    if pretty or not isinstance(name, str) or not isinstance(items, list):
         yield dump_json(obj, pretty=pretty) + "\n"
         return
+    head = dict(obj)
+    del head[name]
     # The compact text of obj is that of its head, then its last key and list.
-    yield dump_json(dict(head), pretty=False)[:-1] + (", " if head else "") + dump_json(name, pretty=False) + ": ["
+    yield dump_json(head, pretty=False)[:-1] + (", " if head else "") + dump_json(name, pretty=False) + ": ["
     for k in range(0, len(items), size):
         yield (", " if k else "") + dump_json(items[k : k + size], pretty=False)[1:-1]
     yield "]}\n"
@@ -164,14 +171,35 @@ def table_text(rows: list[dict[str, Any]], columns: list[str], headers: list[str
     return "\n".join(lines)
 
 
-def render(fmt: str, obj: Any, *, table: Callable[[Any], str], rows: Callable[[Any], list[dict] | Columns]) -> str:
-    """The text of ``obj`` in ``fmt``: ``json``, ``csv`` (of ``rows(obj)``) or
-    ``table`` (``table(obj)``), ending with a newline."""
+def render_pieces(
+    fmt: str,
+    obj: Any,
+    *,
+    table: Callable[[Any], str | Iterable[str]],
+    rows: Callable[[Any], list[dict] | Columns],
+) -> Iterator[str]:
+    """The text of ``obj`` in ``fmt``, ending with a newline, in pieces: ``json``
+    (:func:`json_pieces`), ``csv`` (of ``rows(obj)``) or ``table`` (``table(obj)``:
+    its text, or its lines, joined :data:`PIECE` at a time), so that a long answer
+    (a portfolio's plan) is never held whole as text."""
     if fmt == "json":
-        return dump_json(obj) + "\n"
+        yield from json_pieces(obj)
+        return
     if fmt == "csv":
-        return csv_text(rows(obj))
-    return table(obj) + "\n"
+        yield csv_text(rows(obj))
+        return
+    text = table(obj)
+    if isinstance(text, str):
+        yield text + "\n"
+        return
+    chunk: list[str] = []
+    for line in text:
+        chunk.append(line)
+        if len(chunk) == PIECE:
+            yield "\n".join(chunk) + "\n"
+            chunk.clear()
+    if chunk:
+        yield "\n".join(chunk) + "\n"
 
 
 # --- figures ----------------------------------------------------------------------------

@@ -34,3 +34,19 @@ def test_csv_text_cells_and_columns_in_order_of_first_appearance():
         'c,10,,,2026-01-02T03:04:00,"2026-03-04;;[\'p\', 1]",\n',
     ])
     assert csv_text([{"b": 1}, {"a": "x,y"}], ["a", "b"]) == 'a,b\n,1\n"x,y",\n'
+
+
+def test_json_and_tables_in_pieces_are_the_text_whole():
+    from relgraph.format import dump_json, json_pieces, render_pieces
+
+    cases = [{}, {"a": 1}, {"a": []}, {"as_of": dt.date(2026, 1, 1), "rows": ROWS}, ROWS, {1: [1]}, {"a": [1, 2, 3]}]
+    for obj in cases:
+        pieces = list(json_pieces(obj, size=2, pretty=False))
+        assert "".join(pieces) == dump_json(obj, pretty=False) + "\n"
+    # The last list is cut into pieces of two items; anything else is one piece.
+    assert list(json_pieces({"n": 1, "a": [1, 2, 3]}, size=2, pretty=False)) == ['{"n": 1, "a": [', "1, 2", ", 3", "]}\n"]
+    assert list(json_pieces({"a": 1}, size=2, pretty=False)) == ['{"a": 1}\n']
+    lines = [f"line {i}" for i in range(5)]
+    as_lines = list(render_pieces("table", None, table=lambda _: iter(lines), rows=list))
+    assert "".join(as_lines) == "\n".join(lines) + "\n"
+    assert list(render_pieces("table", None, table=lambda _: "a\nb", rows=list)) == ["a\nb\n"]
