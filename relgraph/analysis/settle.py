@@ -43,7 +43,6 @@ class FlatGraph:
         self.live = OrderedDict()
         self.free = []
 
-
     def edge(self, u: int, v: int) -> float:
         """The probability of edge ``u -> v`` (-1.0: there is none)."""
         ptr, nodes = self.succ_ptr, self.succ_nodes

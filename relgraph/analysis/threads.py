@@ -28,6 +28,7 @@ import numpy as np
 
 from ..graph import tables_from_graph
 from ..model import GRADE_WEIGHT
+from ..tables import listed_together
 from .access import Access, Dominators, FrameAccounts
 from .rules import horizon_end, is_due, rotation_due, staff_rotation_due
 from .successor import due_soon, not_due, successor
@@ -121,11 +122,10 @@ def frame_threads(
     threaded = threaded[asked].tolist()
     # The staff of each wanted contact's threads, by staff id (pairs are by contact,
     # then staff id): those of the k-th are thread_staff[bounds[k]:bounds[k + 1]].
-    first = np.searchsorted(strong_contact, asked)
-    counts = np.searchsorted(strong_contact, asked, side="right") - first
-    ends = np.cumsum(counts)
-    pairs = np.repeat(first - (ends - counts), counts) + np.arange(ends[-1] if len(ends) else 0)
-    thread_staff, bounds = strong_staff[pairs].tolist(), [0, *ends.tolist()]
+    offsets = np.searchsorted(strong_contact, np.arange(len(ids) + 1))  # each contact's strong pairs
+    _, pairs = listed_together(asked, offsets)
+    thread_staff = strong_staff[pairs].tolist()
+    bounds = [0, *np.cumsum(np.diff(offsets)[asked]).tolist()]
     rows = []
     for a in picked:
         A: Access | None = None

@@ -34,6 +34,7 @@ WHITESPACE = (
 )
 """Every character ``str.strip()`` removes (``str.isspace``), for ``utf8_trim``."""
 
+
 def _edge_bytes(position: int) -> np.ndarray:
     """Which bytes begin (``position`` 0) or end (-1) the UTF-8 of a character of
     :data:`WHITESPACE`, as a look-up table by byte."""
@@ -377,8 +378,8 @@ def _has_text(cells: pa.Array) -> bool:
     past its first."""
     if not len(cells):
         return False
-    offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32)
-    return bool(offsets[cells.offset + len(cells)] > offsets[cells.offset])
+    offsets, _ = text_buffers(cells)
+    return bool(offsets[-1] > offsets[0])
 
 
 def _id_lists(lists: pa.ListArray) -> pa.ListArray:
