@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from array import array
 import random
 from pathlib import Path
 
 import pytest
 
-from relgraph.analysis import access, flow, settle
+from relgraph.analysis import access, flow, settle, threads
 from relgraph.analysis.threads import node_disjoint_routes
 
 from test_access import check_dominators, random_access
@@ -41,6 +42,7 @@ def build(request, monkeypatch):
     assert not source.compiled()
     monkeypatch.setattr(access, "FlatGraph", flat.FlatGraph)
     monkeypatch.setattr(access, "flow", source)
+    monkeypatch.setattr(threads, "flow", source)
     return source
 
 
@@ -65,6 +67,19 @@ def test_dominators_and_routes_are_networkx_s(build, seed):
             assert [node_disjoint_routes(A, t, dom=dom, cap=c) for c in (None, 3, 2, 1)] == [
                 expected, min(expected, 3), min(expected, 2), min(expected, 1)
             ]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_counts_count_each_target_in_turn(build, seed):
+    rng = random.Random(seed)
+    A = random_access(rng, rng.randint(1, 16), rng.randint(1, 6), rng.choice([0.05, 0.1, 0.2, 0.35]))
+    contacts = [t for t in range(len(A.keys)) if not A.is_staff[t]]
+    rng.shuffle(contacts)
+    targets = contacts + contacts[:3]  # a count after another of the same target too
+    routes = threads._routes(A)
+    assert routes.counts(array("i", targets), -1).tolist() == [connectivity(A, t) for t in targets]
+    assert routes.counts(array("i", targets), 2).tolist() == [min(connectivity(A, t), 2) for t in targets]
+    assert routes.counts(array("i"), -1).tolist() == []
 
 
 @pytest.mark.parametrize("seed", range(20))

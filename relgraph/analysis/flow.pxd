@@ -54,6 +54,9 @@ cdef class Routes:
     )
     cpdef Py_ssize_t count(self, int target, Py_ssize_t cap)
 
+    @cython.locals(out="int[:]", k=Py_ssize_t)
+    cpdef object counts(self, int[:] targets, Py_ssize_t cap)
+
     @cython.locals(ptr="int[:]", nodes="int[:]", staff="signed char[:]", used="int[:]", k=Py_ssize_t, s=int)
     cdef int _free_staff(self, int v, int gen)
 

@@ -369,6 +369,14 @@ class Routes:
             flow += 1
         return flow
 
+    def counts(self, targets, cap: int) -> array:
+        """:meth:`count` of each node of ``targets`` (C ints), in that order, as C ints."""
+        result = _ints(len(targets))
+        out = result
+        for k in range(len(targets)):
+            out[k] = self.count(targets[k], cap)
+        return result
+
     def _free_staff(self, v: int, gen: int) -> int:
         """The first member of our staff among the in-neighbours of node ``v`` who
         carries no route yet (-1: none). Staff come first among a node's in-neighbours

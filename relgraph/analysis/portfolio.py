@@ -133,8 +133,9 @@ def threads_report(
         due = due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
         return frame_threads(F, ps, accounts=picked, all=all, due=due)
 
-    rows = [r for part in _over_frames(store, accounts, compute, progress) for r in part]
-    rows.sort(key=threads_sort_key)
+    with paused_gc():  # (frame_threads' rows, and a search per row: none in a cycle)
+        rows = [r for part in _over_frames(store, accounts, compute, progress) for r in part]
+        rows.sort(key=threads_sort_key)
     return {"as_of": as_of, "contacts": rows}
 
 

@@ -29,6 +29,7 @@ import numpy as np
 from ..graph import tables_from_graph
 from ..model import GRADE_WEIGHT
 from ..tables import listed_together
+from . import flow
 from .access import Access, Dominators, FrameAccounts
 from .rules import horizon_end, is_due, rotation_due, staff_rotation_due
 from .successor import due_soon, not_due, successor
@@ -99,7 +100,6 @@ def frame_threads(
     picked = range(len(F.account_ids)) if accounts is None else accounts
     parts = FrameAccounts(F, ps) if parts is None else parts
     key_mask = is_key(F)
-    staff_at = {x: i for i, x in enumerate(F.staff_ids)}
     ids, staff_ids, staff_names = F.contact_ids, F.staff_ids, F.staff_names
     # Per contact: the threads, the rank gap (None without threads) and whether
     # two threads and no rank gap leave it out at once (it is listed only if
@@ -116,53 +116,68 @@ def frame_threads(
     # The columns read row by row, as lists of the wanted contacts alone (place[i]:
     # contact i's place among them): most contacts are never asked about.
     asked = np.flatnonzero(wanted)
-    place = dict(zip(asked.tolist(), range(len(asked))))
+    place = np.zeros(len(ids), dtype=np.int64)
+    place[asked] = np.arange(len(asked))
     key, influence = key_mask[asked].tolist(), F.contact_influence[asked].tolist()
     gap_of = [None if t == 0 else g for t, g in zip(threads[asked].tolist(), gaps[asked].tolist())]
-    threaded = threaded[asked].tolist()
+    names = F.contact_names
+    roles, levels = (
+        [values[c] for c in codes[asked].tolist()] for codes, values in map(F.coded, ("contact_roles", "contact_levels"))
+    )
     # The staff of each wanted contact's threads, by staff id (pairs are by contact,
-    # then staff id): those of the k-th are thread_staff[bounds[k]:bounds[k + 1]].
-    offsets = np.searchsorted(strong_contact, np.arange(len(ids) + 1))  # each contact's strong pairs
+    # then staff id): those of the k-th are held_by[bounds[k]:bounds[k + 1]].
+    offsets = np.concatenate([[0], np.cumsum(threads)])  # each contact's strong pairs
     _, pairs = listed_together(asked, offsets)
     thread_staff = strong_staff[pairs].tolist()
+    held_by = [staff_ids[s] for s in thread_staff]
+    held_names = [staff_names[s] for s in thread_staff]
     bounds = [0, *np.cumsum(np.diff(offsets)[asked]).tolist()]
+    staff_at = {x: i for i, x in enumerate(staff_ids)}
     rows = []
     for a in picked:
-        A: Access | None = None
-        dom: Dominators | None = None
-        among: set[int] = set()
-        for j, i in parts.picked_contacts(a, wanted):
-            k = place[i]
-            mine = thread_staff[bounds[k] : bounds[k + 1]]
-            if A is None:
-                A = parts.access(a)
-                dom = A.dominators()
-                among = not_due(A, due)
-            redundancy = node_disjoint_routes(A, j, dom=dom)  # contacts come first in A
-            if threaded[k] and redundancy >= 2:
-                continue
-            held_by = [staff_ids[s] for s in mine]
-            node = successor(A, j, threads=held_by, among=among)
-            backup = None if node is None else staff_at[A.ids[node]]
+        found = parts.picked_contacts(a, wanted)
+        if not found:
+            continue
+        nodes, contacts = np.array(found, dtype=np.int64).T
+        A = parts.access(a)
+        among = not_due(A, due)
+        node_ids = A.ids
+        # The redundancy of each (node_disjoint_routes; contacts come first in A):
+        # those with two threads and no rank gap are listed only at redundancy <= 1.
+        redundancy = np.frombuffer(_routes(A).counts(nodes.astype(np.intc), -1), dtype=np.intc)
+        listed = ~(threaded[contacts] & (redundancy >= 2))
+        account = F.account_ids[a]
+        for j, i, k, r in zip(nodes[listed].tolist(), contacts[listed].tolist(), place[contacts[listed]].tolist(),
+                              redundancy[listed].tolist()):
+            lo, hi = bounds[k], bounds[k + 1]
+            mine = held_by[lo:hi]
+            node = successor(A, j, threads=mine, among=among)
+            backup = None if node is None else node_ids[node]
             rows.append(
                 {
                     "id": ids[i],
-                    "name": F.contact_names[i],
-                    "account": F.account_ids[a],
-                    "role": F.contact_roles[i],
+                    "name": names[i],
+                    "account": account,
+                    "role": roles[k],
                     "influence": influence[k],
-                    "threads": len(mine),
-                    "staff": held_by,
-                    "redundancy": redundancy,
+                    "threads": hi - lo,
+                    "staff": mine,
+                    "redundancy": r,
                     "rank_gap": gap_of[k],
-                    "backup": None if backup is None else staff_ids[backup],
-                    "level": F.contact_levels[i],
+                    "backup": backup,
+                    "level": levels[k],
                     "key": key[k],
-                    "staff_names": [staff_names[s] for s in mine],
-                    "backup_name": None if backup is None else staff_names[backup],
+                    "staff_names": held_names[lo:hi],
+                    "backup_name": None if backup is None else staff_names[staff_at[backup]],
                 }
             )
     return rows
+
+
+def _routes(A: Access) -> flow.Routes:
+    """The counter of :func:`node_disjoint_routes` to the contacts of ``A``, on its
+    dominator tree's arrays alone (:func:`relgraph.analysis.flow.dominators`)."""
+    return flow.Routes(A.flat, *flow.dominators(A.flat))
 
 
 def threads_sort_key(row: dict[str, Any]) -> tuple:
