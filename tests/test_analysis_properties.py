@@ -273,6 +273,22 @@ def test_store_by_account_equals_whole_graph(data):
 
 @SETTINGS
 @given(portfolios())
+def test_gaps_are_the_cells_not_covered(data):
+    # gaps sorts the contacts of the cells not covered alone; coverage every cell.
+    G = build_graph(read_obj(data))
+    cells = [
+        (a["id"], c["level"], c["role"], c["status"], c["contacts"], c["best_strength"])
+        for a in coverage(G, as_of=AS_OF) for c in a["cells"] if c["status"] != "covered"
+    ]
+    found = [
+        (g["account"], g["level"], g["role"], g["status"], g["contacts"], g["best_strength"])
+        for g in gaps(G, as_of=AS_OF)
+    ]
+    assert sorted(found) == sorted(cells)
+
+
+@SETTINGS
+@given(portfolios())
 def test_gap_suggestion_starts_a_best_path(data):
     G = build_graph(read_obj(data))
     for gap in gaps(G, as_of=AS_OF):

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
@@ -86,14 +87,24 @@ class _Contacts:
     contacts, and the contacts with a strong relationship from an executive."""
 
     def __init__(self, F: Frame, ps: PairStrengths):
-        n = len(F.contact_ids)
+        self.F, self.ps = F, ps
         self.best = best_strengths(F, ps)
         self.threads = thread_counts(F, ps)
+
+    # The cells need only the best strengths and threads: the rest is made when
+    # first asked (the figures of frame_coverage).
+    @cached_property
+    def exec_tie(self) -> np.ndarray:
+        F, ps = self.F, self.ps
         executive = _is(F.coded("staff_roles"), "executive")
-        self.exec_tie = np.zeros(n, dtype=bool)
+        out = np.zeros(len(F.contact_ids), dtype=bool)
         if len(executive):
-            self.exec_tie[ps.contact[ps.strong & executive[ps.staff]]] = True
-        self.key = is_key(F)
+            out[ps.contact[ps.strong & executive[ps.staff]]] = True
+        return out
+
+    @cached_property
+    def key(self) -> np.ndarray:
+        return is_key(self.F)
 
 
 def _is(coded: tuple[np.ndarray, list], value: Any) -> np.ndarray:
@@ -112,9 +123,13 @@ def _mapped(coded: tuple[np.ndarray, list], to: dict[Any, int]) -> np.ndarray:
 class _Cells:
     """The coverage cells of every account of a frame (see the module docstring):
     for each (account, level, role) with contacts, the run of its contacts (by id)
-    in ``order``, its best strength and whether it is covered."""
+    in ``order``, its best strength and whether it is covered.
 
-    def __init__(self, F: Frame, c: _Contacts):
+    ``covered``: whether the covered cells are asked for; when not, only the
+    contacts of the others are sorted into runs (a portfolio's gaps hold few), and
+    the runs of covered cells are empty."""
+
+    def __init__(self, F: Frame, c: _Contacts, *, covered: bool = True):
         contact_coded, unit_coded = F.coded("contact_levels"), F.coded("unit_levels")
         present = {
             v for codes, values in (contact_coded, unit_coded)
@@ -134,9 +149,18 @@ class _Cells:
             self.account_levels.setdefault(a, []).append(lv)  # ascending: top level first
         inside = np.flatnonzero(role >= 0)  # role "other" is in no cell
         code = (F.contact_account[inside] * n_levels + contact_level[inside]) * n_roles + role[inside]
-        order = np.argsort(code, kind="stable")  # contacts are sorted by id already
-        self.order = inside[order].tolist()
-        self.ids = np.array(F.contact_ids, dtype=object)[inside[order]].tolist()  # a cell's contact ids: one slice
+        held = np.zeros(0, dtype=np.int64)  # the covered cells whose contacts are left out
+        if not covered:
+            hit = np.zeros(len(F.account_ids) * n_levels * n_roles, dtype=bool)
+            hit[code[c.threads[inside] > 0]] = True
+            out = hit[code]
+            held = unique_ints(code[out])
+            inside, code = inside[~out], code[~out]
+        # Contacts are sorted by id already; a stable sort of 16-bit codes is a radix sort.
+        small = len(code) and code.max() < 1 << 16
+        order = np.argsort(code.astype(np.uint16) if small else code, kind="stable")
+        self.order = inside[order]  # the contacts of each cell in turn, by id
+        self._contact_ids = F.contact_ids
         code = code[order]
         starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else np.zeros(0, dtype=np.int64)
         ends = np.r_[starts[1:], len(code)].astype(np.int64)
@@ -148,17 +172,30 @@ class _Cells:
         self.run = dict(
             zip(code[starts].tolist(), zip(starts.tolist(), ends.tolist(), best.tolist(), covered.tolist()))
         )
+        self.run.update(dict.fromkeys(held.tolist(), (0, 0, None, True)))
+
+    @cached_property
+    def ids(self) -> list[str]:
+        """The contact ids of :attr:`order`: a cell's contact ids are one slice."""
+        return list(map(self._contact_ids.__getitem__, self.order.tolist()))
+
+    def _ids(self, start: int, end: int) -> list[str]:
+        """The contact ids of ``order[start:end]`` (one cell's), from :attr:`ids` once
+        they are all asked for."""
+        if "ids" in self.__dict__:
+            return self.ids[start:end]
+        return list(map(self._contact_ids.__getitem__, self.order[start:end].tolist()))
 
     def members(self, a: int, level: str, role: str) -> list[int]:
         """The contact indexes (by id) of one cell of account ``a``."""
         run = self.run.get((a * self.n_levels + self.levels.index(level)) * self.n_roles + COVERAGE_ROLES.index(role))
-        return [] if run is None else self.order[run[0] : run[1]]
+        return [] if run is None else self.order[run[0] : run[1]].tolist()
 
     def of(self, a: int, *, covered: bool = True) -> list[dict[str, Any]]:
         """The cells of account ``a``, level by level (top first), roles in the order
         of :data:`relgraph.model.COVERAGE_ROLES` (only those not covered when
-        ``covered`` is False)."""
-        ids = self.ids
+        ``covered`` is False; only so when the grid was made without them)."""
+        ids = self.ids if covered else None  # all cells: every contact in a cell is listed
         out = []
         for lv in self.account_levels.get(a, ()):
             base = (a * self.n_levels + lv) * self.n_roles
@@ -170,7 +207,7 @@ class _Cells:
                     start, end, b, is_covered = run
                     if is_covered and not covered:
                         continue
-                    contacts = ids[start:end]
+                    contacts = self._ids(start, end) if ids is None else ids[start:end]
                     best = None if b < 0 else b
                     if is_covered:
                         status = "covered"
@@ -359,7 +396,7 @@ class FrameGaps:
         accounts: Iterable[int] | None = None,
     ):
         self.F, self.due = F, due
-        self.grid = _Cells(F, _Contacts(F, ps))
+        self.grid = _Cells(F, _Contacts(F, ps), covered=False)
         self.influence = F.contact_influence.tolist()
         self.staff_at = {x: i for i, x in enumerate(F.staff_ids)}
         self._cells: dict[int, list[dict[str, Any]]] = {}

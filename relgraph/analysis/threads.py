@@ -122,7 +122,8 @@ def frame_threads(
     gap_of = [None if t == 0 else g for t, g in zip(threads[asked].tolist(), gaps[asked].tolist())]
     names = F.contact_names
     roles, levels = (
-        [values[c] for c in codes[asked].tolist()] for codes, values in map(F.coded, ("contact_roles", "contact_levels"))
+        [values[c] for c in codes[asked].tolist()]
+        for codes, values in map(F.coded, ("contact_roles", "contact_levels"))
     )
     # The staff of each wanted contact's threads, by staff id (pairs are by contact,
     # then staff id): those of the k-th are held_by[bounds[k]:bounds[k + 1]].
