@@ -39,7 +39,7 @@ import networkx as nx
 import numpy as np
 
 from ..model import COVERAGE_ROLES, GRADE_WEIGHT, TOUCHPOINT_METHODS, TRIANGLE, level_sort_key
-from .access import Access, FrameAccounts
+from .access import Access, FrameAccounts, staff_index
 from .frame import (
     Frame,
     PairStrengths,
@@ -397,8 +397,6 @@ class FrameGaps:
     ):
         self.F, self.due = F, due
         self.grid = _Cells(F, _Contacts(F, ps), covered=False)
-        self.influence = F.contact_influence.tolist()
-        self.staff_at = {x: i for i, x in enumerate(F.staff_ids)}
         self._cells: dict[int, list[dict[str, Any]]] = {}
         self._ps, self._cut = ps, None
         if parts is None and accounts is not None:
@@ -415,8 +413,7 @@ class FrameGaps:
 
     def of(self, a: int, A: Access | None = None) -> list[dict[str, Any]]:
         """The gaps of account ``a``; ``A``: its access graph, when built already."""
-        F, grid, influence, due, staff_at = self.F, self.grid, self.influence, self.due, self.staff_at
-        levels = F.contact_levels
+        F, grid, influence, due = self.F, self.grid, self.F.contact_influence, self.due
         gaps: list[dict[str, Any]] = []
         cells = self._gap_cells(a)
         if not cells:
@@ -424,6 +421,7 @@ class FrameGaps:
         if self._cut is not None and not self._cut[a]:  # an account not announced: cut the whole frame
             self._cut, self.parts = None, FrameAccounts(F, self._ps)
         mine = self.parts.contacts(a)
+        level_codes, level_values = F.coded("contact_levels")
         if A is None:
             A = self.parts.access(a)
         local = {i: j for j, i in enumerate(mine)}  # contacts come first in A
@@ -433,13 +431,14 @@ class FrameGaps:
             if cell["contacts"]:
                 members = grid.members(a, cell["level"], cell["role"])
                 targets = [local[i] for i in members]
-                max_influence = max(influence[i] for i in members)
+                max_influence = int(influence[members].max())
                 s = best_placed(A, targets, due=due)
             else:
                 max_influence = 3
                 level = cell["level"]
                 if level not in suggested_for_level:
-                    targets = [j for j, i in enumerate(mine) if levels[i] == level]
+                    at = level_values.index(level) if level in level_values else -1  # (a unit's level alone)
+                    targets = np.flatnonzero(level_codes[mine] == at).tolist()
                     suggested_for_level[level] = best_placed(A, targets, due=due)
                 s = suggested_for_level[level]
             best = cell["best_strength"] or 0.0
@@ -453,7 +452,7 @@ class FrameGaps:
                     "contacts": cell["contacts"],
                     "suggested_staff": None if s is None else A.ids[s],
                     "best_strength": cell["best_strength"],
-                    "suggested_staff_name": None if s is None else F.staff_names[staff_at[A.ids[s]]],
+                    "suggested_staff_name": None if s is None else F.staff_names[staff_index(F, A.ids[s])],
                 }
             )
         return gaps

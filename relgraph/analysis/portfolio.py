@@ -82,7 +82,8 @@ def coverage_report(
         ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
         return frame_coverage(F, ps, accounts=picked)
 
-    parts = _over_frames(store, accounts, compute, progress)
+    with paused_gc():  # (the cells, and their lists of contacts: none in a cycle)
+        parts = _over_frames(store, accounts, compute, progress)
     return {"as_of": as_of, "accounts": [row for part in parts for row in part]}
 
 
@@ -158,10 +159,11 @@ def risk_report(
         return sole_threads(F, ps, picked)
 
     sole: dict[str, list[tuple[str, int]]] = {}
-    for part in _over_frames(store, None, compute, progress):
-        for s, items in part.items():
-            sole.setdefault(s, []).extend(items)
-    rows = risk_rows(store.staff(), sole, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
+    with paused_gc():  # (a row per staff member, twice: none in a cycle)
+        for part in _over_frames(store, None, compute, progress):
+            for s, items in part.items():
+                sole.setdefault(s, []).extend(items)
+        rows = risk_rows(store.staff(), sole, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
     return {"as_of": as_of, "staff": rows}
 
 

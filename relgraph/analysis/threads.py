@@ -248,25 +248,36 @@ def risk_rows(
     first, then by id."""
     limit = horizon_end(as_of, horizon)
     rows = []
+    dues: dict[tuple, tuple[dt.date | None, bool]] = {}  # by what a rotation is worked out from
     for s in staff:
         if not s["active"]:
             continue
-        mine = sole.get(s["id"], ())
-        due = staff_rotation_due(s, rotation_years)
+        sid, role, since = s["id"], s.get("role"), s.get("in_role_since")
+        key = (since, role, s.get("rotates"))
+        due = dues.get(key)
+        if due is None:
+            at = staff_rotation_due(s, rotation_years)
+            due = dues[key] = (at, is_due(at, limit))
+        mine = sole.get(sid)
         rows.append(
             {
-                "id": s["id"],
+                "id": sid,
                 "name": s.get("name"),
-                "risk": sum(w for _, w in mine),
-                "sole_threads": sorted(c for c, _ in mine),
-                "rotation_due": due,
-                "due_soon": is_due(due, limit),
-                "role": s.get("role"),
-                "in_role_since": s.get("in_role_since"),
+                "risk": sum([w for _, w in mine]) if mine else 0,
+                "sole_threads": sorted([c for c, _ in mine]) if mine else [],
+                "rotation_due": due[0],
+                "due_soon": due[1],
+                "role": role,
+                "in_role_since": since,
             }
         )
-    rows.sort(key=lambda r: (-r["risk"], r["id"]))
+    rows.sort(key=_risk_order)
     return rows
+
+
+def _risk_order(row: dict[str, Any]) -> tuple:
+    """Highest risk first, then by id."""
+    return -row["risk"], row["id"]
 
 
 def rotation_risk(
