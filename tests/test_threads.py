@@ -4,6 +4,8 @@ with the dominator tree given and without, and with a cap)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import random
 
 import networkx as nx
@@ -11,7 +13,7 @@ import pytest
 from networkx.algorithms.connectivity import local_node_connectivity
 
 from relgraph.analysis.access import Access, access_from_parts
-from relgraph.analysis.threads import node_disjoint_routes
+from relgraph.analysis.threads import node_disjoint_routes, risk_rows
 from test_access import random_access
 
 
@@ -63,3 +65,28 @@ def test_routes_are_networkx_s_node_connectivity(seed):
         assert node_disjoint_routes(A, t, dom=dom) == expected
         assert node_disjoint_routes(A, t) == expected
         assert node_disjoint_routes(A, t, cap=2, dom=dom) == min(expected, 2)
+
+
+def test_risk_rows_work_out_each_rotation_from_its_own_row():
+    # The same in_role_since, with and without a rotating role or a rotates cell:
+    # each row's rotation is its own (worked out once per distinct row of them).
+    since = dt.date(2024, 1, 15)
+    staff = [
+        {"id": "a", "name": "A", "active": True, "role": "account_manager", "in_role_since": since},
+        {"id": "b", "name": "B", "active": True, "role": "executive", "in_role_since": since},
+        {"id": "c", "name": "C", "active": True, "role": "executive", "in_role_since": since, "rotates": True},
+        {"id": "d", "name": "D", "active": True, "role": "account_manager", "in_role_since": since, "rotates": False},
+        {"id": "e", "name": "E", "active": False, "role": "account_manager", "in_role_since": since},
+        {"id": "f", "name": "F", "active": True, "role": "account_manager", "in_role_since": None},
+    ]
+    sole = {"b": [("k2", 6), ("k1", 2)], "d": [("k3", 8)], "e": [("k4", 9)]}
+    rows = risk_rows(staff, sole, as_of=dt.date(2026, 11, 1), horizon=90, rotation_years=3)
+    due = dt.date(2027, 1, 15)
+    assert [(r["id"], r["risk"], r["sole_threads"], r["rotation_due"], r["due_soon"]) for r in rows] == [
+        ("b", 8, ["k1", "k2"], None, False),
+        ("d", 8, ["k3"], None, False),
+        ("a", 0, [], due, True),
+        ("c", 0, [], due, True),
+        ("f", 0, [], None, False),
+    ]
+    assert rows[0]["role"] == "executive" and rows[0]["in_role_since"] == since and rows[0]["name"] == "B"
