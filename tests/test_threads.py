@@ -5,7 +5,6 @@ with the dominator tree given and without, and with a cap)."""
 from __future__ import annotations
 
 import datetime as dt
-
 import random
 
 import networkx as nx
