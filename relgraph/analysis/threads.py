@@ -30,7 +30,7 @@ from ..graph import tables_from_graph
 from ..model import GRADE_WEIGHT
 from ..tables import listed_together
 from . import flow
-from .access import Access, Dominators, FrameAccounts
+from .access import Access, Dominators, FrameAccounts, staff_index
 from .rules import horizon_end, is_due, rotation_due, staff_rotation_due
 from .successor import due_soon, not_due, successor
 from .frame import Frame, PairStrengths, frame_from_graph, frame_from_tables, is_key, pair_strengths, select_accounts, thread_counts
@@ -132,8 +132,7 @@ def frame_threads(
     thread_staff = strong_staff[pairs].tolist()
     held_by = [staff_ids[s] for s in thread_staff]
     held_names = [staff_names[s] for s in thread_staff]
-    bounds = [0, *np.cumsum(np.diff(offsets)[asked]).tolist()]
-    staff_at = {x: i for i, x in enumerate(staff_ids)}
+    bounds = [0, *np.cumsum(threads[asked]).tolist()]
     rows = []
     for a in picked:
         found = parts.picked_contacts(a, wanted)
@@ -169,7 +168,7 @@ def frame_threads(
                     "level": levels[k],
                     "key": key[k],
                     "staff_names": held_names[lo:hi],
-                    "backup_name": None if backup is None else staff_names[staff_at[backup]],
+                    "backup_name": None if backup is None else staff_names[staff_index(F, backup)],
                 }
             )
     return rows
