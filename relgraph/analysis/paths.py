@@ -115,63 +115,40 @@ class Search:
         """The best score of ``starts`` found by settling until it is final or the
         next contact scores under ``floor`` (-1.0: none found): where it is under
         ``floor``, no node of ``starts`` scores ``floor`` or more."""
-        return self._settle(floor, starts, self._best_found(starts))
-
-    def _settle(
-        self, floor: float, starts: Collection[int] | None = None, best: float = -1.0, last: bool = False
-    ) -> float:
-        """Settle contacts while the next one scores at least ``floor``; with
-        ``starts``, also stop once the best of them (at least ``best``) scores at
-        least the next contact, so that it is final. Returns that best.
-
-        ``last``: no question follows, so scores under ``floor`` and under what the
-        best found so far can tie are not kept (they would never be settled now)."""
-        cut = max(floor, best * (1 - REL)) if last else 0.0
-        return self._st().settle(self._graph, floor, starts, best, cut, last, REL, self.banned_nodes,
-                                 self.banned_edges, -1)
+        st = self._st()
+        g = self._graph
+        return st.settle(g, floor, starts, st.best_found(g, starts), 0.0, False, REL, self.banned_nodes,
+                         self.banned_edges, -1)
 
     def score(self, x: int) -> float:
         """The best score of node ``x`` found so far (-1.0: none)."""
         return self._st().score(x, self.A.is_staff[x])
 
-    def _found(self, starts: Collection[int], floor: float = 0.0) -> list[tuple[int, float]]:
-        """The nodes of ``starts`` scored so far at ``floor`` or more, with their scores."""
-        return self._st().found(self._graph, starts, floor)
-
-    def _best_found(self, starts: Collection[int]) -> float:
-        """The best score of ``starts`` found so far (-1.0: none yet)."""
-        return self._st().best_found(self._graph, starts)
-
     def best_score(self, starts: Collection[int], *, last: bool = False) -> float | None:
         """The best score of any of ``starts`` (None when none reaches a target),
-        with every node at least as good, up to float noise (:data:`REL`), settled.
-        ``last``: the search is asked nothing after this (it then does less)."""
-        best = self._settle(0.0, starts, self._best_found(starts), last)
-        if best < 0:
-            return None
-        self._settle(best * (1 - REL), last=last)
-        return best
+        with every node at least as good, up to float noise (:data:`REL`), settled
+        (:meth:`relgraph.analysis.settle.State.best_score`). ``last``: the search is
+        asked nothing after this (it then does less)."""
+        best = self._st().best_score(self._graph, starts, last, REL, self.banned_nodes, self.banned_edges)
+        return None if best < 0 else best
 
     def best_start(self, starts: Collection[int], *, last: bool = False) -> int | None:
         """The start of the best influence path from one of ``starts`` (ties: lowest
         id), or None when none reaches a target. ``last``: the search is asked
         nothing after this (it then does less)."""
-        best = self.best_score(starts, last=last)
-        if best is None:
-            return None
-        ids = self.A.ids
-        return min((s for s, _ in self._found(starts, best * (1 - REL))), key=lambda s: ids[s])
+        s = self._st().best_start(self._graph, starts, last, REL, self.banned_nodes, self.banned_edges, self.A.ids)
+        return None if s < 0 else s
 
     def best_path(self, starts: Collection[int]) -> list[int] | None:
         """The best influence path (node list) from one of ``starts`` to the target
         (the search has one); among equal scores the one of fewest steps, then the
         smallest by node id sequence."""
-        best = self.best_score(starts)
-        if best is None:
+        st, g = self._st(), self._graph
+        best = st.best_score(g, starts, False, REL, self.banned_nodes, self.banned_edges)
+        if best < 0:
             return None
         (target,) = self.targets
-        return self._st().best_path(self._graph, starts, target, best, REL, self.banned_nodes, self.banned_edges,
-                                    self.A.ids)
+        return st.best_path(g, starts, target, best, REL, self.banned_nodes, self.banned_edges, self.A.ids)
 
 
 def _given_up(graph: weakref.ref, me: int, st: State, _: weakref.ref) -> None:

@@ -676,25 +676,18 @@ class _Routes:
         scores at most that step x x's best score, which the search tells up to
         rounding (:data:`NOISE`). The search is shared by every question about the
         target, so settling it here costs its later questions nothing. The bounds
-        are read from the graph's edge arrays (:attr:`Access.flat`), compiled."""
-        g = self.A.flat
-        direct = g.edge(owner, target)
-        if direct >= 0.0:
-            into = g.step_in(target)
-            if g.step_out(owner, target) * into <= direct:
-                return []
-            # The direct tie is a best path unless a detour beats it by more than REL.
-            floor = direct / ((1 - REL) * (1 + NOISE))
-            first = g.first_step(owner, target, into, floor)
-            if not first:
-                return []
-            # A detour through x scores at most the step to x times x's best score, so
-            # only the contacts scoring floor / first or more can make one as good as
-            # the direct tie; and none beats the owner's best score once it is final.
-            # The owner's score is the best of the direct tie (under the floor) and
-            # the detours through the contacts settled.
-            if self.search(target).best_from({owner}, floor / first * (1 - NOISE)) < floor:
-                return []
+        are read from the graph's edge arrays, compiled
+        (:meth:`~relgraph.analysis.settle.FlatGraph.detour_bound`)."""
+        floor, least = self.A.flat.detour_bound(owner, target, REL, NOISE)
+        if floor == 0.0:
+            return []
+        # A detour through x scores at most the step to x times x's best score, so
+        # only the contacts scoring `least` or more can make one as good as the
+        # direct tie; and none beats the owner's best score once it is final. The
+        # owner's score is the best of the direct tie (under the floor) and the
+        # detours through the contacts settled.
+        if floor > 0.0 and self.search(target).best_from({owner}, least) < floor:
+            return []
         path = self.search(target).best_path({owner})
         return path[1:-1] if path else []
 

@@ -27,6 +27,9 @@ cdef class FlatGraph:
                    p=double, end=double, detour=double)
     cpdef double first_step(self, Py_ssize_t owner, Py_ssize_t target, double into, double floor)
 
+    @cython.locals(direct=double, into=double, floor=double, first=double)
+    cpdef tuple detour_bound(self, Py_ssize_t owner, Py_ssize_t target, double rel, double noise)
+
 
 cdef class State:
     cdef public Py_ssize_t n
@@ -54,6 +57,14 @@ cdef class State:
 
     @cython.locals(best=double, pair=tuple)
     cpdef double best_found(self, FlatGraph g, object starts)
+
+    @cython.locals(best=double, cut=double, floor=double)
+    cpdef double best_score(self, FlatGraph g, object starts, bint last, double rel, object banned_nodes,
+                            object banned_edges)
+
+    @cython.locals(best=double, first=Py_ssize_t, s=Py_ssize_t, pair=tuple)
+    cpdef Py_ssize_t best_start(self, FlatGraph g, object starts, bint last, double rel, object banned_nodes,
+                                object banned_edges, list ids)
 
     @cython.locals(
         ptr="int[:]", nodes="int[:]", probs="double[:]", staff="signed char[:]", value="double[:]",

@@ -91,6 +91,28 @@ class FlatGraph:
         return first
 
 
+    def detour_bound(self, owner: int, target: int, rel: float, noise: float) -> tuple:
+        """What a route from ``owner`` to ``target`` other than the edge between them
+        must score to beat it by more than ``rel`` (its score ``direct`` made larger
+        by the rounding ``noise`` of a product taken in another order): ``(floor,
+        least)``, where ``least`` is the score the detour's second node must have
+        (:meth:`first_step`); ``(-1.0, -1.0)`` when there is no such edge, ``(0.0,
+        0.0)`` when no detour can beat it: one leaves the owner by another step (at
+        most :meth:`step_out`) and ends by a step into the target from a contact (at
+        most :meth:`step_in`), and scores at most the product of its first two steps."""
+        direct = self.edge(owner, target)
+        if direct < 0.0:
+            return (-1.0, -1.0)
+        into = self.step_in(target)
+        if self.step_out(owner, target) * into <= direct:
+            return (0.0, 0.0)
+        floor = direct / ((1 - rel) * (1 + noise))
+        first = self.first_step(owner, target, into, floor)
+        if first == 0.0:
+            return (0.0, 0.0)
+        return (floor, floor / first * (1 - noise))
+
+
 def _by_node(n: int, key, other, probs) -> tuple:
     """The edges grouped by ``key`` (stably): (row starts, other ends, probabilities)."""
     m = len(key)
@@ -194,6 +216,36 @@ class State:
             if pair[1] > best:
                 best = pair[1]
         return best
+
+    def best_score(self, g: FlatGraph, starts, last: bool, rel: float, banned_nodes, banned_edges) -> float:
+        """The best score of any of ``starts`` (-1.0: none reaches a target), with
+        every contact scoring at least ``best * (1 - rel)`` settled: settled until the
+        best of ``starts`` is final, then down to that floor. ``last``: no question
+        follows, so scores under the floor are not kept."""
+        best = self.best_found(g, starts)
+        cut = 0.0
+        if last and best * (1 - rel) > 0.0:
+            cut = best * (1 - rel)
+        best = self.settle(g, 0.0, starts, best, cut, last, rel, banned_nodes, banned_edges, -1)
+        if best < 0.0:
+            return -1.0
+        floor = best * (1 - rel)
+        self.settle(g, floor, None, -1.0, floor if last else 0.0, last, rel, banned_nodes, banned_edges, -1)
+        return best
+
+    def best_start(self, g: FlatGraph, starts, last: bool, rel: float, banned_nodes, banned_edges,
+                   ids: list) -> int:
+        """The node of ``starts`` of the best score (:meth:`best_score`; ties up to
+        ``rel``: the lowest id, ``ids``), -1 when none reaches a target."""
+        best = self.best_score(g, starts, last, rel, banned_nodes, banned_edges)
+        if best < 0.0:
+            return -1
+        first = -1
+        for pair in self.found(g, starts, best * (1 - rel)):
+            s = pair[0]
+            if first < 0 or ids[s] < ids[first]:
+                first = s
+        return first
 
     def settle(
         self,
