@@ -1,6 +1,36 @@
 # The C types of settle.py, for its compiled build (setup.py); the .py stays plain Python.
 cimport cython
 
+cdef class Tight:
+    cdef int[:] loc
+    cdef int[:] node
+    cdef int[:] first
+    cdef int[:] end
+    cdef int[:] steps
+    cdef int[:] q
+    cdef int[:] bptr
+    cdef int[:] src
+    cdef int[:] dst
+    cdef int[:] bsrc
+    cdef Py_ssize_t nn
+    cdef Py_ssize_t ne
+    cdef Py_ssize_t nq
+    cdef bint into_target
+
+    @cython.locals(i=Py_ssize_t)
+    cpdef void reset(self)
+
+    @cython.locals(i=Py_ssize_t)
+    cpdef Py_ssize_t local(self, Py_ssize_t x)
+
+    cpdef void queue(self, Py_ssize_t i)
+
+    cpdef void edge(self, Py_ssize_t i, Py_ssize_t j)
+
+    @cython.locals(nn=Py_ssize_t, ne=Py_ssize_t, i=Py_ssize_t, k=Py_ssize_t, j=Py_ssize_t)
+    cpdef void by_head(self)
+
+
 cdef class FlatGraph:
     cdef public Py_ssize_t n
     cdef int[:] pred_ptr
@@ -12,6 +42,7 @@ cdef class FlatGraph:
     cdef signed char[:] staff
     cdef public object live
     cdef public list free
+    cdef public Tight tight
     cdef object __weakref__
 
     @cython.locals(ptr="int[:]", nodes="int[:]", k=Py_ssize_t)
@@ -76,8 +107,8 @@ cdef class State:
     @cython.locals(
         floor=double, need=double, at=double, staff="signed char[:]", ptr="int[:]", nodes="int[:]",
         probs="double[:]", tied=list, direct=Py_ssize_t, x=Py_ssize_t, y=Py_ssize_t, k=Py_ssize_t, sx=double,
-        sy=double, least=double, ahead=dict, behind=dict, level=list, following=list, steps=dict, frontier=list,
-        reached=bint, first=Py_ssize_t, nxt=Py_ssize_t, path=list,
+        sy=double, least=double, w=Tight, lo=Py_ssize_t, hi=Py_ssize_t, qi=Py_ssize_t, lx=Py_ssize_t,
+        ly=Py_ssize_t, reached=bint, first=Py_ssize_t, nxt=Py_ssize_t, path=list,
     )
     cpdef object best_path(self, FlatGraph g, object starts, Py_ssize_t target, double best, double rel,
                            object banned_nodes, object banned_edges, list ids)

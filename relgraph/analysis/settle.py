@@ -42,6 +42,7 @@ class FlatGraph:
         # the States given up, to use again.
         self.live = OrderedDict()
         self.free = []
+        self.tight = Tight(n)  # the best path walk's arrays, shared by the searches
 
     def edge(self, u: int, v: int) -> float:
         """The probability of edge ``u -> v`` (-1.0: there is none)."""
@@ -331,61 +332,71 @@ class State:
         # The tight edges out of the nodes fewer steps from a tied start than the
         # target is (breadth first, forwards): every best path of fewest steps runs
         # along them, and they are few next to all the nodes that score as well.
-        ahead = {}
+        # They are kept in g.tight by local number (the target 0, then the tied
+        # starts, then the nodes in the order reached), each node's out-edges in a row.
+        w = g.tight
+        w.reset()
+        w.local(target)
         for x in tied:
-            ahead[x] = []
-        behind = {target: []}
-        level = list(tied)
-        while level and not behind[target]:
-            following = []
-            for x in level:
+            w.queue(w.local(x))
+        lo, hi = 0, w.nq
+        while lo < hi and not w.into_target:
+            for qi in range(lo, hi):
+                lx = w.q[qi]
+                x = w.node[lx]
+                w.first[lx] = w.ne
                 sx = self.score(x, staff[x] != 0)
-                if sx < floor or x in banned_nodes:
-                    continue  # no tight edge leaves x
-                least = sx * need
-                for k in range(ptr[x], ptr[x + 1]):
-                    y = nodes[k]
-                    sy = self.score(y, False)
-                    if sy >= floor and probs[k] * sy >= least and not (banned_edges and (x, y) in banned_edges):
-                        ahead[x].append(y)
-                        if y not in behind:
-                            behind[y] = []
-                        behind[y].append(x)
-                        if y not in ahead and y != target:
-                            ahead[y] = []
-                            following.append(y)
-            level = following
+                if sx >= floor and x not in banned_nodes:
+                    least = sx * need
+                    for k in range(ptr[x], ptr[x + 1]):
+                        y = nodes[k]
+                        sy = self.score(y, False)
+                        if sy >= floor and probs[k] * sy >= least and not (banned_edges and (x, y) in banned_edges):
+                            if w.loc[y] < 0:
+                                w.queue(w.local(y))
+                            w.edge(lx, w.loc[y])
+                w.end[lx] = w.ne
+            lo, hi = hi, w.nq
         # Steps to the target along those edges (breadth first, backwards): a best
         # path of fewest steps, which is simple. Any tight path from a start scores
         # the best, and the first level that reaches one holds the start of fewest steps.
-        steps = {target: 0}
-        frontier = [target]
+        w.by_head()
+        w.steps[0] = 0
+        w.nq = 0
+        w.queue(0)
+        lo, hi = 0, 1
         reached = False
-        while frontier and not reached:
-            following = []
-            for y in frontier:
-                for x in behind[y]:
-                    if x not in steps:
-                        steps[x] = steps[y] + 1
-                        following.append(x)
-                        reached = reached or x in starts
-            frontier = following
+        while lo < hi and not reached:
+            for qi in range(lo, hi):
+                ly = w.q[qi]
+                for k in range(w.bptr[ly], w.bptr[ly + 1]):
+                    lx = w.bsrc[k]
+                    if w.steps[lx] < 0:
+                        w.steps[lx] = w.steps[ly] + 1
+                        w.queue(lx)
+                        if not reached and w.node[lx] in starts:
+                            reached = True
+            lo, hi = hi, w.nq
         first = -1
         for x in tied:
-            if x in steps and (first < 0 or steps[x] < steps[first]
-                               or (steps[x] == steps[first] and ids[x] < ids[first])):
+            lx = w.loc[x]
+            if w.steps[lx] >= 0 and (first < 0 or w.steps[lx] < w.steps[w.loc[first]]
+                                     or (w.steps[lx] == w.steps[w.loc[first]] and ids[x] < ids[first])):
                 first = x
         if first < 0:
+            w.reset()
             return None
         path = [first]
-        x = first
-        while x != target:
+        lx = w.loc[first]
+        while lx != 0:
             nxt = -1
-            for y in ahead[x]:
-                if steps.get(y, -1) == steps[x] - 1 and (nxt < 0 or ids[y] < ids[nxt]):
-                    nxt = y
-            path.append(nxt)
-            x = nxt
+            for k in range(w.first[lx], w.end[lx]):
+                ly = w.dst[k]
+                if w.steps[ly] == w.steps[lx] - 1 and (nxt < 0 or ids[w.node[ly]] < ids[w.node[nxt]]):
+                    nxt = ly
+            path.append(w.node[nxt])
+            lx = nxt
+        w.reset()
         return path
 
     # --- the heap: highest score first, then lowest node -----------------------
@@ -445,6 +456,100 @@ class State:
         hkey[i], hnode[i] = s, u
         hpos[u] = i
         return top
+
+
+class Tight:
+    """The arrays of a best path walk (:meth:`State.best_path`) over a graph of
+    ``n`` nodes: the nodes it reached, numbered in order (``loc``: each node's
+    number, -1 none; ``node``: the node of each), the tight edges between them
+    (``src``, ``dst``; the out-edges of number ``i`` are ``first[i]:end[i]``, the
+    in-edges, once :meth:`by_head`, ``bsrc[bptr[i]:bptr[i + 1]]``), each number's
+    ``steps`` to the target (number 0; -1: none known) and a queue ``q``;
+    :meth:`reset` forgets them at a cost of the nodes reached."""
+
+    def __init__(self, n: int):
+        self.loc = array("i", [-1]) * n
+        self.node = array("i", bytes(4 * 16))
+        self.first = array("i", bytes(4 * 16))
+        self.end = array("i", bytes(4 * 16))
+        self.steps = array("i", bytes(4 * 16))
+        self.q = array("i", bytes(4 * 16))
+        self.bptr = array("i", bytes(4 * 17))
+        self.src = array("i", bytes(4 * 16))
+        self.dst = array("i", bytes(4 * 16))
+        self.bsrc = array("i", bytes(4 * 16))
+        self.nn = 0
+        self.ne = 0
+        self.nq = 0
+        self.into_target = False
+
+    def reset(self) -> None:
+        """Forget the nodes reached and the edges."""
+        for i in range(self.nn):
+            self.loc[self.node[i]] = -1
+        self.nn = 0
+        self.ne = 0
+        self.nq = 0
+        self.into_target = False
+
+    def local(self, x: int) -> int:
+        """The number of node ``x``, given it the first time (no edges, no steps)."""
+        i = self.loc[x]
+        if i >= 0:
+            return i
+        i = self.nn
+        if i == len(self.node):
+            self.node = _grown("i", self.node, i)
+            self.first = _grown("i", self.first, i)
+            self.end = _grown("i", self.end, i)
+            self.steps = _grown("i", self.steps, i)
+            self.q = _grown("i", self.q, i)
+        self.node[i] = x
+        self.first[i] = 0
+        self.end[i] = 0
+        self.steps[i] = -1
+        self.loc[x] = i
+        self.nn = i + 1
+        return i
+
+    def queue(self, i: int) -> None:
+        """Put number ``i`` at the end of the queue (each number goes once a walk)."""
+        self.q[self.nq] = i
+        self.nq += 1
+
+    def edge(self, i: int, j: int) -> None:
+        """Add the tight edge from number ``i`` to number ``j``."""
+        if self.ne == len(self.src):
+            self.src = _grown("i", self.src, self.ne)
+            self.dst = _grown("i", self.dst, self.ne)
+        self.src[self.ne] = i
+        self.dst[self.ne] = j
+        self.ne += 1
+        if j == 0:
+            self.into_target = True
+
+    def by_head(self) -> None:
+        """The in-edges of each number, in the order the edges were added."""
+        nn, ne = self.nn, self.ne
+        if nn + 1 > len(self.bptr):
+            self.bptr = array("i", bytes(4 * (2 * nn + 1)))
+        if ne > len(self.bsrc):
+            self.bsrc = array("i", bytes(4 * 2 * ne))
+        for i in range(nn + 1):
+            self.bptr[i] = 0
+        for k in range(ne):
+            self.bptr[self.dst[k] + 1] += 1
+        for i in range(nn):
+            self.bptr[i + 1] += self.bptr[i]
+        # Each row filled from its start, in edge order; the starts have then moved to
+        # the next row's, and are moved back.
+        for k in range(ne):
+            j = self.dst[k]
+            self.bsrc[self.bptr[j]] = self.src[k]
+            self.bptr[j] += 1
+        for i in range(nn, 0, -1):
+            self.bptr[i] = self.bptr[i - 1]
+        self.bptr[0] = 0
 
 
 def _grown(code: str, old, n: int) -> array:
