@@ -469,15 +469,10 @@ class Tight:
 
     def __init__(self, n: int):
         self.loc = array("i", [-1]) * n
-        self.node = array("i", bytes(4 * 16))
-        self.first = array("i", bytes(4 * 16))
-        self.end = array("i", bytes(4 * 16))
-        self.steps = array("i", bytes(4 * 16))
-        self.q = array("i", bytes(4 * 16))
+        self.node, self.first, self.end, self.steps, self.q, self.src, self.dst, self.bsrc = [
+            array("i", bytes(4 * 16)) for _ in range(8)
+        ]
         self.bptr = array("i", bytes(4 * 17))
-        self.src = array("i", bytes(4 * 16))
-        self.dst = array("i", bytes(4 * 16))
-        self.bsrc = array("i", bytes(4 * 16))
         self.nn = 0
         self.ne = 0
         self.nq = 0
