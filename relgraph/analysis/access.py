@@ -53,9 +53,11 @@ class Access:
     index: dict[str, int]
     is_staff: list[bool]
     staff: list[int]
-    link_kinds: dict[tuple[int, int], str]  # the kind of each contact -> contact edge
+    # (u, v, is influences) of each contact -> contact edge, whose kind it gives
+    _links: tuple[np.ndarray, np.ndarray, np.ndarray] = field(repr=False)
     _edges: tuple[np.ndarray, np.ndarray] = field(repr=False)  # (u, v) of every edge
     _probabilities: np.ndarray = field(repr=False)  # the probability of each edge
+    _link_kinds: dict[tuple[int, int], str] | None = field(default=None, repr=False)
     _ids: list[str] | None = field(default=None, repr=False)
     # The dicts are built when first asked: most analyses walk edges one way only.
     _succ: list[dict[int, float]] | None = field(default=None, repr=False)
@@ -71,6 +73,16 @@ class Access:
     def probabilities(self) -> np.ndarray:
         """The probability of each edge of :attr:`edges`."""
         return self._probabilities
+
+    @property
+    def link_kinds(self) -> dict[tuple[int, int], str]:
+        """The kind of each contact -> contact edge, by ``(u, v)``, in edge order
+        (made when first asked: the path searches never read it)."""
+        if self._link_kinds is None:
+            u, v, influences = self._links
+            self._link_kinds = dict(zip(zip(u.tolist(), v.tolist()),
+                                        [INFLUENCES_KIND if f else REPORTS_TO_KIND for f in influences.tolist()]))
+        return self._link_kinds
 
     @property
     def succ(self) -> list[dict[int, float]]:
@@ -211,16 +223,15 @@ def _assemble(
     _, first, inverse, counts = np.unique(x * n + y, return_index=True, return_inverse=True, return_counts=True)
     by_first = np.argsort(first)
     kept = first[by_first]
-    link_x, link_y, link_p = x[kept], y[kept], p[kept]
-    link_kind = [INFLUENCES_KIND if f else REPORTS_TO_KIND for f in inf[kept].tolist()]
-    pairs = list(zip(link_x.tolist(), link_y.tolist()))
+    link_x, link_y, link_p, link_inf = x[kept], y[kept], p[kept], inf[kept]
     shared = np.flatnonzero(counts[by_first] > 1).tolist()  # places in kept of the pairs met twice
     if shared:
         kind_of = np.where(inf, INFLUENCES_KIND, REPORTS_TO_KIND)
         twice = np.flatnonzero(counts[inverse] > 1)
         chosen = strongest(zip(x[twice].tolist(), y[twice].tolist(), p[twice].tolist(), kind_of[twice].tolist()))
         for k in shared:
-            link_p[k], link_kind[k] = chosen[pairs[k]]
+            link_p[k], kind = chosen[int(link_x[k]), int(link_y[k])]
+            link_inf[k] = kind == INFLUENCES_KIND
     # Every edge, the relationships first, then the links: each node's edges in
     # that order.
     k_u, k_v, k_value = knows
@@ -232,7 +243,7 @@ def _assemble(
         index=index,
         is_staff=[False] * n_contacts + [True] * (n - n_contacts),
         staff=list(range(n_contacts, n)),
-        link_kinds=dict(zip(pairs, link_kind)),
+        _links=(link_x, link_y, link_inf),
         _edges=(sources, targets),
         _probabilities=probabilities,
     )
