@@ -311,8 +311,14 @@ def _lookup(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarra
 def _rows_of(inp: StrengthInputs, keys: np.ndarray, a: int) -> StrengthInputs:
     """``inp`` with only the relationship rows of the pairs ``keys`` and their
     touchpoints on or before day ``a`` (no later meeting)."""
-    rows = _lookup(keys, _pair_keys(inp.knows_staff, inp.knows_contact))[1]
-    touches = _lookup(keys, _pair_keys(inp.touch_staff, inp.touch_contact))[1] & (inp.touch_day <= a)
+    # First the rows and touchpoints of the pairs' contacts (a gather), then of the
+    # pairs (a binary search each, of those few).
+    theirs = np.zeros(len(inp.contact_ids), dtype=bool)
+    theirs[keys & 0xFFFFFFFF] = True
+    rows = np.flatnonzero(theirs[inp.knows_contact])
+    rows = rows[_lookup(keys, _pair_keys(inp.knows_staff[rows], inp.knows_contact[rows]))[1]]
+    touches = np.flatnonzero(theirs[inp.touch_contact] & (inp.touch_day <= a))
+    touches = touches[_lookup(keys, _pair_keys(inp.touch_staff[touches], inp.touch_contact[touches]))[1]]
     return dataclasses.replace(
         inp,
         knows_staff=inp.knows_staff[rows], knows_contact=inp.knows_contact[rows],
