@@ -592,6 +592,7 @@ class _Actions(list):
         node ``j`` is contact ``mine[j]``, and its ``routes``; returns :meth:`add`."""
         self.a, self.A, self.mine, self.routes = a, A, mine, routes
         self.account_id = self.F.account_ids[a]
+        self.ids, self.via = A.ids, routes.via
         self._staff_node: dict[int, int] | None = None
         return self.add
 
@@ -608,19 +609,24 @@ class _Actions(list):
         ``{"cell", "coach"}``, the coach node or None); ``owner`` is a staff node.
         ``via`` is the inner part of the owner's best path to the contact
         (:meth:`_Routes.via`), or ``[coach]`` for a cell."""
-        ids, names = self.A.ids, self.contact_names
-        if isinstance(target, int):
-            target_id, target_name = ids[target], names[self.mine[target]]
-            via = [] if owner is None else self.routes.via(owner, target)
+        ids, names, mine = self.ids, self.contact_names, self.mine
+        if type(target) is int:
+            target_id, target_name = ids[target], names[mine[target]]
+            via = [] if owner is None else self.via(owner, target)
         else:
             target_id, end = target["cell"], target["coach"]
             target_name = f"{target_id['role']} at {target_id['level']}"
             via = [] if end is None else [end]
-        owner_id = None if owner is None else ids[owner]
+        if owner is None:
+            owner_id = owner_name = None
+        else:
+            owner_id = ids[owner]
+            owner_name = self.staff_names[self.staff_at[owner_id]]
+        # (Most routes are direct ties: no one via.)
+        via_ids, via_names = ([ids[v] for v in via], [names[mine[v]] for v in via]) if via else ([], [])
         self.append((
-            kind, self.account_id, owner_id, target_id, [ids[v] for v in via], due, method, priority, reason,
-            None if owner is None else self.staff_names[self.staff_at[owner_id]], target_name,
-            [names[self.mine[v]] for v in via],
+            kind, self.account_id, owner_id, target_id, via_ids, due, method, priority, reason, owner_name,
+            target_name, via_names,
         ))  # in ACTION_FIELDS order
 
 
@@ -651,7 +657,7 @@ class _Routes:
     names every owner and route to it."""
 
     def __init__(self, A: Access):
-        self.A = A
+        self.A, self.graph = A, A.flat
         self._to: dict[int, Search] = {}
 
     def search(self, target: int) -> Search:
@@ -684,7 +690,7 @@ class _Routes:
         target, so settling it here costs its later questions nothing. The bounds
         are read from the graph's edge arrays, compiled
         (:meth:`~relgraph.analysis.settle.FlatGraph.detour_bound`)."""
-        floor, least = self.A.flat.detour_bound(owner, target, REL, NOISE)
+        floor, least = self.graph.detour_bound(owner, target, REL, NOISE)
         if floor == 0.0:
             return []
         # A detour through x scores at most the step to x times x's best score, so
