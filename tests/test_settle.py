@@ -140,3 +140,19 @@ def test_searches_beyond_the_budget_give_up_their_arrays_and_answer_the_same(bui
     # A search nobody holds leaves the budget at once.
     del small
     assert len(B.flat.live) == 0
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_search_started_again_answers_as_a_new_one(build, seed):
+    # Search.restart: the plan's searches pass their arrays from one contact to the next.
+    rng = random.Random(9500 + seed)
+    A = decayed_access(rng, rng.randint(3, 20), rng.randint(1, 5), rng.choice([0.1, 0.2, 0.35]))
+    starts = set(A.staff)
+    S = Search(A, [0])
+    S.best_path(starts)
+    for target in range(len(A.keys) - len(A.staff)):
+        S.restart([target])
+        fresh = Search(A, [target])
+        assert S.best_start(starts) == fresh.best_start(starts)
+        assert S.best_path(starts) == fresh.best_path(starts)
+        assert S.settled == fresh.settled

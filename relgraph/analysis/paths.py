@@ -101,6 +101,17 @@ class Search:
                 g.free.append(back)
         return st
 
+    def restart(self, targets: Iterable[int]) -> None:
+        """Search again, from ``targets``, as a new search would: the arrays cleared
+        and kept (a new search takes them from the graph's given up ones, and gives
+        them back when let go)."""
+        self.targets = list(targets)
+        self._popped = 0
+        st = self._state
+        if st is not None:
+            st.clear()
+            st.start(self.targets)
+
     @property
     def settled(self) -> dict[int, float]:
         """The contacts settled so far, with their scores."""

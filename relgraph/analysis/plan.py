@@ -512,7 +512,7 @@ def _plan_rows(
                 act("reach", successor(A, j, i, (), eligible), j, soon, method, base * (1 - best / 5),
                     f"{who} is a key contact with no thread" + (f" (best strength {best:.1f})" if best > 0 else ""))
             else:
-                top = max(staff_seniority[s] for s in ts)
+                top = max([staff_seniority[s] for s in ts])
                 if seniority - top >= 2:
                     least = seniority - 1
                     if least not in senior_from:
@@ -659,19 +659,28 @@ class _Routes:
     def __init__(self, A: Access):
         self.A, self.graph = A, A.flat
         self._to: dict[int, Search] = {}
+        self._spare: Search | None = None
 
     def search(self, target: int) -> Search:
-        """The search from contact node ``target``, made once."""
+        """The search from contact node ``target``, made once (or the last one let
+        go, started again from ``target``)."""
         S = self._to.get(target)
         if S is None:
-            S = self._to[target] = Search(self.A, [target])
+            S, self._spare = self._spare, None
+            if S is None:
+                S = Search(self.A, [target])
+            else:
+                S.restart([target])
+            self._to[target] = S
         return S
 
     def forget(self, target: int) -> None:
-        """Let go of the search from ``target`` (asked nothing more): its arrays serve
-        the graph's next search (:class:`~relgraph.analysis.paths.Search`), instead
-        of each search making its own."""
-        self._to.pop(target, None)
+        """Let go of the search from ``target`` (asked nothing more): it and its
+        arrays serve the account's next search (:meth:`~relgraph.analysis.paths.Search.restart`),
+        instead of each search making its own."""
+        S = self._to.pop(target, None)
+        if S is not None:
+            self._spare = S
 
     def via(self, owner: int, target: int) -> list[int]:
         """The intermediate nodes of the best influence path from ``owner`` to

@@ -75,7 +75,11 @@ def best_placed(
     if among is None:
         among = not_due(A, due)
     gone = {A.index.get(STAFF + ":" + x) for x in leaving_out}
-    starts = set(among).difference(gone) if gone else among
+    if gone:
+        starts = set(among)
+        starts.difference_update(gone)
+    else:
+        starts = among
     targets = list(targets)
     if not starts or not targets:
         return None
