@@ -44,8 +44,34 @@ def test_the_stronger_of_two_edges_counts_and_pairs_keep_their_first_order():
     }
     assert list(A.link_kinds) == [(0, 1), (2, 3), (3, 2), (1, 0), (5, 4)]
     assert A.ids == ["c0", "c1", "c2", "c3", "c4", "c5", "a", "b"]
+    assert (A.staff_node("a"), A.staff_node("b"), A.staff_node("z"), A.staff_node("c0")) == (a, b, None, None)
     through = access_from_parts(C, attitudes, rows, {"Staff:a", "Staff:b"}, links, through_opponents=True)
     assert through.succ[4] == {5: 1.0}
+
+
+def test_an_account_s_graph_names_its_nodes_by_key_from_their_ids():
+    # FrameAccounts.access gives the ids; the keys and their index are made when asked.
+    import datetime as dt
+
+    from relgraph.analysis.access import FrameAccounts
+    from relgraph.graph import build_graph
+    from relgraph.readwrite.jsonfile import read_obj
+
+    G = build_graph(read_obj({
+        "accounts": [{"id": "A", "name": "Acme"}, {"id": "B", "name": "Bolt"}],
+        "contacts": [{"id": "c2", "name": "Bo", "account": "A"}, {"id": "c1", "name": "Li", "account": "A"},
+                     {"id": "d1", "name": "Ed", "account": "B"}],
+        "staff": [{"id": "s2", "name": "Al"}, {"id": "s1", "name": "Di"}],
+        "relationships": [{"staff": "s2", "contact": "c1", "strength": 4, "last_contact": "2026-10-01"},
+                          {"staff": "s1", "contact": "d1", "strength": 2, "last_contact": "2026-10-01"}],
+    }))
+    parts = FrameAccounts.of_graph(G, as_of=dt.date(2026, 11, 1))
+    A = parts.access(0)
+    assert A._keys is None and A.ids == ["c1", "c2", "s2"]
+    assert A.keys == ["Contact:c1", "Contact:c2", "Staff:s2"]
+    assert A.index == {"Contact:c1": 0, "Contact:c2": 1, "Staff:s2": 2}
+    assert (A.staff_node("s2"), A.staff_node("s1")) == (2, None)
+    assert parts.access(1).keys == ["Contact:d1", "Staff:s1"]
 
 
 def random_access(rng: random.Random, n_contacts: int, n_staff: int, density: float) -> Access:

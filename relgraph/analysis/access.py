@@ -49,16 +49,19 @@ class Access:
     ``succ`` and ``pred``.
     """
 
-    keys: list[str]
-    index: dict[str, int]
     is_staff: list[bool]
     staff: list[int]
     # (u, v, is influences) of each contact -> contact edge, whose kind it gives
     _links: tuple[np.ndarray, np.ndarray, np.ndarray] = field(repr=False)
     _edges: tuple[np.ndarray, np.ndarray] = field(repr=False)  # (u, v) of every edge
     _probabilities: np.ndarray = field(repr=False)  # the probability of each edge
-    _link_kinds: dict[tuple[int, int], str] | None = field(default=None, repr=False)
+    # The keys, or else the ids (each made from the other when first asked: the path
+    # searches name only their answers, by id).
+    _keys: list[str] | None = field(default=None, repr=False)
+    _index: dict[str, int] | None = field(default=None, repr=False)
     _ids: list[str] | None = field(default=None, repr=False)
+    _link_kinds: dict[tuple[int, int], str] | None = field(default=None, repr=False)
+    _staff_at: dict[str, int] | None = field(default=None, repr=False)
     # The dicts are built when first asked: most analyses walk edges one way only.
     _succ: list[dict[int, float]] | None = field(default=None, repr=False)
     _pred: list[dict[int, float]] | None = field(default=None, repr=False)
@@ -75,6 +78,27 @@ class Access:
         return self._probabilities
 
     @property
+    def keys(self) -> list[str]:
+        """The key of each node: ``Contact:id`` or ``Staff:id``."""
+        if self._keys is None:
+            ids, first = self.ids, len(self.is_staff) - len(self.staff)
+            self._keys = [CONTACT + ":" + x for x in ids[:first]] + [STAFF + ":" + x for x in ids[first:]]
+        return self._keys
+
+    @property
+    def index(self) -> dict[str, int]:
+        """The node of each key."""
+        if self._index is None:
+            self._index = dict(zip(self.keys, range(len(self.is_staff))))
+        return self._index
+
+    def staff_node(self, staff: str) -> int | None:
+        """The node of the staff member of id ``staff`` (None: not in the graph)."""
+        if self._staff_at is None:
+            self._staff_at = {self.ids[s]: s for s in self.staff}
+        return self._staff_at.get(staff)
+
+    @property
     def link_kinds(self) -> dict[tuple[int, int], str]:
         """The kind of each contact -> contact edge, by ``(u, v)``, in edge order
         (made when first asked: the path searches never read it)."""
@@ -88,14 +112,14 @@ class Access:
     def succ(self) -> list[dict[int, float]]:
         """``succ[u]``: ``{v: probability}`` of the edges leaving u."""
         if self._succ is None:
-            self._succ = _adjacency(len(self.keys), *self._edges, self._probabilities)
+            self._succ = _adjacency(len(self.is_staff), *self._edges, self._probabilities)
         return self._succ
 
     @property
     def pred(self) -> list[dict[int, float]]:
         """``pred[v]``: ``{u: probability}`` of the edges into v."""
         if self._pred is None:
-            self._pred = _adjacency(len(self.keys), *reversed(self._edges), self._probabilities)
+            self._pred = _adjacency(len(self.is_staff), *reversed(self._edges), self._probabilities)
         return self._pred
 
     @property
@@ -103,7 +127,7 @@ class Access:
         """The edges as flat arrays, for the path search's inner loops (built once)."""
         if self._flat is None:
             src, dst = self._edges
-            self._flat = FlatGraph(len(self.keys), src, dst, self._probabilities, np.array(self.is_staff, dtype=np.int8))
+            self._flat = FlatGraph(len(self.is_staff), src, dst, self._probabilities, np.array(self.is_staff, dtype=np.int8))
         return self._flat
 
     @property
@@ -159,7 +183,7 @@ def dominators(A: Access) -> Dominators:
     """The dominator tree of ``A`` from its staff (:func:`relgraph.analysis.flow.dominators`:
     Cooper, Harvey and Kennedy's iterative algorithm, on ``A``'s flat arrays)."""
     idom, pre, size = flow.dominators(A.flat)
-    return Dominators(root=len(A.keys), idom=idom.tolist(), pre=pre.tolist(), size=size.tolist(),
+    return Dominators(root=len(A.is_staff), idom=idom.tolist(), pre=pre.tolist(), size=size.tolist(),
                       _arrays=(idom, pre, size))
 
 
@@ -187,22 +211,26 @@ def access_from_parts(
     l_u, l_v, l_inf, l_w = (
         np.array(c, dtype=t) for c, t in zip(zip(*steps) if steps else ((), (), (), ()), (np.int64, np.int64, bool, float))
     )
-    return _assemble(keys, index, n_contacts, (k_u, k_v, k_value), (l_u, l_v, l_inf, l_w), np.array(blocked, dtype=bool))
+    return _assemble(len(keys), n_contacts, (k_u, k_v, k_value), (l_u, l_v, l_inf, l_w), np.array(blocked, dtype=bool),
+                     keys=keys, index=index)
 
 
 def _assemble(
-    keys: list[str],
-    index: dict[str, int],
+    n: int,
     n_contacts: int,
     knows: tuple[np.ndarray, np.ndarray, np.ndarray],
     links: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     blocked: np.ndarray,
+    *,
+    keys: list[str] | None = None,
+    index: dict[str, int] | None = None,
+    ids: list[str] | None = None,
 ) -> Access:
-    """The access graph over the nodes ``keys`` (contacts first): the relationships
-    ``knows`` as arrays (staff node, contact node, effective strength), in the order
-    the edges are kept, the links in force as arrays (source node, target node, is
+    """The access graph over ``n`` nodes (the ``n_contacts`` contacts first), given
+    by their ``keys`` (and ``index``) or their ``ids``: the relationships ``knows``
+    as arrays (staff node, contact node, effective strength), in the order the edges
+    are kept, the links in force as arrays (source node, target node, is
     ``influences``, weight), and the contacts no edge leaves (``blocked``)."""
-    n = len(keys)
     # The steps along the links, in the order the links come (a reporting line
     # forwards, then backwards); opponents end routes: no edge leaves them (unless
     # through_opponents).
@@ -239,8 +267,9 @@ def _assemble(
     targets = np.concatenate([k_v, link_y]).astype(np.int64, copy=False)
     probabilities = np.concatenate([k_value / 5.0, link_p])
     return Access(
-        keys=keys,
-        index=index,
+        _keys=keys,
+        _index=index,
+        _ids=ids,
         is_staff=[False] * n_contacts + [True] * (n - n_contacts),
         staff=list(range(n_contacts, n)),
         _links=(link_x, link_y, link_inf),
@@ -376,16 +405,13 @@ class FrameAccounts:
         staff = np.unique(s)
         staff_list = staff.tolist()
         n_contacts = len(mine)
-        contact_ids = list(map(ids.__getitem__, mine))
-        keys = [CONTACT + ":" + x for x in contact_ids]
-        keys += map(self.staff_keys.__getitem__, staff_list)
-        index = dict(zip(keys, range(len(keys))))
+        node_ids = list(map(ids.__getitem__, mine))
+        node_ids += map(self.F.staff_ids.__getitem__, staff_list)
         source, target, influences, weight = self._link_arrays(a)
         links = (self._local[source], self._local[target], influences, weight)
         blocked = np.zeros(n_contacts, dtype=bool) if through_opponents else self._opponent[mine]
-        A = _assemble(keys, index, n_contacts, (n_contacts + staff.searchsorted(s), j, value), links, blocked)
-        A._ids = contact_ids + list(map(self.F.staff_ids.__getitem__, staff_list))
-        return A
+        return _assemble(len(node_ids), n_contacts, (n_contacts + staff.searchsorted(s), j, value), links, blocked,
+                         ids=node_ids)
 
 
 def contact_index(F: Frame, contact: str) -> int:

@@ -54,7 +54,7 @@ from ..model import COVERAGE_ROLES, GRADE_WEIGHT, level_sort_key
 from .access import Access, FrameAccounts
 from .account import AccountOptions
 from .coverage import FrameGaps
-from ..graph import STAFF, tables_from_graph
+from ..graph import tables_from_graph
 from ..memory import trim_freed_memory
 from ..rows import paused_gc
 from ..tables import TypedTables
@@ -455,7 +455,7 @@ def _plan_rows(
         """The successor of contact ``i`` (node ``j``), its only thread ``leaving`` or nobody."""
         if successors is not None and F.contact_ids[i] in successors:
             known = successors[F.contact_ids[i]]
-            return None if known is None else A.index[STAFF + ":" + known]
+            return None if known is None else A.staff_node(known)
         return best_placed(A, [j], leave_out=leaving, among=among, search=routes.search(j))
 
     threads = _Threads(F, ps, key_mask, picked, due_soon, as_of=as_of, horizon=horizon, half_life=half_life,
@@ -724,7 +724,7 @@ def _blind_spots(out: _Actions, cells: list[dict[str, Any]], soon: dt.date) -> N
     coach_of: dict[int | None, int | None] = {None: None}
     name = F.account_names[a] or F.account_ids[a]
     for g in cells:
-        owner = None if g["suggested_staff"] is None else A.index[STAFF + ":" + g["suggested_staff"]]
+        owner = None if g["suggested_staff"] is None else A.staff_node(g["suggested_staff"])
         if owner not in coach_of:
             scored = []
             for j in coaches:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 
-from ..graph import STAFF
 from .access import Access
 from .frame import Frame
 from .paths import Search
@@ -74,7 +73,7 @@ def best_placed(
     """
     if among is None:
         among = not_due(A, due)
-    gone = {A.index.get(STAFF + ":" + x) for x in leaving_out}
+    gone = {A.staff_node(x) for x in leaving_out}
     if gone:
         starts = set(among)
         starts.difference_update(gone)
