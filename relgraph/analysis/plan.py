@@ -292,8 +292,7 @@ def _threads_on(
     )
     ps = strengths(shifted, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
     held = np.zeros(len(keys), dtype=bool)
-    at, found = _lookup(keys, _pair_keys(ps.staff[ps.strong], ps.contact[ps.strong]))
-    held[at[found]] = True
+    held[row_pair[rows][ps.row[ps.strong]]] = True  # the pair of each thread's row that counts
     return held[asked]
 
 
