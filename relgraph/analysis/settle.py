@@ -116,8 +116,8 @@ class FlatGraph:
 
 def _by_node(n: int, key, other, probs) -> tuple:
     """The edges grouped by ``key`` (stably): (row starts, other ends, probabilities)."""
-    m = len(key)
-    order = np.argsort(key.astype(np.int64) * m + np.arange(m))  # stable: the keys made unique
+    # Stable; below 65,536 nodes a radix sort of 16-bit keys.
+    order = np.argsort(key.astype(np.uint16 if n < 1 << 16 else np.int64), kind="stable")
     ptr = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(np.bincount(key, minlength=n), out=ptr[1:])
     return _array("i", ptr), _array("i", other[order]), _array("d", probs[order])
