@@ -41,6 +41,7 @@ __all__ = [
     "arange",
     "arrow_type",
     "ascending",
+    "bools",
     "effective_levels",
     "id_rows",
     "listed_together",
@@ -262,12 +263,17 @@ class IdHash:
         bits = max((2 * len(keys)).bit_length(), 4)  # at most half full
         shift = np.uint64(64 - bits)
         home = _slots(keys, shift)
-        order = np.argsort(home, kind="stable").astype(np.int32)
         steps = np.arange(len(keys))
+        # The ids in order of their home slot, those of one slot in row order: one
+        # plain sort of each slot with its row in the low bits (a tenth of the time
+        # of a stable argsort).
+        by_home = np.sort((home << 32) | steps)
+        order = (by_home & 0xFFFFFFFF).astype(np.int32)
+        home = by_home >> 32
         # The i-th id by home slot h_i sits at p_i = max(h_i, p_(i-1) + 1), which is
         # i + max over j <= i of (h_j - j).
-        place = steps + np.maximum.accumulate(home[order] - steps)
-        if len(keys) and int((place - home[order]).max()) > MAX_DISPLACEMENT:
+        place = steps + np.maximum.accumulate(home - steps)
+        if len(keys) and int((place - home).max()) > MAX_DISPLACEMENT:
             return None
         size = max(1 << bits, int(place[-1]) + 2 if len(keys) else 1)
         held = np.zeros(size, dtype=np.uint64)  # each slot's id as an integer, 0 when empty
@@ -323,11 +329,26 @@ LOOKUP_BLOCK = 1 << 16
 
 def _with_nulls(rows: np.ndarray) -> pa.Array:
     """Row numbers (int32, -1 for none) as an arrow array, -1 as null; the numbers
-    not copied. (``pa.array`` given a mask imports ``numpy.ma``: 30 ms.)"""
+    not copied."""
     valid = rows >= 0
     missing = len(rows) - int(np.count_nonzero(valid))
-    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if missing else None
+    bitmap = _bitmap(valid) if missing else None
     return pa.Array.from_buffers(pa.int32(), len(rows), [bitmap, pa.py_buffer(rows)], null_count=missing)
+
+
+def bools(mask: np.ndarray) -> pa.BooleanArray:
+    """A numpy boolean array as an arrow one. (``pa.array`` given any numpy array
+    imports ``numpy.ma``, 10 to 30 ms, to see whether it is a masked one.)
+
+    >>> bools(np.array([True, False, False, True, True, False, True, True, False])).to_pylist()
+    [True, False, False, True, True, False, True, True, False]
+    """
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, _bitmap(mask)])
+
+
+def _bitmap(mask: np.ndarray) -> pa.Buffer:
+    """The bits of a numpy boolean array, as arrow keeps booleans and validity."""
+    return pa.py_buffer(np.packbits(mask, bitorder="little"))
 
 
 def _slots(words: np.ndarray, shift: np.uint64) -> np.ndarray:

@@ -24,7 +24,7 @@ import pyarrow.csv as pcsv
 
 from ..model import ID, NUMBER, REF, REFS, TABLES, TEXT, Column
 from ..validate import RESERVED, UNSET_WARNED, Origin, _Bad, _converter, canonical_columns
-from .columns import arange, arrow_type, one_array, text_buffers
+from .columns import arange, arrow_type, bools, one_array, text_buffers
 
 __all__ = ["read_typed_dir", "WHITESPACE"]
 
@@ -222,7 +222,7 @@ def _without_trailing_blank_rows(table: pa.Table, probe: int | None) -> pa.Table
         maybe = np.concatenate([_maybe_empty(chunk) for chunk in cells.chunks]) if cells.num_chunks else []
         if not np.any(maybe):
             return table
-        rows = pa.array(np.flatnonzero(maybe))
+        rows = pc.indices_nonzero(bools(maybe))
         rows = pc.filter(rows, _empty(pc.take(cells, rows)))
         if not len(rows):
             return table
@@ -354,7 +354,7 @@ def _given_text(cells, *, required: bool = False) -> pa.Array:
         return t
     if required:
         raise _Unclean
-    return pc.if_else(pa.array(empty), _NULL_TEXT, t)
+    return pc.if_else(bools(empty), _NULL_TEXT, t)
 
 
 def _trimmed(cells: pa.Array) -> pa.Array:
