@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -79,9 +79,8 @@ def read_typed_dir(
     good, or None (see the module docstring); ready for
     :func:`relgraph.validate.check_tables`.
 
-    The files are read and typed in two threads (pyarrow works outside the GIL),
-    the largest first, so that the two end together; each file's text is dropped
-    as soon as its table is typed.
+    The files are read and typed in two threads, a column at a time
+    (:class:`_Reading`).
     """
     from .csvdir import table_files
 
@@ -97,9 +96,8 @@ def read_typed_dir(
         elif not table.optional or os.path.lexists(file):  # missing, or not a file
             return None
     largest = sorted(files, key=lambda name: -_size(files[name]))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        typed = dict(zip(largest, pool.map(_read_typed, largest, [files[name] for name in largest])))
-    if any(t is None for t in typed.values()):
+    typed = _Reading({name: files[name] for name in largest}).run()
+    if typed is None:
         return None
     tables, extras, origins = {}, {}, {}
     for name, table in TABLES.items():
@@ -115,25 +113,119 @@ def _size(file: str) -> int:
         return 0
 
 
-def _read_typed(name: str, file: str) -> tuple[pa.Table, list[str], dict[str, list[int] | None]] | None:
-    """One file's typed table, extra column names and :attr:`Origin.unset`, or None."""
-    try:
-        read = _read_strings(name, Path(file))
-    except OSError:  # unreadable: the exact reader says why
-        return None
-    if read is None or read[1] is None:
-        return None
-    names, raw = read
-    n = raw.num_rows
-    # Only this dict holds the raw columns: each is dropped as soon as it is typed.
-    cells = {c: raw.column(i) for i, c in enumerate(names) if c}
-    del read, raw
-    try:
-        return _typed_table(name, names, cells, n)
-    except _Unclean:
-        return None
-    except (pa.ArrowException, ValueError, TypeError):
-        return None
+_UNCLEAN = (_Unclean, pa.ArrowException, ValueError, TypeError)
+"""What reading or typing a file raises when the exact reader must look."""
+
+
+class _Reading:
+    """The files of a folder read and typed by two threads (pyarrow works outside
+    the GIL), a column at a time: a thread that is free types a column of a file
+    read (by either thread) before it reads the next file, the largest first. The
+    two then end together, whatever the files' sizes, and at most two files' raw
+    cells are held at once; each file's text is dropped as soon as its cells are
+    read, each raw column as soon as it is typed.
+
+    :meth:`run` gives each file's typed table, extra column names and
+    :attr:`Origin.unset`, or None when a file is unreadable or the exact reader
+    must look at it (the other files are then left unread)."""
+
+    def __init__(self, files: dict[str, str]):
+        self._files = list(files.items())  # (table name, file), to read in this order
+        self._columns: list[tuple[str, str, Column | None, pa.ChunkedArray]] = []  # to type
+        self._cols: dict[str, dict[str, pa.Array]] = {}  # each file's typed columns by name
+        self._left: dict[str, int] = {}  # and how many are still to type
+        self._shape: dict[str, tuple[list[str], list[str], dict]] = {}  # its column names, extras, unset
+        self._done: dict[str, tuple[pa.Table, list[str], dict[str, list[int] | None]]] = {}
+        self._busy = 0
+        self._failed = False
+        self._error: BaseException | None = None
+        self._turn = threading.Condition()
+
+    def run(self) -> dict[str, tuple[pa.Table, list[str], dict[str, list[int] | None]]] | None:
+        workers = [threading.Thread(target=self._work, name=f"relgraph-read-{i}") for i in range(2)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        if self._error is not None:
+            raise self._error
+        return None if self._failed else self._done
+
+    def _work(self) -> None:
+        while True:
+            with self._turn:
+                while not self._failed:
+                    if self._columns or self._files:
+                        break
+                    if not self._busy:  # nothing left, and nothing more to come
+                        return
+                    self._turn.wait()
+                else:
+                    return
+                task = self._columns.pop(0) if self._columns else self._files.pop(0)
+                self._busy += 1
+            try:
+                if len(task) == 2:
+                    self._read(*task)
+                else:
+                    self._type(*task)
+            except BaseException as e:
+                with self._turn:
+                    self._failed = True
+                    if not isinstance(e, _UNCLEAN) and not isinstance(e, OSError):
+                        self._error = e
+            finally:
+                with self._turn:
+                    self._busy -= 1
+                    self._turn.notify_all()
+
+    def _read(self, name: str, file: str) -> None:
+        """Read one file's cells; its columns are then to type (:class:`_Unclean`
+        when the exact reader must look at it)."""
+        read = _read_strings(name, Path(file))  # (an OSError: the exact reader says why)
+        if read is None or read[1] is None:
+            raise _Unclean
+        names, raw = read
+        n = raw.num_rows
+        # Only the columns to type hold the raw columns: each is dropped once typed.
+        cells = {c: raw.column(i) for i, c in enumerate(names) if c}
+        del read, raw
+        table = TABLES[name]
+        if any(c not in cells for c in table.required):
+            raise _Unclean
+        extras = [c for c in names if c and c not in table.by_name]
+        if any(e in RESERVED for e in extras):
+            raise _Unclean
+        unset = {
+            c: None if c not in cells
+            else pc.indices_nonzero(_empty(cells[c])).to_pylist()
+            for c in UNSET_WARNED.get(name, ())
+        }
+        typed = {col.name: _absent(col, n) for col in table.columns if col.name not in cells}
+        todo = [(name, col.name, col, cells.pop(col.name)) for col in table.columns if col.name in cells]
+        todo += [(name, e, None, cells.pop(e)) for e in extras]
+        with self._turn:
+            self._cols[name], self._left[name] = typed, len(todo)
+            self._shape[name] = ([col.name for col in table.columns] + extras, extras, unset)
+            self._columns.extend(todo)
+            if not todo:
+                self._table(name)
+
+    def _type(self, name: str, column: str, col: Column | None, cells: pa.ChunkedArray) -> None:
+        """Type one raw column (``col`` None: an extra column, kept as text)."""
+        typed = _typed_column(col, cells) if col is not None else _given_text(cells)
+        del cells
+        with self._turn:
+            self._cols[name][column] = typed
+            self._left[name] -= 1
+            if not self._left[name]:
+                self._table(name)
+
+    def _table(self, name: str) -> None:
+        """The typed table of a file whose columns are all typed."""
+        names, extras, unset = self._shape.pop(name)
+        cols = self._cols.pop(name)
+        self._done[name] = pa.Table.from_arrays([cols[c] for c in names], names=names), extras, unset
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -265,36 +357,6 @@ def _any(mask) -> bool:
 def _empty_table(name: str) -> pa.Table:
     cols = TABLES[name].columns
     return pa.table({c.name: pa.array([], arrow_type(c)) for c in cols})
-
-
-def _typed_table(
-    name: str, names: list[str], cells: dict[str, pa.ChunkedArray], n: int
-) -> tuple[pa.Table, list[str], dict[str, list[int] | None]]:
-    """The typed table of the ``n`` rows of raw ``cells`` (by column name, taken
-    out of the dict as they are typed), its extra column names and
-    :attr:`Origin.unset`; :class:`_Unclean` when the exact reader must look."""
-    table = TABLES[name]
-    if any(c not in cells for c in table.required):
-        raise _Unclean
-    extras = [c for c in names if c and c not in table.by_name]
-    if any(e in RESERVED for e in extras):
-        raise _Unclean
-    unset = {
-        c: None if c not in cells
-        else pc.indices_nonzero(_empty(cells[c])).to_pylist()
-        for c in UNSET_WARNED.get(name, ())
-    }
-    arrays, out_names = [], []
-    for col in table.columns:
-        if col.name in cells:
-            arrays.append(_typed_column(col, cells.pop(col.name)))
-        else:
-            arrays.append(_absent(col, n))
-        out_names.append(col.name)
-    for e in extras:
-        arrays.append(_given_text(cells.pop(e)))
-        out_names.append(e)
-    return pa.Table.from_arrays(arrays, names=out_names), extras, unset
 
 
 def _typed_column(col: Column, cells: pa.ChunkedArray) -> pa.Array:
