@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import weakref
 from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,24 +157,32 @@ def pair_strengths(
     active = inp.staff_active.copy()
     if without:
         active[np.fromiter(without, dtype=np.int64)] = False
-    keep = np.flatnonzero(in_force_days(inp.knows_since, inp.knows_until, a))
-    # The rows by pair, contact then staff: the order of the result, and sorted
-    # keys make the look-up of their touchpoints below fast. (Stable: within a
-    # pair the rows stay in row order, for the row that counts on a tie.)
-    key = (inp.knows_contact[keep] << 32) | inp.knows_staff[keep]
-    order = np.argsort(key, kind="stable")
-    key, keep = key[order], keep[order]
-    last = inp.knows_last[keep]
-    # The newest touchpoint on or before as-of listing both people of each row.
+    # The newest touchpoint on or before as-of listing both people of each pair,
+    # found in a second thread while this one sorts the rows (numpy sorts outside
+    # the GIL).
     touched = (inp.touch_contact, inp.touch_staff, inp.touch_day)
     t_ok = inp.touch_day <= a
     if not t_ok.all():  # (all of them, often: no copies to make)
         touched = tuple(x[t_ok] for x in touched)
-    if len(touched[0]) and len(key):
-        ukey, uday = _newest(*touched)
-        pos = np.minimum(np.searchsorted(ukey, key), len(ukey) - 1)
-        hit = ukey[pos] == key
-        last = np.where(hit, np.maximum(last, uday[pos]), last)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        newest = pool.submit(_newest, *touched) if len(touched[0]) else None
+        keep = np.flatnonzero(in_force_days(inp.knows_since, inp.knows_until, a))
+        # The rows by pair, contact then staff: the order of the result, and sorted
+        # keys make the look-up of their touchpoints below fast. (Stable: within a
+        # pair the rows stay in row order, for the row that counts on a tie.)
+        key = inp.knows_contact[keep] << 32
+        key |= inp.knows_staff[keep]
+        order = np.argsort(key, kind="stable")
+        key, keep = key[order], keep[order]
+        del order
+        last = inp.knows_last[keep]
+        if newest is not None and len(key):
+            ukey, uday = newest.result()
+            pos = np.searchsorted(ukey, key)
+            np.minimum(pos, len(ukey) - 1, out=pos)
+            hit = ukey[pos] == key
+            np.maximum(last, uday[pos], out=last, where=hit)
+            del pos, hit, ukey, uday
     decays = (last != NO_DATE) & (last <= a)
     factor = np.ones(len(last))
     if decays.any():
@@ -216,12 +225,21 @@ def _newest(contact: np.ndarray, staff: np.ndarray, days: np.ndarray) -> tuple[n
         # One sort of (pair, day) packed in one integer, by shifts: each pair's
         # newest day is its last (a plain sort is several times faster than an
         # argsort, a shift than a division).
-        packed = np.sort((contact << (staff_bits + day_bits)) | (staff << day_bits) | (days - first))
+        packed = contact << (staff_bits + day_bits)
+        packed |= staff << day_bits
+        packed |= days - first
+        packed.sort()
         pair = packed >> day_bits
         ends = np.flatnonzero(np.r_[pair[1:] != pair[:-1], True])
         pair = pair[ends]
-        newest = (packed[ends] & ((1 << day_bits) - 1)) + first
-        return ((pair >> staff_bits) << 32) | (pair & ((1 << staff_bits) - 1)), newest
+        newest = packed[ends]
+        del packed, ends
+        newest &= (1 << day_bits) - 1
+        newest += first
+        key = pair >> staff_bits
+        key <<= 32
+        key |= pair & ((1 << staff_bits) - 1)
+        return key, newest
     key = (contact << 32) | staff
     order = np.argsort(key)
     key, days = key[order], days[order]
