@@ -20,7 +20,6 @@ import dataclasses
 import datetime as dt
 import weakref
 from collections.abc import Callable, Collection, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,32 +156,28 @@ def pair_strengths(
     active = inp.staff_active.copy()
     if without:
         active[np.fromiter(without, dtype=np.int64)] = False
-    # The newest touchpoint on or before as-of listing both people of each pair,
-    # found in a second thread while this one sorts the rows (numpy sorts outside
-    # the GIL).
+    keep = np.flatnonzero(in_force_days(inp.knows_since, inp.knows_until, a))
+    # The rows by pair, contact then staff: the order of the result, and sorted
+    # keys make the look-up of their touchpoints below fast. (Stable: within a
+    # pair the rows stay in row order, for the row that counts on a tie.)
+    key = inp.knows_contact[keep] << 32
+    key |= inp.knows_staff[keep]
+    order = np.argsort(key, kind="stable")
+    key, keep = key[order], keep[order]
+    del order
+    last = inp.knows_last[keep]
+    # The newest touchpoint on or before as-of listing both people of each row.
     touched = (inp.touch_contact, inp.touch_staff, inp.touch_day)
     t_ok = inp.touch_day <= a
     if not t_ok.all():  # (all of them, often: no copies to make)
         touched = tuple(x[t_ok] for x in touched)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        newest = pool.submit(_newest, *touched) if len(touched[0]) else None
-        keep = np.flatnonzero(in_force_days(inp.knows_since, inp.knows_until, a))
-        # The rows by pair, contact then staff: the order of the result, and sorted
-        # keys make the look-up of their touchpoints below fast. (Stable: within a
-        # pair the rows stay in row order, for the row that counts on a tie.)
-        key = inp.knows_contact[keep] << 32
-        key |= inp.knows_staff[keep]
-        order = np.argsort(key, kind="stable")
-        key, keep = key[order], keep[order]
-        del order
-        last = inp.knows_last[keep]
-        if newest is not None and len(key):
-            ukey, uday = newest.result()
-            pos = np.searchsorted(ukey, key)
-            np.minimum(pos, len(ukey) - 1, out=pos)
-            hit = ukey[pos] == key
-            np.maximum(last, uday[pos], out=last, where=hit)
-            del pos, hit, ukey, uday
+    if len(touched[0]) and len(key):
+        ukey, uday = _newest(*touched)
+        pos = np.searchsorted(ukey, key)
+        np.minimum(pos, len(ukey) - 1, out=pos)
+        hit = ukey[pos] == key
+        np.maximum(last, uday[pos], out=last, where=hit)
+        del pos, hit, ukey, uday
     decays = (last != NO_DATE) & (last <= a)
     factor = np.ones(len(last))
     if decays.any():
