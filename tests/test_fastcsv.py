@@ -305,6 +305,32 @@ def test_the_integer_hash_of_ids_finds_what_arrow_finds(ids, refs, start):
         assert found.equals(pc.index_in(strings, value_set=values))
 
 
+CELL_TEXT = st.one_of(st.just(""), st.sampled_from(["1", "5", "x", " "]), st.text(alphabet="ab\u00e9 -", max_size=4))
+
+
+@given(cells=st.lists(CELL_TEXT, max_size=40), start=st.integers(0, 3))
+@settings(max_examples=300, deadline=None)
+def test_the_distinct_cells_of_a_column(cells, start):
+    """``fastcsv._distinct`` gives each distinct cell once and every cell's index
+    among them, by whichever way it takes (one-byte cells, mostly empty ones, the
+    rest; sliced columns too)."""
+    from relgraph.readwrite.fastcsv import _distinct
+
+    column = pa.array(cells, pa.string()).slice(start)
+    distinct, codes = _distinct(column)
+    assert len(set(distinct)) == len(distinct)
+    assert [distinct[i] for i in codes.to_pylist()] == cells[start:]
+
+
+def test_the_distinct_cells_of_one_byte_and_mostly_empty_columns():
+    from relgraph.readwrite.fastcsv import _distinct
+
+    distinct, codes = _distinct(pa.array(["3", "1", "3", "5"]))
+    assert (distinct, codes.to_pylist()) == (["1", "3", "5"], [1, 0, 1, 2])
+    distinct, codes = _distinct(pa.array(["", "2026-01-02", "", "", "2025-12-31", "2026-01-02", ""]))
+    assert (distinct, codes.to_pylist()) == (["2026-01-02", "2025-12-31", ""], [2, 0, 2, 2, 1, 0, 2])
+
+
 def test_the_integer_hash_of_ids_of_a_portfolio():
     """200,000 ids, as many references in random order, some unknown."""
     import numpy as np

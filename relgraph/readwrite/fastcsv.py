@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from ..model import ID, NUMBER, REF, REFS, TABLES, TEXT, Column
+from ..model import DATE, ID, NUMBER, REF, REFS, TABLES, TEXT, Column
 from ..validate import RESERVED, UNSET_WARNED, Origin, _Bad, _converter, canonical_columns
 from .columns import arange, arrow_type, bools, one_array, text_buffers
 
@@ -136,6 +136,7 @@ class _Reading:
         self._left: dict[str, int] = {}  # and how many are still to type
         self._shape: dict[str, tuple[list[str], list[str], dict]] = {}  # its column names, extras, unset
         self._done: dict[str, tuple[pa.Table, list[str], dict[str, list[int] | None]]] = {}
+        self._dates: dict[str, object] = {}  # the date of each raw date cell typed (_typed_column)
         self._busy = 0
         self._failed = False
         self._error: BaseException | None = None
@@ -213,7 +214,7 @@ class _Reading:
 
     def _type(self, name: str, column: str, col: Column | None, cells: pa.ChunkedArray) -> None:
         """Type one raw column (``col`` None: an extra column, kept as text)."""
-        typed = _typed_column(col, cells) if col is not None else _given_text(cells)
+        typed = _typed_column(col, cells, self._dates) if col is not None else _given_text(cells)
         del cells
         with self._turn:
             self._cols[name][column] = typed
@@ -359,14 +360,18 @@ def _empty_table(name: str) -> pa.Table:
     return pa.table({c.name: pa.array([], arrow_type(c)) for c in cols})
 
 
-def _typed_column(col: Column, cells: pa.ChunkedArray) -> pa.Array:
+_UNKNOWN = object()
+
+
+def _typed_column(col: Column, cells: pa.ChunkedArray, dates: dict[str, object] | None = None) -> pa.Array:
     """The typed values of one column, or :class:`_Unclean` when any cell would be
     a problem.
 
     Enums, levels, numbers, booleans and dates take few distinct values, so each
     distinct raw cell is typed by the validator's own converter
     (:func:`relgraph.validate._converter`) and the results spread back over the
-    column: the exact rules, at the cost of one hash pass. Free text and ids are
+    column: the exact rules, at the cost of one hash pass. ``dates`` keeps the
+    date of each raw date cell converted, for the other date columns. Free text and ids are
     trimmed column-wise (``utf8_trim`` on :data:`WHITESPACE` is ``str.strip``).
     """
     cells = one_array(cells)
@@ -378,14 +383,18 @@ def _typed_column(col: Column, cells: pa.ChunkedArray) -> pa.Array:
         if col.required and len(cells):
             raise _Unclean
         return _absent(col, len(cells))
-    encoded = pc.dictionary_encode(cells)
+    distinct, codes = _distinct(cells)
     convert = _converter(col)
+    # Date columns share their values (a few thousand days): each is converted once.
+    known = dates if kind == DATE and dates is not None else {}
     typed = []
-    for raw in encoded.dictionary.to_pylist():
-        try:
-            v = convert(raw)
-        except _Bad:
-            raise _Unclean from None
+    for raw in distinct:
+        v = known.get(raw, _UNKNOWN)
+        if v is _UNKNOWN:
+            try:
+                v = known[raw] = convert(raw)
+            except _Bad:
+                raise _Unclean from None
         if v is None:
             if col.required:
                 raise _Unclean
@@ -397,7 +406,38 @@ def _typed_column(col: Column, cells: pa.ChunkedArray) -> pa.Array:
                           type=pa.int64() if whole else pa.float64())
     else:
         values = pa.array(typed, type=arrow_type(col))
-    return pc.take(values, encoded.indices)
+    return pc.take(values, codes)
+
+
+def _distinct(cells: pa.Array) -> tuple[list[str], pa.Array]:
+    """The distinct cells of a text column (no null) and each cell's index among
+    them, as ``pc.dictionary_encode`` gives them, without hashing every cell where
+    that can be helped: a column of one-byte cells (strength, influence, ...) is
+    its own codes (a byte below 128: the text is UTF-8, cut at ASCII separators),
+    and of a column mostly empty (since, until) only the cells given are hashed."""
+    n = len(cells)
+    offsets, text = text_buffers(cells)
+    if n and len(text) == n and bool((offsets[1:] - offsets[:-1] == 1).all()):
+        seen = np.flatnonzero(np.bincount(text, minlength=128))
+        code = np.zeros(256, dtype=np.int32)
+        code[seen] = np.arange(len(seen), dtype=np.int32)
+        return [chr(b) for b in seen.tolist()], _int32s(code[text])
+    empty = offsets[1:] == offsets[:-1]
+    given = n - int(np.count_nonzero(empty))
+    if given * 2 > n:
+        encoded = pc.dictionary_encode(cells)
+        return encoded.dictionary.to_pylist(), encoded.indices
+    at = np.flatnonzero(~empty)
+    encoded = pc.dictionary_encode(pc.take(cells, _int32s(at.astype(np.int32))))
+    distinct = encoded.dictionary.to_pylist()
+    codes = np.full(n, len(distinct), dtype=np.int32)  # an empty cell: "" after the others
+    codes[at] = encoded.indices.to_numpy(zero_copy_only=False)
+    return [*distinct, ""] if given < n else distinct, _int32s(codes)
+
+
+def _int32s(values: np.ndarray) -> pa.Array:
+    """An int32 numpy array as an arrow array, not copied (see :func:`relgraph.tables.bools`)."""
+    return pa.Array.from_buffers(pa.int32(), len(values), [None, pa.py_buffer(values)])
 
 
 def _absent(col: Column, n: int) -> pa.Array:
