@@ -113,8 +113,9 @@ def _size(file: str) -> int:
         return 0
 
 
-_UNCLEAN = (_Unclean, pa.ArrowException, ValueError, TypeError)
-"""What reading or typing a file raises when the exact reader must look."""
+_UNCLEAN = (_Unclean, OSError, pa.ArrowException, ValueError, TypeError)
+"""What reading or typing a file raises when the exact reader must look (at a
+file unreadable, too: it says why)."""
 
 
 class _Reading:
@@ -173,7 +174,7 @@ class _Reading:
             except BaseException as e:
                 with self._turn:
                     self._failed = True
-                    if not isinstance(e, _UNCLEAN) and not isinstance(e, OSError):
+                    if not isinstance(e, _UNCLEAN):  # a bug: raised as it is
                         self._error = e
             finally:
                 with self._turn:
@@ -183,7 +184,7 @@ class _Reading:
     def _read(self, name: str, file: str) -> None:
         """Read one file's cells; its columns are then to type (:class:`_Unclean`
         when the exact reader must look at it)."""
-        read = _read_strings(name, Path(file))  # (an OSError: the exact reader says why)
+        read = _read_strings(name, Path(file))
         if read is None or read[1] is None:
             raise _Unclean
         names, raw = read
@@ -360,7 +361,7 @@ def _empty_table(name: str) -> pa.Table:
     return pa.table({c.name: pa.array([], arrow_type(c)) for c in cols})
 
 
-_UNKNOWN = object()
+_UNKNOWN = object()  # (a date not converted yet)
 
 
 def _typed_column(col: Column, cells: pa.ChunkedArray, dates: dict[str, object] | None = None) -> pa.Array:
@@ -370,9 +371,10 @@ def _typed_column(col: Column, cells: pa.ChunkedArray, dates: dict[str, object] 
     Enums, levels, numbers, booleans and dates take few distinct values, so each
     distinct raw cell is typed by the validator's own converter
     (:func:`relgraph.validate._converter`) and the results spread back over the
-    column: the exact rules, at the cost of one hash pass. ``dates`` keeps the
-    date of each raw date cell converted, for the other date columns. Free text and ids are
-    trimmed column-wise (``utf8_trim`` on :data:`WHITESPACE` is ``str.strip``).
+    column: the exact rules, at the cost of one hash pass (:func:`_distinct`);
+    ``dates`` keeps the date of each raw date cell converted, for the other date
+    columns. Free text and ids are trimmed column-wise (``utf8_trim`` on
+    :data:`WHITESPACE` is ``str.strip``).
     """
     cells = one_array(cells)
     kind = col.type
