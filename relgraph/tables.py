@@ -230,8 +230,10 @@ the ids as integers; below, arrow's is the faster (20,000 staff ids)."""
 
 MAX_DISPLACEMENT = 64
 """The slots past its own that an id may sit at most in an :class:`IdHash` (one
-or two for nearly all ids, the table being at most half full): ids whose
-integers collide more are left to ``pc.index_in``."""
+or two for nearly all ids, the table being at most a quarter full: at half
+full a quarter of the references to 200,000 ids missed their home slot and
+took up to seven rounds, a tenth more time): ids whose integers collide more
+are left to ``pc.index_in``."""
 
 
 class IdHash:
@@ -260,7 +262,7 @@ class IdHash:
             s = np.sort(keys)
             if bool((s[1:] == s[:-1]).any()):  # an id twice: its first row is the one to find
                 return None
-        bits = max((2 * len(keys)).bit_length(), 4)  # at most half full
+        bits = max((4 * len(keys)).bit_length(), 4)  # at most a quarter full
         shift = np.uint64(64 - bits)
         home = _slots(keys, shift)
         steps = np.arange(len(keys))
@@ -308,10 +310,14 @@ class IdHash:
         at = _slots(word, self._shift)
         there = held[at]
         given = word != 0  # 0: a null, or too long to be an id
-        found = np.where((there == word) & given, row[at], -1)
+        settled = there == word
+        settled &= given
+        found = np.where(settled, row[at], -1)
         # Not settled: a reference whose slot holds another id. It meets its id,
         # or an empty slot, within a few slots.
-        todo = np.flatnonzero((there != word) & (there != 0) & given)
+        other = there != 0
+        other &= given
+        todo = np.flatnonzero(other > settled)  # (other and not settled)
         at, word = at[todo], word[todo]
         while len(todo):
             at += 1
@@ -355,11 +361,13 @@ def _slots(words: np.ndarray, shift: np.uint64) -> np.ndarray:
     """The home slot of each integer in a table of ``2 ** (64 - shift)`` slots:
     its bits mixed (ids differ in a few bytes: "c000001", "c000002"), the top
     ones taken."""
-    x = words ^ (words >> np.uint64(29))
+    x = words >> np.uint64(29)  # (in place from here: a pass over the words each)
+    x ^= words
     x *= np.uint64(0xBF58476D1CE4E5B9)
     x ^= x >> np.uint64(32)
     x *= np.uint64(0x9E3779B97F4A7C15)
-    return (x >> shift).astype(np.int64)
+    x >>= shift
+    return x.view(np.int64)  # (below 2 ** 63)
 
 
 def text_buffers(strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -391,7 +399,8 @@ def _words(strings: pa.Array) -> np.ndarray | None:
     width = int(lengths[0]) if n else 0
     if width <= 8 and len(text) == width * n and bool((lengths == width).all()):
         # Every string of the same length (as ids often are): their bytes in place.
-        padded = np.zeros((n, 8), dtype=np.uint8)
+        padded = np.empty((n, 8), dtype=np.uint8)
+        padded[:, width:] = 0
         padded[:, :width] = text.reshape(n, width)
         words = padded.view("<u8").reshape(n).astype(np.uint64, copy=False)
     else:
