@@ -146,8 +146,13 @@ def listed_together(rows: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, 
     offsets = offsets - (offsets[0] if len(offsets) else 0)
     count = (offsets[1:] - offsets[:-1])[rows]
     first = np.repeat(np.arange(len(rows)), count)
-    within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-    return first, np.repeat(offsets[:-1][rows], count) + within
+    # The k-th pair of a run is the list's start plus k: the start less the
+    # pairs before the run, spread over the run, plus the pair's own number.
+    before = np.cumsum(count)
+    before -= count
+    second = np.repeat(offsets[:-1][rows] - before, count)
+    second += np.arange(len(second))
+    return first, second
 
 
 def reference_rows(tables: dict[str, pa.Table]) -> dict[tuple[str, str], pa.Array]:
