@@ -96,6 +96,9 @@ FAST = {
     "form_feed_in_cell": ("accounts.csv", "id,name,grade\nA1,Eastern\x0cTelecom,S\nA2,Harbor Power,B\n"),
     "bom_crlf": ("accounts.csv", b"\xef\xbb\xbfid,name,grade\r\nA1,Eastern Telecom,S\r\nA2,Harbor Power,B\r\n"),
     "no_final_newline": ("accounts.csv", "id,name,grade\nA1,Eastern Telecom,S\nA2,Harbor Power,B"),
+    # A blank line is read as a row of empty cells; those ending the file are left out.
+    "trailing_blank_lines": ("accounts.csv", "id,name,grade\nA1,Eastern Telecom,S\nA2,Harbor Power,B\n\n\n"),
+    "crlf_trailing_blank_line": ("accounts.csv", "id,name,grade\r\nA1,Eastern Telecom,S\r\nA2,Harbor Power,B\r\n\r\n"),
     "quoted_commas_and_quotes": (
         "accounts.csv",
         'id,name,grade\nA1,"Eastern Telecom, ""East""",S\n"A2","Harbor Power",""\n',
@@ -174,6 +177,7 @@ def test_files_of_many_parser_blocks_agree(data, monkeypatch):
 EXACT = {
     "quoted_line_break": ("accounts.csv", 'id,name,grade\nA1,"Eastern\nTelecom",S\nA2,Harbor Power,B\n'),
     "blank_lines": ("accounts.csv", "id,name,grade\n\nA1,Eastern Telecom,S\n\nA2,Harbor Power,B\n\n"),
+    "crlf_blank_line": ("accounts.csv", "id,name,grade\r\nA1,Eastern Telecom,S\r\n\r\nA2,Harbor Power,B\r\n"),
     "stray_quote": ("accounts.csv", 'id,name,grade\nA1,Eastern "Telecom",S\nA2,"Harbor" Power,B\n'),
     "lone_cr": ("accounts.csv", "id,name,grade\rA1,Eastern Telecom,S\rA2,Harbor Power,B\r"),
     "nul_byte": ("accounts.csv", "id,name,grade\nA1,Eastern\x00Telecom,S\nA2,Harbor Power,B\n"),
@@ -201,6 +205,9 @@ EXACT = {
 # them, and the one set of rules words the same problems as on the exact path.
 RULES = {
     "header_only": ("accounts.csv", "id,name,grade\n"),
+    "header_only_crlf": ("accounts.csv", "id,name,grade\r\n"),
+    "header_only_no_line_end": ("accounts.csv", "id,name,grade"),
+    "blank_line_after_header": ("accounts.csv", "id,name,grade\n\n"),
     "period_not_ordered": ("relationships.csv", "staff,contact,strength,since,until\nS1,C2,4,2025-01-01,2025-01-01\n"),
     "duplicate_id": ("accounts.csv", "id,name,grade\nA1,Eastern Telecom,S\nA2,Harbor Power,B\nA1,Again,C\n"),
     "duplicate_referenced_ids": (
