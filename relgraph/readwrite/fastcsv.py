@@ -199,9 +199,7 @@ class _Reading:
         if any(e in RESERVED for e in extras):
             raise _Unclean
         unset = {
-            c: None if c not in cells
-            else pc.indices_nonzero(_empty(cells[c])).to_pylist()
-            for c in UNSET_WARNED.get(name, ())
+            c: None if c not in cells else _empty_rows(cells[c]).to_pylist() for c in UNSET_WARNED.get(name, ())
         }
         typed = {col.name: _absent(col, n) for col in table.columns if col.name not in cells}
         todo = [(name, col.name, col, cells.pop(col.name)) for col in table.columns if col.name in cells]
@@ -317,12 +315,7 @@ def _without_trailing_blank_rows(table: pa.Table, probe: int | None) -> pa.Table
     if probe is None:
         rows = arange(table.num_rows)
     else:
-        cells = table.column(probe)
-        maybe = np.concatenate([_maybe_empty(chunk) for chunk in cells.chunks]) if cells.num_chunks else []
-        if not np.any(maybe):
-            return table
-        rows = pc.indices_nonzero(bools(maybe))
-        rows = pc.filter(rows, _empty(pc.take(cells, rows)))
+        rows = _empty_rows(table.column(probe))
         if not len(rows):
             return table
     blank = None
@@ -336,6 +329,16 @@ def _without_trailing_blank_rows(table: pa.Table, probe: int | None) -> pa.Table
     if rows != list(range(first, table.num_rows)):
         return None
     return table.slice(0, first)
+
+
+def _empty_rows(cells: pa.ChunkedArray) -> pa.Array:
+    """The rows whose cell is empty or only white space, each cell looked at whole
+    only where it may be (:func:`_maybe_empty`)."""
+    maybe = np.concatenate([_maybe_empty(chunk) for chunk in cells.chunks]) if cells.num_chunks else []
+    if not np.any(maybe):
+        return pa.array([], pa.uint64())
+    rows = pc.indices_nonzero(bools(maybe))
+    return pc.filter(rows, _empty(pc.take(cells, rows)))
 
 
 def _maybe_empty(cells: pa.Array) -> np.ndarray:
