@@ -247,6 +247,39 @@ def main() -> None:
     cli(prog_name="relgraph")
 
 
+def program() -> None:
+    """The ``relgraph`` program (its console script, and ``python -m relgraph``):
+    :func:`main`, then the process ends with main's status once its output is
+    written, without the interpreter's shutdown.
+
+    A portfolio command leaves millions of objects behind (the tables, the frame,
+    the answer), which the shutdown would free one by one and walk with the cyclic
+    collector, for memory the kernel takes back at once: 0.03 s of a coverage run,
+    0.06 s of a plan. Every file a command writes is closed (and renamed into
+    place) before it returns, and nothing of relgraph waits for an exit handler.
+    Where standard output or error cannot be flushed (a reader gone, a full disk),
+    or the status is not a number, the ordinary exit reports it as it always did.
+    A caller of :func:`main` in its own process (a test, a script) keeps the
+    ordinary exit."""
+    try:
+        main()
+    except SystemExit as e:
+        status = e.code
+    else:
+        status = 0
+    if status is None or isinstance(status, int):
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass
+        else:
+            if "logging" in sys.modules:  # its handlers flushed, as at exit
+                sys.modules["logging"].shutdown()
+            os._exit(status or 0)
+    sys.exit(status)
+
+
 # --- foundation commands -------------------------------------------------------------
 
 

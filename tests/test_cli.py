@@ -243,3 +243,66 @@ def test_the_help_examples_cover_every_command():
         if words != ("import",):
             assert any(e.startswith(prefix + " ") or e.split(" ", 2)[-1].startswith(prefix) for e in examples), words
     assert shown >= 40
+
+
+# --- the program: main() in a process of its own, ended without the shutdown ----------
+
+
+def _program(*args: str, **kwargs):
+    """``python -m relgraph ARGS`` (the program, as the console script runs it)."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "relgraph", *args], capture_output=True, text=True, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A generated portfolio whose plan is larger than a pipe holds (scripts/generate)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("generated")
+    subprocess.run(
+        [sys.executable, str(Path(__file__).parent.parent / "scripts" / "generate"), "--out", str(out),
+         "--accounts", "3", "--contacts", "900", "--staff", "90", "--seed", "5", "--force"],
+        check=True, capture_output=True,
+    )
+    return out
+
+
+def test_the_program_writes_all_its_output_and_its_status(runner, generated):
+    args = ["plan", str(generated), "--as-of", "2026-11-01", "--format", "json"]
+    r = _program(*args)
+    assert r.returncode == 0, r.stderr
+    assert len(r.stdout) > 1 << 16  # more than a pipe holds: written while the reader reads
+    assert r.stdout == runner.invoke(cli, args).stdout
+    assert r.stderr == ""
+
+
+def test_the_program_ends_bad_data_with_status_2_and_every_problem(runner, bad):
+    r = _program("coverage", str(bad), "--as-of", "2026-11-01")
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr == runner.invoke(cli, ["coverage", str(bad), "--as-of", "2026-11-01"]).stderr
+    assert r.stderr.splitlines()[-1] == "2 problems; nothing was written."
+
+
+def test_the_program_closes_the_files_it_writes(runner, generated, tmp_path):
+    ics = tmp_path / "plan.ics"
+    r = _program("plan", str(generated), "--as-of", "2026-11-01", "--ics", str(ics), "--limit", "5")
+    assert r.returncode == 0, r.stderr
+    again = tmp_path / "again.ics"
+    runner.invoke(cli, ["plan", str(generated), "--as-of", "2026-11-01", "--ics", str(again), "--limit", "5"])
+    assert ics.read_bytes() == again.read_bytes()
+    assert ics.read_bytes().rstrip().endswith(b"END:VCALENDAR")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again.ics", "plan.ics"]  # no temporary file left
+
+
+def test_the_program_answers_usage_errors_and_help_as_click_does(runner):
+    r = _program("coverage")
+    assert r.returncode == 2
+    assert "Missing argument 'DATA'" in r.stderr
+    r = _program("--version")
+    assert (r.returncode, r.stdout) == (0, runner.invoke(cli, ["--version"], prog_name="relgraph").stdout)
+    r = _program("--help")
+    assert r.returncode == 0 and r.stdout.startswith("Usage: relgraph [OPTIONS] COMMAND [ARGS]...\n")
