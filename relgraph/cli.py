@@ -179,10 +179,15 @@ def handle_errors(f: Callable) -> Callable:
 def opened(data: str, database: str | None = None) -> Iterator[Any]:
     """The store behind a DATA argument (files validated first), closed at the end.
 
-    A loaded portfolio is millions of long-lived objects: while the command runs, the
-    cyclic garbage collector runs rarely and leaves what was loaded alone (frozen).
+    A loaded portfolio is millions of long-lived objects, and an answer hundreds of
+    thousands more, none in a reference cycle: while the command runs, the cyclic
+    garbage collector is off (the few cycles made meanwhile, a few hundred objects,
+    wait for its next run), and every object is moved at the end to its oldest
+    generation unwalked, where its first collection after the pause walked all of a
+    plan's 220,000 containers (0.04 s).
     Its settings are restored afterwards, so that a caller in the same process (a
-    test, a notebook) keeps its own. pyarrow is set to allocate from the C library's
+    test, a notebook) keeps its own; a caller's own frozen objects turn the pause
+    off. pyarrow is set to allocate from the C library's
     heap, with large blocks mapped on their own
     (:func:`relgraph.memory.return_freed_memory`): a process setting, so made here,
     by the command, and never by the library a notebook imports.
@@ -194,20 +199,23 @@ def opened(data: str, database: str | None = None) -> Iterator[Any]:
 
     return_freed_memory()
 
-    threshold = gc.get_threshold()
+    threshold, enabled = gc.get_threshold(), gc.isenabled()
     ours = gc.get_freeze_count() == 0  # a caller's own frozen objects stay frozen
     gc.set_threshold(100_000, 50, 100)
+    if ours:
+        gc.disable()
     try:
         store = open_store(data, database=database)
-        if ours:
-            gc.freeze()
         try:
             yield store
         finally:
             store.close()
     finally:
-        if ours:
+        if ours:  # every object into the oldest generation, none walked
+            gc.freeze()
             gc.unfreeze()
+            if enabled:
+                gc.enable()
         gc.set_threshold(*threshold)
 
 

@@ -175,6 +175,26 @@ def test_a_command_leaves_the_garbage_collector_as_it_found_it(runner, bad):
     assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
 
 
+def test_the_collector_is_off_while_a_command_works_unless_the_caller_froze_objects(runner, monkeypatch):
+    import gc
+
+    from relgraph import stores
+
+    seen = []  # whether it ran while the store was opened (loaded)
+    open_store = stores.open_store
+    monkeypatch.setattr(stores, "open_store", lambda *a, **k: seen.append(gc.isenabled()) or open_store(*a, **k))
+    assert runner.invoke(cli, ["coverage", str(TINY), "--as-of", "2026-11-01"]).exit_code == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.freeze()  # a caller's own: left frozen, and the collector left on
+    try:
+        frozen = gc.get_freeze_count()
+        assert runner.invoke(cli, ["coverage", str(TINY), "--as-of", "2026-11-01"]).exit_code == 0
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    assert seen == [False, True]
+
+
 def command_paths() -> list[tuple[str, ...]]:
     """Every command as its words after ``relgraph``, a group's sub-commands too
     (``("import", "ics")``)."""
