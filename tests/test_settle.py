@@ -58,7 +58,7 @@ def decayed_access(rng: random.Random, n_contacts: int, n_staff: int, density: f
     sources, _ = A.edges
     decay = [0.5 ** (rng.random() * 3) if A.is_staff[u] else 1.0 for u in sources.tolist()]
     A._probabilities = A.probabilities * decay
-    A._succ = A._pred = A._flat = None  # made again from the edges
+    A._succ = A._pred = A._flat = A._parts = None  # made again from its own edges
     return A
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from array import array
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -29,11 +29,20 @@ from ..graph import CONTACT, STAFF
 from . import flow
 from .frame import Frame, PairStrengths, frame_from_graph, pair_strengths
 from .rules import day, in_force_days, strongest
-from .settle import FlatGraph
+from .settle import FlatGraph, by_node, stable_order, staff_marks
 
 KNOWS_KIND = "knows"
 INFLUENCES_KIND = "influences"
 REPORTS_TO_KIND = "reports_to"
+
+RUN_NODES = 1 << 13
+"""The most contacts and relationships of a run of accounts whose access graphs are
+assembled at once (:meth:`FrameAccounts.access`; one account may have more):
+fewer numpy calls an account, and the run's arrays stay small."""
+
+RUN_PAIRS = 1 << 22
+"""The most (account, staff member) pairs of a run (:data:`RUN_NODES`): a run marks
+the staff each of its accounts knows in one array of them."""
 
 
 @dataclass
@@ -66,6 +75,9 @@ class Access:
     _succ: list[dict[int, float]] | None = field(default=None, repr=False)
     _pred: list[dict[int, float]] | None = field(default=None, repr=False)
     _flat: FlatGraph | None = field(default=None, repr=False)
+    # The graphs it was assembled with and its place among them (its flat arrays are
+    # theirs: :meth:`_Parts.flat`; None: its own edges alone).
+    _parts: tuple[_Parts, int] | None = field(default=None, repr=False)
 
     @property
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
@@ -126,8 +138,12 @@ class Access:
     def flat(self) -> FlatGraph:
         """The edges as flat arrays, for the path search's inner loops (built once)."""
         if self._flat is None:
-            src, dst = self._edges
-            self._flat = FlatGraph(len(self.is_staff), src, dst, self._probabilities, np.array(self.is_staff, dtype=np.int8))
+            if self._parts is None:  # its edges given alone (changed since assembled)
+                n, (sources, targets) = len(self.is_staff), self._edges
+                self._parts = (_Parts([0, n], [n - len(self.staff)], None, self._links, [0, len(self._links[0])],
+                                      (sources, targets, self._probabilities), self._edges, [0, len(sources)]), 0)
+            parts, i = self._parts
+            self._flat = parts.flat(i)
         return self._flat
 
     @property
@@ -211,26 +227,34 @@ def access_from_parts(
     l_u, l_v, l_inf, l_w = (
         np.array(c, dtype=t) for c, t in zip(zip(*steps) if steps else ((), (), (), ()), (np.int64, np.int64, bool, float))
     )
-    return _assemble(len(keys), n_contacts, (k_u, k_v, k_value), (l_u, l_v, l_inf, l_w), np.array(blocked, dtype=bool),
-                     keys=keys, index=index)
+    blocked += [False] * (len(keys) - n_contacts)  # (the staff: nothing leads to them)
+    graphs = (np.zeros(len(k_u), dtype=np.int64), np.zeros(len(l_u), dtype=np.int64))  # one graph
+    parts = _assemble([0, len(keys)], [n_contacts], (k_u, k_v, k_value), (l_u, l_v, l_inf, l_w),
+                      np.array(blocked, dtype=bool), graphs)
+    return parts.access(0, keys=keys, index=index)
 
 
 def _assemble(
-    n: int,
-    n_contacts: int,
+    starts: Sequence[int],
+    n_contacts: Sequence[int],
     knows: tuple[np.ndarray, np.ndarray, np.ndarray],
     links: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     blocked: np.ndarray,
+    graphs: tuple[np.ndarray, np.ndarray],
     *,
-    keys: list[str] | None = None,
-    index: dict[str, int] | None = None,
-    ids: list[str] | None = None,
-) -> Access:
-    """The access graph over ``n`` nodes (the ``n_contacts`` contacts first), given
-    by their ``keys`` (and ``index``) or their ``ids``: the relationships ``knows``
-    as arrays (staff node, contact node, effective strength), in the order the edges
-    are kept, the links in force as arrays (source node, target node, is
-    ``influences``, weight), and the contacts no edge leaves (``blocked``)."""
+    ids: Callable[[int], list[str]] | None = None,
+) -> _Parts:
+    """The access graphs of some accounts at once, over the nodes of their disjoint
+    union: graph ``i`` holds nodes ``starts[i]..starts[i + 1] - 1`` (its
+    ``n_contacts[i]`` contacts first), named by their ``ids`` (``ids(i)``: those of
+    graph i's nodes; else by the keys given to :meth:`_Parts.access`); the
+    relationships ``knows`` as arrays (staff node, contact node, effective
+    strength), graph by graph in the order the edges are kept, the links in force
+    as arrays (source node, target node, is ``influences``, weight), graph by
+    graph, the nodes no edge leaves (``blocked``), and the graph of each
+    relationship and of each link (``graphs``)."""
+    starts = np.asarray(starts, dtype=np.int64)
+    n = int(starts[-1])
     # The steps along the links, in the order the links come (a reporting line
     # forwards, then backwards); opponents end routes: no edge leaves them (unless
     # through_opponents).
@@ -242,40 +266,116 @@ def _assemble(
     y = np.concatenate([b[real], a[back]])
     p = np.concatenate([weight[real], weight[back]]) / 5.0
     inf = np.concatenate([influences[real], influences[back]])
+    graph = np.concatenate([graphs[1][real], graphs[1][back]])
     stream = np.argsort(order, kind="stable")
     stream = stream[~blocked[x[stream]]] if len(stream) else stream
-    x, y, p, inf = x[stream], y[stream], p[stream], inf[stream]
+    x, y, p, inf, graph = x[stream], y[stream], p[stream], inf[stream], graph[stream]
     # Where two edges join the same pair the stronger counts (rules.strongest; at
     # equal probability "influences", the smaller kind, is reported); a pair met
-    # once needs no choosing. Pairs keep the order in which they first appear.
-    _, first, inverse, counts = np.unique(x * n + y, return_index=True, return_inverse=True, return_counts=True)
-    by_first = np.argsort(first)
-    kept = first[by_first]
+    # once needs no choosing. Pairs keep the order in which they first appear (the
+    # graphs' in turn: the links come graph by graph).
+    by_pair = stable_order(y, n)
+    by_pair = by_pair[stable_order(x[by_pair], n)]  # by (x, y), in stream order at each pair
+    pair = x[by_pair] * n + y[by_pair]
+    group = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]])) if len(pair) else by_pair
+    counts = np.diff(np.append(group, len(pair)))
+    met = np.zeros(len(x), dtype=np.int64)  # at each edge, how often its pair is met
+    met[by_pair] = np.repeat(counts, counts)
+    first = np.zeros(len(x), dtype=bool)
+    first[by_pair[group]] = True
+    kept = np.flatnonzero(first)
     link_x, link_y, link_p, link_inf = x[kept], y[kept], p[kept], inf[kept]
-    shared = np.flatnonzero(counts[by_first] > 1).tolist()  # places in kept of the pairs met twice
+    shared = np.flatnonzero(met[kept] > 1).tolist()  # places in kept of the pairs met twice
     if shared:
         kind_of = np.where(inf, INFLUENCES_KIND, REPORTS_TO_KIND)
-        twice = np.flatnonzero(counts[inverse] > 1)
+        twice = np.flatnonzero(met > 1)
         chosen = strongest(zip(x[twice].tolist(), y[twice].tolist(), p[twice].tolist(), kind_of[twice].tolist()))
         for k in shared:
             link_p[k], kind = chosen[int(link_x[k]), int(link_y[k])]
             link_inf[k] = kind == INFLUENCES_KIND
-    # Every edge, the relationships first, then the links: each node's edges in
-    # that order.
+    # Every edge, graph by graph, the relationships first, then the links: each
+    # node's edges in that order.
     k_u, k_v, k_value = knows
-    sources = np.concatenate([k_u, link_x]).astype(np.int64, copy=False)
-    targets = np.concatenate([k_v, link_y]).astype(np.int64, copy=False)
-    probabilities = np.concatenate([k_value / 5.0, link_p])
-    return Access(
-        _keys=keys,
-        _index=index,
-        _ids=ids,
-        is_staff=[False] * n_contacts + [True] * (n - n_contacts),
-        staff=list(range(n_contacts, n)),
-        _links=(link_x, link_y, link_inf),
-        _edges=(sources, targets),
-        _probabilities=probabilities,
+    k_graph, l_graph = graphs[0], graph[kept]
+    n_graphs = len(starts) - 1
+    n_knows, n_links = np.bincount(k_graph, minlength=n_graphs), np.bincount(l_graph, minlength=n_graphs)
+    edge_starts, link_starts = np.zeros(n_graphs + 1, dtype=np.int64), np.zeros(n_graphs + 1, dtype=np.int64)
+    np.cumsum(n_knows + n_links, out=edge_starts[1:])
+    np.cumsum(n_links, out=link_starts[1:])
+    knows_starts = np.concatenate([[0], np.cumsum(n_knows)[:-1]])
+    # Each graph's edges from edge_starts: its relationships, then its links.
+    k_at = np.arange(len(k_graph)) + (edge_starts[:-1] - knows_starts)[k_graph]
+    l_at = np.arange(len(l_graph)) + (edge_starts[:-1] + n_knows - link_starts[:-1])[l_graph]
+    sources, targets = np.empty(edge_starts[-1], dtype=np.int64), np.empty(edge_starts[-1], dtype=np.int64)
+    probabilities = np.empty(edge_starts[-1])
+    sources[k_at], targets[k_at], probabilities[k_at] = k_u, k_v, k_value / 5.0
+    sources[l_at], targets[l_at], probabilities[l_at] = link_x, link_y, link_p
+    base = np.repeat(starts[:-1], n_knows + n_links)  # the first node of each edge's graph
+    return _Parts(
+        starts=starts.tolist(),
+        n_contacts=list(n_contacts),
+        ids=ids,
+        links=(link_x, link_y, link_inf),
+        link_starts=link_starts.tolist(),
+        union=(sources, targets, probabilities),
+        local=(sources - base, targets - base),
+        edge_starts=edge_starts.tolist(),
     )
+
+
+@dataclass
+class _Parts:
+    """The access graphs :func:`_assemble` made together, over the nodes of their
+    disjoint union (graph ``i``: nodes ``starts[i]..starts[i + 1] - 1``): the links
+    kept (``links``, union nodes; graph i's from ``link_starts[i]``), every edge
+    (``union``: sources, targets, probabilities) and its ends numbered in its own
+    graph (``local``), graph i's from ``edge_starts[i]``. Each graph's arrays are
+    views of these."""
+
+    starts: list[int]
+    n_contacts: list[int]
+    ids: Callable[[int], list[str]] | None
+    links: tuple[np.ndarray, np.ndarray, np.ndarray]
+    link_starts: list[int]
+    union: tuple[np.ndarray, np.ndarray, np.ndarray]
+    local: tuple[np.ndarray, np.ndarray]
+    edge_starts: list[int]
+    # Every graph's edges by node (settle.by_node over the union), made when first asked.
+    _rows: tuple | None = None
+
+    def access(self, i: int, *, keys: list[str] | None = None, index: dict[str, int] | None = None) -> Access:
+        """Graph ``i`` (named by ``keys`` and ``index`` when given, else by its ids)."""
+        lo, hi = self.starts[i], self.starts[i + 1]
+        n, n_contacts = hi - lo, self.n_contacts[i]
+        e0, e1 = self.edge_starts[i], self.edge_starts[i + 1]
+        l0, l1 = self.link_starts[i], self.link_starts[i + 1]
+        link_x, link_y, link_inf = self.links
+        sources, targets = self.local
+        return Access(
+            _keys=keys,
+            _index=index,
+            _ids=None if keys is not None else self.ids(i),
+            is_staff=[False] * n_contacts + [True] * (n - n_contacts),
+            staff=list(range(n_contacts, n)),
+            _links=(link_x[l0:l1] - lo, link_y[l0:l1] - lo, link_inf[l0:l1]),
+            _edges=(sources[e0:e1], targets[e0:e1]),
+            _probabilities=self.union[2][e0:e1],
+            _parts=(self, i),
+        )
+
+    def flat(self, i: int) -> FlatGraph:
+        """The flat arrays of graph ``i`` (rows of every graph's, made once)."""
+        if self._rows is None:
+            (sources, targets, probabilities), (local_sources, local_targets) = self.union, self.local
+            n = self.starts[-1]
+            staff = np.ones(n, dtype=np.int8)
+            for lo, k in zip(self.starts, self.n_contacts):
+                staff[lo : lo + k] = 0
+            self._rows = (by_node(n, targets, local_sources, probabilities),
+                          by_node(n, sources, local_targets, probabilities), staff_marks(staff))
+        (pred_ptr, *pred), (succ_ptr, *succ), staff = self._rows
+        lo, hi = self.starts[i], self.starts[i + 1]
+        return FlatGraph(hi - lo, (pred_ptr[lo : hi + 1], *pred), (succ_ptr[lo : hi + 1], *succ), staff[lo:hi])
 
 
 def _adjacency(n: int, heads: np.ndarray, tails: np.ndarray, values: np.ndarray) -> list[dict[int, float]]:
@@ -314,7 +414,8 @@ class FrameAccounts:
         knows_account = F.contact_account[ps.contact[knows]]
         knows = knows[np.argsort(knows_account, kind="stable")]
         self._knows = (self._local[ps.contact[knows]], ps.staff[knows], ps.value[knows])
-        self._knows_bounds = np.searchsorted(np.sort(knows_account, kind="stable"), np.arange(n_accounts + 1)).tolist()
+        self._knows_account = np.sort(knows_account, kind="stable")
+        self._knows_bounds = np.searchsorted(self._knows_account, np.arange(n_accounts + 1)).tolist()
         in_force = np.flatnonzero(in_force_days(F.link_since, F.link_until, day(ps.as_of)))
         link_account = F.contact_account[F.link_source[in_force]]
         order = np.argsort(link_account, kind="stable")
@@ -324,6 +425,8 @@ class FrameAccounts:
         codes, attitudes = F.coded("contact_attitudes")
         self._opponent = np.array([x == "opponent" for x in attitudes], dtype=bool)[codes]
         self.staff_keys = [STAFF + ":" + x for x in F.staff_ids]
+        self._assembled: dict[bool, tuple[int, _Parts]] = {}  # the last run, by through_opponents
+        self._sizes: list[int] | None = None  # the contacts and relationships of accounts 0..a, by a
 
     # The per-pair and per-contact lists below are made when first asked: each
     # analysis reads only some of them.
@@ -387,8 +490,9 @@ class FrameAccounts:
         is ``influences``, weight), contact indexes."""
         return list(zip(*(column.tolist() for column in self._link_arrays(a))))
 
-    def _link_arrays(self, a: int) -> tuple[np.ndarray, ...]:
-        mine = self._links[self._link_bounds[a] : self._link_bounds[a + 1]]
+    def _link_arrays(self, a: int, b: int | None = None) -> tuple[np.ndarray, ...]:
+        """The columns of the links of accounts ``a..b - 1`` (of ``a`` alone: ``b`` None)."""
+        mine = self._links[self._link_bounds[a] : self._link_bounds[a + 1 if b is None else b]]
         return tuple(column[mine] for column in self._link_columns)
 
     def pairs(self, i: int) -> range:
@@ -396,22 +500,65 @@ class FrameAccounts:
 
     def access(self, a: int, *, through_opponents: bool = False) -> Access:
         """The access graph of account ``a`` (its contacts first, in :meth:`contacts` order)."""
-        ids = self.F.contact_ids
-        mine = self.contacts(a)
-        lo, hi = self._knows_bounds[a], self._knows_bounds[a + 1]
-        j, s, value = (column[lo:hi] for column in self._knows)
-        # Node numbers: the contacts, then the staff with an edge (by id: staff
-        # indexes are in id order).
-        staff = np.unique(s)
-        staff_list = staff.tolist()
-        n_contacts = len(mine)
-        node_ids = list(map(ids.__getitem__, mine))
-        node_ids += map(self.F.staff_ids.__getitem__, staff_list)
-        source, target, influences, weight = self._link_arrays(a)
-        links = (self._local[source], self._local[target], influences, weight)
-        blocked = np.zeros(n_contacts, dtype=bool) if through_opponents else self._opponent[mine]
-        return _assemble(len(node_ids), n_contacts, (n_contacts + staff.searchsorted(s), j, value), links, blocked,
-                         ids=node_ids)
+        # The graphs are assembled a run of accounts at once (:meth:`_run`), the last
+        # run kept: an account asked for right after the last run starts a run twice
+        # as long (the analyses that ask for every account ask in turn), one asked
+        # for out of turn is assembled alone.
+        lo, parts = self._assembled.get(through_opponents, (0, None))
+        if parts is None or not 0 <= a - lo < len(parts.n_contacts):
+            follows = parts is not None and a == lo + len(parts.n_contacts)
+            lo, parts = a, self._run(a, self._run_end(a, 2 * len(parts.n_contacts) if follows else 1),
+                                     through_opponents)
+            self._assembled[through_opponents] = (lo, parts)
+        return parts.access(a - lo)
+
+    def _run_end(self, a: int, most: int) -> int:
+        """The end of a run of at most ``most`` accounts from account ``a``: at most
+        RUN_NODES contacts and relationships and RUN_PAIRS (account, staff) pairs (but
+        one account at least)."""
+        if self._sizes is None:
+            self._sizes = np.cumsum(np.diff(self._bounds) + np.diff(self._knows_bounds)).tolist()
+        before = self._sizes[a - 1] if a > 0 else 0
+        most = min(most, RUN_PAIRS // max(1, len(self.F.staff_ids)))
+        return max(a + 1, min(a + most, bisect.bisect_right(self._sizes, before + RUN_NODES, lo=a)))
+
+    def _run(self, lo: int, hi: int, through_opponents: bool) -> _Parts:
+        """The access graphs of accounts ``lo..hi - 1`` (:func:`_assemble`)."""
+        F, n_ids = self.F, len(self.F.staff_ids)
+        mine = self._by_account_array[self._bounds[lo] : self._bounds[hi]]
+        n_contacts = np.diff(self._bounds[lo : hi + 1])
+        k0, k1 = self._knows_bounds[lo], self._knows_bounds[hi]
+        j, s, value = (column[k0:k1] for column in self._knows)
+        account = self._knows_account[k0:k1] - lo
+        # Node numbers: per account, the contacts, then the staff with an edge (by
+        # id: staff indexes are in id order), the accounts in turn.
+        pair = account * n_ids + s
+        known = np.zeros((hi - lo) * n_ids, dtype=bool)  # of each (account, staff member)
+        known[pair] = True
+        staffed = np.flatnonzero(known)  # by account, then staff
+        rank = np.empty(len(known), dtype=np.int64)  # of each known, its place among them
+        rank[staffed] = np.arange(len(staffed))
+        n_staff = np.bincount(staffed // n_ids, minlength=hi - lo)
+        starts = np.zeros(hi - lo + 1, dtype=np.int64)
+        np.cumsum(n_contacts + n_staff, out=starts[1:])
+        before = starts[:-1] + n_contacts - np.concatenate([[0], np.cumsum(n_staff)[:-1]])
+        knows = (before[account] + rank[pair], starts[account] + j, value)
+        source, target, influences, weight = self._link_arrays(lo, hi)
+        link_account = F.contact_account[source] - lo
+        at = starts[link_account]
+        links = (at + self._local[source], at + self._local[target], influences, weight)
+        blocked = np.zeros(int(starts[-1]), dtype=bool)
+        if not through_opponents:
+            blocked[starts[F.contact_account[mine] - lo] + self._local[mine]] = self._opponent[mine]
+        staff_ids = list(map(F.staff_ids.__getitem__, (staffed % n_ids).tolist()))
+        staff_starts = [0, *np.cumsum(n_staff).tolist()]
+        contact_ids, contact_starts = F.contact_ids, [x - self._bounds[lo] for x in self._bounds[lo : hi + 1]]
+
+        def ids(i: int) -> list[str]:  # (of the run's arrays alone: no cycle through self)
+            return [*map(contact_ids.__getitem__, mine[contact_starts[i] : contact_starts[i + 1]].tolist()),
+                    *staff_ids[staff_starts[i] : staff_starts[i + 1]]]
+
+        return _assemble(starts, n_contacts.tolist(), knows, links, blocked, (account, link_account), ids=ids)
 
 
 def contact_index(F: Frame, contact: str) -> int:

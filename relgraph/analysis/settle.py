@@ -29,15 +29,19 @@ class FlatGraph:
     node ``v`` are ``pred_nodes[pred_ptr[v]:pred_ptr[v+1]]`` with the probabilities
     ``pred_probs[...]``, its out-edges likewise ``succ_*``, each node's in the order
     of the edges given; ``staff`` marks the staff nodes (never passed through:
-    nothing leads to them)."""
+    nothing leads to them). The rows of several graphs can share their arrays
+    (:func:`by_node` over their disjoint union): each graph's ``ptr`` is then its own
+    nodes' part of the union's."""
 
-    def __init__(self, n: int, sources, targets, probs, staff):
-        """The graph of ``n`` nodes and the edges ``sources[i] -> targets[i]`` of
-        probability ``probs[i]`` (numpy arrays); ``staff``: 1 for a staff node."""
+    def __init__(self, n: int, pred, succ, staff):
+        """The graph of ``n`` nodes whose in-edges and out-edges are ``pred`` and
+        ``succ``, each (row starts, other ends, probabilities) (:func:`by_node`; the
+        row starts of nodes ``0..n``); ``staff``: 1 for a staff node (buffers of C
+        ints, doubles and signed chars)."""
         self.n = n
-        self.pred_ptr, self.pred_nodes, self.pred_probs = _by_node(n, targets, sources, probs)
-        self.succ_ptr, self.succ_nodes, self.succ_probs = _by_node(n, sources, targets, probs)
-        self.staff = _array("b", staff)
+        self.pred_ptr, self.pred_nodes, self.pred_probs = pred
+        self.succ_ptr, self.succ_nodes, self.succ_probs = succ
+        self.staff = staff
         # The searches holding a State (paths.Search), least recently asked first, and
         # the States given up, to use again.
         self.live = OrderedDict()
@@ -114,21 +118,27 @@ class FlatGraph:
         return (floor, floor / first * (1 - noise))
 
 
-def _by_node(n: int, key, other, probs) -> tuple:
-    """The edges grouped by ``key`` (stably): (row starts, other ends, probabilities)."""
-    # Stable; below 65,536 nodes a radix sort of 16-bit keys.
-    order = np.argsort(key.astype(np.uint16 if n < 1 << 16 else np.int64), kind="stable")
-    ptr = np.zeros(n + 1, dtype=np.int32)
+def by_node(n: int, key, other, probs) -> tuple:
+    """The edges ``key[i] -> other[i]`` of probability ``probs[i]`` (numpy arrays)
+    over nodes ``0..n-1``, grouped by ``key`` (stably): (row starts, other ends,
+    probabilities), as buffers read element by element as Python numbers, compiled
+    or not (memoryviews of C ints and doubles)."""
+    order = stable_order(key, n)
+    ptr = np.zeros(n + 1, dtype=np.intc)
     np.cumsum(np.bincount(key, minlength=n), out=ptr[1:])
-    return _array("i", ptr), _array("i", other[order]), _array("d", probs[order])
+    nodes, probs = other[order].astype(np.intc, copy=False), probs[order].astype(np.float64, copy=False)
+    return memoryview(ptr), memoryview(nodes), memoryview(probs)
 
 
-def _array(code: str, values) -> array:
-    """A numpy array's values as a Python array (read element by element as Python
-    numbers, compiled or not)."""
-    out = array(code)
-    out.frombytes(np.ascontiguousarray(values, dtype={"b": np.int8, "i": np.intc, "d": np.float64}[code]).tobytes())
-    return out
+def stable_order(key, n: int):
+    """The stable order of ``key`` (a numpy array of numbers ``0..n-1``): below
+    65,536 a radix sort of 16-bit keys."""
+    return np.argsort(key.astype(np.uint16 if n < 1 << 16 else np.int64), kind="stable")
+
+
+def staff_marks(staff) -> memoryview:
+    """The staff marks of :class:`FlatGraph` (1: a staff node) from a numpy array."""
+    return memoryview(np.ascontiguousarray(staff, dtype=np.int8))
 
 
 def compiled() -> bool:
