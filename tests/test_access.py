@@ -161,3 +161,69 @@ def test_a_search_asked_once_finds_what_a_search_asked_again_finds(seed):
         # The resumable search goes on answering: every start left out in turn.
         for s in sorted(starts):
             assert S.best_start(starts - {s}) == best_by_every_path(A, target, starts - {s})
+
+
+def random_portfolio(rng: random.Random, n_accounts: int):
+    """A graph of ``n_accounts`` accounts with contacts (some opponents), staff (some
+    gone), relationships and links of both kinds (some twice, some both ways)."""
+    from relgraph.graph import build_graph
+    from relgraph.readwrite.jsonfile import read_obj
+
+    accounts = [{"id": f"a{i}", "name": f"A{i}"} for i in range(n_accounts)]
+    contacts = [
+        {"id": f"c{i:03d}", "name": "C", "account": f"a{rng.randrange(n_accounts)}",
+         "attitude": rng.choice(["supporter", "neutral", "opponent"])}
+        for i in range(rng.randint(n_accounts, 8 * n_accounts))
+    ]
+    staff = [{"id": f"s{i:02d}", "name": "S", **({"end_date": "2026-01-01"} if rng.random() < 0.2 else {})}
+             for i in range(rng.randint(1, 9))]
+    relationships = [
+        {"staff": s["id"], "contact": c["id"], "strength": rng.randint(1, 5), "last_contact": "2026-10-01"}
+        for c in contacts for s in staff if rng.random() < 0.3
+    ]
+    by_account: dict[str, list[str]] = {}
+    for c in contacts:
+        by_account.setdefault(c["account"], []).append(c["id"])
+    links = [  # (reporting lines up the ids alone: no cycle)
+        {"source": u, "target": v, "kind": rng.choice(["influences", "reports_to"] if u < v else ["influences"]),
+         "weight": rng.randint(1, 5)}
+        for ids in by_account.values() for u in ids for v in ids for _ in range(2) if u != v and rng.random() < 0.15
+    ]
+    return build_graph(read_obj({"accounts": accounts, "contacts": contacts, "staff": staff,
+                                 "relationships": relationships, "links": links}))
+
+
+def same_graphs(A: Access, B: Access) -> None:
+    assert (A.ids, A.is_staff, A.staff) == (B.ids, B.is_staff, B.staff)
+    assert [list(d.items()) for d in A.succ] == [list(d.items()) for d in B.succ]
+    assert [list(d.items()) for d in A.pred] == [list(d.items()) for d in B.pred]
+    assert list(A.link_kinds.items()) == list(B.link_kinds.items())
+    n = len(A.ids)
+    assert [[A.flat.edge(u, v) for v in range(n)] for u in range(n)] == [[B.flat.edge(u, v) for v in range(n)]
+                                                                        for u in range(n)]
+    assert [A.flat.step_in(v) for v in range(n)] == [B.flat.step_in(v) for v in range(n)]
+    assert (A.dominators().idom, A.dominators().pre) == (B.dominators().idom, B.dominators().pre)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_accounts_asked_in_turn_are_assembled_in_runs_as_each_alone(seed, monkeypatch):
+    # In turn, the accounts are assembled in runs (of several accounts: RUN_NODES
+    # made small enough for a few); from the last to the first, each alone.
+    import datetime as dt
+
+    from relgraph.analysis import access
+    from relgraph.analysis.access import FrameAccounts
+
+    rng = random.Random(500 + seed)
+    G = random_portfolio(rng, rng.randint(1, 7))
+    monkeypatch.setattr(access, "RUN_NODES", rng.choice([1, 30, 80, 1 << 13]))
+    for through in (False, True):
+        in_turn, alone = (FrameAccounts.of_graph(G, as_of=dt.date(2026, 11, 1)) for _ in range(2))
+        n = len(in_turn.F.account_ids)
+        graphs = [in_turn.access(a, through_opponents=through) for a in range(n)]
+        if access.RUN_NODES > 1 << 12 and n > 1:
+            assert len(graphs[1]._parts[0].n_contacts) == min(2, n - 1)  # 1, then 2, 4, ... in turn
+        for a in reversed(range(n)):
+            A = alone.access(a, through_opponents=through)
+            assert len(A._parts[0].n_contacts) == 1
+            same_graphs(graphs[a], A)

@@ -156,3 +156,15 @@ def test_a_search_started_again_answers_as_a_new_one(build, seed):
         assert S.best_start(starts) == fresh.best_start(starts)
         assert S.best_path(starts) == fresh.best_path(starts)
         assert S.settled == fresh.settled
+
+
+def test_the_rows_by_node_keep_the_edges_order():
+    # Edges 0->1, 2->1, 0->2, 1->0, 2->1 again (a twin): in-rows by target, stably.
+    import numpy as np
+
+    key, other = np.array([1, 1, 2, 0, 1]), np.array([0, 2, 0, 1, 2])
+    probs = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
+    ptr, nodes, p = settle.by_node(3, key, other, probs)
+    assert (list(ptr), list(nodes), list(p)) == ([0, 1, 4, 5], [1, 0, 2, 2, 0], [0.4, 0.1, 0.2, 0.5, 0.3])
+    assert settle.stable_order(key, 3).tolist() == settle.stable_order(key, 1 << 16).tolist() == [3, 0, 1, 4, 2]
+    assert list(settle.staff_marks(np.array([0, 1, 1]))) == [0, 1, 1]
