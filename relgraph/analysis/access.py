@@ -401,20 +401,20 @@ class FrameAccounts:
         self.F, self.ps = F, ps
         n_accounts = len(F.account_ids)
         by_account = np.argsort(F.contact_account, kind="stable")
-        self._bounds = np.searchsorted(F.contact_account[by_account], np.arange(n_accounts + 1)).tolist()
+        bounds = np.searchsorted(F.contact_account[by_account], np.arange(n_accounts + 1))
+        self._bounds = bounds.tolist()
         self._by_account_array = by_account
         # Each contact's place among the contacts of its account (its node number).
         self._local = np.empty(len(F.contact_ids), dtype=np.int64)
-        self._local[by_account] = np.arange(len(by_account)) - F.contact_account[by_account].searchsorted(
-            F.contact_account[by_account], side="left"
-        )
+        self._local[by_account] = np.arange(len(by_account)) - np.repeat(bounds[:-1], np.diff(bounds))
         # The relationships in force of active staff, by account (pairs are by
         # contact, then staff id: the order the edges are kept).
         knows = np.flatnonzero((ps.value > 0) & ps.active[ps.staff])
         knows_account = F.contact_account[ps.contact[knows]]
-        knows = knows[np.argsort(knows_account, kind="stable")]
+        order = np.argsort(knows_account, kind="stable")
+        knows = knows[order]
         self._knows = (self._local[ps.contact[knows]], ps.staff[knows], ps.value[knows])
-        self._knows_account = np.sort(knows_account, kind="stable")
+        self._knows_account = knows_account[order]
         self._knows_bounds = np.searchsorted(self._knows_account, np.arange(n_accounts + 1)).tolist()
         in_force = np.flatnonzero(in_force_days(F.link_since, F.link_until, day(ps.as_of)))
         link_account = F.contact_account[F.link_source[in_force]]
@@ -424,7 +424,6 @@ class FrameAccounts:
         self._link_columns = (F.link_source, F.link_target, F.link_influences, F.link_weight)
         codes, attitudes = F.coded("contact_attitudes")
         self._opponent = np.array([x == "opponent" for x in attitudes], dtype=bool)[codes]
-        self.staff_keys = [STAFF + ":" + x for x in F.staff_ids]
         self._assembled: dict[bool, tuple[int, _Parts]] = {}  # the last run, by through_opponents
         self._sizes: list[int] | None = None  # the contacts and relationships of accounts 0..a, by a
 
@@ -444,6 +443,11 @@ class FrameAccounts:
     def active_staff(self) -> list[bool]:
         """Whether each staff member of the frame counts as active."""
         return self.ps.active.tolist()
+
+    @cached_property
+    def staff_keys(self) -> list[str]:
+        """The key (``Staff:id``) of each staff member of the frame."""
+        return [STAFF + ":" + x for x in self.F.staff_ids]
 
     @cached_property
     def active(self) -> frozenset[str]:
