@@ -341,10 +341,19 @@ LOOKUP_BLOCK = 1 << 16
 def _with_nulls(rows: np.ndarray) -> pa.Array:
     """Row numbers (int32, -1 for none) as an arrow array, -1 as null; the numbers
     not copied."""
-    valid = rows >= 0
-    missing = len(rows) - int(np.count_nonzero(valid))
+    return int32s(rows, valid=rows >= 0)
+
+
+def int32s(values: np.ndarray, *, valid: np.ndarray | None = None) -> pa.Int32Array:
+    """An int32 numpy array as an arrow one, not copied (see :func:`bools`);
+    ``valid``: which values are given, the others null.
+
+    >>> int32s(np.array([3, -1, 5], dtype=np.int32), valid=np.array([True, False, True])).to_pylist()
+    [3, None, 5]
+    """
+    missing = 0 if valid is None else len(values) - int(np.count_nonzero(valid))
     bitmap = _bitmap(valid) if missing else None
-    return pa.Array.from_buffers(pa.int32(), len(rows), [bitmap, pa.py_buffer(rows)], null_count=missing)
+    return pa.Array.from_buffers(pa.int32(), len(values), [bitmap, pa.py_buffer(values)], null_count=missing)
 
 
 def bools(mask: np.ndarray) -> pa.BooleanArray:

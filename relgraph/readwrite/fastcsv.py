@@ -24,7 +24,7 @@ import pyarrow.csv as pcsv
 
 from ..model import DATE, ID, NUMBER, REF, REFS, TABLES, TEXT, Column
 from ..validate import RESERVED, UNSET_WARNED, Origin, _Bad, _converter, canonical_columns
-from .columns import arange, arrow_type, bools, one_array, text_buffers
+from .columns import arange, arrow_type, bools, int32s, one_array, text_buffers
 
 __all__ = ["read_typed_dir", "WHITESPACE"]
 
@@ -134,7 +134,6 @@ class _Reading:
         self._files = list(files.items())  # (table name, file), to read in this order
         self._columns: list[tuple[str, str, Column | None, pa.ChunkedArray]] = []  # to type
         self._cols: dict[str, dict[str, pa.Array]] = {}  # each file's typed columns by name
-        self._left: dict[str, int] = {}  # and how many are still to type
         self._shape: dict[str, tuple[list[str], list[str], dict]] = {}  # its column names, extras, unset
         self._done: dict[str, tuple[pa.Table, list[str], dict[str, list[int] | None]]] = {}
         self._dates: dict[str, object] = {}  # the date of each raw date cell typed (_typed_column)
@@ -156,13 +155,10 @@ class _Reading:
     def _work(self) -> None:
         while True:
             with self._turn:
-                while not self._failed:
-                    if self._columns or self._files:
-                        break
-                    if not self._busy:  # nothing left, and nothing more to come
-                        return
+                # (no task, and one is busy: the columns of a file being read may come)
+                while not (self._failed or self._columns or self._files) and self._busy:
                     self._turn.wait()
-                else:
+                if self._failed or not (self._columns or self._files):
                     return
                 task = self._columns.pop(0) if self._columns else self._files.pop(0)
                 self._busy += 1
@@ -205,11 +201,10 @@ class _Reading:
         todo = [(name, col.name, col, cells.pop(col.name)) for col in table.columns if col.name in cells]
         todo += [(name, e, None, cells.pop(e)) for e in extras]
         with self._turn:
-            self._cols[name], self._left[name] = typed, len(todo)
+            self._cols[name] = typed
             self._shape[name] = ([col.name for col in table.columns] + extras, extras, unset)
             self._columns.extend(todo)
-            if not todo:
-                self._table(name)
+            self._table_when_typed(name)
 
     def _type(self, name: str, column: str, col: Column | None, cells: pa.ChunkedArray) -> None:
         """Type one raw column (``col`` None: an extra column, kept as text)."""
@@ -217,12 +212,12 @@ class _Reading:
         del cells
         with self._turn:
             self._cols[name][column] = typed
-            self._left[name] -= 1
-            if not self._left[name]:
-                self._table(name)
+            self._table_when_typed(name)
 
-    def _table(self, name: str) -> None:
-        """The typed table of a file whose columns are all typed."""
+    def _table_when_typed(self, name: str) -> None:
+        """The typed table of a file, once its columns are all typed."""
+        if len(self._cols[name]) < len(self._shape[name][0]):
+            return
         names, extras, unset = self._shape.pop(name)
         cols = self._cols.pop(name)
         self._done[name] = pa.Table.from_arrays([cols[c] for c in names], names=names), extras, unset
@@ -372,7 +367,7 @@ def _empty_table(name: str) -> pa.Table:
 _UNKNOWN = object()  # (a date not converted yet)
 
 
-def _typed_column(col: Column, cells: pa.ChunkedArray, dates: dict[str, object] | None = None) -> pa.Array:
+def _typed_column(col: Column, cells: pa.ChunkedArray, dates: dict[str, object]) -> pa.Array:
     """The typed values of one column, or :class:`_Unclean` when any cell would be
     a problem.
 
@@ -396,7 +391,7 @@ def _typed_column(col: Column, cells: pa.ChunkedArray, dates: dict[str, object] 
     distinct, codes = _distinct(cells)
     convert = _converter(col)
     # Date columns share their values (a few thousand days): each is converted once.
-    known = dates if kind == DATE and dates is not None else {}
+    known = dates if kind == DATE else {}
     typed = []
     for raw in distinct:
         v = known.get(raw, _UNKNOWN)
@@ -431,23 +426,18 @@ def _distinct(cells: pa.Array) -> tuple[list[str], pa.Array]:
         seen = np.flatnonzero(np.bincount(text, minlength=128))
         code = np.zeros(256, dtype=np.int32)
         code[seen] = np.arange(len(seen), dtype=np.int32)
-        return [chr(b) for b in seen.tolist()], _int32s(code[text])
+        return [chr(b) for b in seen.tolist()], int32s(code[text])
     empty = offsets[1:] == offsets[:-1]
     given = n - int(np.count_nonzero(empty))
     if given * 2 > n:
         encoded = pc.dictionary_encode(cells)
         return encoded.dictionary.to_pylist(), encoded.indices
     at = np.flatnonzero(~empty)
-    encoded = pc.dictionary_encode(pc.take(cells, _int32s(at.astype(np.int32))))
+    encoded = pc.dictionary_encode(pc.take(cells, int32s(at.astype(np.int32))))
     distinct = encoded.dictionary.to_pylist()
     codes = np.full(n, len(distinct), dtype=np.int32)  # an empty cell: "" after the others
     codes[at] = encoded.indices.to_numpy(zero_copy_only=False)
-    return [*distinct, ""] if given < n else distinct, _int32s(codes)
-
-
-def _int32s(values: np.ndarray) -> pa.Array:
-    """An int32 numpy array as an arrow array, not copied (see :func:`relgraph.tables.bools`)."""
-    return pa.Array.from_buffers(pa.int32(), len(values), [None, pa.py_buffer(values)])
+    return [*distinct, ""] if given < n else distinct, int32s(codes)
 
 
 def _absent(col: Column, n: int) -> pa.Array:
