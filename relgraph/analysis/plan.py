@@ -364,6 +364,7 @@ def frame_plan(
     accounts: Sequence[int] | None = None,
     successors: Mapping[str, str | None] | None = None,
     parts: FrameAccounts | None = None,
+    trim: bool = False,
 ) -> list[dict[str, Any]]:
     """The plan actions of the accounts ``accounts`` (indexes; default all) of frame
     ``F`` at the strengths ``ps`` (:func:`strengths` at ``as_of``), unsorted.
@@ -374,6 +375,10 @@ def frame_plan(
     ``handover``, ``second_thread`` or ``reach`` instead of searching again.
     ``parts``: ``F`` cut by account at ``ps``, when the caller has it (and the
     access graphs it keeps: :class:`relgraph.analysis.account.AccountBasis`).
+    ``trim``: give the memory freed back to the system at the work's two turns
+    (:func:`relgraph.memory.trim_freed_memory`: for a portfolio's frame, where the
+    working data freed is tens of megabytes; a trim costs about a millisecond
+    whatever was freed, and one account's plan frees little).
 
     ``rotation`` gives each staff id's ``rotation_due`` (None: never); a staff member
     is *due soon* when it falls on or before the horizon's last day. Each action is
@@ -387,8 +392,10 @@ def frame_plan(
     # full collections over them would cost a tenth of the plan.
     with paused_gc():
         rows = _plan_rows(F, ps, as_of=as_of, rotation=rotation, horizon=horizon, lead=lead, half_life=half_life,
-                          grace=grace, strong=strong, accounts=accounts, successors=successors, parts=parts)
-        trim_freed_memory()
+                          grace=grace, strong=strong, accounts=accounts, successors=successors, parts=parts,
+                          trim=trim)
+        if trim:
+            trim_freed_memory()
         return _as_dicts(rows)
 
 
@@ -437,6 +444,7 @@ def _plan_rows(
     accounts: Sequence[int] | None,
     successors: Mapping[str, str | None] | None,
     parts: FrameAccounts | None,
+    trim: bool,
 ) -> list[tuple]:
     """:func:`frame_plan`, each action as a tuple of :data:`ACTION_FIELDS`."""
     picked = list(range(len(F.account_ids))) if accounts is None else list(accounts)
@@ -465,7 +473,8 @@ def _plan_rows(
     # from the access graphs built here.
     graded = any(F.account_grades[a] in PLAN_GRADES for a in picked)
     gaps = FrameGaps(F, ps, due=due_soon, parts=parts) if graded else None
-    trim_freed_memory()  # (the bisection's arrays, the pairs': the actions grow from here)
+    if trim:
+        trim_freed_memory()  # (the bisection's arrays, the pairs': the actions grow from here)
 
     day_after: dict[dt.date, str] = {}  # the ISO text of the day after each refresh date
     for a in picked:
@@ -592,15 +601,11 @@ class _Actions(list):
         self.a, self.A, self.mine, self.routes = a, A, mine, routes
         self.account_id = self.F.account_ids[a]
         self.ids, self.via = A.ids, routes.via
-        self._staff_node: dict[int, int] | None = None
         return self.add
 
     def staff_node(self, s: int) -> int:
         """The node of staff member ``s`` (a frame index) in the account's graph."""
-        if self._staff_node is None:
-            ids, at = self.A.ids, self.staff_at
-            self._staff_node = {at[ids[x]]: x for x in self.A.staff}
-        return self._staff_node[s]
+        return self.A.staff_node(self.F.staff_ids[s])
 
     def add(self, kind: str, owner: int | None, target: int | dict, due: dt.date, method: str, priority: float,
             reason: str) -> None:

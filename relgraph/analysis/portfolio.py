@@ -312,7 +312,7 @@ def plan_report(
     def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
         ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
         return frame_plan(F, ps, as_of=as_of, rotation=rotation, horizon=horizon, lead=lead,
-                          half_life=half_life, grace=grace, strong=strong, accounts=picked)
+                          half_life=half_life, grace=grace, strong=strong, accounts=picked, trim=True)
 
     with paused_gc():  # (frame_plan's containers, and a sort key per action: none in a cycle)
         out = [x for part in _over_frames(store, accounts, compute, progress) for x in part]
