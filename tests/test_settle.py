@@ -168,3 +168,13 @@ def test_the_rows_by_node_keep_the_edges_order():
     assert (list(ptr), list(nodes), list(p)) == ([0, 1, 4, 5], [1, 0, 2, 2, 0], [0.4, 0.1, 0.2, 0.5, 0.3])
     assert settle.stable_order(key, 3).tolist() == settle.stable_order(key, 1 << 16).tolist() == [3, 0, 1, 4, 2]
     assert list(settle.staff_marks(np.array([0, 1, 1]))) == [0, 1, 1]
+
+
+def test_the_score_of_a_path_that_is_none_is_an_error():
+    from relgraph.analysis.access import access_from_parts
+
+    A = access_from_parts(["Contact:c", "Contact:d"], [None, None], [{"Staff:a": 4.0}, {}], {"Staff:a"}, [])
+    a, c, d = (A.index[k] for k in ("Staff:a", "Contact:c", "Contact:d"))
+    assert path_score(A, [a, c]) == pytest.approx(0.8)
+    with pytest.raises(KeyError, match="no edge 'a' -> 'd'"):
+        path_score(A, [a, d])

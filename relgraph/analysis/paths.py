@@ -199,7 +199,10 @@ def path_score(A: Access, path: list[int]) -> float:
     edge = A.flat.edge
     score = 1.0
     for u, v in zip(path, path[1:]):
-        score *= edge(u, v)
+        p = edge(u, v)
+        if p < 0:  # (edge's answer for none)
+            raise KeyError(f"no edge {A.ids[u]!r} -> {A.ids[v]!r} on the path")
+        score *= p
     return score
 
 
