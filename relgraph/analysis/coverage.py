@@ -126,8 +126,8 @@ class _Cells:
     in ``order``, its best strength and whether it is covered.
 
     ``covered``: whether the covered cells are asked for; when not, only the
-    contacts of the others are sorted into runs (a portfolio's gaps hold few), and
-    the runs of covered cells are empty."""
+    contacts of the others are sorted into runs (a portfolio's gaps hold few), the
+    runs of covered cells are empty, and :meth:`of` gives the others alone."""
 
     def __init__(self, F: Frame, c: _Contacts, *, covered: bool = True):
         contact_coded, unit_coded = F.coded("contact_levels"), F.coded("unit_levels")
@@ -161,16 +161,17 @@ class _Cells:
         order = np.argsort(code.astype(np.uint16) if small else code, kind="stable")
         self.order = inside[order]  # the contacts of each cell in turn, by id
         self._contact_ids = F.contact_ids
+        self.covered = covered
         code = code[order]
         starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else np.zeros(0, dtype=np.int64)
         ends = np.r_[starts[1:], len(code)].astype(np.int64)
         sorted_best = c.best[inside][order]
         sorted_threads = c.threads[inside][order]
         best = np.maximum.reduceat(sorted_best, starts) if len(code) else np.zeros(0)
-        covered = np.maximum.reduceat(sorted_threads, starts) > 0 if len(code) else np.zeros(0, dtype=bool)
+        threaded = np.maximum.reduceat(sorted_threads, starts) > 0 if len(code) else np.zeros(0, dtype=bool)
         self.n_levels, self.n_roles = n_levels, n_roles
         self.run = dict(
-            zip(code[starts].tolist(), zip(starts.tolist(), ends.tolist(), best.tolist(), covered.tolist()))
+            zip(code[starts].tolist(), zip(starts.tolist(), ends.tolist(), best.tolist(), threaded.tolist()))
         )
         self.run.update(dict.fromkeys(held.tolist(), (0, 0, None, True)))
 
@@ -180,9 +181,9 @@ class _Cells:
         return list(map(self._contact_ids.__getitem__, self.order.tolist()))
 
     def _ids(self, start: int, end: int) -> list[str]:
-        """The contact ids of ``order[start:end]`` (one cell's), from :attr:`ids` once
-        they are all asked for."""
-        if "ids" in self.__dict__:
+        """The contact ids of ``order[start:end]`` (one cell's): a slice of :attr:`ids`
+        when every cell is asked for, else those of the cell alone."""
+        if self.covered:
             return self.ids[start:end]
         return list(map(self._contact_ids.__getitem__, self.order[start:end].tolist()))
 
@@ -191,11 +192,11 @@ class _Cells:
         run = self.run.get((a * self.n_levels + self.levels.index(level)) * self.n_roles + COVERAGE_ROLES.index(role))
         return [] if run is None else self.order[run[0] : run[1]].tolist()
 
-    def of(self, a: int, *, covered: bool = True) -> list[dict[str, Any]]:
+    def of(self, a: int) -> list[dict[str, Any]]:
         """The cells of account ``a``, level by level (top first), roles in the order
-        of :data:`relgraph.model.COVERAGE_ROLES` (only those not covered when
-        ``covered`` is False; only so when the grid was made without them)."""
-        ids = self.ids if covered else None  # all cells: every contact in a cell is listed
+        of :data:`relgraph.model.COVERAGE_ROLES` (only those not covered when the grid
+        was made without the covered ones)."""
+        covered = self.covered
         out = []
         for lv in self.account_levels.get(a, ()):
             base = (a * self.n_levels + lv) * self.n_roles
@@ -207,7 +208,7 @@ class _Cells:
                     start, end, b, is_covered = run
                     if is_covered and not covered:
                         continue
-                    contacts = self._ids(start, end) if ids is None else ids[start:end]
+                    contacts = self._ids(start, end)
                     best = None if b < 0 else b
                     if is_covered:
                         status = "covered"
@@ -408,7 +409,7 @@ class FrameGaps:
     def _gap_cells(self, a: int) -> list[dict[str, Any]]:
         """The cells of account ``a`` not covered (worked out once)."""
         if a not in self._cells:
-            self._cells[a] = self.grid.of(a, covered=False)
+            self._cells[a] = self.grid.of(a)
         return self._cells[a]
 
     def of(self, a: int, A: Access | None = None) -> list[dict[str, Any]]:
