@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from relgraph.analysis import access, flow, settle, threads
+from relgraph.analysis import access, flow, settle
 from relgraph.analysis.threads import node_disjoint_routes
 
 from test_access import check_dominators, random_access
@@ -42,7 +42,6 @@ def build(request, monkeypatch):
     assert not source.compiled()
     monkeypatch.setattr(access, "FlatGraph", flat.FlatGraph)
     monkeypatch.setattr(access, "flow", source)
-    monkeypatch.setattr(threads, "flow", source)
     return source
 
 
@@ -76,7 +75,7 @@ def test_counts_count_each_target_in_turn(build, seed):
     contacts = [t for t in range(len(A.keys)) if not A.is_staff[t]]
     rng.shuffle(contacts)
     targets = contacts + contacts[:3]  # a count after another of the same target too
-    routes = threads._routes(A)
+    routes = A.dominators().routes(A)
     assert routes.counts(array("i", targets), -1).tolist() == [connectivity(A, t) for t in targets]
     assert routes.counts(array("i", targets), 2).tolist() == [min(connectivity(A, t), 2) for t in targets]
     assert routes.counts(array("i"), -1).tolist() == []

@@ -175,22 +175,30 @@ class Dominators:
     """
 
     root: int
-    idom: list[int]
-    pre: list[int]
-    size: list[int]
-    # The same as C int arrays, and the route counter over them (made when first asked).
-    _arrays: tuple[array, array, array] | None = field(default=None, repr=False, compare=False)
+    # idom, pre and size as C int arrays (flow.dominators), as lists when first read,
+    # and the route counter over the arrays (made when first asked).
+    _arrays: tuple[array, array, array] = field(repr=False)
     _routes: flow.Routes | None = field(default=None, repr=False, compare=False)
 
+    @cached_property
+    def idom(self) -> list[int]:
+        return self._arrays[0].tolist()
+
+    @cached_property
+    def pre(self) -> list[int]:
+        return self._arrays[1].tolist()
+
+    @cached_property
+    def size(self) -> list[int]:
+        return self._arrays[2].tolist()
+
     def reachable(self, u: int) -> bool:
-        return self.idom[u] != -1
+        return self._arrays[0][u] != -1
 
     def routes(self, A: Access) -> flow.Routes:
         """The counter of node-disjoint routes from the staff of ``A`` (whose tree this
         is) to its contacts (:func:`relgraph.analysis.threads.node_disjoint_routes`)."""
         if self._routes is None:
-            if self._arrays is None:
-                self._arrays = tuple(array("i", x) for x in (self.idom, self.pre, self.size))
             self._routes = flow.Routes(A.flat, *self._arrays)
         return self._routes
 
@@ -198,9 +206,7 @@ class Dominators:
 def dominators(A: Access) -> Dominators:
     """The dominator tree of ``A`` from its staff (:func:`relgraph.analysis.flow.dominators`:
     Cooper, Harvey and Kennedy's iterative algorithm, on ``A``'s flat arrays)."""
-    idom, pre, size = flow.dominators(A.flat)
-    return Dominators(root=len(A.is_staff), idom=idom.tolist(), pre=pre.tolist(), size=size.tolist(),
-                      _arrays=(idom, pre, size))
+    return Dominators(root=len(A.is_staff), _arrays=flow.dominators(A.flat))
 
 
 def access_from_parts(

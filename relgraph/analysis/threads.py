@@ -29,7 +29,6 @@ import numpy as np
 from ..graph import tables_from_graph
 from ..model import GRADE_WEIGHT
 from ..tables import listed_together
-from . import flow
 from .access import Access, Dominators, FrameAccounts, staff_index
 from .rules import horizon_end, is_due, rotation_due, staff_rotation_due
 from .successor import due_soon, not_due, successor
@@ -144,7 +143,7 @@ def frame_threads(
         node_ids = A.ids
         # The redundancy of each (node_disjoint_routes; contacts come first in A):
         # those with two threads and no rank gap are listed only at redundancy <= 1.
-        redundancy = np.frombuffer(_routes(A).counts(nodes.astype(np.intc), -1), dtype=np.intc)
+        redundancy = np.frombuffer(A.dominators().routes(A).counts(nodes.astype(np.intc), -1), dtype=np.intc)
         listed = ~(threaded[contacts] & (redundancy >= 2))
         account = F.account_ids[a]
         for j, i, k, r in zip(nodes[listed].tolist(), contacts[listed].tolist(), place[contacts[listed]].tolist(),
@@ -172,12 +171,6 @@ def frame_threads(
                 }
             )
     return rows
-
-
-def _routes(A: Access) -> flow.Routes:
-    """The counter of :func:`node_disjoint_routes` to the contacts of ``A``, on its
-    dominator tree's arrays alone (:func:`relgraph.analysis.flow.dominators`)."""
-    return flow.Routes(A.flat, *flow.dominators(A.flat))
 
 
 def threads_sort_key(row: dict[str, Any]) -> tuple:
