@@ -34,9 +34,12 @@ EPILOG_DATA = (
 
 def emit(fmt: str, obj: Any, *, table: Callable[[Any], str | Iterable[str]], rows: Callable[[Any], list[dict]]) -> None:
     """Print ``obj`` as JSON, CSV (``rows(obj)``) or a table (``table(obj)``: its
-    text, or its lines), a piece at a time (:func:`relgraph.format.render_pieces`)."""
+    text, or its lines), a piece at a time (:func:`relgraph.format.render_pieces`).
+    JSON comes as UTF-8 bytes, written to standard output's binary buffer as they
+    are, or decoded where it has none (a caller's ``io.StringIO``)."""
+    binary = getattr(sys.stdout, "buffer", None) is not None
     for piece in render_pieces(fmt, obj, table=table, rows=rows):
-        click.echo(piece, nl=False)
+        click.echo(piece if binary or isinstance(piece, str) else piece.decode("utf-8"), nl=False)
 
 
 # --- shared options ------------------------------------------------------------------

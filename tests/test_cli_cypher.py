@@ -41,7 +41,7 @@ def test_bypasses_are_refused_and_change_nothing(bolt_server, rich, query):
 def test_harmless_names_run(bolt_server, rich):
     bolt_store(bolt_server).push(rich)
     r = invoke(bolt_server, ["cypher", bolt_server.uri, "RETURN 1 AS set", "--format", "json"])
-    assert (r.exit_code, r.stdout) == (0, '[{"set": 1}]\n')
+    assert (r.exit_code, r.stdout) == (0, '[{"set":1}]\n')
 
 
 def test_a_file_is_split_at_semicolons_outside_strings(bolt_server, rich, tmp_path):
@@ -49,7 +49,7 @@ def test_a_file_is_split_at_semicolons_outside_strings(bolt_server, rich, tmp_pa
     f = tmp_path / "q.cypher"
     f.write_text("// two statements\nRETURN 'a;b' AS x;\nMATCH (a:Account {id: 'B'}) RETURN a.name AS name;\n")
     r = invoke(bolt_server, ["cypher", bolt_server.uri, "--file", str(f), "--format", "json"])
-    assert (r.exit_code, r.stdout) == (0, '[{"name": "Beta Mobile"}]\n')
+    assert (r.exit_code, r.stdout) == (0, '[{"name":"Beta Mobile"}]\n')
 
 
 # --- the --help examples that need a server (cypher, push) ------------------------------

@@ -1,6 +1,10 @@
 """Text tables and CSV of many kinds of cell: each kind has its exact text."""
 
+import dataclasses
 import datetime as dt
+import json
+
+import pytest
 
 from relgraph.format import csv_text, table_text
 
@@ -42,11 +46,57 @@ def test_json_and_tables_in_pieces_are_the_text_whole():
     cases = [{}, {"a": 1}, {"a": []}, {"as_of": dt.date(2026, 1, 1), "rows": ROWS}, ROWS, {1: [1]}, {"a": [1, 2, 3]}]
     for obj in cases:
         pieces = list(json_pieces(obj, size=2, pretty=False))
-        assert "".join(pieces) == dump_json(obj, pretty=False) + "\n"
+        assert b"".join(pieces) == dump_json(obj, pretty=False).encode() + b"\n"
     # The last list is cut into pieces of two items; anything else is one piece.
-    assert list(json_pieces({"n": 1, "a": [1, 2, 3]}, size=2, pretty=False)) == ['{"n": 1, "a": [', "1, 2", ", 3", "]}\n"]
-    assert list(json_pieces({"a": 1}, size=2, pretty=False)) == ['{"a": 1}\n']
+    assert list(json_pieces({"n": 1, "a": [1, 2, 3]}, size=2, pretty=False)) == [b'{"n":1,"a":[', b"1,2", b",3", b"]}\n"]
+    assert list(json_pieces({"a": 1}, size=2, pretty=False)) == [b'{"a":1}\n']
+    assert list(json_pieces({"a": [1]}, size=2, pretty=True)) == ['{\n  "a": [\n    1\n  ]\n}\n']
     lines = [f"line {i}" for i in range(5)]
     as_lines = list(render_pieces("table", None, table=lambda _: iter(lines), rows=list))
     assert "".join(as_lines) == "\n".join(lines) + "\n"
     assert list(render_pieces("table", None, table=lambda _: "a\nb", rows=list)) == ["a\nb\n"]
+
+
+@dataclasses.dataclass
+class _Point:
+    x: float
+    when: dt.date
+
+
+def test_json_bytes_is_the_text_of_json_dumps():
+    """orjson writes the compact JSON, which must be json.dumps's text exactly:
+    the floats under 1e-4 (which the two write differently), names holding
+    "e-", keys that are not strings, sets, dataclasses, dates, big integers and
+    text that must be escaped."""
+    from relgraph.format import _json_default, json_bytes
+
+    def dumps(obj):
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode()
+
+    floats = [0.0, -0.0, 0.1, 1.5, 100.0, 1e15, 1e16, 1.5e16, 1e22, 1e300, 1.7976931348623157e308, 0.0001,
+              0.00012, 9.9e-05, 2e-05, 1e-07, 5e-324, -3.25e-06, 1 / 3]
+    cases = [
+        floats,
+        {"name": "Anne-Marie", "reason": "the-end", "id": "3e-1", "score": 0.5},
+        {"id": "x0.00001", "n": 1},
+        {1: "a", 2.5: "b", True: "c", None: "d"},
+        {"s": {"b", "a", "c"}, "p": _Point(2e-05, dt.date(2026, 1, 2)), "t": (1, 2)},
+        [_Point(1.5, dt.date(2026, 1, 2)), _Point(-2.0, dt.date(2027, 12, 31))],
+        {"day": dt.date(1, 1, 1), "last": dt.date(9999, 12, 31), "at": dt.datetime(2026, 1, 2, 3, 4, 5, 6)},
+        {"big": 2**70, "neg": -(2**63)},
+        {"text": 'q"b\\s/\x00\x1f\x7f\u2028\t\n\r\b\f é 漢 😀'},
+        [],
+        {},
+    ]
+    for obj in cases:
+        assert json_bytes(obj) == dumps(obj), obj
+    assert json.loads(json_bytes(floats)) == floats
+
+
+def test_compact_json_strict_is_json_without_default():
+    from relgraph.jsontext import compact_json
+
+    assert compact_json({"a": [1.5, 2e-05], "b": "Anne-Marie"}, strict=True) == b'{"a":[1.5,2e-05],"b":"Anne-Marie"}'
+    for refused in ({"d": dt.date(2026, 1, 1)}, _Point(1.0, dt.date(2026, 1, 1))):
+        with pytest.raises(TypeError):
+            compact_json(refused, strict=True)

@@ -28,6 +28,7 @@ LAYERS = {
     "readwrite": 4,
     "cache": 4,  # the load cache of readwrite.load
     "memory": 0,  # allocator settings (pyarrow alone)
+    "jsontext": 0,  # compact JSON text (orjson, json)
     "template": 4,  # the example rows and column notes of `init` (and of exported workbooks)
     "stores": 5,
     "analysis": 6,

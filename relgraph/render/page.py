@@ -14,7 +14,6 @@ name cannot end the data block.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 import tempfile
@@ -24,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import markupsafe
-import orjson
+
+from ..jsontext import compact_json
 
 VIS_VERSION = "9.1.2"
 
@@ -43,35 +43,16 @@ def script_json(obj: Any) -> markupsafe.Markup:
     return markupsafe.Markup(text)
 
 
-_JSON_FORMS = ("e-", "0.0000")
-"""Where orjson's text may differ from :mod:`json`'s: a float under 1e-4, which
-json writes with a two-digit exponent (``1e-05``) and orjson as ``0.00001`` or
-``1e-5`` (every other float, string and integer both write alike). A string may
-hold one too; then json writes the text, as it would have. (Looking for two
-words is a hundred times faster than a pattern over megabytes.)"""
-
-_ORJSON_STRICT = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
-
-
 def json_text(obj: Any) -> str:
     """``obj`` as compact JSON, the very text of ``json.dumps(obj,
-    ensure_ascii=False, separators=(",", ":"))``: written by orjson (several times
-    faster on the tens of megabytes of a big account's map), or by :mod:`json` where
-    the two could differ (:data:`_JSON_FORMS`) or where orjson declines (an
-    integer over 64 bits, a key that is not a string). A NaN or an infinity, which
-    no figure holds, orjson writes as null.
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False)``
+    (:func:`relgraph.jsontext.compact_json`, strict: written by orjson, several times
+    faster on the tens of megabytes of a big account's map).
 
     >>> json_text({"a": [1.5, 2e-05, None], "é": "x"})
     '{"a":[1.5,2e-05,null],"é":"x"}'
     """
-    try:
-        text = orjson.dumps(obj, option=_ORJSON_STRICT).decode()
-    except TypeError:  # orjson.JSONEncodeError included
-        text = None
-    if text is None or any(form in text for form in _JSON_FORMS):
-        # Not checked for cycles: the pages' data are trees made afresh.
-        text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False)
-    return text
+    return compact_json(obj, strict=True).decode("utf-8")
 
 
 def markup_join(rows: Iterable[Iterable[Any]]) -> markupsafe.Markup:
