@@ -21,12 +21,10 @@ entry that cannot be read, is passed over silently and the data set is read as u
 
 from __future__ import annotations
 
+# The modules only a cache in use needs (hashlib, json, secrets, shutil: 10 ms of a
+# run's start) are imported where it uses them: a run without it imports none.
 import dataclasses
-import hashlib
-import json
 import os
-import secrets
-import shutil
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,6 +101,9 @@ def _files_read(path: str) -> list[Path]:
 def _key(path: str) -> tuple[str, dict, bool]:
     """(the folder name of ``path``'s entry, the key its contents must match, whether
     its files are settled: none changed in the last :data:`SETTLED_NS`)."""
+    import hashlib
+    import json
+
     from .model import TABLES
 
     resolved = os.path.realpath(path)
@@ -138,6 +139,8 @@ def fetch(key: tuple[str, dict, bool] | None) -> TypedTables | None:
     that cannot be read)."""
     if key is None:
         return None
+    import json
+
     folder = cache_folder() / key[0]
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
@@ -173,6 +176,9 @@ def store(key: tuple[str, dict, bool] | None, typed: TypedTables) -> None:
     folder cannot be written."""
     if key is None or not key[2]:
         return
+    import secrets
+    import shutil
+
     root = cache_folder()
     folder = root / key[0]
     tmp = root / f".{key[0]}.new-{secrets.token_hex(4)}"
@@ -190,6 +196,8 @@ def store(key: tuple[str, dict, bool] | None, typed: TypedTables) -> None:
 
 
 def _write(folder: Path, key: dict, typed: TypedTables) -> None:
+    import json
+
     import pyarrow as pa
 
     def write(name: str, table: pa.Table) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import json
 import math
 import os
 import sys
@@ -876,6 +875,8 @@ def _param_values(params: tuple[str, ...]) -> dict[str, Any]:
         if not sep or not name.isidentifier():
             raise UsageError(f"--param {p!r}: expected NAME=VALUE")
         try:
+            import json
+
             values[name] = json.loads(text)
         except ValueError:
             values[name] = text

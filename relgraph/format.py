@@ -13,7 +13,6 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -51,6 +50,8 @@ def dump_json(obj: Any, *, pretty: bool | None = None) -> str:
     if pretty is None:
         pretty = sys.stdout.isatty()
     if pretty:
+        import json
+
         return json.dumps(obj, indent=2, ensure_ascii=False, default=_json_default)
     return json_bytes(obj).decode("utf-8")
 
@@ -114,6 +115,8 @@ def csv_cell(v: Any) -> str:
     if isinstance(v, list):
         return ";".join("" if x is None else str(x) for x in v)
     if isinstance(v, dict):
+        import json
+
         return json.dumps(v, ensure_ascii=False, sort_keys=True)
     if isinstance(v, bool):
         return "true" if v else "false"

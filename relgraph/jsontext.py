@@ -9,7 +9,6 @@ several times faster than :mod:`json`; its compact text is json's with
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +41,8 @@ def compact_json(obj: Any, *, default: Callable[[Any], Any] | None = None, stric
     except TypeError:  # orjson.JSONEncodeError included
         text = None
     if text is None or _json_forms(text):
+        import json
+
         # Not checked for cycles: results are trees made afresh.
         text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=default, allow_nan=not strict,
                           check_circular=False).encode("utf-8")

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
-import shutil
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -332,11 +330,15 @@ def _lstat(path: Path) -> os.stat_result | None:
 
 def _aside(target: Path, what: str) -> Path:
     """A fresh hidden name beside ``target``."""
+    import secrets
+
     return target.with_name(f".{target.name}.{what}-{secrets.token_hex(4)}")
 
 
 def _write_folder(fill, target: Path, *, replace: bool) -> None:
     """Fill a new folder and put it at ``target`` (see :func:`write`)."""
+    import shutil
+
     tmp = _aside(target, "new")
     os.mkdir(tmp, 0o777)  # less the umask, as any folder the user makes
     try:
