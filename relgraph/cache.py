@@ -200,6 +200,8 @@ def _write(folder: Path, key: dict, typed: TypedTables) -> None:
 
     import pyarrow as pa
 
+    from . import arrowcompute as pc
+
     def write(name: str, table: pa.Table) -> None:
         with pa.OSFile(str(folder / f"{name}.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as w:
             w.write_table(table)
@@ -211,7 +213,7 @@ def _write(folder: Path, key: dict, typed: TypedTables) -> None:
         schema = pa.schema([("rows", pa.int32())])
         with pa.OSFile(str(folder / "refs.arrow"), "wb") as sink, pa.ipc.new_file(sink, schema) as w:
             for rows in refs.values():
-                w.write_batch(pa.record_batch([rows.cast(pa.int32())], schema=schema))
+                w.write_batch(pa.record_batch([pc.cast(rows, pa.int32())], schema=schema))
     warnings = typed.warnings
     write("warnings", pa.table({
         f: pa.array([getattr(w, f) for w in warnings], type=pa.int64() if f in ("line", "index") else pa.string())

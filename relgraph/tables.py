@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from . import arrowcompute as pc
 
 from .model import BOOL, DATE, INT, NUMBER, REF, REFS, TABLES, Column, Dataset
 from .rows import make_rows
@@ -82,7 +82,7 @@ def arrow_type(col: Column) -> pa.DataType:
 
 def arange(n: int) -> pa.Array:
     """``0, 1, ..., n - 1`` as int64 (``pa.array(range(n))`` is 50 times slower)."""
-    return pc.indices_nonzero(pa.nulls(n, pa.bool_()).fill_null(True)).cast(pa.int64())
+    return pc.cast(pc.indices_nonzero(pc.fill_null(pa.nulls(n, pa.bool_()), True)), pa.int64())
 
 
 def ascending(ids: pa.Array) -> bool:
@@ -110,7 +110,7 @@ def pylist(array: pa.Array | pa.ChunkedArray) -> list[Any]:
     if array.null_count == n:  # columns nobody filled in (notes, until, ...)
         return [None] * n
     if pa.types.is_date32(t):
-        days = array.cast(pa.int32()).to_pylist()
+        days = pc.cast(array, pa.int32()).to_pylist()
         dates = _DATES
         for d in set(days).difference(dates):
             dates[d] = _EPOCH + dt.timedelta(days=d)
@@ -123,7 +123,7 @@ def pylist(array: pa.Array | pa.ChunkedArray) -> list[Any]:
                 out.extend(chunk.to_pylist())
                 continue
             offsets = chunk.offsets.to_pylist()
-            values = chunk.flatten().to_pylist()
+            values = pc.list_flatten(chunk).to_pylist()
             base = offsets[0]
             out.extend(values[a - base : b - base] for a, b in zip(offsets, offsets[1:]))
         return out
@@ -192,7 +192,7 @@ def id_rows(tables: dict[str, pa.Table]) -> tuple[dict[tuple[str, str], pa.Array
             out.append(found.slice(start, len(part)))
             start += len(part)
         if first_own:
-            out.append(arange(len(ids[target])).cast(pa.int32()))
+            out.append(pc.cast(arange(len(ids[target])), pa.int32()))
         return out
 
     # Two threads share the work (arrow and numpy work outside the GIL), the
@@ -219,7 +219,7 @@ def id_rows(tables: dict[str, pa.Table]) -> tuple[dict[tuple[str, str], pa.Array
             parts = [f.result() for f in pending[target]]
             # A NUL byte in a column: arrow looks them all up.
             found[target] = by_arrow(target) if any(p is None for p in parts) else [
-                *parts, arange(len(ids[target])).cast(pa.int32())  # each id once: the first of its value
+                *parts, pc.cast(arange(len(ids[target])), pa.int32())  # each id once: the first of its value
             ]
     own = {target: found[target].pop() for target in ids}
     at = {target: iter(found[target]) for target in ids}

@@ -28,7 +28,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from . import arrowcompute as pc
 
 from .errors import Problem
 from .model import (
@@ -544,7 +544,7 @@ def _without(
     tables, origins = dict(tables), dict(origins)
     for name, gone in rows.items():
         n, drop = tables[name].num_rows, set(gone)
-        tables[name] = tables[name].filter(pa.array([i not in drop for i in range(n)], pa.bool_()))
+        tables[name] = pc.filter(tables[name], pa.array([i not in drop for i in range(n)], pa.bool_()))
         origins[name] = origins[name].without(gone, n)
     return tables, origins
 
@@ -626,10 +626,10 @@ def _accounts(
     o = origins["units"]
     uid, uacc, parent = (one_array(units.column(c)) for c in ("id", "account", "parent"))
     own = pc.equal(parent, uid)
-    for i, u in zip(_rows_where(own), pc.filter(uid, own.fill_null(False)).to_pylist()):
+    for i, u in zip(_rows_where(own), pc.filter(uid, pc.fill_null(own, False)).to_pylist()):
         problems.append(o.at(o.loc(i), f"unit {u!r} is its own parent"))
     pa_ = pc.take(uacc, refs[("units", "parent")])
-    other = pc.and_(pc.invert(own.fill_null(False)), pc.not_equal(pa_, uacc))
+    other = pc.and_(pc.invert(pc.fill_null(own, False)), pc.not_equal(pa_, uacc))
     for i in _rows_where(other):
         problems.append(
             o.at(o.loc(i), f"parent unit {parent[i].as_py()!r} belongs to account {pa_[i].as_py()!r}, "
@@ -689,7 +689,7 @@ def _cycles(
             problems.append(o.at(o.loc(first[cycle[0], cycle[1]]), f"reports_to cycle: {_chain(cycle)}{more}"))
     units, o = tables["units"], origins["units"]
     uid, parent = one_array(units.column("id")), one_array(units.column("parent"))
-    with_parent = pc.and_(pc.is_valid(parent), pc.not_equal(parent, uid)).fill_null(False)
+    with_parent = pc.fill_null(pc.and_(pc.is_valid(parent), pc.not_equal(parent, uid)), False)
     from .tables import arange
 
     edges = _cyclic_edges(uid, parent, with_parent, arange(len(uid)), refs[("units", "parent")])
@@ -808,7 +808,7 @@ def _warnings(
 
     def unreferenced(n: int, rows: pa.Array) -> pa.Array:
         referenced = np.zeros(n, dtype=bool)
-        referenced[rows.drop_null().to_numpy()] = True
+        referenced[pc.drop_null(rows).to_numpy()] = True
         return pa.array(~referenced)
 
     staff, contacts = tables["staff"], tables["contacts"]
@@ -926,7 +926,7 @@ def _person_codes(ids: list[pa.Array], rows: list[pa.Array], n: int) -> tuple[li
     names = pc.unique(pa.concat_arrays(unknown)) if any(len(u) for u in unknown) else pa.array([], pa.string())
     nobody = n + len(names)
     codes = [
-        pc.coalesce(r.cast(pa.int64()), pc.add(pc.index_in(v, value_set=names).cast(pa.int64()), n), nobody)
+        pc.coalesce(pc.cast(r, pa.int64()), pc.add(pc.cast(pc.index_in(v, value_set=names), pa.int64()), n), nobody)
         .to_numpy(zero_copy_only=False).astype(np.int64)
         if r.null_count else r.to_numpy(zero_copy_only=False).astype(np.int64)
         for v, r in zip(ids, rows)

@@ -26,7 +26,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from .. import arrowcompute as pc
 
 from ..errors import NotFound
 from ..graph import tables_from_graph
@@ -420,11 +420,11 @@ def _held(typed: TypedTables) -> TypedTables:
 
 
 def _days_of(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return one_array(column).cast(pa.int32()).fill_null(NO_DATE).to_numpy(zero_copy_only=False).astype(np.int64)
+    return pc.fill_null(pc.cast(one_array(column), pa.int32()), NO_DATE).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _numbers(column: pa.Array | pa.ChunkedArray, dtype: type) -> np.ndarray:
-    return one_array(column).cast(pa.float64() if dtype is float else pa.int64()).to_numpy(zero_copy_only=False)
+    return pc.cast(one_array(column), pa.float64() if dtype is float else pa.int64()).to_numpy(zero_copy_only=False)
 
 
 def frame_from_tables(typed: TypedTables) -> Frame:
@@ -447,7 +447,7 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         order = pc.sort_indices(table.column("id"))
         new = np.empty(len(order), dtype=np.int64)
         new[order.to_numpy()] = np.arange(len(order))
-        return table.take(order), order, new
+        return pc.take(table, order), order, new
 
     def taken(ref: pa.Array, order: pa.Array | None) -> pa.Array:
         return ref if order is None else pc.take(ref, order)
@@ -495,7 +495,7 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         account = F.contact_account
         # Links between two accounts belong to neither (nor those naming a contact not held).
         inside = np.flatnonzero((ls >= 0) & (lt >= 0) & (account[ls] == account[lt]))
-        influences = one_array(pc.equal(links.column("kind"), "influences")).fill_null(False)
+        influences = pc.fill_null(one_array(pc.equal(links.column("kind"), "influences")), False)
         return {
             "link_source": ls[inside],
             "link_target": lt[inside],
@@ -578,7 +578,7 @@ def _encoded(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list]:
     null's code is that of a ``None`` at the end of the values."""
     encoded = pc.dictionary_encode(one_array(column))
     values = [*encoded.dictionary.to_pylist(), None]
-    codes = encoded.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = pc.fill_null(encoded.indices, len(values) - 1).to_numpy(zero_copy_only=False).astype(np.int64)
     return codes, values
 
 
@@ -616,7 +616,7 @@ def _moved(new: np.ndarray | None, ref: pa.Array) -> np.ndarray:
     """Row references (row numbers, null for none) as indexes into the table
     sorted by id, ``new`` giving each row's index (None: the rows' own order; -1
     for none)."""
-    rows = ref.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    rows = pc.fill_null(ref, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     if new is None:
         return rows
     if not len(new):

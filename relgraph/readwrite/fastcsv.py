@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from .. import arrowcompute as pc
 from ..model import DATE, ID, NUMBER, REF, REFS, TABLES, TEXT, Column
 from ..validate import RESERVED, UNSET_WARNED, Origin, _Bad, _converter, canonical_columns
 from .columns import arange, arrow_type, bools, int32s, one_array, text_buffers
@@ -443,7 +443,7 @@ def _distinct(cells: pa.Array) -> tuple[list[str], pa.Array]:
 def _absent(col: Column, n: int) -> pa.Array:
     """The typed values of ``n`` cells not given: the column's default, or null."""
     empty = pa.nulls(n, arrow_type(col) if col.type != NUMBER else pa.int64())
-    return empty if col.default is None else empty.fill_null(col.default)
+    return empty if col.default is None else pc.fill_null(empty, col.default)
 
 
 def _given_text(cells, *, required: bool = False) -> pa.Array:
@@ -486,9 +486,11 @@ def _has_text(cells: pa.Array) -> bool:
 
 def _id_lists(lists: pa.ListArray) -> pa.ListArray:
     """``;``-split id lists with each id trimmed; an empty id is left to the exact
-    reader (which drops it)."""
+    reader (which drops it). The lists keep ``lists``' validity and offsets buffers
+    (``ListArray.from_arrays`` with a ``mask`` would import pyarrow.compute to invert
+    it)."""
     values = _trimmed(lists.values)
     offsets, _ = text_buffers(values)
     if (offsets[1:] == offsets[:-1]).any():
         raise _Unclean
-    return pa.ListArray.from_arrays(lists.offsets, values, mask=lists.is_null())
+    return pa.Array.from_buffers(lists.type, len(lists), lists.buffers()[:2], lists.null_count, lists.offset, [values])

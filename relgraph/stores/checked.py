@@ -36,11 +36,11 @@ from typing import Any
 
 from collections.abc import Mapping, Sequence
 
+import pyarrow as pa
+
+from .. import arrowcompute as pc
 from ..errors import InvalidData, Problem
 from ..graph import ACCOUNT, CONTACT, KNOWS, ON_TEAM, STAFF, UNIT
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from ..model import BOOL, DATE, ENUM, INT, LEVEL, LEVELS, NUMBER, REFS, TABLES, TEXT, Column, Dataset
 from ..readwrite.fastcsv import WHITESPACE
 from ..rows import make_rows
@@ -229,7 +229,7 @@ def _typed_columns(columns: Columns, extras: Mapping[str, Sequence[str]]):
                     return None
                 if col.name in UNSET_WARNED.get(name, ()):
                     unset.setdefault(name, {})[col.name] = (
-                        pc.indices_nonzero(values.is_null()).to_pylist() if array
+                        pc.indices_nonzero(pc.is_null(values)).to_pylist() if array
                         else [i for i, v in enumerate(values) if v is None])
                 if col.default is not None:
                     values = (pc.fill_null(values, col.default) if array
@@ -263,7 +263,7 @@ def _as_converted(col: Column, values: Sequence[Any]) -> Sequence[Any] | None:
             if not _clean(text) or _any(pc.invert(pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$"))) \
                     or _any(pc.starts_with(text, "0000")):  # year 0 is no date to Python
                 return None
-            return text.cast(pa.date32())
+            return pc.cast(text, pa.date32())
         if t in (INT, NUMBER):
             array = pa.array(values)
             whole = pa.types.is_int64(array.type) or pa.types.is_null(array.type)
@@ -275,11 +275,11 @@ def _as_converted(col: Column, values: Sequence[Any]) -> Sequence[Any] | None:
                 low, high = pc.min_max(array).values()
                 if low.as_py() < col.range[0] or high.as_py() > col.range[1]:
                     return None
-            return array.cast(pa.int64()) if t == INT else values
+            return pc.cast(array, pa.int64()) if t == INT else values
         if t == BOOL:
             array = pa.array(values)
             if pa.types.is_null(array.type):
-                return array.cast(pa.bool_())
+                return pc.cast(array, pa.bool_())
             return array if pa.types.is_boolean(array.type) else None
         if t == REFS:
             lists = pa.array(values, pa.list_(pa.string()))
@@ -291,7 +291,7 @@ def _as_converted(col: Column, values: Sequence[Any]) -> Sequence[Any] | None:
         text = pa.array(values, pa.string())
         if not _clean(text):
             return None
-        given = text.drop_null()
+        given = pc.drop_null(text)
         if t == ENUM and _any(pc.invert(pc.is_in(given, pa.array(col.choices, pa.string())))):
             return None  # another case, or not a choice
         if t == LEVEL:  # a known level in another case is lowered; any other text kept

@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 import pyarrow as pa
-import pyarrow.compute as pc
+from .. import arrowcompute as pc
 
 from ..errors import NotFound
 from ..graph import ACCOUNT, CONTACT, INFLUENCES, KNOWS, ON_TEAM, REPORTS_TO, STAFF, UNIT, graph_from_columns
@@ -275,7 +275,7 @@ def account_shares(typed: TypedTables, only: int | None = None) -> AccountShares
         key = pc.take(key, pc.sort_indices(key))
         account_sorted = pc.divide(key, n)
         rows[name] = pc.subtract(key, pc.multiply(account_sorted, n))
-        tables[name] = t[name].take(rows[name])
+        tables[name] = pc.take(t[name], rows[name])
         runs[name] = _runs(account_sorted)
     return AccountShares(typed, tables, rows, runs)
 
@@ -285,10 +285,10 @@ def cut_accounts(typed: TypedTables, accounts: Sequence[int]) -> TypedTables:
     once: each row once, in its table's order."""
     t = typed.tables
     picked = pa.array(sorted(set(accounts)), type=pa.int32())
-    tables = {"accounts": t["accounts"].take(picked)}
+    tables = {"accounts": pc.take(t["accounts"], picked)}
     for name, (account, row) in _owners(typed).items():
-        mine = pc.unique(pc.filter(row, pc.is_in(account, value_set=picked)).cast(pa.int64()))
-        tables[name] = t[name].take(pc.take(mine, pc.sort_indices(mine)))
+        mine = pc.unique(pc.cast(pc.filter(row, pc.is_in(account, value_set=picked)), pa.int64()))
+        tables[name] = pc.take(t[name], pc.take(mine, pc.sort_indices(mine)))
     return TypedTables(tables, typed.extras, typed.warnings)
 
 
