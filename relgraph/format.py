@@ -198,9 +198,9 @@ def render_pieces(
     rows: Callable[[Any], list[dict] | Columns],
 ) -> Iterator[str | bytes]:
     """The text of ``obj`` in ``fmt``, ending with a newline, in pieces: ``json``
-    (:func:`json_pieces`: UTF-8 bytes, compact), ``csv`` (of ``rows(obj)``) or ``table`` (``table(obj)``:
-    its text, or its lines, joined :data:`PIECE` at a time), so that a long answer
-    (a portfolio's plan) is never held whole as text."""
+    (:func:`json_pieces`: compact, as UTF-8 bytes), ``csv`` (of ``rows(obj)``) or
+    ``table`` (``table(obj)``: its text, or its lines, joined :data:`PIECE` at a
+    time), so that a long answer (a portfolio's plan) is never held whole as text."""
     if fmt == "json":
         yield from json_pieces(obj)
         return

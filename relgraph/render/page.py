@@ -45,7 +45,8 @@ def script_json(obj: Any) -> markupsafe.Markup:
 
 def json_text(obj: Any) -> str:
     """``obj`` as compact JSON, the very text of ``json.dumps(obj,
-    ensure_ascii=False, separators=(",", ":"), allow_nan=False)``
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False)``, but a NaN or an
+    infinity (no figure holds one) written as null
     (:func:`relgraph.jsontext.compact_json`, strict: written by orjson, several times
     faster on the tens of megabytes of a big account's map).
 
