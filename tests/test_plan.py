@@ -16,8 +16,9 @@ from test_analysis_properties import portfolios
 from relgraph.analysis.access import FrameAccounts
 from relgraph.analysis.frame import frame_of
 from relgraph.analysis.paths import best_path
-from relgraph.analysis.plan import refresh_dues, staff_rotation_due, strengths
+from relgraph.analysis.plan import refresh_dues, strengths
 from relgraph.analysis.portfolio import gaps_report, plan_report
+from relgraph.analysis.rules import staff_rotation_due
 from relgraph.cli import cli
 from relgraph.readwrite.jsonfile import read_obj
 from relgraph.stores.files import FileStore

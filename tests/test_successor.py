@@ -161,6 +161,34 @@ def test_who_rotates_and_who_is_due_soon(succession):
     assert rows["lead"] is False
 
 
+def test_the_frame_rotation_is_the_rule_of_each_staff_row():
+    """``staff_rotation`` and ``due_soon`` work each distinct date out once; every
+    active member gets what the row rule (``staff_rotation_due``) gives them."""
+    from relgraph.analysis.frame import frame_of
+    from relgraph.analysis.rules import horizon_end, staff_rotation_due
+    from relgraph.analysis.successor import due_soon, staff_rotation
+    from relgraph.graph import tables_from_graph
+
+    staff = [
+        *SUCCESSION["staff"],
+        {"id": "gone", "name": "Gus", "role": "account_manager", "in_role_since": "2023-07-01", "active": False},
+        {"id": "leap", "name": "Lea", "role": "account_manager", "in_role_since": "2024-02-29"},
+        {"id": "leap2", "name": "Leo", "role": "account_manager", "in_role_since": "2024-02-29", "rotates": False},
+        {"id": "nodate", "name": "Ned", "role": "account_manager"},
+        {"id": "never", "name": "Nev", "role": "account_manager", "in_role_since": "9999-12-31"},
+        {"id": "also", "name": "Al", "role": "solution", "in_role_since": "2023-07-01"},
+    ]
+    typed = tables_from_graph(build_graph(read_obj({**SUCCESSION, "staff": staff})))
+    F = frame_of(typed)
+    by_row = {r["id"]: staff_rotation_due(r, 3) for r in sorted(typed.rows("staff"), key=lambda r: r["id"]) if r["active"]}
+    assert list(staff_rotation(F).items()) == list(by_row.items())
+    assert staff_rotation(F)["leap"] == dt.date(2027, 2, 28) and staff_rotation(F)["leap2"] is None
+    assert "gone" not in staff_rotation(F) and staff_rotation(F)["never"] is None
+    assert staff_rotation(F, 1)["also"] == dt.date(2024, 7, 1)
+    limit = horizon_end(AS_OF, 180)
+    assert due_soon(F, as_of=AS_OF) == {s for s, d in by_row.items() if d is not None and d <= limit} == {"lead", "also"}
+
+
 def test_backup_is_the_successor_never_a_leaver(succession):
     rows = P.threads_report(succession, as_of=AS_OF)["contacts"]
     # f: no thread; lead (0.4) is due soon, so vp (0.2). k: lead's only thread; left

@@ -351,7 +351,7 @@ class Frame:
     def coded(self, name: str) -> tuple[np.ndarray, list]:
         """A column of few distinct values (``account_grades``, ``unit_levels``,
         ``contact_levels``, ``contact_roles``, ``contact_attitudes``, ``staff_roles``,
-        ``team_roles``, ``tp_method``) as ``(codes, values)``: row ``i`` holds
+        ``staff_in_role``, ``team_roles``, ``tp_method``) as ``(codes, values)``: row ``i`` holds
         ``values[codes[i]]``."""
         got = self._codes.get(name)
         if got is None:
@@ -548,7 +548,7 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         "contact_unit": lambda: _moved(unit_new, contact_unit_rows),
         "staff_names": text(staff, "name"),
         "staff_seniority": lambda: _numbers(staff.column("seniority"), int),
-        "staff_in_role": lambda: _decoded(_encoded(staff.column("in_role_since"))),
+        "staff_in_role": lambda: _decoded(F.coded("staff_in_role")),
         "staff_rotates": lambda: rotates(F.staff_roles, staff.column("rotates").to_pylist()).tolist(),
         "tp_day": lambda: _days_of(tp.column("date")),
         **together(link_parts, ("link_source", "link_target", "link_influences", "link_weight", "link_since",
@@ -566,6 +566,7 @@ def frame_from_tables(typed: TypedTables) -> Frame:
             "contact_roles": coded(contacts, "role"),
             "contact_attitudes": coded(contacts, "attitude"),
             "staff_roles": coded(staff, "role"),
+            "staff_in_role": coded(staff, "in_role_since"),
             "team_roles": team_roles,
             "tp_method": coded(tp, "method"),
         },

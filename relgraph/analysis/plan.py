@@ -29,7 +29,7 @@ by priority (highest first), due date, kind and target.
 
 Every figure comes from the analyses of this package: effective strength and threads
 (:func:`relgraph.analysis.frame.pair_strengths`), rotation dates
-(:func:`relgraph.analysis.threads.rotation_due`), best paths and starts
+(:func:`relgraph.analysis.successor.staff_rotation`), best paths and starts
 (:mod:`relgraph.analysis.paths`) and the gaps (:func:`relgraph.analysis.coverage.frame_gaps`,
 whose suggested staff own the blind spots).
 
@@ -70,9 +70,9 @@ from .frame import (
     select_accounts,
 )
 from .paths import REL, Search, path_score
-from .rules import NO_DATE, horizon_end, is_due, staff_rotation_due
+from .rules import NO_DATE, horizon_end, is_due
 from .successor import best_placed as placed_best
-from .successor import not_due
+from .successor import not_due, staff_rotation
 
 if TYPE_CHECKING:
     from .account import AccountResult
@@ -85,7 +85,6 @@ __all__ = [
     "horizon_end",
     "refresh_dues",
     "relationship_plan",
-    "rotation_dates",
 ]
 
 KINDS = ("handover", "refresh", "second_thread", "reach", "rank", "blind_spot")
@@ -147,11 +146,6 @@ def best_placed(
         ids = A.ids
         among = {s for s in among if ids[s] in allowed}
     return placed_best(A, targets, leaving_out=leave_out, among=among, search=search)
-
-
-def rotation_dates(staff: Iterable[Mapping[str, Any]], rotation_years: int = 3) -> dict[str, dt.date | None]:
-    """The ``rotation_due`` of every active staff member among ``staff`` rows, by id."""
-    return {s["id"]: staff_rotation_due(s, rotation_years) for s in staff if s["active"]}
 
 
 # --- dates ------------------------------------------------------------------------------
@@ -787,7 +781,7 @@ def relationship_plan(
     else:
         basis = None
         ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
-    out = frame_plan(F, ps, as_of=as_of, rotation=rotation_dates(typed.rows("staff"), rotation_years),
+    out = frame_plan(F, ps, as_of=as_of, rotation=staff_rotation(F, rotation_years),
                      horizon=horizon, lead=lead, half_life=half_life, grace=grace, strong=strong,
                      accounts=select_accounts(F, accounts), parts=basis,
                      successors=None if result is None or result.lists is None else result.lists.successors)

@@ -25,7 +25,7 @@ from .coverage import frame_coverage, frame_gaps, gap_sort_key
 from .frame import Frame, frame_of, pair_strengths, select_accounts
 from .influencers import frame_influencers
 from .paths import frame_paths
-from .successor import due_soon
+from .successor import due_soon, staff_rotation
 from .threads import frame_threads, risk_rows, sole_threads, threads_sort_key
 from .whatif import check_since, frame_diff, frame_whatif
 
@@ -305,12 +305,12 @@ def plan_report(
     """``{"as_of", "horizon", "actions": [...]}``: the relationship plan
     (:func:`relgraph.analysis.plan.frame_plan`) over the store, highest priority
     first (:func:`relgraph.analysis.plan.action_sort_key`), at most ``limit``."""
-    from .plan import action_sort_key, frame_plan, rotation_dates, strengths
-
-    rotation = rotation_dates(store.staff(), rotation_years)
+    from .plan import action_sort_key, frame_plan, strengths
 
     def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
         ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+        # (the staff of a part of the store are all those its accounts' actions name)
+        rotation = staff_rotation(F, rotation_years)
         return frame_plan(F, ps, as_of=as_of, rotation=rotation, horizon=horizon, lead=lead,
                           half_life=half_life, grace=grace, strong=strong, accounts=picked, trim=True)
 

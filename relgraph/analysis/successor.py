@@ -25,25 +25,34 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 
+import numpy as np
+
 from .access import Access
 from .frame import Frame
 from .paths import Search
 from .rules import horizon_end, is_due, rotation_due
 
-__all__ = ["best_placed", "due_soon", "not_due", "successor"]
+__all__ = ["best_placed", "due_soon", "not_due", "staff_rotation", "successor"]
+
+
+def staff_rotation(F: Frame, rotation_years: int = 3) -> dict[str, dt.date | None]:
+    """The ``rotation_due`` of every active staff member of frame ``F``, by id in
+    id order (:func:`relgraph.analysis.rules.rotation_due` of their
+    ``in_role_since``, for staff who rotate; None for the others). Staff share
+    their dates: each is worked out once."""
+    codes, values = F.coded("staff_in_role")
+    dues = np.array([rotation_due(v, rotation_years) for v in values] + [None], dtype=object)
+    at = np.where(np.asarray(F.staff_rotates, dtype=bool), codes, len(values))  # (the last: None)
+    active = np.flatnonzero(F.strengths.staff_active)
+    return dict(zip(map(F.staff_ids.__getitem__, active.tolist()), dues[at[active]].tolist()))
 
 
 def due_soon(F: Frame, *, as_of: dt.date, horizon: int = 180, rotation_years: int = 3) -> frozenset[str]:
     """The ids of the staff of frame ``F`` who are due soon at ``as_of``: active, and
-    rotating (``rotates``) with a rotation due on or before ``as_of + horizon`` days."""
+    rotating (``rotates``) with a rotation due on or before ``as_of + horizon`` days
+    (:func:`staff_rotation`)."""
     limit = horizon_end(as_of, horizon)
-    out = []
-    active = F.strengths.staff_active.tolist()
-    for sid, on, since, rot in zip(F.staff_ids, active, F.staff_in_role, F.staff_rotates):
-        due = rotation_due(since, rotation_years, rotates=rot) if on else None
-        if is_due(due, limit):
-            out.append(sid)
-    return frozenset(out)
+    return frozenset([sid for sid, due in staff_rotation(F, rotation_years).items() if is_due(due, limit)])
 
 
 def best_placed(
