@@ -459,3 +459,23 @@ def test_typed_tables_round_trip_values():
     assert rel[0]["last_contact"] == dt.date(2026, 10, 1)
     assert back["touchpoints"][1]["staff"] == ["S1", "S2"]
     assert load(TINY).to_dataset().tables == ds.tables
+
+
+def test_the_id_pool_gives_each_result_and_raises_each_error():
+    """``tables._Pool`` (id_rows' two threads): every call made, its result or its
+    error where it is asked for, and the ``with`` block left only once all are done."""
+    import threading
+
+    from relgraph.tables import _Pool
+
+    gate = threading.Event()
+    with _Pool(2) as pool:
+        slow = pool.submit(lambda: gate.wait(5) and "late")
+        jobs = [pool.submit(pow, n, 2) for n in range(20)]
+        bad = pool.submit(int, "x")
+        assert [j.result() for j in jobs] == [n * n for n in range(20)]  # the other worker did them
+        with pytest.raises(ValueError, match="invalid literal"):
+            bad.result()
+        gate.set()
+    assert slow.done.is_set() and slow.result() == "late"
+    assert not any(t.name.startswith("relgraph-ids") for t in threading.enumerate())
