@@ -24,9 +24,9 @@ nothing downstream re-applies them. The one derived column, a contact's effectiv
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
 import threading
 from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 

@@ -351,8 +351,8 @@ class Frame:
     def coded(self, name: str) -> tuple[np.ndarray, list]:
         """A column of few distinct values (``account_grades``, ``unit_levels``,
         ``contact_levels``, ``contact_roles``, ``contact_attitudes``, ``staff_roles``,
-        ``staff_in_role``, ``team_roles``, ``tp_method``) as ``(codes, values)``: row ``i`` holds
-        ``values[codes[i]]``."""
+        ``staff_in_role``, ``team_roles``, ``tp_method``) as ``(codes, values)``:
+        row ``i`` holds ``values[codes[i]]``."""
         got = self._codes.get(name)
         if got is None:
             got = self._codes[name] = self._coders[name]()
@@ -548,7 +548,6 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         "contact_unit": lambda: _moved(unit_new, contact_unit_rows),
         "staff_names": text(staff, "name"),
         "staff_seniority": lambda: _numbers(staff.column("seniority"), int),
-        "staff_in_role": lambda: _decoded(F.coded("staff_in_role")),
         "staff_rotates": lambda: rotates(F.staff_roles, staff.column("rotates").to_pylist()).tolist(),
         "tp_day": lambda: _days_of(tp.column("date")),
         **together(link_parts, ("link_source", "link_target", "link_influences", "link_weight", "link_since",
