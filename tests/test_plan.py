@@ -219,15 +219,16 @@ def day_by_day_dues(inp, pairs, as_of, horizon):
     return out
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2), st.sampled_from([3, 3.5, 4, 5]),
-                          st.integers(-200, 40), st.one_of(st.none(), st.integers(-300, 150)),
-                          st.one_of(st.none(), st.integers(1, 200))), min_size=1, max_size=8),
-       st.sampled_from([0, 1, 45, 200]))
-def test_refresh_dues_are_the_first_lapse_day_by_day(rows, horizon):
-    """Rows that come into force or end within the horizon make a pair lapse, come
-    back and lapse again: the bisection still finds the first day it is not a thread,
-    and due is a thread, due + 1 not."""
+PAIR_ROWS = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2), st.sampled_from([3, 3.5, 4, 5]),
+                               st.integers(-200, 40), st.one_of(st.none(), st.integers(-300, 150)),
+                               st.one_of(st.none(), st.integers(1, 200))), min_size=1, max_size=8)
+"""Relationship rows ``(staff, contact, strength, last contact, since, length)`` of
+three staff and three contacts, days after AS_OF (since None: always; length None:
+no end)."""
+
+
+def threads_of_rows(rows):
+    """The frame of the rows ``rows`` (:data:`PAIR_ROWS`) and its threads at AS_OF."""
     when = lambda n: (AS_OF + dt.timedelta(days=n)).isoformat()  # noqa: E731
     rels = []
     for s, c, strength, last, since, length in rows:
@@ -243,7 +244,16 @@ def test_refresh_dues_are_the_first_lapse_day_by_day(rows, horizon):
            "relationships": rels}
     F = frame_of(FileStore.from_dataset(read_obj(obj)).tables())
     ps = strengths(F.strengths, as_of=AS_OF, half_life=180.0, grace=90, strong=3.0)
-    threads = list(zip(ps.staff[ps.strong].tolist(), ps.contact[ps.strong].tolist()))
+    return F, list(zip(ps.staff[ps.strong].tolist(), ps.contact[ps.strong].tolist()))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PAIR_ROWS, st.sampled_from([0, 1, 45, 200]))
+def test_refresh_dues_are_the_first_lapse_day_by_day(rows, horizon):
+    """Rows that come into force or end within the horizon make a pair lapse, come
+    back and lapse again: the bisection still finds the first day it is not a thread,
+    and due is a thread, due + 1 not."""
+    F, threads = threads_of_rows(rows)
     got = refresh_dues(F.strengths, threads, as_of=AS_OF, horizon=horizon)
     assert got == day_by_day_dues(F.strengths, threads, AS_OF, horizon)
     for (s, c), due in got.items():
@@ -251,6 +261,28 @@ def test_refresh_dues_are_the_first_lapse_day_by_day(rows, horizon):
         after = strengths(F.strengths, as_of=due + dt.timedelta(days=1), half_life=180.0, grace=90, strong=3.0)
         assert (s, c) in set(zip(at.staff[at.strong].tolist(), at.contact[at.strong].tolist()))
         assert (s, c) not in set(zip(after.staff[after.strong].tolist(), after.contact[after.strong].tolist()))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PAIR_ROWS, st.sampled_from([1, 45, 200]), st.lists(st.integers(0, 200), min_size=1, max_size=9))
+def test_refresh_dues_do_not_depend_on_the_first_guess(rows, horizon, guesses):
+    """The first day each pair is asked about is a guess from its rows: any other
+    guess (here drawn at random) gives the same refresh dates, found by bisection."""
+    from unittest import mock
+
+    import numpy as np
+
+    import relgraph.analysis.plan as plan
+
+    F, threads = threads_of_rows(rows)
+    guessed = refresh_dues(F.strengths, threads, as_of=AS_OF, horizon=horizon)
+
+    def drawn(sub, row_pair, touch_pair, n, *, days, **_):
+        return np.minimum(np.resize(np.array(guesses, dtype=np.int64), n), days)
+
+    with mock.patch.object(plan, "_guessed_days", drawn):
+        assert refresh_dues(F.strengths, threads, as_of=AS_OF, horizon=horizon) == guessed
+    assert guessed == day_by_day_dues(F.strengths, threads, AS_OF, horizon)
 
 
 def test_staff_who_do_not_rotate_have_no_rotation_date():

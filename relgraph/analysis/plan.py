@@ -68,9 +68,10 @@ from .frame import (
     is_key,
     pair_strengths,
     select_accounts,
+    unique_ints,
 )
 from .paths import REL, Search, path_score
-from .rules import NO_DATE, horizon_end, is_due
+from .rules import NO_DATE, decay, horizon_end, in_force_days, is_due
 from .successor import best_placed as placed_best
 from .successor import not_due, staff_rotation
 
@@ -177,9 +178,11 @@ def refresh_dues(
     between such days it is a thread up to some day and not after, so the first day
     it is not is found by bisection, all pairs at once: each round asks every pair
     about its own day, by moving the pair's dates back by that many days and asking
-    about as-of (every rule depends on day differences only).
+    about as-of (every rule depends on day differences only). The first two rounds
+    ask about the day the pair's rows point to and the day after (a guess from
+    their decay and ends, :func:`_guessed_days`), which settles most pairs.
     """
-    keys = np.unique(np.fromiter(((s << 32) | c for s, c in pairs), dtype=np.int64))
+    keys = unique_ints(np.fromiter(((s << 32) | c for s, c in pairs), dtype=np.int64))
     due = _refresh_days(inp, keys, as_of=as_of, horizon=horizon, half_life=half_life, grace=grace, strong=strong)
     lapsed = keys[due >= 0]
     dates = _days_from(as_of, int(due.max(initial=-1)))
@@ -217,7 +220,7 @@ def _refresh_days(
     begins = sub.knows_since - a
     later = (sub.knows_since != NO_DATE) & (begins >= 1) & (begins <= days)
     span = days + 2
-    starts = np.unique(row_pair[later] * span + begins[later])
+    starts = unique_ints(row_pair[later] * span + begins[later])
 
     def next_start(p: np.ndarray, k: np.ndarray) -> np.ndarray:
         """The first day after ``k`` on which a row of pair ``p`` begins (days + 1: none)."""
@@ -230,6 +233,19 @@ def _refresh_days(
     hi = next_start(every, lo)  # the end of lo's stretch: a day it is not, or a row's start
     failed = np.zeros(len(keys), dtype=bool)  # whether hi is a day it is not a thread
     open_ = np.ones(len(keys), dtype=bool)
+    # First every pair is asked about the day its rows point to (:func:`_guessed_days`)
+    # and the day after: most are then settled, the others go on by bisection.
+    guess = _guessed_days(sub, row_pair, touch_pair, len(keys), a=a, days=days, half_life=half_life, grace=grace,
+                          strong=strong)
+    for day_asked in (guess, guess + 1):
+        asked = np.flatnonzero((lo < day_asked) & (day_asked < hi))
+        if len(asked):
+            q = day_asked[asked]
+            held = _threads_on(sub, row_pair, touch_pair, keys, asked, q, as_of=as_of, half_life=half_life,
+                               grace=grace, strong=strong)
+            lo[asked[held]] = q[held]
+            hi[asked[~held]] = q[~held]
+            failed[asked[~held]] = True
     while open_.any():
         settled = open_ & (hi - lo == 1) & (failed | (hi == days + 1))
         due[settled & failed] = lo[settled & failed]
@@ -248,6 +264,61 @@ def _refresh_days(
         hi[asked[~held]] = q[~held]
         failed[asked[~held]] = True
     return due
+
+
+def _guessed_days(
+    sub: StrengthInputs,
+    row_pair: np.ndarray,
+    touch_pair: np.ndarray,
+    n: int,
+    *,
+    a: int,
+    days: int,
+    half_life: float,
+    grace: float,
+    strong: float,
+) -> np.ndarray:
+    """A guess of the last day (0..``days`` after as-of, day ``a``) on which each of
+    the ``n`` pairs stays a thread untended: the last on which one of its rows in
+    force at as-of is still in force and strong enough, its strength decayed
+    (:func:`relgraph.analysis.rules.decay`) from the later of its last contact and
+    the pair's newest touchpoint. A guess only (a row that comes into force later is
+    not looked at): :func:`_refresh_days` asks :func:`strengths` about it."""
+    last = sub.knows_last.astype(np.int64)
+    if len(sub.touch_day):
+        newest = np.full(n, NO_DATE, dtype=np.int64)
+        np.maximum.at(newest, touch_pair, sub.touch_day)
+        np.maximum(last, newest[row_pair], out=last)
+    until, dated = sub.knows_until, last != NO_DATE
+    live = in_force_days(sub.knows_since, until, a)
+    # The decay of every age the days can reach (ages past 65,536 days as that one's).
+    oldest = min(int((a + days - last[dated]).max(initial=0)), 1 << 16)
+    table = np.fromiter((decay(x, half_life=half_life, grace=grace) for x in range(oldest + 1)), dtype=np.float64,
+                        count=oldest + 1)
+
+    strength = sub.knows_strength
+
+    def holds(rows: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """Whether each row of ``rows`` is in force and strong enough ``d`` days after as-of."""
+        age = a + d - last[rows]
+        factor = np.where(dated[rows] & (age >= 0), table[np.clip(age, 0, oldest)], 1.0)
+        end = until[rows]
+        return live[rows] & (strength[rows] * factor >= strong) & ((end == NO_DATE) | (a + d < end))
+
+    # Each row by bisection (untended, a row only weakens): its last day, -1 for none.
+    every = np.arange(len(last))
+    lo = np.where(holds(every, np.zeros(len(last), dtype=np.int64)), 0, -1)
+    hi = np.full(len(last), days + 1)
+    while True:
+        rows = np.flatnonzero((lo >= 0) & (hi - lo > 1))
+        if not len(rows):
+            break
+        mid = (lo[rows] + hi[rows]) // 2
+        ok = holds(rows, mid)
+        lo[rows[ok]], hi[rows[~ok]] = mid[ok], mid[~ok]
+    guess = np.zeros(n, dtype=np.int64)
+    np.maximum.at(guess, row_pair, np.maximum(lo, 0))
+    return guess
 
 
 def _threads_on(
@@ -471,6 +542,7 @@ def _plan_rows(
         trim_freed_memory()  # (the bisection's arrays, the pairs': the actions grow from here)
 
     day_after: dict[dt.date, str] = {}  # the ISO text of the day after each refresh date
+    names, roles = out.contact_names, F.contact_roles
     for a in picked:
         mine = parts.contacts(a)
         if not mine:
@@ -483,48 +555,64 @@ def _plan_rows(
         weight = GRADE_WEIGHT.get(F.account_grades[a], 1)
         keyed = parts.picked_contacts(a, key_mask)  # (node, contact): contacts come first in A
         chosen = [i for _, i in keyed]
-        account_threads, lapse = threads.of(a)
-        for (j, i), influence, seniority in zip(keyed, F.contact_influence[chosen].tolist(),
-                                               F.contact_seniority[chosen].tolist()):
-            ts = account_threads.get(i, ())
+        node_of = dict(zip(chosen, [j for j, _ in keyed]))
+        # The account's refreshes, each a thread (by contact, then staff id), and which
+        # of them may have a detour as good as the direct tie (the rest have no via).
+        r_contact, r_staff, r_date = threads.refreshes(a)
+        r_owner = [out.staff_node(s) for s in r_staff]
+        r_node = [node_of[i] for i in r_contact]
+        r_bound = [routes.bound(o, j) for o, j in zip(r_owner, r_node)]
+        r_via: dict[int, list[int]] = {}
+        asking: dict[int, list[int]] = {}  # contact -> its refreshes to search a via for
+        for k, bound in enumerate(r_bound):
+            if bound[0] != 0.0:
+                asking.setdefault(r_contact[k], []).append(k)
+        for (j, i), influence, seniority, n, first, top in zip(
+                keyed, F.contact_influence[chosen].tolist(), F.contact_seniority[chosen].tolist(),
+                *threads.of(chosen)):
+            ranked = n and seniority - top >= 2
+            if n > 1 and not ranked and i not in asking:
+                continue  # (refreshes only, each a direct tie: made below)
             base = weight * influence
-            who, method = out.contact_names[i], method_for(F.contact_roles[i])
-            if len(ts) == 1 and staff_ids[ts[0]] in due_soon:
-                leaver = ts[0]
-                rot = rotation[staff_ids[leaver]]
-                heir = successor(A, j, i, {staff_ids[leaver]}, eligible)
+            who = names[i]
+            if n == 1 and staff_ids[first] in due_soon:
+                rot = rotation[staff_ids[first]]
+                heir = successor(A, j, i, {staff_ids[first]}, eligible)
                 verb = "rotates on" if rot >= as_of else "was due to rotate on"
                 # Compared as day numbers: a long lead may reach before the calendar's start.
                 due = as_of if rot.toordinal() - lead <= as_of.toordinal() else rot - dt.timedelta(days=lead)
                 act("handover", heir, j, due, "meeting", 2 * base,
-                    f"{staff_name[leaver]} {verb} {rot.isoformat()} and is {who}'s only thread")
-            elif len(ts) == 1:
-                heir = successor(A, j, i, {staff_ids[ts[0]]}, eligible)
-                act("second_thread", heir, j, soon, method, base, f"{staff_name[ts[0]]} is {who}'s only thread")
-            for s in ts:
-                due = lapse.get((s, i))
-                if due is not None:
-                    only = len(ts) == 1
-                    ends = day_after.get(due) or day_after.setdefault(due, (due + dt.timedelta(days=1)).isoformat())
-                    act("refresh", out.staff_node(s), j, due, method, base * (2 if only else 1),
-                        f"{staff_name[s]}'s relationship with {who} stops being strong on {ends}"
-                        + (f"; it is {who}'s only thread" if only else ""))
-            if not ts:
+                    f"{staff_name[first]} {verb} {rot.isoformat()} and is {who}'s only thread")
+            elif n == 1:
+                heir = successor(A, j, i, {staff_ids[first]}, eligible)
+                act("second_thread", heir, j, soon, method_for(roles[i]), base,
+                    f"{staff_name[first]} is {who}'s only thread")
+            for k in asking.get(i, ()):
+                r_via[k] = routes.via(r_owner[k], j, r_bound[k])
+            if not n:
                 best = max(float(best_value[i]), 0.0)  # (-1.0: no relationship in force)
-                act("reach", successor(A, j, i, (), eligible), j, soon, method, base * (1 - best / 5),
+                act("reach", successor(A, j, i, (), eligible), j, soon, method_for(roles[i]), base * (1 - best / 5),
                     f"{who} is a key contact with no thread" + (f" (best strength {best:.1f})" if best > 0 else ""))
-            else:
-                top = max([staff_seniority[s] for s in ts])
-                if seniority - top >= 2:
-                    least = seniority - 1
-                    if least not in senior_from:
-                        senior_from[least] = {x for x, sen in zip(staff_ids, staff_seniority) if sen >= least}
-                    if least not in senior:  # this account's eligible staff nodes of that seniority
-                        senior[least] = {x for x in eligible if A.ids[x] in senior_from[least]}
-                    owner = best_placed(A, [j], among=senior[least], search=routes.search(j))
-                    act("rank", owner, j, soon, "visit", base,
-                        f"{who} (seniority {seniority}) is covered only up to seniority {top}")
+            elif ranked:
+                least = seniority - 1
+                if least not in senior_from:
+                    senior_from[least] = {x for x, sen in zip(staff_ids, staff_seniority) if sen >= least}
+                if least not in senior:  # this account's eligible staff nodes of that seniority
+                    senior[least] = {x for x in eligible if A.ids[x] in senior_from[least]}
+                owner = best_placed(A, [j], among=senior[least], search=routes.search(j))
+                act("rank", owner, j, soon, "visit", base,
+                    f"{who} (seniority {seniority}) is covered only up to seniority {top}")
             routes.forget(j)
+        if r_contact:
+            only = (threads.count[r_contact] == 1).tolist()
+            influence = F.contact_influence[r_contact].tolist()
+            for k, (i, s, due, owner, j, alone, inf) in enumerate(zip(r_contact, r_staff, r_date, r_owner, r_node,
+                                                                     only, influence)):
+                who = names[i]
+                ends = day_after.get(due) or day_after.setdefault(due, (due + dt.timedelta(days=1)).isoformat())
+                out.refresh(s, owner, i, j, due, method_for(roles[i]), weight * inf * (2 if alone else 1),
+                            f"{staff_name[s]}'s relationship with {who} stops being strong on {ends}"
+                            + (f"; it is {who}'s only thread" if alone else ""), r_via.get(k, ()))
         if gaps is not None and F.account_grades[a] in PLAN_GRADES:
             blind = [g for g in gaps.of(a, A) if g["status"] == "unknown"]
             if blind:
@@ -537,7 +625,7 @@ class _Threads:
     the strengths ``ps``, and the refresh date (:func:`refresh_dues`) of those whose
     staff member is not due soon, held as arrays by account (a portfolio has a
     hundred thousand such threads and a plan reads one account's at a time):
-    :meth:`of` gives one account's."""
+    :meth:`of` gives some contacts' threads, :meth:`refreshes` an account's."""
 
     def __init__(self, F: Frame, ps: PairStrengths, key_mask: np.ndarray, picked: Sequence[int],
                  due_soon: Collection[str], *, as_of: dt.date, horizon: int, half_life: float, grace: float,
@@ -561,19 +649,28 @@ class _Threads:
                                                    half_life=half_life, grace=grace, strong=strong)
         self.dates = _days_from(as_of, int(self.days.max(initial=-1)))
 
-    def of(self, a: int) -> tuple[dict[int, list[int]], dict[tuple[int, int], dt.date]]:
-        """The threads of account ``a``'s key contacts (contact -> staff indexes, by
-        id; a contact without one is not there) and the refresh date of each thread
-        that lapses, by ``(staff, contact)``."""
+        # Of each contact: its threads, the first one's staff member (by id) and the
+        # highest seniority among them (-1: none).
+        self.count = np.bincount(self.contact, minlength=len(F.contact_ids))
+        self.first = np.full(len(F.contact_ids), -1, dtype=np.int64)
+        self.top = np.full(len(F.contact_ids), -1, dtype=np.int64)
+        if len(pairs):  # a contact's threads are one run
+            starts = np.flatnonzero(np.r_[True, self.contact[1:] != self.contact[:-1]])
+            self.first[self.contact[starts]] = self.staff[starts]
+            self.top[self.contact[starts]] = np.maximum.reduceat(F.staff_seniority[self.staff], starts)
+
+    def of(self, contacts: list[int]) -> tuple[list[int], list[int], list[int]]:
+        """Of each of ``contacts``: the number of its threads, the staff index of its
+        first (by id; -1: none) and the highest seniority among them (-1: none)."""
+        return self.count[contacts].tolist(), self.first[contacts].tolist(), self.top[contacts].tolist()
+
+    def refreshes(self, a: int) -> tuple[list[int], list[int], list[dt.date]]:
+        """The threads of account ``a``'s key contacts that lapse within the horizon,
+        by contact, then staff id: their contacts, staff and refresh dates."""
         lo, hi = self._bounds[a], self._bounds[a + 1]
-        threads: dict[int, list[int]] = {}
-        lapse: dict[tuple[int, int], dt.date] = {}
-        dates = self.dates
-        for i, s, d in zip(self.contact[lo:hi].tolist(), self.staff[lo:hi].tolist(), self.days[lo:hi].tolist()):
-            threads.setdefault(i, []).append(s)
-            if d >= 0:
-                lapse[s, i] = dates[d]
-        return threads, lapse
+        lapsing = lo + np.flatnonzero(self.days[lo:hi] >= 0)
+        return (self.contact[lapsing].tolist(), self.staff[lapsing].tolist(),
+                list(map(self.dates.__getitem__, self.days[lapsing].tolist())))
 
 
 class _Actions(list):
@@ -625,6 +722,19 @@ class _Actions(list):
         self.append((
             kind, self.account_id, owner_id, target_id, via_ids, due, method, priority, reason, owner_name,
             target_name, via_names,
+        ))  # in ACTION_FIELDS order
+
+
+    def refresh(self, s: int, owner: int, i: int, j: int, due: dt.date, method: str, priority: float, reason: str,
+                via: Sequence[int]) -> None:
+        """The ``refresh`` action of staff member ``s`` (a frame index; node ``owner``)
+        on contact ``i`` (node ``j``), whose best path from the owner has the inner
+        nodes ``via``: :meth:`add` with the names read from the frame."""
+        names, mine = self.contact_names, self.mine
+        via_ids, via_names = ([self.ids[v] for v in via], [names[mine[v]] for v in via]) if via else ([], [])
+        self.append((
+            "refresh", self.account_id, self.F.staff_ids[s], self.F.contact_ids[i], via_ids, due, method, priority,
+            reason, self.staff_names[s], names[i], via_names,
         ))  # in ACTION_FIELDS order
 
 
@@ -680,7 +790,13 @@ class _Routes:
         if S is not None:
             self._spare = S
 
-    def via(self, owner: int, target: int) -> list[int]:
+    def bound(self, owner: int, target: int) -> tuple[float, float]:
+        """What a detour from ``owner`` to ``target`` must score to beat their direct
+        tie, and its second node (:meth:`~relgraph.analysis.settle.FlatGraph.detour_bound`):
+        ``(0.0, 0.0)`` when none can, ``(-1.0, -1.0)`` when there is no direct tie."""
+        return self.graph.detour_bound(owner, target, REL, NOISE)
+
+    def via(self, owner: int, target: int, bound: tuple[float, float] | None = None) -> list[int]:
         """The intermediate nodes of the best influence path from ``owner`` to
         ``target`` (:meth:`relgraph.analysis.paths.Search.best_path` of the search
         from ``target``). A direct tie at least as good as any detour could be is
@@ -695,9 +811,9 @@ class _Routes:
         scores at most that step x x's best score, which the search tells up to
         rounding (:data:`NOISE`). The search is shared by every question about the
         target, so settling it here costs its later questions nothing. The bounds
-        are read from the graph's edge arrays, compiled
-        (:meth:`~relgraph.analysis.settle.FlatGraph.detour_bound`)."""
-        floor, least = self.graph.detour_bound(owner, target, REL, NOISE)
+        are read from the graph's edge arrays, compiled (:meth:`bound`; ``bound``:
+        its answer, when the caller has it)."""
+        floor, least = self.bound(owner, target) if bound is None else bound
         if floor == 0.0:
             return []
         # A detour through x scores at most the step to x times x's best score, so
