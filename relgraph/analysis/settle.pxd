@@ -45,16 +45,16 @@ cdef class FlatGraph:
     cdef public Tight tight
     cdef object __weakref__
 
-    @cython.locals(ptr="int[:]", nodes="int[:]", k=Py_ssize_t)
+    @cython.locals(k=Py_ssize_t)
     cpdef double edge(self, Py_ssize_t u, Py_ssize_t v)
 
-    @cython.locals(ptr="int[:]", nodes="int[:]", probs="double[:]", staff="signed char[:]", best=double, k=Py_ssize_t)
+    @cython.locals(best=double, k=Py_ssize_t)
     cpdef double step_in(self, Py_ssize_t v)
 
-    @cython.locals(ptr="int[:]", nodes="int[:]", probs="double[:]", best=double, k=Py_ssize_t)
+    @cython.locals(best=double, k=Py_ssize_t)
     cpdef double step_out(self, Py_ssize_t u, Py_ssize_t other)
 
-    @cython.locals(ptr="int[:]", nodes="int[:]", probs="double[:]", first=double, k=Py_ssize_t, x=Py_ssize_t,
+    @cython.locals(first=double, k=Py_ssize_t, x=Py_ssize_t,
                    p=double, end=double, detour=double)
     cpdef double first_step(self, Py_ssize_t owner, Py_ssize_t target, double into, double floor)
 
@@ -115,10 +115,9 @@ cdef class State:
 
     cdef void _touch(self, int x)
 
-    @cython.locals(hkey="double[:]", hnode="int[:]", hpos="int[:]", i=Py_ssize_t, parent=Py_ssize_t,
-                   ks=double, kn=int)
+    @cython.locals(i=Py_ssize_t, parent=Py_ssize_t, ks=double, kn=int)
     cdef void _raise(self, int u, double s)
 
-    @cython.locals(hkey="double[:]", hnode="int[:]", hpos="int[:]", top=int, u=int, kn=int, s=double,
-                   ks=double, i=Py_ssize_t, c=Py_ssize_t, r=Py_ssize_t, size=Py_ssize_t)
+    @cython.locals(top=int, u=int, kn=int, s=double, ks=double, i=Py_ssize_t, c=Py_ssize_t, r=Py_ssize_t,
+                   size=Py_ssize_t)
     cdef int _pop(self)

@@ -50,28 +50,25 @@ class FlatGraph:
 
     def edge(self, u: int, v: int) -> float:
         """The probability of edge ``u -> v`` (-1.0: there is none)."""
-        ptr, nodes = self.succ_ptr, self.succ_nodes
-        for k in range(ptr[u], ptr[u + 1]):
-            if nodes[k] == v:
+        for k in range(self.succ_ptr[u], self.succ_ptr[u + 1]):
+            if self.succ_nodes[k] == v:
                 return self.succ_probs[k]
         return -1.0
 
     def step_in(self, v: int) -> float:
         """The best step into node ``v`` from a contact (0.0: none)."""
-        ptr, nodes, probs, staff = self.pred_ptr, self.pred_nodes, self.pred_probs, self.staff
         best = 0.0
-        for k in range(ptr[v], ptr[v + 1]):
-            if staff[nodes[k]] == 0 and probs[k] > best:
-                best = probs[k]
+        for k in range(self.pred_ptr[v], self.pred_ptr[v + 1]):
+            if self.staff[self.pred_nodes[k]] == 0 and self.pred_probs[k] > best:
+                best = self.pred_probs[k]
         return best
 
     def step_out(self, u: int, other: int) -> float:
         """The best step from node ``u`` to a node other than ``other`` (0.0: none)."""
-        ptr, nodes, probs = self.succ_ptr, self.succ_nodes, self.succ_probs
         best = 0.0
-        for k in range(ptr[u], ptr[u + 1]):
-            if nodes[k] != other and probs[k] > best:
-                best = probs[k]
+        for k in range(self.succ_ptr[u], self.succ_ptr[u + 1]):
+            if self.succ_nodes[k] != other and self.succ_probs[k] > best:
+                best = self.succ_probs[k]
         return best
 
     def first_step(self, owner: int, target: int, into: float, floor: float) -> float:
@@ -80,11 +77,10 @@ class FlatGraph:
         steps (0.0: none may): it leaves by an edge ``owner -> x`` (in edge order),
         then either ends (``x -> target``) or steps from x to another node (at most
         :meth:`step_out`) and ends, later, by a step into the target of at most ``into``."""
-        ptr, nodes, probs = self.succ_ptr, self.succ_nodes, self.succ_probs
         first = 0.0
-        for k in range(ptr[owner], ptr[owner + 1]):
-            x = nodes[k]
-            p = probs[k]
+        for k in range(self.succ_ptr[owner], self.succ_ptr[owner + 1]):
+            x = self.succ_nodes[k]
+            p = self.succ_probs[k]
             if x == target or p <= first or p < floor:
                 continue
             end = self.edge(x, target)
@@ -427,44 +423,43 @@ class State:
                 self.hkey = _grown("d", self.hkey, i)
                 self.hnode = _grown("i", self.hnode, i)
             self.size += 1
-        hkey, hnode, hpos = self.hkey, self.hnode, self.place
         while i > 0:
             parent = (i - 1) >> 1
-            ks, kn = hkey[parent], hnode[parent]
+            ks, kn = self.hkey[parent], self.hnode[parent]
             if ks > s or (ks == s and kn < u):
                 break
-            hkey[i], hnode[i] = ks, kn
-            hpos[kn] = i
+            self.hkey[i], self.hnode[i] = ks, kn
+            self.place[kn] = i
             i = parent
-        hkey[i], hnode[i] = s, u
-        hpos[u] = i
+        self.hkey[i], self.hnode[i] = s, u
+        self.place[u] = i
 
     def _pop(self) -> int:
         """Take the first contact off the heap: it is settled."""
-        hkey, hnode, hpos = self.hkey, self.hnode, self.place
-        top = hnode[0]
-        hpos[top] = -2
+        top = self.hnode[0]
+        self.place[top] = -2
         self.size -= 1
         size = self.size
         if size == 0:
             return top
-        s, u = hkey[size], hnode[size]
+        s, u = self.hkey[size], self.hnode[size]
         i = 0
         while True:
             c = 2 * i + 1
             if c >= size:
                 break
             r = c + 1
-            if r < size and (hkey[r] > hkey[c] or (hkey[r] == hkey[c] and hnode[r] < hnode[c])):
+            if r < size and (self.hkey[r] > self.hkey[c] or (self.hkey[r] == self.hkey[c]
+                                                           and self.hnode[r] < self.hnode[c])):
                 c = r
-            ks, kn = hkey[c], hnode[c]
+            ks, kn = self.hkey[c], self.hnode[c]
             if s > ks or (s == ks and u < kn):
                 break
-            hkey[i], hnode[i] = ks, kn
-            hpos[kn] = i
+            self.hkey[i], self.hnode[i] = ks, kn
+            self.place[kn] = i
             i = c
-        hkey[i], hnode[i] = s, u
-        hpos[u] = i
+        self.hkey[i], self.hnode[i] = s, u
+        self.place[u] = i
         return top
 
 
