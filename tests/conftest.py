@@ -32,6 +32,22 @@ def _bolt_unavailable(message: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def generate(tmp_path_factory):
+    """``generate(name, *options)``: a portfolio made by ``scripts/generate`` with
+    ``options`` (``--accounts``, ``--contacts``, ...), in a new temporary folder."""
+    import subprocess
+    import sys
+
+    def make(name: str, *options: str) -> Path:
+        out = tmp_path_factory.mktemp(name)
+        subprocess.run([sys.executable, str(Path(__file__).parent.parent / "scripts" / "generate"), "--out", str(out),
+                        *options, "--force"], check=True, capture_output=True)
+        return out
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def falkordb_server():
     """A FalkorDB Bolt server for the whole session (tests/bolt.py)."""
     from bolt import start_falkordb

@@ -277,18 +277,9 @@ def _program(*args: str, **kwargs):
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
+def generated(generate):
     """A generated portfolio whose plan is larger than a pipe holds (scripts/generate)."""
-    import subprocess
-    import sys
-
-    out = tmp_path_factory.mktemp("generated")
-    subprocess.run(
-        [sys.executable, str(Path(__file__).parent.parent / "scripts" / "generate"), "--out", str(out),
-         "--accounts", "3", "--contacts", "900", "--staff", "90", "--seed", "5", "--force"],
-        check=True, capture_output=True,
-    )
-    return out
+    return generate("generated", "--accounts", "3", "--contacts", "900", "--staff", "90", "--seed", "5")
 
 
 def test_the_program_writes_all_its_output_and_its_status(runner, generated):

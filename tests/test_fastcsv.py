@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -30,7 +29,6 @@ from relgraph.stores.files import FileStore
 from relgraph.validate import validate
 
 TINY = Path(__file__).parent / "data" / "tiny"
-ROOT = Path(__file__).parent.parent
 
 
 def exact(folder: Path):
@@ -372,15 +370,9 @@ def test_rows_in_schema_order_when_columns_are_absent():
 
 
 @pytest.fixture(scope="module")
-def portfolio(tmp_path_factory):
+def portfolio(generate):
     """A generated portfolio of 4 accounts (scripts/generate)."""
-    out = tmp_path_factory.mktemp("portfolio")
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "generate"), "--out", str(out), "--accounts", "4",
-         "--contacts", "400", "--staff", "40", "--seed", "3", "--force"],
-        check=True, capture_output=True,
-    )
-    return out
+    return generate("portfolio", "--accounts", "4", "--contacts", "400", "--staff", "40", "--seed", "3")
 
 
 def test_generated_portfolio_fast_equals_exact(portfolio):

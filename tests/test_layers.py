@@ -29,6 +29,7 @@ LAYERS = {
     "cache": 4,  # the load cache of readwrite.load
     "memory": 0,  # allocator settings (pyarrow alone)
     "jsontext": 0,  # compact JSON text (orjson, json)
+    "workers": 0,  # work shared out to forked processes (the standard library alone)
     "arrowcompute": 0,  # arrow's compute functions without pyarrow.compute (pyarrow alone)
     "template": 4,  # the example rows and column notes of `init` (and of exported workbooks)
     "stores": 5,

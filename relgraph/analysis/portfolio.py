@@ -17,9 +17,12 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+import numpy as np
+
 from ..errors import UsageError
 from ..graph import STAFF
 from ..rows import paused_gc
+from ..workers import forked_map, jobs, shares
 from .access import FrameAccounts
 from .coverage import frame_coverage, frame_gaps, gap_sort_key
 from .frame import Frame, frame_of, pair_strengths, select_accounts
@@ -307,14 +310,33 @@ def plan_report(
     first (:func:`relgraph.analysis.plan.action_sort_key`), at most ``limit``."""
     from .plan import action_sort_key, frame_plan, strengths
 
-    def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
+    processes = jobs()
+
+    def compute(F: Frame, picked: list[int]) -> list[tuple[list[tuple], list[dict[str, Any]]]]:
         ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
         # (the staff of a part of the store are all those its accounts' actions name)
         rotation = staff_rotation(F, rotation_years)
-        return frame_plan(F, ps, as_of=as_of, rotation=rotation, horizon=horizon, lead=lead,
-                          half_life=half_life, grace=grace, strong=strong, accounts=picked, trim=True)
+
+        def planned(share: list[int]) -> tuple[list[tuple], list[dict[str, Any]]]:
+            """The actions of the accounts ``share``, sorted, and their sort keys."""
+            actions = frame_plan(F, ps, as_of=as_of, rotation=rotation, horizon=horizon, lead=lead,
+                                 half_life=half_life, grace=grace, strong=strong, accounts=share, trim=True)
+            keys = list(map(action_sort_key, actions))
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            return [keys[i] for i in order], [actions[i] for i in order]
+
+        # The accounts shared out between processes (relgraph.workers), by contacts.
+        contacts = np.bincount(F.contact_account, minlength=len(F.account_ids))[picked].tolist()
+        cut = [picked[run.start : run.stop] for run in shares(contacts, processes)]
+        return forked_map(planned, cut)
 
     with paused_gc():  # (frame_plan's containers, and a sort key per action: none in a cycle)
-        out = [x for part in _over_frames(store, accounts, compute, progress) for x in part]
-        out.sort(key=action_sort_key)
-    return {"as_of": as_of, "horizon": horizon, "actions": out if limit is None else out[:limit]}
+        runs = [run for part in _over_frames(store, accounts, compute, progress) for run in part]
+        # Each run sorted, of accounts of its own: one merge (a stable sort of the
+        # runs one after another) gives the order of one sort of all the actions.
+        keys = [k for run_keys, _ in runs for k in run_keys]
+        actions = [x for _, run_actions in runs for x in run_actions]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        del keys
+        out = [actions[i] for i in (order if limit is None else order[:limit])]
+    return {"as_of": as_of, "horizon": horizon, "actions": out}

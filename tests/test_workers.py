@@ -1,0 +1,192 @@
+"""relgraph.workers: work shared out to forked processes gives what the work done
+in one process gives, whatever becomes of a child; a portfolio's plan shared out
+is the plan made in one process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+import pytest
+
+from relgraph import workers
+from relgraph.errors import UsageError
+from relgraph.workers import can_fork, forked_map, jobs, shares
+
+linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+
+
+@pytest.fixture
+def forking(monkeypatch):
+    """forked_map forks here although another test's daemon thread may still run
+    (can_fork's own rule is tested apart)."""
+    monkeypatch.setattr(workers, "can_fork", lambda: True)
+
+
+def test_shares_are_runs_of_about_equal_weight():
+    assert shares([1] * 10, 2, least=0) == [range(0, 5), range(5, 10)]
+    assert shares([1] * 10, 3, least=0) == [range(0, 4), range(4, 7), range(7, 10)]
+    # A heavy index is a run of its own, where that is closest to equal.
+    assert shares([10, 1, 1, 1], 2, least=0) == [range(0, 1), range(1, 4)]
+    assert shares([1, 1, 1, 10], 2, least=0) == [range(0, 3), range(3, 4)]
+    # The first run (this process's) takes HERE times another's share.
+    assert shares([1] * 22, 2, least=0) == [range(0, 12), range(12, 22)]
+    # Runs that would be empty are left out; all in one run below the least weight.
+    assert shares([1, 1], 4, least=0) == [range(0, 1), range(1, 2)]
+    assert shares([5], 2, least=0) == [range(0, 1)]
+    assert shares([], 2, least=0) == [range(0, 0)]
+    assert shares([1] * 10, 2, least=11) == [range(0, 10)]
+    assert shares([1] * 10, 1, least=0) == [range(0, 10)]
+
+
+def test_jobs_is_the_setting_or_the_cpus(monkeypatch):
+    monkeypatch.setenv("RELGRAPH_JOBS", " 3 ")
+    assert jobs() == 3
+    monkeypatch.delenv("RELGRAPH_JOBS")
+    assert jobs() == len(os.sched_getaffinity(0))
+    for bad in ("0", "-2", "two", "1.5"):
+        monkeypatch.setenv("RELGRAPH_JOBS", bad)
+        with pytest.raises(UsageError, match=f"RELGRAPH_JOBS must be a whole number of at least 1 \\(got '{bad}'\\)"):
+            jobs()
+
+
+def _square_and_pid(x: int) -> tuple[int, int]:
+    return x * x, os.getpid()
+
+
+@linux
+def test_forked_map_does_each_item_but_the_first_in_a_child(forking):
+    got = forked_map(_square_and_pid, [2, 3, 4])
+    assert [v for v, _ in got] == [4, 9, 16]
+    pids = [p for _, p in got]
+    assert pids[0] == os.getpid() and len({*pids}) == 3
+    # Results of any size come back whole (more than a pipe or a write buffer holds).
+    big = forked_map(lambda n: [str(i) * 3 for i in range(n)], [10, 300_000])
+    assert big == [[str(i) * 3 for i in range(n)] for n in (10, 300_000)]
+    assert forked_map(_square_and_pid, [5]) == [(25, os.getpid())]
+    assert forked_map(_square_and_pid, []) == []
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@linux
+@pytest.mark.parametrize("how", ["raises", "exits", "killed", "unpicklable"])
+def test_a_failed_child_has_its_item_done_again_here(forking, how):
+    parent = os.getpid()
+
+    def fn(x: int):
+        if os.getpid() != parent:
+            if how == "raises":
+                raise ValueError("in the child")
+            if how == "exits":
+                os._exit(0)  # (status 0 and nothing written)
+            if how == "killed":
+                os.kill(os.getpid(), signal.SIGKILL)
+            if how == "unpicklable":
+                return lambda: x
+        return x + 1, os.getpid()
+
+    assert forked_map(fn, [1, 2, 3]) == [(2, parent), (3, parent), (4, parent)]
+    assert _no_children_left()
+
+
+@linux
+def test_an_error_here_stops_the_children_and_is_raised(forking, tmp_path):
+    parent = os.getpid()
+    mark = tmp_path / "ran"
+
+    def fn(x: int):
+        if os.getpid() == parent:
+            raise KeyError("here")
+        import time
+
+        time.sleep(30)  # (killed long before)
+        mark.write_text("done")
+        return x
+
+    with pytest.raises(KeyError, match="here"):
+        forked_map(fn, [1, 2])
+    assert _no_children_left() and not mark.exists()
+
+
+@linux
+def test_a_childs_error_is_the_error_of_the_work_done_here(forking):
+    def fn(x: int):
+        raise ZeroDivisionError(f"item {x}")
+
+    with pytest.raises(ZeroDivisionError, match="item 1"):
+        forked_map(fn, [1, 2])
+    assert _no_children_left()
+
+
+@linux
+def test_can_fork_only_with_no_other_thread_running():
+    gate = threading.Event()
+    t = threading.Thread(target=gate.wait)
+    t.start()
+    try:
+        assert not can_fork()
+        # Then the work is done here, in turn.
+        assert forked_map(_square_and_pid, [1, 2]) == [(1, os.getpid()), (4, os.getpid())]
+    finally:
+        gate.set()
+        t.join()
+    assert can_fork() == (threading.active_count() == 1)
+
+
+@pytest.fixture(scope="module")
+def portfolio(generate):
+    """A generated portfolio of 12 accounts (scripts/generate)."""
+    return generate("portfolio", "--accounts", "12", "--contacts", "3000", "--staff", "300", "--seed", "7")
+
+
+@linux
+@pytest.mark.parametrize("processes", ["2", "3", "5"])
+def test_a_plan_shared_out_is_the_plan_made_here(forking, portfolio, monkeypatch, processes):
+    import datetime as dt
+
+    from relgraph.analysis.portfolio import plan_report
+    from relgraph.stores.files import FileStore
+
+    store = FileStore(portfolio)
+    as_of = dt.date(2026, 11, 1)
+    monkeypatch.setenv("RELGRAPH_JOBS", "1")
+    alone = plan_report(store, as_of=as_of)
+    assert len(alone["actions"]) > 200
+    monkeypatch.setenv("RELGRAPH_JOBS", processes)
+    monkeypatch.setattr(workers, "FORK_FROM", 0)
+    made: list[list[int]] = []
+    real = workers.forked_map
+
+    def recording(fn, items):
+        made.append([len(x) for x in items])
+        return real(fn, items)
+
+    monkeypatch.setattr("relgraph.analysis.portfolio.forked_map", recording)
+    assert plan_report(store, as_of=as_of) == alone
+    assert len(made) == 1 and len(made[0]) == int(processes) and sum(made[0]) == 12
+    assert plan_report(store, as_of=as_of, limit=25) == {**alone, "actions": alone["actions"][:25]}
+    some = ["a003", "a007", "a010"]
+    monkeypatch.setenv("RELGRAPH_JOBS", "1")
+    some_alone = plan_report(store, as_of=as_of, accounts=some)
+    monkeypatch.setenv("RELGRAPH_JOBS", processes)
+    assert plan_report(store, as_of=as_of, accounts=some) == some_alone
+
+
+def test_a_bad_jobs_setting_is_a_usage_error_of_the_command(portfolio, monkeypatch):
+    from click.testing import CliRunner
+
+    from relgraph.cli import cli
+
+    monkeypatch.setenv("RELGRAPH_JOBS", "many")
+    r = CliRunner().invoke(cli, ["plan", str(portfolio), "--as-of", "2026-11-01"])
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "RELGRAPH_JOBS must be a whole number of at least 1 (got 'many')" in r.stderr
