@@ -1,13 +1,14 @@
-"""Work shared out to forked processes, one per CPU: a portfolio's plan.
+"""Work shared out to forked processes, one per CPU: a portfolio's plan and threads.
 
 A portfolio's plan is a search and a few dozen Python steps per action, seventy
 thousand actions on the 300-account portfolio: the one analysis whose own work
-(1.3 s) outweighs the load. Its accounts are independent, so they are cut into
-as many shares as there are CPUs (:func:`shares`, each about as much work); each
-share but the first is planned in a child process forked from this one, which
-has the frame and its strengths already (copy on write), and sends its result
-back pickled through a pipe (:func:`forked_map`), while this process plans the
-first. On two CPUs the plan's own time falls from 1.4 s to 0.9 s.
+(1.3 s) outweighs the load; ``threads`` is a search per contact asked about
+(0.5 s). Accounts are independent, so they are cut into as many runs as there
+are CPUs (:func:`shares`, each about as much work); each run but the first is
+worked in a child process forked from this one, which has the frame and its
+strengths already (copy on write), and writes its result back pickled
+(:func:`forked_map`), while this process works the first. On two CPUs the plan's
+own time falls from 1.4 s to 0.9 s.
 
 Forking is done only where it is safe and worth it: on Linux, in a process
 running no other thread (a fork copies only the thread that calls it, and a lock
@@ -15,7 +16,8 @@ another thread held would stay locked in the child), and for work above
 :data:`FORK_FROM`. A child that fails in any way (an exception, a signal, a
 result that does not unpickle) has its share done again here, so that the
 answer, and any error, is the one the work done here alone gives.
-``RELGRAPH_JOBS`` sets the number of processes (1: no fork).
+``RELGRAPH_JOBS`` sets the number of processes (1: no fork; default: the CPUs, at
+most :data:`MOST_JOBS`).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ process unpickles only once its own share is done."""
 
 def jobs() -> int:
     """The processes to share work between: ``RELGRAPH_JOBS`` (a whole number, at
-    least 1) or the CPUs this process may run on."""
+    least 1), else the CPUs this process may run on, at most :data:`MOST_JOBS`."""
     text = os.environ.get("RELGRAPH_JOBS", "").strip()
     if text:
         try:
@@ -59,9 +61,16 @@ def jobs() -> int:
             raise UsageError(f"RELGRAPH_JOBS must be a whole number of at least 1 (got {text!r})")
         return n
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # (not Linux)
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MOST_JOBS))
+
+
+MOST_JOBS = 4
+"""The most processes :func:`jobs` gives unless ``RELGRAPH_JOBS`` says more: each
+child holds pages of its own (on the 300-account portfolio, 95 MB for half of the
+plan), and its share, and so the time it saves, shrinks as they multiply."""
 
 
 def shares(weights: Sequence[float], n: int, *, least: float | None = None) -> list[range]:

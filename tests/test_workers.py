@@ -66,8 +66,10 @@ def test_shares_are_runs_of_about_equal_weight():
 def test_jobs_is_the_setting_or_the_cpus(monkeypatch):
     monkeypatch.setenv("RELGRAPH_JOBS", " 3 ")
     assert jobs() == 3
+    monkeypatch.setenv("RELGRAPH_JOBS", "12")
+    assert jobs() == 12
     monkeypatch.delenv("RELGRAPH_JOBS")
-    assert jobs() == len(os.sched_getaffinity(0))
+    assert jobs() == min(len(os.sched_getaffinity(0)), workers.MOST_JOBS)
     for bad in ("0", "-2", "two", "1.5"):
         monkeypatch.setenv("RELGRAPH_JOBS", bad)
         with pytest.raises(UsageError, match=f"RELGRAPH_JOBS must be a whole number of at least 1 \\(got '{bad}'\\)"):
@@ -204,3 +206,22 @@ def test_a_bad_jobs_setting_is_a_usage_error_of_the_command(portfolio, monkeypat
     r = CliRunner().invoke(cli, ["plan", str(portfolio), "--as-of", "2026-11-01"])
     assert r.exit_code == 2 and r.stdout == ""
     assert "RELGRAPH_JOBS must be a whole number of at least 1 (got 'many')" in r.stderr
+
+
+@linux
+@pytest.mark.parametrize("all", [False, True])
+def test_threads_shared_out_are_the_threads_found_here(forking, portfolio, monkeypatch, all):
+    import datetime as dt
+
+    from relgraph.analysis.portfolio import threads_report
+    from relgraph.stores.files import FileStore
+
+    store = FileStore(portfolio)
+    as_of = dt.date(2026, 11, 1)
+    monkeypatch.setenv("RELGRAPH_JOBS", "1")
+    alone = threads_report(store, as_of=as_of, all=all)
+    assert len(alone["contacts"]) > (1500 if all else 100)
+    monkeypatch.setenv("RELGRAPH_JOBS", "3")
+    monkeypatch.setattr(workers, "FORK_FROM", 0)
+    assert threads_report(store, as_of=as_of, all=all) == alone
+    assert len(forking) == 2 and _all_reaped(forking)

@@ -68,6 +68,39 @@ def _over_frames(
     return out
 
 
+def _sorted_runs(
+    F: Frame,
+    picked: list[int],
+    work: Callable[[list[int]], list[dict[str, Any]]],
+    key: Callable[[dict[str, Any]], Any],
+    processes: int,
+) -> list[tuple[list[Any], list[dict[str, Any]]]]:
+    """``work(run)`` for runs of the accounts ``picked``, about equal in contacts,
+    each run but the first in a process of its own (:func:`relgraph.workers.forked_map`):
+    per run, its rows sorted by ``key`` and their keys (:func:`_merged` puts them
+    in one order)."""
+
+    def sorted_run(run: list[int]) -> tuple[list[Any], list[dict[str, Any]]]:
+        rows = work(run)
+        keys = list(map(key, rows))
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        return [keys[i] for i in order], [rows[i] for i in order]
+
+    contacts = np.bincount(F.contact_account, minlength=len(F.account_ids))[picked].tolist()
+    return forked_map(sorted_run, [picked[run.start : run.stop] for run in shares(contacts, processes)])
+
+
+def _merged(runs: list[tuple[list[Any], list[dict[str, Any]]]], limit: int | None = None) -> list[dict[str, Any]]:
+    """The rows of ``runs`` (each sorted, with its keys, of accounts of its own) in
+    the order of one sort of them all by key, at most ``limit``: one merge (a stable
+    sort of the runs one after another)."""
+    keys = [k for run_keys, _ in runs for k in run_keys]
+    rows = [x for _, run_rows in runs for x in run_rows]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    del keys
+    return [rows[i] for i in (order if limit is None else order[:limit])]
+
+
 def coverage_report(
     store,
     *,
@@ -131,15 +164,16 @@ def threads_report(
 ) -> dict[str, Any]:
     """``{"as_of", "contacts": [...]}``: :func:`relgraph.analysis.threads.contact_threads`
     over the store."""
+    processes = jobs()
 
-    def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
+    def compute(F: Frame, picked: list[int]) -> list[tuple[list[Any], list[dict[str, Any]]]]:
         ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
         due = due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
-        return frame_threads(F, ps, accounts=picked, all=all, due=due)
+        return _sorted_runs(F, picked, lambda run: frame_threads(F, ps, accounts=run, all=all, due=due),
+                            threads_sort_key, processes)
 
     with paused_gc():  # (frame_threads' rows, and a search per row: none in a cycle)
-        rows = [r for part in _over_frames(store, accounts, compute, progress) for r in part]
-        rows.sort(key=threads_sort_key)
+        rows = _merged([run for part in _over_frames(store, accounts, compute, progress) for run in part])
     return {"as_of": as_of, "contacts": rows}
 
 
@@ -312,31 +346,17 @@ def plan_report(
 
     processes = jobs()
 
-    def compute(F: Frame, picked: list[int]) -> list[tuple[list[tuple], list[dict[str, Any]]]]:
+    def compute(F: Frame, picked: list[int]) -> list[tuple[list[Any], list[dict[str, Any]]]]:
         ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
         # (the staff of a part of the store are all those its accounts' actions name)
         rotation = staff_rotation(F, rotation_years)
 
-        def planned(share: list[int]) -> tuple[list[tuple], list[dict[str, Any]]]:
-            """The actions of the accounts ``share``, sorted, and their sort keys."""
-            actions = frame_plan(F, ps, as_of=as_of, rotation=rotation, horizon=horizon, lead=lead,
-                                 half_life=half_life, grace=grace, strong=strong, accounts=share, trim=True)
-            keys = list(map(action_sort_key, actions))
-            order = sorted(range(len(keys)), key=keys.__getitem__)
-            return [keys[i] for i in order], [actions[i] for i in order]
+        def planned(run: list[int]) -> list[dict[str, Any]]:
+            return frame_plan(F, ps, as_of=as_of, rotation=rotation, horizon=horizon, lead=lead,
+                              half_life=half_life, grace=grace, strong=strong, accounts=run, trim=True)
 
-        # The accounts shared out between processes (relgraph.workers), by contacts.
-        contacts = np.bincount(F.contact_account, minlength=len(F.account_ids))[picked].tolist()
-        cut = [picked[run.start : run.stop] for run in shares(contacts, processes)]
-        return forked_map(planned, cut)
+        return _sorted_runs(F, picked, planned, action_sort_key, processes)
 
     with paused_gc():  # (frame_plan's containers, and a sort key per action: none in a cycle)
-        runs = [run for part in _over_frames(store, accounts, compute, progress) for run in part]
-        # Each run sorted, of accounts of its own: one merge (a stable sort of the
-        # runs one after another) gives the order of one sort of all the actions.
-        keys = [k for run_keys, _ in runs for k in run_keys]
-        actions = [x for _, run_actions in runs for x in run_actions]
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        del keys
-        out = [actions[i] for i in (order if limit is None else order[:limit])]
+        out = _merged([run for part in _over_frames(store, accounts, compute, progress) for run in part], limit)
     return {"as_of": as_of, "horizon": horizon, "actions": out}
