@@ -19,7 +19,7 @@ import click
 
 from . import format as fm
 from .errors import InvalidData, RelgraphError
-from .format import dump_json, plural, problems_text, render_pieces, table_text, to_jsonable
+from .format import dump_json, indented, json_texts, plural, problems_text, render_pieces, table_text, to_jsonable
 
 EPILOG_DATA = (
     "DATA is a folder of CSV files, one JSON file, or a Neo4j URI (neo4j://, "
@@ -1346,9 +1346,11 @@ def plan(data, accounts, horizon, lead, grace, rotation_years, limit, ics, force
 
     if ics is not None and not force and os.path.lexists(ics):  # before the work, not after
         raise UsageError(f"{ics} exists; use --force to replace it")
+    # For compact JSON alone, the actions planned in another process come as their text.
+    texts = fmt == "json" and ics is None and not indented()
     r = _run(data, database, plan_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
              horizon=horizon, lead=lead, rotation_years=rotation_years, accounts=list(accounts) or None,
-             limit=limit, progress=_progress("plan"))
+             limit=limit, progress=_progress("plan"), encode=json_texts if texts else None)
     if ics is not None:
         from .plancal import write_plan_ics
 

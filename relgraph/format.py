@@ -13,6 +13,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import itertools
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -44,11 +45,17 @@ def _json_default(value: Any) -> Any:
     return to_jsonable(value)
 
 
+def indented() -> bool:
+    """Whether JSON is written indented by default: for a terminal (people read
+    it), compact otherwise (scripts read it)."""
+    return sys.stdout.isatty()
+
+
 def dump_json(obj: Any, *, pretty: bool | None = None) -> str:
     """JSON text: indented for a terminal, compact otherwise (:func:`json_bytes`:
     scripts read it)."""
     if pretty is None:
-        pretty = sys.stdout.isatty()
+        pretty = indented()
     if pretty:
         import json
 
@@ -65,6 +72,28 @@ def json_bytes(obj: Any) -> bytes:
     return compact_json(obj, default=_json_default)
 
 
+def json_texts(items: list[Any]) -> list[bytes]:
+    """The compact JSON text of each of ``items``, as :func:`json_bytes` writes it
+    (an item :func:`json_pieces` then writes as it is). Dicts that all begin with
+    the same key (a command's rows) are written in one pass over the list (half
+    the time of one pass per item), its text then cut where one ends and the next
+    begins: at each ``},{"key":``, which only an item's start has when the count
+    of the pieces says so (a string writes its quotes escaped, and a nested dict
+    beginning with that key after another dict would add one); anything else one
+    item at a time."""
+    first = next(iter(items[0]), None) if items and type(items[0]) is dict else None
+    if type(first) is not str or set(map(type, items)) != {dict} or set(map(next, map(iter, items))) != {first}:
+        return list(map(json_bytes, items))
+    head = b"{" + json_bytes(first) + b":"
+    cut = b"}," + head
+    out: list[bytes] = []
+    for k in range(0, len(items), PIECE):  # (a piece's text at a time)
+        some = items[k : k + PIECE]
+        inner = json_bytes(some)[1 + len(head) : -2].split(cut)  # [{"key":...},{"key":...}]
+        out += [head + x + b"}" for x in inner] if len(inner) == len(some) else map(json_bytes, some)
+    return out
+
+
 PIECE = 4096
 """The items printed at a time where an answer is long (a JSON list's items, a
 table's lines: :func:`json_pieces`, :func:`render_pieces`)."""
@@ -74,12 +103,17 @@ def json_pieces(obj: Any, *, size: int = PIECE, pretty: bool | None = None) -> I
     """The text of :func:`dump_json` of ``obj`` and a newline, in pieces: compact,
     as UTF-8 bytes (:func:`json_bytes`), the list that is the last value of a dict
     ``obj`` ``size`` items at a time, so that the text of a long list (a
-    portfolio's plan: tens of megabytes) is never held whole; indented, or of
-    anything else, in one piece."""
+    portfolio's plan: tens of megabytes) is never held whole, an item given as its
+    text (bytes, :func:`json_texts`) as it is; indented, or of anything else, in
+    one piece."""
     if pretty is None:
-        pretty = sys.stdout.isatty()
+        pretty = indented()
     name, items = next(reversed(obj.items())) if isinstance(obj, dict) and obj else (None, None)
     if pretty:
+        if isinstance(items, list) and bytes in set(map(type, items)):  # (read back: indented is json's)
+            import json
+
+            obj = {**obj, name: [json.loads(x) if type(x) is bytes else x for x in items]}
         yield dump_json(obj, pretty=True) + "\n"
         return
     if not isinstance(name, str) or not isinstance(items, list):
@@ -90,8 +124,21 @@ def json_pieces(obj: Any, *, size: int = PIECE, pretty: bool | None = None) -> I
     # The compact text of obj is that of its head, then its last key and list.
     yield json_bytes(head)[:-1] + (b"," if head else b"") + json_bytes(name) + b":["
     for k in range(0, len(items), size):
-        yield (b"," if k else b"") + json_bytes(items[k : k + size])[1:-1]
+        yield (b"," if k else b"") + _items_text(items[k : k + size])
     yield b"]}\n"
+
+
+def _items_text(items: list[Any]) -> bytes:
+    """The compact JSON text of ``items`` between its brackets: an item given as
+    bytes is its text already (:func:`json_texts`), the others are written here,
+    a run of them at a time."""
+    kinds = set(map(type, items))
+    if bytes not in kinds:
+        return json_bytes(items)[1:-1]
+    if kinds == {bytes}:
+        return b",".join(items)
+    return b",".join(b",".join(run) if written else json_bytes(list(run))[1:-1]
+                     for written, run in itertools.groupby(items, key=lambda x: type(x) is bytes))
 
 
 def csv_cell(v: Any) -> str:

@@ -57,6 +57,29 @@ def test_json_and_tables_in_pieces_are_the_text_whole():
     assert list(render_pieces("table", None, table=lambda _: "a\nb", rows=list)) == ["a\nb\n"]
 
 
+def test_json_texts_are_each_items_text():
+    """json_texts gives json_bytes of each item, whether written in one pass and
+    cut (dicts that all begin with the same key) or one at a time; json_pieces
+    writes an item given as its text as it is, among others it writes itself."""
+    from relgraph.format import PIECE, json_bytes, json_pieces, json_texts
+
+    rows = [{"kind": "a", "text": 'x},{"kind":"y', "n": 1e-05, "at": dt.date(2026, 1, 2)},
+            {"kind": "b", "via": [{"kind": "c"}, {"kind": "d"}], "name": "Anne-Marie"},
+            {"kind": "c", "set": {"b", "a"}, "nested": {"kind": {"kind": 1}}}]
+    cases = [rows, rows[:1], [], [{"kind": 1}, {"other": 2}], [{1: "a"}], [1, "a", None], [{}, {"a": 1}],
+             [{"kind": i, "x": "é\n\"\\"} for i in range(2 * PIECE + 3)]]
+    for items in cases:
+        texts = json_texts(items)
+        assert texts == [json_bytes(x) for x in items], items
+    # Mixed with items still to write: the one text of them all.
+    mixed = [rows[0], *json_texts(rows[1:]), {"kind": "e"}, json_bytes(rows[0])]
+    plain = [rows[0], *rows[1:], {"kind": "e"}, rows[0]]
+    for size in (1, 2, 100):
+        assert (b"".join(json_pieces({"n": 1, "rows": mixed}, size=size, pretty=False))
+                == b"".join(json_pieces({"n": 1, "rows": plain}, size=size, pretty=False)))
+    assert json_pieces({"rows": mixed}, pretty=True).__next__() == json_pieces({"rows": plain}, pretty=True).__next__()
+
+
 @dataclasses.dataclass
 class _Point:
     x: float

@@ -47,14 +47,17 @@ def _all_reaped(pids: list[int]) -> bool:
     return bool(pids)
 
 
-def test_shares_are_runs_of_about_equal_weight():
+def test_shares_are_runs_of_about_equal_weight(monkeypatch):
     assert shares([1] * 10, 2, least=0) == [range(0, 5), range(5, 10)]
-    assert shares([1] * 10, 3, least=0) == [range(0, 4), range(4, 7), range(7, 10)]
+    assert shares([1] * 10, 3, least=0) == [range(0, 3), range(3, 7), range(7, 10)]
     # A heavy index is a run of its own, where that is closest to equal.
     assert shares([10, 1, 1, 1], 2, least=0) == [range(0, 1), range(1, 4)]
     assert shares([1, 1, 1, 10], 2, least=0) == [range(0, 3), range(3, 4)]
     # The first run (this process's) takes HERE times another's share.
+    assert shares([1] * 22, 2, least=0) == [range(0, 11), range(11, 22)]
+    monkeypatch.setattr(workers, "HERE", 1.2)
     assert shares([1] * 22, 2, least=0) == [range(0, 12), range(12, 22)]
+    monkeypatch.undo()
     # Runs that would be empty are left out; all in one run below the least weight.
     assert shares([1, 1], 4, least=0) == [range(0, 1), range(1, 2)]
     assert shares([5], 2, least=0) == [range(0, 1)]
@@ -195,6 +198,39 @@ def test_a_plan_shared_out_is_the_plan_made_here(forking, portfolio, monkeypatch
     some_alone = plan_report(store, as_of=as_of, accounts=some)
     monkeypatch.setenv("RELGRAPH_JOBS", processes)
     assert plan_report(store, as_of=as_of, accounts=some) == some_alone
+
+
+@linux
+def test_a_plan_shared_out_as_json_text_is_the_json_of_the_plan_made_here(forking, portfolio, monkeypatch):
+    """With ``encode`` (the CLI's compact JSON), every process writes the text of
+    the actions it planned: each is the text of the action planned here, in the
+    same order; in one process the actions stay dicts. The command's output is
+    the single process's, byte for byte."""
+    import datetime as dt
+
+    from click.testing import CliRunner
+
+    from relgraph.analysis.portfolio import plan_report
+    from relgraph.cli import cli
+    from relgraph.format import json_bytes, json_texts
+    from relgraph.stores.files import FileStore
+
+    store = FileStore(portfolio)
+    as_of = dt.date(2026, 11, 1)
+    monkeypatch.setenv("RELGRAPH_JOBS", "1")
+    alone = plan_report(store, as_of=as_of)
+    assert plan_report(store, as_of=as_of, encode=json_texts) == alone  # (one process: dicts)
+    args = ["plan", str(portfolio), "--as-of", "2026-11-01", "--format", "json"]
+    one = CliRunner().invoke(cli, args)
+    assert one.exit_code == 0
+    monkeypatch.setenv("RELGRAPH_JOBS", "3")
+    monkeypatch.setattr(workers, "FORK_FROM", 0)
+    shared = plan_report(store, as_of=as_of, encode=json_texts, limit=40)
+    assert shared["actions"] == [json_bytes(x) for x in alone["actions"][:40]]
+    assert len(forking) == 2
+    forked = CliRunner().invoke(cli, args)
+    assert forked.exit_code == 0 and forked.stdout_bytes == one.stdout_bytes
+    assert len(forking) == 4 and _all_reaped(forking)
 
 
 def test_a_bad_jobs_setting_is_a_usage_error_of_the_command(portfolio, monkeypatch):

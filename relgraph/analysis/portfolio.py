@@ -22,6 +22,7 @@ import numpy as np
 from ..errors import UsageError
 from ..graph import STAFF
 from ..rows import paused_gc
+from .. import workers
 from ..workers import forked_map, jobs, shares
 from .access import FrameAccounts
 from .coverage import frame_coverage, frame_gaps, gap_sort_key
@@ -74,20 +75,28 @@ def _sorted_runs(
     work: Callable[[list[int]], list[dict[str, Any]]],
     key: Callable[[dict[str, Any]], Any],
     processes: int,
-) -> list[tuple[list[Any], list[dict[str, Any]]]]:
+    encode: Callable[[list[dict[str, Any]]], list[Any]] | None = None,
+) -> list[tuple[list[Any], list[Any]]]:
     """``work(run)`` for runs of the accounts ``picked``, about equal in contacts,
     each run but the first in a process of its own (:func:`relgraph.workers.forked_map`):
     per run, its rows sorted by ``key`` and their keys (:func:`_merged` puts them
-    in one order)."""
+    in one order). ``encode``: where the runs are shared out, what each gives of
+    its sorted rows instead of them (one item per row: their JSON text,
+    :func:`relgraph.format.json_texts`, made by each process as a share of the
+    work; in one process, the output writes them, a piece at a time)."""
 
-    def sorted_run(run: list[int]) -> tuple[list[Any], list[dict[str, Any]]]:
+    def sorted_run(run: list[int]) -> tuple[list[Any], list[Any]]:
         rows = work(run)
         keys = list(map(key, rows))
         order = sorted(range(len(keys)), key=keys.__getitem__)
-        return [keys[i] for i in order], [rows[i] for i in order]
+        rows = [rows[i] for i in order]
+        return [keys[i] for i in order], rows if encode is None else encode(rows)
 
     contacts = np.bincount(F.contact_account, minlength=len(F.account_ids))[picked].tolist()
-    return forked_map(sorted_run, [picked[run.start : run.stop] for run in shares(contacts, processes)])
+    runs = [picked[run.start : run.stop] for run in shares(contacts, processes)]
+    if len(runs) == 1 or not workers.can_fork():  # (one process: the output writes the rows)
+        encode = None
+    return forked_map(sorted_run, runs)
 
 
 def _merged(runs: list[tuple[list[Any], list[dict[str, Any]]]], limit: int | None = None) -> list[dict[str, Any]]:
@@ -338,10 +347,17 @@ def plan_report(
     accounts: Sequence[str] | None = None,
     limit: int | None = None,
     progress: Progress = None,
+    encode: Callable[[list[dict[str, Any]]], list[Any]] | None = None,
 ) -> dict[str, Any]:
     """``{"as_of", "horizon", "actions": [...]}``: the relationship plan
     (:func:`relgraph.analysis.plan.frame_plan`) over the store, highest priority
-    first (:func:`relgraph.analysis.plan.action_sort_key`), at most ``limit``."""
+    first (:func:`relgraph.analysis.plan.action_sort_key`), at most ``limit``.
+
+    ``encode``: where the accounts are shared out between processes
+    (:func:`relgraph.workers.forked_map`), the actions are given as what
+    ``encode`` makes of each process's list of them, one item each (the CLI's
+    compact JSON: their text, :func:`relgraph.format.json_texts`, written by each
+    process as a share of the work, instead of by this one at the end)."""
     from .plan import action_sort_key, frame_plan, strengths
 
     processes = jobs()
@@ -355,7 +371,7 @@ def plan_report(
             return frame_plan(F, ps, as_of=as_of, rotation=rotation, horizon=horizon, lead=lead,
                               half_life=half_life, grace=grace, strong=strong, accounts=run, trim=True)
 
-        return _sorted_runs(F, picked, planned, action_sort_key, processes)
+        return _sorted_runs(F, picked, planned, action_sort_key, processes, encode)
 
     with paused_gc():  # (frame_plan's containers, and a sort key per action: none in a cycle)
         out = _merged([run for part in _over_frames(store, accounts, compute, progress) for run in part], limit)
