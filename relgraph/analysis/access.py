@@ -110,6 +110,12 @@ class Access:
             self._staff_at = {self.ids[s]: s for s in self.staff}
         return self._staff_at.get(staff)
 
+    def staff_nodes(self, staff: Iterable[str]) -> list[int | None]:
+        """:meth:`staff_node` of each of the ids ``staff``."""
+        if self._staff_at is None:
+            self._staff_at = {self.ids[s]: s for s in self.staff}
+        return list(map(self._staff_at.get, staff))
+
     @property
     def link_kinds(self) -> dict[tuple[int, int], str]:
         """The kind of each contact -> contact edge, by ``(u, v)``, in edge order

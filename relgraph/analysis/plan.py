@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -543,6 +544,8 @@ def _plan_rows(
 
     day_after: dict[dt.date, str] = {}  # the ISO text of the day after each refresh date
     names, roles = out.contact_names, F.contact_roles
+    role_codes, role_values = F.coded("contact_roles")
+    method_of = [method_for(r) for r in role_values]  # (by role code)
     for a in picked:
         mine = parts.contacts(a)
         if not mine:
@@ -559,9 +562,9 @@ def _plan_rows(
         # The account's refreshes, each a thread (by contact, then staff id), and which
         # of them may have a detour as good as the direct tie (the rest have no via).
         r_contact, r_staff, r_date = threads.refreshes(a)
-        r_owner = [out.staff_node(s) for s in r_staff]
-        r_node = [node_of[i] for i in r_contact]
-        r_bound = [routes.bound(o, j) for o, j in zip(r_owner, r_node)]
+        r_owner = A.staff_nodes(map(staff_ids.__getitem__, r_staff))
+        r_node = list(map(node_of.__getitem__, r_contact))
+        r_bound = routes.bounds(r_owner, r_node)
         r_via: dict[int, list[int]] = {}
         asking: dict[int, list[int]] = {}  # contact -> its refreshes to search a via for
         for k, bound in enumerate(r_bound):
@@ -604,15 +607,19 @@ def _plan_rows(
                     f"{who} (seniority {seniority}) is covered only up to seniority {top}")
             routes.forget(j)
         if r_contact:
+            # Made a column at a time: most of a plan's actions are refreshes.
             only = (threads.count[r_contact] == 1).tolist()
-            influence = F.contact_influence[r_contact].tolist()
-            for k, (i, s, due, owner, j, alone, inf) in enumerate(zip(r_contact, r_staff, r_date, r_owner, r_node,
-                                                                     only, influence)):
-                who = names[i]
-                ends = day_after.get(due) or day_after.setdefault(due, (due + dt.timedelta(days=1)).isoformat())
-                out.refresh(s, owner, i, j, due, method_for(roles[i]), weight * inf * (2 if alone else 1),
-                            f"{staff_name[s]}'s relationship with {who} stops being strong on {ends}"
-                            + (f"; it is {who}'s only thread" if alone else ""), r_via.get(k, ()))
+            whos = list(map(names.__getitem__, r_contact))
+            for due in set(r_date) - day_after.keys():
+                day_after[due] = (due + dt.timedelta(days=1)).isoformat()
+            out.refreshes(
+                r_staff, r_contact, r_date, list(map(method_of.__getitem__, role_codes[r_contact].tolist())),
+                [weight * inf * (2 if alone else 1) for inf, alone in zip(F.contact_influence[r_contact].tolist(),
+                                                                          only)],
+                [f"{staff_name[s]}'s relationship with {who} stops being strong on {ends}"
+                 + (f"; it is {who}'s only thread" if alone else "")
+                 for s, who, ends, alone in zip(r_staff, whos, map(day_after.__getitem__, r_date), only)],
+                whos, r_via)
         if gaps is not None and F.account_grades[a] in PLAN_GRADES:
             blind = [g for g in gaps.of(a, A) if g["status"] == "unknown"]
             if blind:
@@ -725,16 +732,22 @@ class _Actions(list):
         ))  # in ACTION_FIELDS order
 
 
-    def refresh(self, s: int, owner: int, i: int, j: int, due: dt.date, method: str, priority: float, reason: str,
-                via: Sequence[int]) -> None:
-        """The ``refresh`` action of staff member ``s`` (a frame index; node ``owner``)
-        on contact ``i`` (node ``j``), whose best path from the owner has the inner
-        nodes ``via``: :meth:`add` with the names read from the frame."""
-        names, mine = self.contact_names, self.mine
-        via_ids, via_names = ([self.ids[v] for v in via], [names[mine[v]] for v in via]) if via else ([], [])
-        self.append((
-            "refresh", self.account_id, self.F.staff_ids[s], self.F.contact_ids[i], via_ids, due, method, priority,
-            reason, self.staff_names[s], names[i], via_names,
+    def refreshes(self, staff: list[int], contacts: list[int], dues: list[dt.date], methods: list[str],
+                  priorities: list[float], reasons: list[str], target_names: list[str],
+                  vias: Mapping[int, Sequence[int]]) -> None:
+        """The ``refresh`` actions of the account, the ``k``-th of staff member
+        ``staff[k]`` on contact ``contacts[k]`` (frame indexes), whose best path
+        from the owner has the inner nodes ``vias[k]`` (none when not given): as
+        :meth:`add` makes them, the names read from the frame, a column at a time."""
+        n, names, mine, ids = len(staff), self.contact_names, self.mine, self.ids
+        via_ids, via_names = [[] for _ in range(n)], [[] for _ in range(n)]
+        for k, via in vias.items():
+            if via:
+                via_ids[k], via_names[k] = [ids[v] for v in via], [names[mine[v]] for v in via]
+        self.extend(zip(
+            itertools.repeat("refresh", n), itertools.repeat(self.account_id, n),
+            map(self.F.staff_ids.__getitem__, staff), map(self.F.contact_ids.__getitem__, contacts), via_ids, dues,
+            methods, priorities, reasons, map(self.staff_names.__getitem__, staff), target_names, via_names,
         ))  # in ACTION_FIELDS order
 
 
@@ -789,6 +802,11 @@ class _Routes:
         S = self._to.pop(target, None)
         if S is not None:
             self._spare = S
+
+    def bounds(self, owners: list[int], targets: list[int]) -> list[tuple[float, float]]:
+        """:meth:`bound` of each owner and target, in turn."""
+        bound = self.graph.detour_bound
+        return [bound(o, t, REL, NOISE) for o, t in zip(owners, targets)]
 
     def bound(self, owner: int, target: int) -> tuple[float, float]:
         """What a detour from ``owner`` to ``target`` must score to beat their direct
