@@ -720,9 +720,11 @@ def threads(data, horizon, rotation_years, accounts, all_, as_of, half_life, gra
     """
     from .analysis.portfolio import threads_report
 
+    # For compact JSON, where the accounts are shared out, each process writes its rows' text.
+    texts = fmt == "json" and not indented()
     r = _run(data, database, threads_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
              accounts=list(accounts) or None, all=all_, horizon=horizon, rotation_years=rotation_years,
-             progress=_progress("threads"))
+             progress=_progress("threads"), encode=json_texts if texts else None)
     emit(fmt, r, table=fm.threads_table, rows=lambda r: r["contacts"])
 
 
@@ -1346,7 +1348,8 @@ def plan(data, accounts, horizon, lead, grace, rotation_years, limit, ics, force
 
     if ics is not None and not force and os.path.lexists(ics):  # before the work, not after
         raise UsageError(f"{ics} exists; use --force to replace it")
-    # For compact JSON alone, the actions planned in another process come as their text.
+    # For compact JSON alone (not for --ics), where the accounts are shared out between
+    # processes, each writes the text of the actions it planned.
     texts = fmt == "json" and ics is None and not indented()
     r = _run(data, database, plan_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
              horizon=horizon, lead=lead, rotation_years=rotation_years, accounts=list(accounts) or None,

@@ -261,3 +261,32 @@ def test_threads_shared_out_are_the_threads_found_here(forking, portfolio, monke
     monkeypatch.setattr(workers, "FORK_FROM", 0)
     assert threads_report(store, as_of=as_of, all=all) == alone
     assert len(forking) == 2 and _all_reaped(forking)
+
+
+@linux
+def test_threads_shared_out_as_json_text_are_the_json_of_the_threads_found_here(forking, portfolio, monkeypatch):
+    """As the plan's: with ``encode`` each process writes its rows' text; the
+    command's output (threads and threads --all) is the single process's."""
+    import datetime as dt
+
+    from click.testing import CliRunner
+
+    from relgraph.analysis.portfolio import threads_report
+    from relgraph.cli import cli
+    from relgraph.format import json_bytes, json_texts
+    from relgraph.stores.files import FileStore
+
+    store = FileStore(portfolio)
+    as_of = dt.date(2026, 11, 1)
+    monkeypatch.setenv("RELGRAPH_JOBS", "1")
+    alone = threads_report(store, as_of=as_of, all=True)
+    args = ["threads", str(portfolio), "--as-of", "2026-11-01", "--format", "json"]
+    one = [CliRunner().invoke(cli, args + more) for more in ([], ["--all"])]
+    assert all(r.exit_code == 0 for r in one)
+    monkeypatch.setenv("RELGRAPH_JOBS", "2")
+    monkeypatch.setattr(workers, "FORK_FROM", 0)
+    shared = threads_report(store, as_of=as_of, all=True, encode=json_texts)
+    assert shared["contacts"] == [json_bytes(x) for x in alone["contacts"]]
+    forked = [CliRunner().invoke(cli, args + more) for more in ([], ["--all"])]
+    assert [r.stdout_bytes for r in forked] == [r.stdout_bytes for r in one]
+    assert len(forking) == 3 and _all_reaped(forking)

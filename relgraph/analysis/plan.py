@@ -701,10 +701,6 @@ class _Actions(list):
         self.ids, self.via = A.ids, routes.via
         return self.add
 
-    def staff_node(self, s: int) -> int:
-        """The node of staff member ``s`` (a frame index) in the account's graph."""
-        return self.A.staff_node(self.F.staff_ids[s])
-
     def add(self, kind: str, owner: int | None, target: int | dict, due: dt.date, method: str, priority: float,
             reason: str) -> None:
         """One action of the account on ``target`` (a contact node, or a cell as

@@ -170,16 +170,17 @@ def threads_report(
     horizon: int = 180,
     rotation_years: int = 3,
     progress: Progress = None,
+    encode: Callable[[list[dict[str, Any]]], list[Any]] | None = None,
 ) -> dict[str, Any]:
     """``{"as_of", "contacts": [...]}``: :func:`relgraph.analysis.threads.contact_threads`
-    over the store."""
+    over the store. ``encode``: as :func:`plan_report`'s, of the rows."""
     processes = jobs()
 
     def compute(F: Frame, picked: list[int]) -> list[tuple[list[Any], list[dict[str, Any]]]]:
         ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
         due = due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
         return _sorted_runs(F, picked, lambda run: frame_threads(F, ps, accounts=run, all=all, due=due),
-                            threads_sort_key, processes)
+                            threads_sort_key, processes, encode)
 
     with paused_gc():  # (frame_threads' rows, and a search per row: none in a cycle)
         rows = _merged([run for part in _over_frames(store, accounts, compute, progress) for run in part])
