@@ -82,7 +82,9 @@ def json_texts(items: list[Any]) -> list[bytes]:
     beginning with that key after another dict would add one); anything else one
     item at a time."""
     first = next(iter(items[0]), None) if items and type(items[0]) is dict else None
-    if type(first) is not str or set(map(type, items)) != {dict} or set(map(next, map(iter, items))) != {first}:
+    # (next with a default: an empty dict's StopIteration would end the map early)
+    if (type(first) is not str or set(map(type, items)) != {dict}
+            or set(map(next, map(iter, items), itertools.repeat(None))) != {first}):
         return list(map(json_bytes, items))
     head = b"{" + json_bytes(first) + b":"
     cut = b"}," + head

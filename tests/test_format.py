@@ -66,7 +66,9 @@ def test_json_texts_are_each_items_text():
     rows = [{"kind": "a", "text": 'x},{"kind":"y', "n": 1e-05, "at": dt.date(2026, 1, 2)},
             {"kind": "b", "via": [{"kind": "c"}, {"kind": "d"}], "name": "Anne-Marie"},
             {"kind": "c", "set": {"b", "a"}, "nested": {"kind": {"kind": 1}}}]
+    # (the last but one: as many cuts as boundaries, one nested and none before the empty dict)
     cases = [rows, rows[:1], [], [{"kind": 1}, {"other": 2}], [{1: "a"}], [1, "a", None], [{}, {"a": 1}],
+             [{"kind": [{"a": 1}, {"kind": 2}]}, {}, {"kind": 3}],
              [{"kind": i, "x": "é\n\"\\"} for i in range(2 * PIECE + 3)]]
     for items in cases:
         texts = json_texts(items)
