@@ -41,6 +41,14 @@ def emit(fmt: str, obj: Any, *, table: Callable[[Any], str | Iterable[str]], row
         click.echo(piece if binary or isinstance(piece, str) else piece.decode("utf-8"), nl=False)
 
 
+def _row_texts(fmt: str) -> Callable[[list[dict]], list[bytes]] | None:
+    """For compact JSON (``fmt`` json, not to a terminal): the writer of rows' text
+    (:func:`relgraph.format.json_texts`) a portfolio command hands its analysis,
+    so that where the accounts are shared out each process writes its own rows'
+    text; else None."""
+    return json_texts if fmt == "json" and not indented() else None
+
+
 # --- shared options ------------------------------------------------------------------
 
 
@@ -720,11 +728,9 @@ def threads(data, horizon, rotation_years, accounts, all_, as_of, half_life, gra
     """
     from .analysis.portfolio import threads_report
 
-    # For compact JSON, where the accounts are shared out, each process writes its rows' text.
-    texts = fmt == "json" and not indented()
     r = _run(data, database, threads_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
              accounts=list(accounts) or None, all=all_, horizon=horizon, rotation_years=rotation_years,
-             progress=_progress("threads"), encode=json_texts if texts else None)
+             progress=_progress("threads"), encode=_row_texts(fmt))
     emit(fmt, r, table=fm.threads_table, rows=lambda r: r["contacts"])
 
 
@@ -1348,12 +1354,9 @@ def plan(data, accounts, horizon, lead, grace, rotation_years, limit, ics, force
 
     if ics is not None and not force and os.path.lexists(ics):  # before the work, not after
         raise UsageError(f"{ics} exists; use --force to replace it")
-    # For compact JSON alone (not for --ics), where the accounts are shared out between
-    # processes, each writes the text of the actions it planned.
-    texts = fmt == "json" and ics is None and not indented()
     r = _run(data, database, plan_report, as_of=as_of or today(), half_life=half_life, grace=grace, strong=strong,
              horizon=horizon, lead=lead, rotation_years=rotation_years, accounts=list(accounts) or None,
-             limit=limit, progress=_progress("plan"), encode=json_texts if texts else None)
+             limit=limit, progress=_progress("plan"), encode=_row_texts(fmt) if ics is None else None)  # (ICS: dicts)
     if ics is not None:
         from .plancal import write_plan_ics
 

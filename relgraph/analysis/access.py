@@ -106,15 +106,17 @@ class Access:
 
     def staff_node(self, staff: str) -> int | None:
         """The node of the staff member of id ``staff`` (None: not in the graph)."""
-        if self._staff_at is None:
-            self._staff_at = {self.ids[s]: s for s in self.staff}
-        return self._staff_at.get(staff)
+        return self._staff_index().get(staff)
 
     def staff_nodes(self, staff: Iterable[str]) -> list[int | None]:
         """:meth:`staff_node` of each of the ids ``staff``."""
+        return list(map(self._staff_index().get, staff))
+
+    def _staff_index(self) -> dict[str, int]:
+        """The node of each staff id (made when first asked)."""
         if self._staff_at is None:
             self._staff_at = {self.ids[s]: s for s in self.staff}
-        return list(map(self._staff_at.get, staff))
+        return self._staff_at
 
     @property
     def link_kinds(self) -> dict[tuple[int, int], str]:

@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .. import workers
 from ..errors import UsageError
 from ..graph import STAFF
 from ..rows import paused_gc
-from .. import workers
 from ..workers import forked_map, jobs, shares
 from .access import FrameAccounts
 from .coverage import frame_coverage, frame_gaps, gap_sort_key
@@ -85,21 +85,21 @@ def _sorted_runs(
     :func:`relgraph.format.json_texts`, made by each process as a share of the
     work; in one process, the output writes them, a piece at a time)."""
 
+    contacts = np.bincount(F.contact_account, minlength=len(F.account_ids))[picked].tolist()
+    runs = [picked[run.start : run.stop] for run in shares(contacts, processes)]
+    shared = len(runs) > 1 and workers.can_fork()  # (else the output writes the rows, a piece at a time)
+
     def sorted_run(run: list[int]) -> tuple[list[Any], list[Any]]:
         rows = work(run)
         keys = list(map(key, rows))
         order = sorted(range(len(keys)), key=keys.__getitem__)
         rows = [rows[i] for i in order]
-        return [keys[i] for i in order], rows if encode is None else encode(rows)
+        return [keys[i] for i in order], encode(rows) if shared and encode is not None else rows
 
-    contacts = np.bincount(F.contact_account, minlength=len(F.account_ids))[picked].tolist()
-    runs = [picked[run.start : run.stop] for run in shares(contacts, processes)]
-    if len(runs) == 1 or not workers.can_fork():  # (one process: the output writes the rows)
-        encode = None
     return forked_map(sorted_run, runs)
 
 
-def _merged(runs: list[tuple[list[Any], list[dict[str, Any]]]], limit: int | None = None) -> list[dict[str, Any]]:
+def _merged(runs: list[tuple[list[Any], list[Any]]], limit: int | None = None) -> list[Any]:
     """The rows of ``runs`` (each sorted, with its keys, of accounts of its own) in
     the order of one sort of them all by key, at most ``limit``: one merge (a stable
     sort of the runs one after another)."""
