@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 
 from relgraph.analysis.coverage import FrameGaps, frame_coverage, frame_gaps, gap_sort_key
-from relgraph.analysis.frame import _newest, frame_from_tables, pair_strengths
+from relgraph.analysis.frame import _newest, contacts_of, frame_from_tables, pair_strengths
 from relgraph.analysis.successor import due_soon
 from relgraph.demo import write_demo
 from relgraph.stores.files import FileStore
@@ -115,3 +115,20 @@ def test_gaps_cut_the_frame_for_the_accounts_asked_with_a_gap_alone(tmp_path):
     assert found.of(bcb) == [g for g in every if g["account"] == "bcb"]
     assert len(found.parts.pair_staff) == len(ps.staff)
     assert [g["account"] for g in frame_gaps(F, ps, accounts=[bcb], due=due)] == ["bcb"] * 6
+
+
+def test_strengths_of_some_contacts_are_those_of_all_cut_to_them(tmp_path):
+    write_demo(tmp_path)
+    F = frame_from_tables(FileStore(tmp_path).tables())
+    every = pair_strengths(F.strengths, as_of=AS_OF, half_life=120.0, grace=30.0)
+    nwm, bcb = F.account_ids.index("nwm"), F.account_ids.index("bcb")
+    assert contacts_of(F, range(len(F.account_ids))) is None  # all of them: no mask
+    keep = contacts_of(F, [bcb, nwm])
+    assert keep.tolist() == np.isin(F.contact_account, [nwm, bcb]).tolist()
+    some = pair_strengths(F.strengths, as_of=AS_OF, half_life=120.0, grace=30.0, contacts=keep)
+    cut = every.of_contacts(keep)
+    assert 0 < len(some.contact) < len(every.contact)
+    for name in ("staff", "contact", "value", "strong", "row", "last", "active"):
+        assert getattr(some, name).tolist() == getattr(cut, name).tolist(), name
+    # The rows that count are rows of the inputs, as for all contacts.
+    assert sorted(set(F.contact_account[F.strengths.knows_contact[some.row]].tolist())) == sorted([nwm, bcb])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import weakref
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,7 @@ __all__ = [
     "PairStrengths",
     "StrengthInputs",
     "best_strengths",
+    "contacts_of",
     "day",
     "frame_from_graph",
     "frame_from_tables",
@@ -140,9 +141,13 @@ def pair_strengths(
     strong: float = 3.0,
     without: Collection[int] = (),
     grace: float = 90.0,
+    contacts: np.ndarray | None = None,
 ) -> PairStrengths:
     """Effective strengths at ``as_of`` (SPEC section 2), staff indexes ``without``
-    counted as inactive.
+    counted as inactive; ``contacts``: a mask over the contacts, for the pairs of
+    those alone (what :meth:`PairStrengths.of_contacts` keeps of all of them, the
+    rows of the others never looked at: a process given some of a portfolio's
+    accounts works out only their contacts' strengths).
 
     The effective strength of a row is ``strength * decay(days)``
     (:func:`relgraph.analysis.rules.decay`: full strength for ``grace`` days, then
@@ -157,7 +162,11 @@ def pair_strengths(
     active = inp.staff_active.copy()
     if without:
         active[np.fromiter(without, dtype=np.int64)] = False
-    keep = np.flatnonzero(in_force_days(inp.knows_since, inp.knows_until, a))
+    in_force = in_force_days(inp.knows_since, inp.knows_until, a)
+    if contacts is not None:
+        in_force &= contacts[inp.knows_contact]
+    keep = np.flatnonzero(in_force)
+    del in_force
     # The rows by pair, contact then staff: the order of the result, and sorted
     # keys make the look-up of their touchpoints below fast. (Stable: within a
     # pair the rows stay in row order, for the row that counts on a tie.)
@@ -170,6 +179,8 @@ def pair_strengths(
     # The newest touchpoint on or before as-of listing both people of each row.
     touched = (inp.touch_contact, inp.touch_staff, inp.touch_day)
     t_ok = inp.touch_day <= a
+    if contacts is not None:
+        t_ok &= contacts[inp.touch_contact]
     if not t_ok.all():  # (all of them, often: no copies to make)
         touched = tuple(x[t_ok] for x in touched)
     if len(touched[0]) and len(key):
@@ -380,6 +391,15 @@ def select_accounts(F: Frame, accounts: Iterable[str] | None) -> list[int]:
             raise NotFound(f"unknown account {a!r}")
         out.append(at[a])
     return out
+
+
+def contacts_of(F: Frame, accounts: Sequence[int]) -> np.ndarray | None:
+    """A mask over the contacts of ``F``: those of the accounts ``accounts``
+    (indexes); None when they are all the frame's (the ``contacts`` of
+    :func:`pair_strengths`)."""
+    mine = np.zeros(len(F.account_ids), dtype=bool)
+    mine[np.asarray(accounts, dtype=np.int64)] = True
+    return None if mine.all() else mine[F.contact_account]
 
 
 def is_key(F: Frame) -> np.ndarray:

@@ -122,10 +122,13 @@ def strengths(
     grace: float,
     strong: float,
     without: Collection[int] = (),
+    contacts: np.ndarray | None = None,
 ) -> PairStrengths:
     """Effective strengths at ``as_of``: :func:`relgraph.analysis.frame.pair_strengths`,
-    ``strength * 0.5 ** (max(0, days - grace) / half_life)``."""
-    return pair_strengths(inp, as_of=as_of, half_life=half_life, grace=grace, strong=strong, without=without)
+    ``strength * 0.5 ** (max(0, days - grace) / half_life)`` (``contacts``: of those
+    contacts alone)."""
+    return pair_strengths(inp, as_of=as_of, half_life=half_life, grace=grace, strong=strong, without=without,
+                          contacts=contacts)
 
 
 def best_placed(

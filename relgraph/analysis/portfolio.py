@@ -26,7 +26,7 @@ from ..rows import paused_gc
 from ..workers import forked_map, jobs, shares
 from .access import FrameAccounts
 from .coverage import frame_coverage, frame_gaps, gap_sort_key
-from .frame import Frame, frame_of, pair_strengths, select_accounts
+from .frame import Frame, contacts_of, frame_of, pair_strengths, select_accounts
 from .influencers import frame_influencers
 from .paths import frame_paths
 from .successor import due_soon, staff_rotation
@@ -177,10 +177,14 @@ def threads_report(
     processes = jobs()
 
     def compute(F: Frame, picked: list[int]) -> list[tuple[list[Any], list[dict[str, Any]]]]:
-        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
         due = due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
-        return _sorted_runs(F, picked, lambda run: frame_threads(F, ps, accounts=run, all=all, due=due),
-                            threads_sort_key, processes, encode)
+
+        def threads(run: list[int]) -> list[dict[str, Any]]:
+            ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
+                                contacts=contacts_of(F, run))
+            return frame_threads(F, ps, accounts=run, all=all, due=due)
+
+        return _sorted_runs(F, picked, threads, threads_sort_key, processes, encode)
 
     with paused_gc():  # (frame_threads' rows, and a search per row: none in a cycle)
         rows = _merged([run for part in _over_frames(store, accounts, compute, progress) for run in part])
@@ -364,11 +368,12 @@ def plan_report(
     processes = jobs()
 
     def compute(F: Frame, picked: list[int]) -> list[tuple[list[Any], list[dict[str, Any]]]]:
-        ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
         # (the staff of a part of the store are all those its accounts' actions name)
         rotation = staff_rotation(F, rotation_years)
 
         def planned(run: list[int]) -> list[dict[str, Any]]:
+            ps = strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong,
+                           contacts=contacts_of(F, run))
             return frame_plan(F, ps, as_of=as_of, rotation=rotation, horizon=horizon, lead=lead,
                               half_life=half_life, grace=grace, strong=strong, accounts=run, trim=True)
 
