@@ -38,6 +38,7 @@ from .model import BOOL, DATE, INT, NUMBER, REF, REFS, TABLES, Column, Dataset
 from .rows import make_rows
 
 __all__ = [
+    "CODED",
     "TypedTables",
     "arange",
     "arrow_type",
@@ -509,6 +510,15 @@ def one_array(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     return column.combine_chunks()
 
 
+CODED = frozenset({
+    ("accounts", "grade"), ("units", "level"), ("contacts", "role"), ("contacts", "attitude"), ("staff", "role"),
+    ("staff", "in_role_since"), ("touchpoints", "method"),
+})
+"""The columns of few distinct values that the analysis frame codes
+(:meth:`relgraph.analysis.frame.Frame.coded`): a reader that types their cells by
+their distinct values gives that coding too (:attr:`TypedTables.codes`)."""
+
+
 @dataclass(eq=False)
 class TypedTables:
     """A validated data set (or one account's share of it) as typed pyarrow tables
@@ -526,6 +536,12 @@ class TypedTables:
     warnings: list = field(default_factory=list)
     refs: dict[tuple[str, str], pa.Array] | None = field(default=None, repr=False)
     """:func:`reference_rows` of the tables (computed when first needed)."""
+    codes: dict[tuple[str, str], tuple[np.ndarray, list]] | None = field(default=None, repr=False)
+    """Of some columns of :data:`CODED` (``(table, column)``), ``(codes, values)``:
+    row ``i`` of the column holds ``values[codes[i]]``, the values distinct and a
+    null's value (``None``) last; given by the reader that typed the cells by their
+    distinct values (:mod:`relgraph.readwrite.fastcsv`), so that the frame need
+    not hash the column again. Not kept by anything made from these tables."""
 
     def reference_rows(self) -> dict[tuple[str, str], pa.Array]:
         if self.refs is None:

@@ -20,10 +20,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relgraph.analysis.frame import frame_from_tables
 from relgraph.errors import InvalidData
 from relgraph.graph import EDGE_TYPES, KNOWS, ON_TEAM, account_subgraph, build_graph
 from relgraph.readwrite import _fast, check, load, read, read_raw
-from relgraph.readwrite.columns import TypedTables
+from relgraph.readwrite.columns import CODED, TypedTables
 from relgraph.readwrite.fastcsv import WHITESPACE
 from relgraph.stores.files import FileStore
 from relgraph.validate import validate
@@ -47,6 +48,7 @@ def same_as_exact(folder: Path) -> bool:
         assert fast_problems == problems and typed.warnings == warnings
         if not problems:
             assert typed.to_dataset().tables == ds.tables
+            holds_its_coding(typed)
     if problems:
         with pytest.raises(InvalidData) as e:
             read(folder)
@@ -60,6 +62,15 @@ def same_as_exact(folder: Path) -> bool:
             assert list(a.items()) == list(b.items())
             assert [type(v) for v in a.values()] == [type(v) for v in b.values()]
     return fast is not None
+
+
+def holds_its_coding(typed: TypedTables) -> None:
+    """Each coding the fast path gives is its column's: row by row, the values
+    distinct, a null's ``None`` last."""
+    for (name, column), (codes, values) in (typed.codes or {}).items():
+        assert (name, column) in CODED
+        assert [values[c] for c in codes.tolist()] == typed.tables[name].column(column).to_pylist()
+        assert values[-1] is None and None not in values[:-1] and len(set(values)) == len(values)
 
 
 @pytest.fixture
@@ -471,3 +482,32 @@ def test_the_id_pool_gives_each_result_and_raises_each_error():
         gate.set()
     assert slow.done.is_set() and slow.result() == "late"
     assert not any(t.name.startswith("relgraph-ids") for t in threading.enumerate())
+
+
+def test_the_readers_coding_makes_the_frame_its_own_would(data):
+    # Cells of one value in several cases, empty cells taking the default, a date
+    # column: the coding the reader gives is the frame's own, row by row.
+    text = (data / "contacts.csv").read_text(encoding="utf-8-sig")
+    text = text.replace(",technical,", ",Technical,", 1).replace(",supporter,", ",,", 1)
+    put(data, "contacts.csv", text)
+    text = (data / "touchpoints.csv").read_text(encoding="utf-8-sig")
+    put(data, "touchpoints.csv", text.replace("2026-10-01,meeting,", "2026-10-01,MEETING,", 1))
+    assert same_as_exact(data)
+    typed, _ = _fast(data)
+    assert {("contacts", "role"), ("contacts", "attitude"), ("touchpoints", "method"),
+            ("staff", "in_role_since")} <= typed.codes.keys()
+    roles, values = typed.codes["contacts", "role"]
+    technical = [i for i, r in enumerate(typed.rows("contacts")) if r["role"] == "technical"]
+    assert len(technical) == 2 and len(set(roles[technical].tolist())) == 1 and values.count("technical") == 1
+    given = frame_from_tables(typed)
+    own = frame_from_tables(TypedTables(typed.tables, typed.extras, typed.warnings))  # no coding given
+    for name in ("account_grades", "unit_levels", "contact_roles", "contact_attitudes", "staff_roles",
+                 "staff_in_role", "tp_method"):
+        assert getattr(given, name) == getattr(own, name), name
+    assert given.coded("contact_roles")[0] is roles  # taken as the reader gave it (ids in order)
+    # Tables not in id order: the coding is taken in the order the frame sorts them.
+    backwards = {n: t.take(list(range(t.num_rows))[::-1]) for n, t in typed.tables.items()}
+    recoded = {key: (codes[::-1], values) for key, (codes, values) in typed.codes.items()}
+    turned = frame_from_tables(TypedTables(backwards, typed.extras, typed.warnings, codes=recoded))
+    for name in ("contact_roles", "contact_attitudes", "staff_in_role", "unit_levels"):
+        assert getattr(turned, name) == getattr(own, name), name

@@ -476,13 +476,22 @@ def frame_from_tables(typed: TypedTables) -> Frame:
     def text(table: pa.Table, column: str) -> Callable[[], list]:
         return lambda: table.column(column).to_pylist()
 
-    def coded(table: pa.Table, column: str) -> Callable[[], tuple[np.ndarray, list]]:
-        return lambda: _encoded(table.column(column))
+    def coded(name: str, column: str) -> Callable[[], tuple[np.ndarray, list]]:
+        """A column's coding: the reader's, when it gave one (in the tables' row
+        order: that of the rows sorted by id taken), else made here."""
+        table, order = ordered.get(name, (t[name], None))
+        given = (typed.codes or {}).get((name, column))
+        if given is None:
+            return lambda: _encoded(table.column(column))
+        codes, values = given
+        return lambda: (codes if order is None else codes[order.to_numpy()], values)
 
-    accounts, _, account_new = sorted_by_id("accounts")
+    accounts, account_order, account_new = sorted_by_id("accounts")
     units, unit_order, unit_new = sorted_by_id("units")
     contacts, contact_order, contact_new = sorted_by_id("contacts")
-    staff, _, staff_new = sorted_by_id("staff")
+    staff, staff_order, staff_new = sorted_by_id("staff")
+    ordered = {"accounts": (accounts, account_order), "units": (units, unit_order),
+               "contacts": (contacts, contact_order), "staff": (staff, staff_order)}
 
     contact_unit_rows = taken(refs[("contacts", "unit")], contact_order)
     rel = t["relationships"]
@@ -580,15 +589,15 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         inputs,
         parts,
         {
-            "account_grades": coded(accounts, "grade"),
-            "unit_levels": coded(units, "level"),
+            "account_grades": coded("accounts", "grade"),
+            "unit_levels": coded("units", "level"),
             "contact_levels": contact_levels,
-            "contact_roles": coded(contacts, "role"),
-            "contact_attitudes": coded(contacts, "attitude"),
-            "staff_roles": coded(staff, "role"),
-            "staff_in_role": coded(staff, "in_role_since"),
+            "contact_roles": coded("contacts", "role"),
+            "contact_attitudes": coded("contacts", "attitude"),
+            "staff_roles": coded("staff", "role"),
+            "staff_in_role": coded("staff", "in_role_since"),
             "team_roles": team_roles,
-            "tp_method": coded(tp, "method"),
+            "tp_method": coded("touchpoints", "method"),
         },
     )
     return F

@@ -114,13 +114,13 @@ def _fast(path: str | os.PathLike) -> tuple[TypedTables, list[Problem]] | None:
 
     from ..memory import trim_freed_memory
 
-    tables, extras, origins = read
+    tables, extras, origins, codes = read
     # The files' text and the untyped cells are gone, then the rules' temporaries:
     # give their memory back, so that what follows starts lower.
     trim_freed_memory()
     verdict = check_tables(tables, origins)
     trim_freed_memory()
-    return TypedTables(tables, extras, verdict.warnings, refs=verdict.refs), verdict.problems
+    return TypedTables(tables, extras, verdict.warnings, refs=verdict.refs, codes=codes), verdict.problems
 
 
 def _exact(path: str | os.PathLike) -> tuple[Dataset, TypedTables]:

@@ -24,7 +24,7 @@ import pyarrow.csv as pcsv
 from .. import arrowcompute as pc
 from ..model import DATE, ID, NUMBER, REF, REFS, TABLES, TEXT, Column
 from ..validate import RESERVED, UNSET_WARNED, Origin, _Bad, _converter, canonical_columns
-from .columns import arange, arrow_type, bools, int32s, one_array, text_buffers
+from .columns import CODED, arange, arrow_type, bools, int32s, one_array, text_buffers
 
 __all__ = ["read_typed_dir", "WHITESPACE"]
 
@@ -74,10 +74,12 @@ class _Unclean(Exception):
 
 def read_typed_dir(
     path: str | os.PathLike,
-) -> tuple[dict[str, pa.Table], dict[str, list[str]], dict[str, Origin]] | None:
-    """``(tables, extras, origins)`` of an ordinary CSV folder whose cells are all
-    good, or None (see the module docstring); ready for
-    :func:`relgraph.validate.check_tables`.
+) -> tuple[dict[str, pa.Table], dict[str, list[str]], dict[str, Origin], dict[tuple[str, str], tuple]] | None:
+    """``(tables, extras, origins, codes)`` of an ordinary CSV folder whose cells
+    are all good, or None (see the module docstring); ready for
+    :func:`relgraph.validate.check_tables`. ``codes``: the coding of the columns of
+    :data:`relgraph.tables.CODED` typed by their distinct cells
+    (:attr:`relgraph.tables.TypedTables.codes`).
 
     The files are read and typed in two threads, a column at a time
     (:class:`_Reading`).
@@ -96,14 +98,15 @@ def read_typed_dir(
         elif not table.optional or os.path.lexists(file):  # missing, or not a file
             return None
     largest = sorted(files, key=lambda name: -_size(files[name]))
-    typed = _Reading({name: files[name] for name in largest}).run()
+    reading = _Reading({name: files[name] for name in largest})
+    typed = reading.run()
     if typed is None:
         return None
     tables, extras, origins = {}, {}, {}
     for name, table in TABLES.items():
         tables[name], extras[name], unset = typed[name] if name in typed else (_empty_table(name), [], {})
         origins[name] = Origin(name, files.get(name, str(folder / table.filename)), unset=unset)
-    return tables, extras, origins
+    return tables, extras, origins, reading.codes
 
 
 def _size(file: str) -> int:
@@ -137,6 +140,7 @@ class _Reading:
         self._shape: dict[str, tuple[list[str], list[str], dict]] = {}  # its column names, extras, unset
         self._done: dict[str, tuple[pa.Table, list[str], dict[str, list[int] | None]]] = {}
         self._dates: dict[str, object] = {}  # the date of each raw date cell typed (_typed_column)
+        self.codes: dict[tuple[str, str], tuple[np.ndarray, list]] = {}  # of the columns of CODED typed
         self._busy = 0
         self._failed = False
         self._error: BaseException | None = None
@@ -208,10 +212,15 @@ class _Reading:
 
     def _type(self, name: str, column: str, col: Column | None, cells: pa.ChunkedArray) -> None:
         """Type one raw column (``col`` None: an extra column, kept as text)."""
-        typed = _typed_column(col, cells, self._dates) if col is not None else _given_text(cells)
+        if col is None:
+            typed, coding = _given_text(cells), None
+        else:
+            typed, coding = _typed_column(col, cells, self._dates, coded=(name, column) in CODED)
         del cells
         with self._turn:
             self._cols[name][column] = typed
+            if coding is not None:
+                self.codes[name, column] = coding
             self._table_when_typed(name)
 
     def _table_when_typed(self, name: str) -> None:
@@ -367,9 +376,13 @@ def _empty_table(name: str) -> pa.Table:
 _UNKNOWN = object()  # (a date not converted yet)
 
 
-def _typed_column(col: Column, cells: pa.ChunkedArray, dates: dict[str, object]) -> pa.Array:
+def _typed_column(
+    col: Column, cells: pa.ChunkedArray, dates: dict[str, object], *, coded: bool = False
+) -> tuple[pa.Array, tuple[np.ndarray, list] | None]:
     """The typed values of one column, or :class:`_Unclean` when any cell would be
-    a problem.
+    a problem; and with ``coded``, for a column typed by its distinct cells (not a
+    number), its coding as :attr:`relgraph.tables.TypedTables.codes` keeps it
+    (else None).
 
     Enums, levels, numbers, booleans and dates take few distinct values, so each
     distinct raw cell is typed by the validator's own converter
@@ -383,11 +396,11 @@ def _typed_column(col: Column, cells: pa.ChunkedArray, dates: dict[str, object])
     kind = col.type
     if kind in (TEXT, ID, REF, REFS):
         t = _given_text(cells, required=col.required)
-        return t if kind != REFS else _id_lists(pc.split_pattern(t, ";"))
+        return t if kind != REFS else _id_lists(pc.split_pattern(t, ";")), None
     if not _has_text(cells):  # every cell empty (since and until, often)
         if col.required and len(cells):
             raise _Unclean
-        return _absent(col, len(cells))
+        return _absent(col, len(cells)), None
     distinct, codes = _distinct(cells)
     convert = _converter(col)
     # Date columns share their values (a few thousand days): each is converted once.
@@ -409,9 +422,20 @@ def _typed_column(col: Column, cells: pa.ChunkedArray, dates: dict[str, object])
         whole = all(v is None or float(v).is_integer() for v in typed)
         values = pa.array([None if v is None else int(v) for v in typed] if whole else typed,
                           type=pa.int64() if whole else pa.float64())
-    else:
-        values = pa.array(typed, type=arrow_type(col))
-    return pc.take(values, codes)
+        return pc.take(values, codes), None
+    return pc.take(pa.array(typed, type=arrow_type(col)), codes), _coding(typed, codes) if coded else None
+
+
+def _coding(typed: list, codes: pa.Array) -> tuple[np.ndarray, list]:
+    """``(codes, values)`` of a column whose row ``i`` holds ``typed[codes[i]]``:
+    the values distinct (raw cells "Finance" and "finance" are one value), a
+    null's value (``None``) last, as :attr:`relgraph.tables.TypedTables.codes`."""
+    values: dict = {}
+    for v in typed:
+        if v is not None:
+            values.setdefault(v, len(values))
+    at = np.array([len(values) if v is None else values[v] for v in typed], dtype=np.int64)
+    return at[codes.to_numpy(zero_copy_only=False)], [*values, None]
 
 
 def _distinct(cells: pa.Array) -> tuple[list[str], pa.Array]:
