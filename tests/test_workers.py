@@ -13,7 +13,7 @@ import pytest
 
 from relgraph import workers
 from relgraph.errors import UsageError
-from relgraph.workers import can_fork, forked_map, jobs, shares
+from relgraph.workers import can_fork, forked_map, forked_stages, jobs, shares
 
 linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
 
@@ -37,7 +37,10 @@ def forking(monkeypatch):
 
 
 def _all_reaped(pids: list[int]) -> bool:
-    """Whether each of the children ``pids`` has ended and been waited for."""
+    """Whether each of the children ``pids`` has ended and been waited for, once
+    the children stopped are (workers.reap: a child still at work that was not
+    stopped would make it wait for its end)."""
+    workers.reap()
     for pid in pids:
         try:
             os.waitpid(pid, os.WNOHANG)
@@ -146,6 +149,71 @@ def test_a_childs_error_is_the_error_of_the_work_done_here(forking):
     assert len(forking) == 1 and _all_reaped(forking)
 
 
+def _stages_after(mark, x: int):
+    """Item ``x``'s work in two stages: ``(x, pid)``, then, once ``mark`` exists
+    (at most 20 s later), ``(10 * x, pid)``; ``(-1, pid)`` if it never comes."""
+    import time
+
+    yield x, os.getpid()
+    for _ in range(2000):
+        if mark.exists():
+            yield 10 * x, os.getpid()
+            return
+        time.sleep(0.01)
+    (mark.parent / f"{x} waited in vain").write_text("")
+    yield -1, os.getpid()
+
+
+@linux
+def test_forked_stages_sends_each_stage_as_soon_as_it_has_it(forking, tmp_path):
+    """A child's first stage is read while it still waits to work out its second,
+    which it does only once this process has read the first."""
+    import functools
+
+    mark = tmp_path / "first stage read"
+    with forked_stages(functools.partial(_stages_after, mark), [1, 2, 3]) as work:
+        assert next(work.here) == (1, os.getpid())
+        first = work.stage()
+        assert [x for x, _ in first] == [2, 3] and [p for _, p in first] == forking
+        mark.write_text("")
+        assert next(work.here) == (10, os.getpid())
+        second = work.stage()
+        assert [x for x, _ in second] == [20, 30] and [p for _, p in second] == forking
+        with pytest.raises(StopIteration):
+            work.stage()
+    assert _all_reaped(forking)
+
+
+@linux
+def test_a_child_failing_at_a_later_stage_has_its_work_done_again_here(forking):
+    parent = os.getpid()
+
+    def fn(x: int):
+        yield x, os.getpid()
+        if os.getpid() != parent:
+            raise ValueError("in the child, at its second stage")
+        yield 10 * x, os.getpid()
+
+    with forked_stages(fn, [1, 2]) as work:
+        assert next(work.here) == (1, parent)
+        (first,) = work.stage()
+        assert first == (2, forking[0])  # (sent before it failed)
+        assert next(work.here) == (10, parent)
+        assert work.stage() == [(20, parent)]  # its work done again here, from the start
+    assert _all_reaped(forking)
+
+
+@linux
+def test_leaving_forked_stages_stops_the_children_still_at_work(forking, tmp_path):
+    import functools
+
+    mark = tmp_path / "never"
+    with forked_stages(functools.partial(_stages_after, mark), [1, 2]) as work:
+        assert [x for x, _ in work.stage()] == [2]  # (the child then waits for the mark)
+    # Stopped: not waited for (reaping would wait 20 s for a child left at work).
+    assert len(forking) == 1 and _all_reaped(forking) and not (tmp_path / "2 waited in vain").exists()
+
+
 @linux
 def test_can_fork_only_with_no_other_thread_running():
     gate = threading.Event()
@@ -183,13 +251,13 @@ def test_a_plan_shared_out_is_the_plan_made_here(forking, portfolio, monkeypatch
     monkeypatch.setenv("RELGRAPH_JOBS", processes)
     monkeypatch.setattr(workers, "FORK_FROM", 0)
     made: list[list[int]] = []
-    real = workers.forked_map
+    real = workers.forked_stages
 
     def recording(fn, items):
         made.append([len(x) for x in items])
         return real(fn, items)
 
-    monkeypatch.setattr("relgraph.analysis.portfolio.forked_map", recording)
+    monkeypatch.setattr("relgraph.analysis.portfolio.forked_stages", recording)
     assert plan_report(store, as_of=as_of) == alone
     assert len(made) == 1 and len(made[0]) == int(processes) and sum(made[0]) == 12
     assert plan_report(store, as_of=as_of, limit=25) == {**alone, "actions": alone["actions"][:25]}

@@ -14,7 +14,7 @@ graph of the one account they are about.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -23,7 +23,7 @@ from .. import workers
 from ..errors import UsageError
 from ..graph import STAFF
 from ..rows import paused_gc
-from ..workers import forked_map, jobs, shares
+from ..workers import forked_stages, jobs, shares
 from .access import FrameAccounts
 from .coverage import frame_coverage, frame_gaps, gap_sort_key
 from .frame import Frame, contacts_of, frame_of, pair_strengths, select_accounts
@@ -78,36 +78,73 @@ def _sorted_runs(
     encode: Callable[[list[dict[str, Any]]], list[Any]] | None = None,
 ) -> list[tuple[list[Any], list[Any]]]:
     """``work(run)`` for runs of the accounts ``picked``, about equal in contacts,
-    each run but the first in a process of its own (:func:`relgraph.workers.forked_map`):
-    per run, its rows sorted by ``key`` and their keys (:func:`_merged` puts them
-    in one order). ``encode``: where the runs are shared out, what each gives of
-    its sorted rows instead of them (one item per row: their JSON text,
-    :func:`relgraph.format.json_texts`, made by each process as a share of the
-    work; in one process, the output writes them, a piece at a time)."""
+    each run but the first in a process of its own (:func:`relgraph.workers.forked_stages`),
+    their rows in one order by ``key``: one run, ``(keys, rows)`` (:func:`_merged`
+    puts the runs of several parts in one order).
+
+    Each run's rows are sorted with their keys; a child sends its keys first, then
+    its rows, so that this process, its own run done, merges the keys while the
+    children still send their rows. ``encode``: where the runs are shared out,
+    what each gives of its sorted rows instead of them (one item per row: their
+    JSON text, :func:`relgraph.format.json_texts`, made by each process as a share
+    of the work; in one process, the output writes them, a piece at a time)."""
 
     contacts = np.bincount(F.contact_account, minlength=len(F.account_ids))[picked].tolist()
     runs = [picked[run.start : run.stop] for run in shares(contacts, processes)]
     shared = len(runs) > 1 and workers.can_fork()  # (else the output writes the rows, a piece at a time)
+    write = encode if shared and encode is not None else None
 
-    def sorted_run(run: list[int]) -> tuple[list[Any], list[Any]]:
+    def sorted_run(run: list[int]) -> Iterator[list[Any]]:
         rows = work(run)
         keys = list(map(key, rows))
         order = sorted(range(len(keys)), key=keys.__getitem__)
+        yield [keys[i] for i in order]
         rows = [rows[i] for i in order]
-        return [keys[i] for i in order], encode(rows) if shared and encode is not None else rows
+        if write is not None:
+            # (the rows let go here, not when this generator is: after the others' rows come)
+            rows = write(rows)
+        yield rows
 
-    return forked_map(sorted_run, runs)
+    with forked_stages(sorted_run, runs) as done:
+        keys, rows = [next(done.here)], [next(done.here)]  # this process's run first
+        keys += done.stage()
+        order = _order(keys)
+        rows += done.stage()
+    return [(keys[0], rows[0]) if order is None else (_Ordered(keys, order), _ordered(rows, order))]
+
+
+def _order(runs: list[list[Any]]) -> list[int] | None:
+    """The order of the keys of ``runs`` (each sorted) one after another by one
+    stable sort of them all (one merge); None for one run (its own)."""
+    if len(runs) == 1:
+        return None
+    keys = [k for run in runs for k in run]
+    return sorted(range(len(keys)), key=keys.__getitem__)
+
+
+def _ordered(runs: list[list[Any]], order: list[int]) -> list[Any]:
+    items = [x for run in runs for x in run]
+    return [items[i] for i in order]
+
+
+class _Ordered:
+    """The keys of runs merged (:func:`_order`), put in order only if they are
+    read (the keys of one part of several: most commands have one)."""
+
+    def __init__(self, runs: list[list[Any]], order: list[int]):
+        self.runs, self.order = runs, order
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(_ordered(self.runs, self.order))
 
 
 def _merged(runs: list[tuple[list[Any], list[Any]]], limit: int | None = None) -> list[Any]:
     """The rows of ``runs`` (each sorted, with its keys, of accounts of its own) in
     the order of one sort of them all by key, at most ``limit``: one merge (a stable
     sort of the runs one after another)."""
-    keys = [k for run_keys, _ in runs for k in run_keys]
-    rows = [x for _, run_rows in runs for x in run_rows]
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    del keys
-    return [rows[i] for i in (order if limit is None else order[:limit])]
+    order = _order([keys for keys, _ in runs])
+    rows = runs[0][1] if order is None else _ordered([rows for _, rows in runs], order)
+    return rows if limit is None else rows[:limit]
 
 
 def coverage_report(
@@ -359,7 +396,7 @@ def plan_report(
     first (:func:`relgraph.analysis.plan.action_sort_key`), at most ``limit``.
 
     ``encode``: where the accounts are shared out between processes
-    (:func:`relgraph.workers.forked_map`), the actions are given as what
+    (:class:`relgraph.workers.forked_stages`), the actions are given as what
     ``encode`` makes of each process's list of them, one item each (the CLI's
     compact JSON: their text, :func:`relgraph.format.json_texts`, written by each
     process as a share of the work, instead of by this one at the end)."""
