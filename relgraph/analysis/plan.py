@@ -546,9 +546,9 @@ def _plan_rows(
         trim_freed_memory()  # (the bisection's arrays, the pairs': the actions grow from here)
 
     day_after: dict[dt.date, str] = {}  # the ISO text of the day after each refresh date
-    names, roles = out.contact_names, F.contact_roles
+    names = out.contact_names
     role_codes, role_values = F.coded("contact_roles")
-    method_of = [method_for(r) for r in role_values]  # (by role code)
+    method_of = [method_for(r) for r in role_values]  # (by role code: the roles are not decoded)
     for a in picked:
         mine = parts.contacts(a)
         if not mine:
@@ -591,13 +591,13 @@ def _plan_rows(
                     f"{staff_name[first]} {verb} {rot.isoformat()} and is {who}'s only thread")
             elif n == 1:
                 heir = successor(A, j, i, {staff_ids[first]}, eligible)
-                act("second_thread", heir, j, soon, method_for(roles[i]), base,
+                act("second_thread", heir, j, soon, method_of[role_codes[i]], base,
                     f"{staff_name[first]} is {who}'s only thread")
             for k in asking.get(i, ()):
                 r_via[k] = routes.via(r_owner[k], j, r_bound[k])
             if not n:
                 best = max(float(best_value[i]), 0.0)  # (-1.0: no relationship in force)
-                act("reach", successor(A, j, i, (), eligible), j, soon, method_for(roles[i]), base * (1 - best / 5),
+                act("reach", successor(A, j, i, (), eligible), j, soon, method_of[role_codes[i]], base * (1 - best / 5),
                     f"{who} is a key contact with no thread" + (f" (best strength {best:.1f})" if best > 0 else ""))
             elif ranked:
                 least = seniority - 1
