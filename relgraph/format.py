@@ -88,11 +88,12 @@ def json_texts(items: list[Any]) -> list[bytes]:
         return list(map(json_bytes, items))
     head = b"{" + json_bytes(first) + b":"
     cut = b"}," + head
+    ends = (head, b"}")  # x.join(ends): head + x + b"}", made at once
     out: list[bytes] = []
     for k in range(0, len(items), PIECE):  # (a piece's text at a time)
         some = items[k : k + PIECE]
         inner = json_bytes(some)[1 + len(head) : -2].split(cut)  # [{"key":...},{"key":...}]
-        out += [head + x + b"}" for x in inner] if len(inner) == len(some) else map(json_bytes, some)
+        out += map(bytes.join, inner, itertools.repeat(ends)) if len(inner) == len(some) else map(json_bytes, some)
     return out
 
 

