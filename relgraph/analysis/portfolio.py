@@ -86,9 +86,10 @@ def _sorted_runs(
     Each run's rows are sorted with their keys; a child sends its keys first, then
     its rows, so that this process, its own run done, merges the keys while the
     children still send their rows. ``encode``: where the runs are shared out,
-    what each gives of its sorted rows instead of them (one item per row: their
-    JSON text, :func:`relgraph.format.json_texts`, made by each process as a share
-    of the work; in one process, the output writes them, a piece at a time)."""
+    what each gives of its rows instead of them: one item per row, each of its row
+    alone, as their JSON text (:func:`relgraph.format.json_texts`), made by each
+    process as a share of the work, in the order the rows were made, then sorted
+    with them (in one process, the output writes them, a piece at a time)."""
 
     contacts = np.bincount(F.contact_account, minlength=len(F.account_ids))[picked].tolist()
     runs = [picked[run.start : run.stop] for run in shares(contacts, processes)]
