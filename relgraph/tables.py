@@ -44,6 +44,8 @@ __all__ = [
     "arrow_type",
     "ascending",
     "bools",
+    "coding",
+    "effective_level_codes",
     "effective_levels",
     "id_rows",
     "listed_together",
@@ -58,12 +60,65 @@ TOP_LEVEL = "hq"
 
 def effective_levels(unit_levels: pa.Array, levels: pa.Array) -> pa.Array:
     """Contacts' *effective level*: their unit's level when they are in a unit (null
-    when not), else the level of their own row, else the top level ``hq``.
+    when not), else the level of their own row, else the top level ``hq``
+    (:func:`effective_level_codes`, on the texts).
 
     >>> effective_levels(pa.array(["division", None, None]), pa.array(["hq", "site", None])).to_pylist()
     ['division', 'site', 'hq']
     """
-    return pc.coalesce(unit_levels, levels, pa.scalar(TOP_LEVEL))
+    codes, values = effective_level_codes(
+        coding(unit_levels), arange(len(unit_levels), pa.int32()), coding(levels)
+    )
+    return pc.take(pa.array(values, type=pa.string()), pa.array(codes))
+
+
+def effective_level_codes(
+    unit_levels: tuple[np.ndarray, list], unit_rows: pa.Array, levels: tuple[np.ndarray, list]
+) -> tuple[np.ndarray, list]:
+    """Contacts' effective level (the rule of :func:`effective_levels`) worked on
+    codes: ``unit_levels`` the units' levels and ``levels`` the contacts' own, each
+    ``(codes, values)`` (row ``i`` holds ``values[codes[i]]``, a null's value
+    ``None``, as :attr:`TypedTables.codes`), ``unit_rows`` each contact's unit row
+    (null: none). Returns the contacts' ``(codes, values)``, the values numbered in
+    order of first appearance and ``None`` last, as ``pc.dictionary_encode``
+    numbers them (no row is null).
+
+    >>> c, v = effective_level_codes((np.array([1, 0]), ["site", "division", None]), pa.array([1, None, None, 0]),
+    ...                              (np.array([1, 0, 1, 0]), ["city", None]))
+    >>> [v[i] for i in c.tolist()], v
+    (['site', 'city', 'hq', 'division'], ['site', 'city', 'hq', 'division', None])
+    """
+    (unit_codes, unit_values), (own_codes, own_values) = unit_levels, levels
+    names = list(dict.fromkeys(v for v in (*unit_values, *own_values, TOP_LEVEL) if v is not None))
+    at = {v: i for i, v in enumerate(names)}
+    level = np.array([at[TOP_LEVEL] if v is None else at[v] for v in own_values], dtype=np.int64)[own_codes]
+    rows = pc.fill_null(unit_rows, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if len(unit_codes) and len(rows):
+        unit = np.array([-1 if v is None else at[v] for v in unit_values], dtype=np.int64)[
+            unit_codes[np.maximum(rows, 0)]]
+        np.copyto(level, unit, where=(rows >= 0) & (unit >= 0))
+    present = np.flatnonzero(np.bincount(level, minlength=len(names)))
+    if len(present) <= 16:  # (a pass per level: faster than a sort of every row)
+        first = [int(np.argmax(level == c)) for c in present.tolist()]
+    else:
+        present, first = np.unique(level, return_index=True)
+    by_first = present[np.argsort(first)]
+    number = np.empty(len(names), dtype=np.int64)
+    number[by_first] = np.arange(len(by_first))
+    return number[level], [*map(names.__getitem__, by_first.tolist()), None]
+
+
+def coding(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list]:
+    """A column as ``(codes, values)``: its distinct values in order of first
+    appearance, a null's value ``None`` last (there whether or not a row is null).
+
+    >>> c, v = coding(pa.array(["b", None, "a", "b"]))
+    >>> c.tolist(), v
+    ([0, 2, 1, 0], ['b', 'a', None])
+    """
+    encoded = pc.dictionary_encode(one_array(column))
+    values = [*encoded.dictionary.to_pylist(), None]
+    return pc.fill_null(encoded.indices, len(values) - 1).to_numpy(zero_copy_only=False).astype(np.int64), values
 
 
 def arrow_type(col: Column) -> pa.DataType:

@@ -11,13 +11,16 @@ import datetime as dt
 
 import numpy as np
 import pytest
+import pyarrow as pa
 from hypothesis import given
+from hypothesis import strategies as st
 
 from relgraph.analysis.frame import NO_DATE, day, frame_from_graph, frame_from_tables, pair_strengths
 from relgraph.demo import write_demo
 from relgraph.graph import build_graph
 from relgraph.readwrite.jsonfile import read_obj
 from relgraph.stores.files import FileStore
+from relgraph.tables import coding, effective_level_codes, effective_levels
 
 from test_analysis_properties import SETTINGS, portfolios
 
@@ -74,6 +77,28 @@ def test_store_tables_and_graph_give_one_frame(data):
     ds = read_obj(data)
     store = FileStore.from_dataset(ds)
     assert canonical(frame_from_tables(store.tables())) == canonical(frame_from_graph(build_graph(ds)))
+
+
+LEVELS = st.one_of(st.none(), st.sampled_from(["hq", "province", "city", "county", "site"]))
+
+
+@given(st.lists(LEVELS, max_size=6).flatmap(lambda units: st.tuples(
+    st.just(units), st.lists(st.tuples(st.one_of(st.none(), st.integers(0, len(units) - 1)) if units else st.none(),
+                                       LEVELS), max_size=30))))
+def test_effective_levels_on_codes_are_the_rule(data):
+    """Each contact's unit's level when it has a unit of a level, else its own, else
+    hq; coded as pc.dictionary_encode codes the texts (first appearance, None last)."""
+    units, contacts = data
+    expected = [(units[u] if u is not None else None) or own or "hq" for u, own in contacts]
+    codes, values = effective_level_codes(coding(pa.array(units, pa.string())),
+                                          pa.array([u for u, _ in contacts], pa.int32()),
+                                          coding(pa.array([own for _, own in contacts], pa.string())))
+    assert [values[c] for c in codes.tolist()] == expected
+    want_codes, want_values = coding(pa.array(expected, pa.string()))
+    assert (codes.tolist(), values) == (want_codes.tolist(), want_values)
+    unit_of = [units[u] if u is not None else None for u, _ in contacts]
+    assert effective_levels(pa.array(unit_of, pa.string()),
+                            pa.array([own for _, own in contacts], pa.string())).to_pylist() == expected
 
 
 # Strengths by hand, as of 2024-01-01 (half-life 180 days, no grace period: grace 0):

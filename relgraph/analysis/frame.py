@@ -30,7 +30,7 @@ from .. import arrowcompute as pc
 
 from ..errors import NotFound
 from ..graph import tables_from_graph
-from ..tables import TypedTables, ascending, effective_levels, listed_together, one_array
+from ..tables import TypedTables, ascending, coding, effective_level_codes, listed_together, one_array
 from .rules import NO_DATE, day, decay, in_force_days, key_contacts, rotates
 
 __all__ = [
@@ -516,8 +516,15 @@ def frame_from_tables(typed: TypedTables) -> Frame:
     links, team, tp = t["links"], t["team"], t["touchpoints"]
 
     def contact_levels() -> tuple[np.ndarray, list]:
-        unit_level_of = pc.take(t["units"].column("level"), contact_unit_rows)
-        return _encoded(effective_levels(one_array(unit_level_of), one_array(contacts.column("level"))))
+        # effective_levels worked on codes: the units' levels coded (by the reader,
+        # in the units' row order, or here), the contacts' own, then each contact's
+        # first given of its unit's, its own and the top level.
+        given = (typed.codes or {}).get(("units", "level"))
+        return effective_level_codes(
+            coding(t["units"].column("level")) if given is None else given,
+            contact_unit_rows,
+            coding(contacts.column("level")),
+        )
 
     def link_parts() -> dict[str, np.ndarray]:
         ls = _moved(contact_new, refs[("links", "source")])
@@ -606,10 +613,7 @@ def frame_from_tables(typed: TypedTables) -> Frame:
 def _encoded(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list]:
     """A column as codes into its distinct values (see :meth:`Frame.coded`); a
     null's code is that of a ``None`` at the end of the values."""
-    encoded = pc.dictionary_encode(one_array(column))
-    values = [*encoded.dictionary.to_pylist(), None]
-    codes = pc.fill_null(encoded.indices, len(values) - 1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, values
+    return coding(column)
 
 
 def _decoded(coded: tuple[np.ndarray, list]) -> list:
