@@ -49,6 +49,7 @@ __all__ = [
     "effective_levels",
     "id_rows",
     "listed_together",
+    "numbers",
     "pylist",
     "reference_rows",
     "text_buffers",
@@ -485,6 +486,17 @@ def int32s(values: np.ndarray, *, valid: np.ndarray | None = None) -> pa.Int32Ar
     missing = 0 if valid is None else len(values) - int(np.count_nonzero(valid))
     bitmap = _bitmap(valid) if missing else None
     return pa.Array.from_buffers(pa.int32(), len(values), [bitmap, pa.py_buffer(values)], null_count=missing)
+
+
+def numbers(values: np.ndarray) -> pa.Array:
+    """A numpy array of numbers (one dimension, no nulls) as an arrow one of the same
+    type, its buffer taken as it is (see :func:`bools`).
+
+    >>> numbers(np.array([3, 1, 2])[::-1]).to_pylist(), numbers(np.zeros(2, np.int32)).type
+    ([2, 1, 3], DataType(int32))
+    """
+    values = np.ascontiguousarray(values)
+    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values), [None, pa.py_buffer(values)])
 
 
 def bools(mask: np.ndarray) -> pa.BooleanArray:

@@ -48,7 +48,7 @@ from .model import (
     Column,
     Dataset,
 )
-from .tables import one_array
+from .tables import bools, numbers, one_array
 
 # Names the graph uses for its own attributes: an extra column may not take them.
 RESERVED = {"kind", "type", "seq", "given_level"}
@@ -741,7 +741,7 @@ def _cyclic_edges(
             if leads_on.all():
                 break
             s, t, rows = s[leads_on], t[leads_on], rows[leads_on]
-        index = pa.array(rows)
+        index = numbers(rows)
     return list(zip(pc.take(source, index).to_pylist(), pc.take(target, index).to_pylist(), index.to_pylist()))
 
 
@@ -809,7 +809,7 @@ def _warnings(
     def unreferenced(n: int, rows: pa.Array) -> pa.Array:
         referenced = np.zeros(n, dtype=bool)
         referenced[pc.drop_null(rows).to_numpy()] = True
-        return pa.array(~referenced)
+        return bools(~referenced)
 
     staff, contacts = tables["staff"], tables["contacts"]
     active = one_array(staff.column("active"))
@@ -903,15 +903,15 @@ def _never_ages(
     # The pairs that met among the undated ones: the few undated pairs are hashed
     # and the many that met looked up in them (pc.is_in hashes its value set;
     # numpy's isin is a hundred times slower on a million pairs).
-    undated_pairs = pa.array(staff_codes[0] * contact_n + contact_codes[0])
-    met = pa.array(met)
+    undated_pairs = numbers(staff_codes[0] * contact_n + contact_codes[0])
+    met = numbers(met)
     seen = pc.filter(met, pc.is_in(met, value_set=undated_pairs))
     never = pc.invert(pc.is_in(undated_pairs, value_set=seen)).to_numpy(zero_copy_only=False)
     if not never.any():
         return
     rows = undated.to_numpy()[never]
-    staff = pc.take(one_array(rels.column("staff")), pa.array(rows)).to_pylist()
-    contact = pc.take(one_array(rels.column("contact")), pa.array(rows)).to_pylist()
+    staff = pc.take(one_array(rels.column("staff")), numbers(rows)).to_pylist()
+    contact = pc.take(one_array(rels.column("contact")), numbers(rows)).to_pylist()
     for i, s, c in zip(rows.tolist(), staff, contact):
         out.append(_located(o, i, f"relationship of {s!r} with {c!r} has no last_contact and no "
                             "touchpoint: it never ages; give the date they last met", "never_ages"))
