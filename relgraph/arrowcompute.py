@@ -85,11 +85,30 @@ def _wrapper(name: str) -> Callable[..., Any]:
             options, args = options_class(*given, **kwargs), args[:arity]
         elif isinstance(options, dict):
             options = options_class(**options)
+        for a in args:  # (not any(): this module's globals() hold arrow's "any")
+            if type(a) in _SCALAR_TYPES:
+                args = [_typed(a) for a in args]
+                break
         return call(args, options, memory_pool)
 
     wrapper.__name__ = wrapper.__qualname__ = name
     wrapper.__doc__ = f"Arrow's compute function {function.name!r}: {doc.summary}."
     return wrapper
+
+
+_SCALAR_TYPES = {str: pa.string(), bool: pa.bool_(), float: pa.float64(), int: pa.int64()}
+"""The arrow type of a plain Python value given as an argument, the type arrow would
+infer (:func:`_typed`): inferring one (the first time in a process) imports
+``dateutil``, ``calendar`` and ``locale``, 3 to 5 ms."""
+
+
+def _typed(value: Any) -> Any:
+    """A plain Python value as the arrow scalar arrow would infer (an int out of
+    int64's range as it is, for arrow to type); anything else as it is."""
+    t = _SCALAR_TYPES.get(type(value))
+    if t is None or (t is _SCALAR_TYPES[int] and not -(1 << 63) <= value < 1 << 63):
+        return value
+    return pa.scalar(value, t)
 
 
 def cast(arr: Any, target_type: Any = None, safe: bool | None = None, options: Any = None,
