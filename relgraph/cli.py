@@ -279,6 +279,9 @@ def program() -> None:
     or the status is not a number, the ordinary exit reports it as it always did.
     A caller of :func:`main` in its own process (a test, a script) keeps the
     ordinary exit."""
+    from .memory import ending_unfreed
+
+    ending_unfreed()  # (what the work is done with is left unfreed: relgraph.memory.left)
     try:
         main()
     except SystemExit as e:

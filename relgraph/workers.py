@@ -274,9 +274,14 @@ def _child(fn: Callable[[T], Iterator[R]], x: T, fd: int, told: int, others: lis
     the pipe then ends before the stage the parent waits for), never returning
     into the caller's code nor running its exit handlers or flushing its buffers.
     (A file, not the pipe: the child writes its results whole without waiting for
-    the parent to read them, which the parent does once its own share is done.)"""
+    the parent to read them, which the parent does once its own share is done.)
+    The child ends unfreed (:func:`relgraph.memory.ending_unfreed`): what its work
+    lets go by :func:`relgraph.memory.left` is not freed first."""
     code = 1
     try:
+        from .memory import ending_unfreed
+
+        ending_unfreed()  # (this process ends by os._exit)
         for f in others:
             os.close(f)
         with os.fdopen(fd, "wb", buffering=1 << 20) as file:

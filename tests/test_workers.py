@@ -99,6 +99,48 @@ def test_forked_map_does_each_item_but_the_first_in_a_child(forking):
     assert forked_map(_square_and_pid, []) == []
 
 
+class _Box:
+    """Plain data that a weak reference can follow."""
+
+
+def test_left_keeps_what_it_is_given_only_where_the_process_ends_unfreed(monkeypatch):
+    import weakref
+
+    from relgraph import memory
+
+    monkeypatch.setitem(memory._LEFT, "kept", None)  # (a test process: freed as usual)
+    box = _Box()
+    gone = weakref.ref(box)
+    memory.left(box)
+    del box
+    assert gone() is None
+    memory.ending_unfreed()
+    box = _Box()
+    kept = weakref.ref(box)
+    memory.left(box)
+    del box
+    assert kept() is not None and memory._LEFT["kept"] == [kept()]
+    memory.ending_unfreed()  # (said again: what it keeps stays)
+    assert memory._LEFT["kept"] == [kept()]
+
+
+def _ends_unfreed(_: int) -> tuple[bool, int]:
+    from relgraph import memory
+
+    return memory._LEFT["kept"] is not None, os.getpid()
+
+
+@linux
+def test_a_child_ends_unfreed(forking, monkeypatch):
+    """A child ends by os._exit: what its work lets go through memory.left is kept,
+    not freed; this process (a test's) frees as usual."""
+    from relgraph import memory
+
+    monkeypatch.setitem(memory._LEFT, "kept", None)
+    assert forked_map(_ends_unfreed, [1, 2]) == [(False, os.getpid()), (True, forking[0])]
+    assert memory._LEFT["kept"] is None and _all_reaped(forking)
+
+
 @linux
 @pytest.mark.parametrize("how", ["raises", "exits", "killed", "unpicklable"])
 def test_a_failed_child_has_its_item_done_again_here(forking, how):
