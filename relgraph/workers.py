@@ -10,9 +10,10 @@ strengths already (copy on write), and writes its result back pickled
 (:func:`forked_map`), while this process works the first. Where the work has
 stages (:class:`forked_stages`: a plan's sorted keys, then its rows' text), a
 child sends each stage as soon as it has it, so that this process merges the
-keys while the children still write their text. On two CPUs the plan's
-own work (with its sort) falls from about 1.45 s to 1.0 s, the command from 2.35 s
-to 1.85 s.
+keys while the children still write their text. On two CPUs the 300-account
+plan command takes about three quarters of its time in one process (2.9 s against
+2.15 s, medians of six alternated cold runs, 2026-12-04): the load before the fork
+is not shared out, and the two processes slow each other by 5-8 % where both work.
 
 Forking is done only where it is safe and worth it: on Linux, in a process
 running no other thread (a fork copies only the thread that calls it, and a lock
