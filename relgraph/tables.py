@@ -39,6 +39,7 @@ from .rows import make_rows
 
 __all__ = [
     "CODED",
+    "CODED_PARTS",
     "TypedTables",
     "arange",
     "arrow_type",
@@ -585,13 +586,22 @@ def one_array(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     return column.combine_chunks()
 
 
-CODED = frozenset({
-    ("accounts", "grade"), ("units", "level"), ("contacts", "role"), ("contacts", "attitude"), ("staff", "role"),
-    ("staff", "in_role_since"), ("touchpoints", "method"),
-})
+CODED_PARTS = {
+    "account_grades": ("accounts", "grade"),
+    "unit_levels": ("units", "level"),
+    "contact_roles": ("contacts", "role"),
+    "contact_attitudes": ("contacts", "attitude"),
+    "staff_roles": ("staff", "role"),
+    "staff_in_role": ("staff", "in_role_since"),
+    "tp_method": ("touchpoints", "method"),
+}
+"""The parts of the analysis frame that are a column coded as it is
+(:meth:`relgraph.analysis.frame.Frame.coded`), each with its ``(table, column)``."""
+
+CODED = frozenset(CODED_PARTS.values())
 """The columns of few distinct values that the analysis frame codes
-(:meth:`relgraph.analysis.frame.Frame.coded`): a reader that types their cells by
-their distinct values gives that coding too (:attr:`TypedTables.codes`)."""
+(:data:`CODED_PARTS`): a reader that types their cells by their distinct values
+gives that coding too (:attr:`TypedTables.codes`)."""
 
 
 @dataclass(eq=False)

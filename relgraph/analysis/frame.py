@@ -30,7 +30,7 @@ from .. import arrowcompute as pc
 
 from ..errors import NotFound
 from ..graph import tables_from_graph
-from ..tables import TypedTables, ascending, coding, effective_level_codes, listed_together, one_array
+from ..tables import CODED_PARTS, TypedTables, ascending, coding, effective_level_codes, listed_together, one_array
 from .rules import NO_DATE, day, decay, in_force_days, key_contacts, rotates
 
 __all__ = [
@@ -596,15 +596,9 @@ def frame_from_tables(typed: TypedTables) -> Frame:
         inputs,
         parts,
         {
-            "account_grades": coded("accounts", "grade"),
-            "unit_levels": coded("units", "level"),
+            **{part: coded(*column) for part, column in CODED_PARTS.items()},
             "contact_levels": contact_levels,
-            "contact_roles": coded("contacts", "role"),
-            "contact_attitudes": coded("contacts", "attitude"),
-            "staff_roles": coded("staff", "role"),
-            "staff_in_role": coded("staff", "in_role_since"),
             "team_roles": team_roles,
-            "tp_method": coded("touchpoints", "method"),
         },
     )
     return F
