@@ -128,7 +128,7 @@ class Search:
         ``floor``, no node of ``starts`` scores ``floor`` or more."""
         st = self._st()
         g = self._graph
-        return st.settle(g, floor, starts, st.best_found(g, starts), 0.0, False, REL, self.banned_nodes,
+        return st.settle(g, floor, starts, st.found(g, starts, 0.0, None), 0.0, False, REL, self.banned_nodes,
                          self.banned_edges, -1)
 
     def score(self, x: int) -> float:

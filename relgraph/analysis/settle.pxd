@@ -81,19 +81,17 @@ cdef class State:
     cpdef double floor(self)
 
     @cython.locals(s=double)
-    cpdef double score(self, Py_ssize_t x, bint staff)
+    cpdef double score(self, Py_ssize_t x, bint staff) noexcept
 
-    @cython.locals(out=list, s=Py_ssize_t, v=double, i=Py_ssize_t, x=Py_ssize_t)
-    cpdef list found(self, FlatGraph g, object starts, double floor)
-
-    @cython.locals(best=double, pair=tuple)
-    cpdef double best_found(self, FlatGraph g, object starts)
+    @cython.locals(best=double, staff="signed char[:]", touched="int[:]", each=set, s=Py_ssize_t, v=double,
+                   i=Py_ssize_t, x=Py_ssize_t)
+    cpdef double found(self, FlatGraph g, object starts, double floor, list nodes)
 
     @cython.locals(best=double, cut=double, floor=double)
     cpdef double best_score(self, FlatGraph g, object starts, bint last, double rel, object banned_nodes,
                             object banned_edges)
 
-    @cython.locals(best=double, first=Py_ssize_t, s=Py_ssize_t, pair=tuple)
+    @cython.locals(best=double, first=Py_ssize_t, s=Py_ssize_t, tied=list)
     cpdef Py_ssize_t best_start(self, FlatGraph g, object starts, bint last, double rel, object banned_nodes,
                                 object banned_edges, list ids)
 

@@ -199,29 +199,34 @@ class State:
                 out[x] = self.value[x]
         return out
 
-    def found(self, g: FlatGraph, starts, floor: float) -> list:
-        """The nodes of ``starts`` scored at ``floor`` or more so far, with their
-        scores (walking the shorter of ``starts`` and the nodes scored so far)."""
-        out = []
-        if len(starts) <= self.ntouched:
-            for s in starts:
-                v = self.score(s, g.staff[s] != 0)
-                if v >= floor:
-                    out.append((s, v))
-        else:
-            for i in range(self.ntouched):
-                x = self.touched[i]
-                v = self.score(x, g.staff[x] != 0)
-                if v >= floor and x in starts:
-                    out.append((x, v))
-        return out
-
-    def best_found(self, g: FlatGraph, starts) -> float:
-        """The best score of ``starts`` found so far (-1.0: none yet)."""
+    def found(self, g: FlatGraph, starts, floor: float, nodes) -> float:
+        """The best score so far of the nodes of ``starts`` scored at ``floor`` or
+        more (-1.0: none), each of those put on the list ``nodes`` (None: not
+        listed), walking the shorter of ``starts`` and the nodes scored so far. A
+        set of starts is walked by its entries, not an iterator (compiled: a
+        best-placed question over an account's eligible staff walks them two or
+        three times, which was most of its time); other starts are made a set first."""
         best = -1.0
-        for pair in self.found(g, starts, 0.0):
-            if pair[1] > best:
-                best = pair[1]
+        staff = g.staff
+        each: set = starts if type(starts) is set else set(starts)
+        if len(each) <= self.ntouched:
+            for s in each:
+                v = self.score(s, staff[s] != 0)
+                if v >= floor:
+                    if v > best:
+                        best = v
+                    if nodes is not None:
+                        nodes.append(s)
+        else:
+            touched = self.touched
+            for i in range(self.ntouched):
+                x = touched[i]
+                v = self.score(x, staff[x] != 0)
+                if v >= floor and x in each:
+                    if v > best:
+                        best = v
+                    if nodes is not None:
+                        nodes.append(x)
         return best
 
     def best_score(self, g: FlatGraph, starts, last: bool, rel: float, banned_nodes, banned_edges) -> float:
@@ -229,7 +234,7 @@ class State:
         every contact scoring at least ``best * (1 - rel)`` settled: settled until the
         best of ``starts`` is final, then down to that floor. ``last``: no question
         follows, so scores under the floor are not kept."""
-        best = self.best_found(g, starts)
+        best = self.found(g, starts, 0.0, None)
         cut = 0.0
         if last and best * (1 - rel) > 0.0:
             cut = best * (1 - rel)
@@ -248,8 +253,9 @@ class State:
         if best < 0.0:
             return -1
         first = -1
-        for pair in self.found(g, starts, best * (1 - rel)):
-            s = pair[0]
+        tied = []
+        self.found(g, starts, best * (1 - rel), tied)
+        for s in tied:
             if first < 0 or ids[s] < ids[first]:
                 first = s
         return first
@@ -320,8 +326,7 @@ class State:
         ptr, nodes, probs = g.succ_ptr, g.succ_nodes, g.succ_probs
         at = self.score(target, False)
         tied = []
-        for pair in self.found(g, starts, floor):
-            tied.append(pair[0])
+        self.found(g, starts, floor, tied)
         # A step of a best path keeps the score: p * score(next) == score(here), among
         # the nodes as good as the best start (those the search needs).
         direct = -1
