@@ -321,6 +321,26 @@ def test_the_integer_hash_of_ids_finds_what_arrow_finds(ids, refs, start):
         assert found.equals(pc.index_in(strings, value_set=values))
 
 
+@given(data=st.data(), width=st.integers(1, 8), start=st.integers(0, 3))
+@settings(max_examples=200, deadline=None)
+def test_ids_of_one_length_as_integers(data, width, start):
+    """``tables._words`` of strings all of one length (its one-pass way, a view
+    striding by the length; sliced arrays too) is each string's bytes in order,
+    zeros after them; and the hash of such ids finds what arrow finds."""
+    import pyarrow.compute as pc
+
+    from relgraph.tables import IdHash, _words
+
+    word = st.text(alphabet="abc19", min_size=width, max_size=width)
+    ids = data.draw(st.lists(word, min_size=1, max_size=40, unique=True))
+    refs = data.draw(st.lists(st.sampled_from(ids) | word, max_size=40))
+    strings = pa.array(refs + ids, pa.string()).slice(start)
+    expected = [int.from_bytes(s.encode(), "little") for s in (refs + ids)[start:]]
+    assert _words(strings).tolist() == expected
+    found = IdHash.of(pa.array(ids, pa.string())).rows(strings)
+    assert found.equals(pc.index_in(strings, value_set=pa.array(ids, pa.string())))
+
+
 CELL_TEXT = st.one_of(st.just(""), st.sampled_from(["1", "5", "x", " "]), st.text(alphabet="ab\u00e9 -", max_size=4))
 
 
@@ -465,14 +485,14 @@ def test_typed_tables_round_trip_values():
 
 
 def test_the_id_pool_gives_each_result_and_raises_each_error():
-    """``tables._Pool`` (id_rows' two threads): every call made, its result or its
+    """``tables.Pool`` (id_rows' two threads): every call made, its result or its
     error where it is asked for, and the ``with`` block left only once all are done."""
     import threading
 
-    from relgraph.tables import _Pool
+    from relgraph.tables import Pool
 
     gate = threading.Event()
-    with _Pool(2) as pool:
+    with Pool(2) as pool:
         slow = pool.submit(lambda: gate.wait(5) and "late")
         jobs = [pool.submit(pow, n, 2) for n in range(20)]
         bad = pool.submit(int, "x")
