@@ -268,7 +268,7 @@ def id_rows(tables: dict[str, pa.Table]) -> tuple[dict[tuple[str, str], pa.Array
     # columns are then looked up one by one.
     targets = sorted(ids, key=lambda t: -len(ids[t]))
     pending: dict[str, Any] = {}
-    with Pool(2) as pool:
+    with _Pool(2) as pool:
         for target in targets:
             if len(ids[target]) < HASHED_FROM:
                 pending[target] = pool.submit(by_arrow, target)
@@ -293,8 +293,8 @@ def id_rows(tables: dict[str, pa.Table]) -> tuple[dict[tuple[str, str], pa.Array
     return {(name, c.name): next(at[c.ref]) for name, c in columns}, own
 
 
-class Job:
-    """A call to make in a :class:`Pool`; :meth:`result` waits for it."""
+class _Job:
+    """A call to make in a :class:`_Pool`; :meth:`result` waits for it."""
 
     __slots__ = ("call", "args", "value", "error", "done")
 
@@ -317,23 +317,22 @@ class Job:
         return self.value
 
 
-class Pool:
+class _Pool:
     """Worker threads making the calls submitted, in turn: what :func:`id_rows`
-    and the portfolio commands (:mod:`relgraph.analysis.portfolio`) need of
-    ``concurrent.futures.ThreadPoolExecutor``, whose import (it imports
+    needs of ``concurrent.futures.ThreadPoolExecutor``, whose import (it imports
     ``logging``) took 8 ms of a portfolio command's start. Leaving the ``with``
-    block waits for the calls submitted. ``name``: of the threads, numbered."""
+    block waits for the calls submitted."""
 
-    def __init__(self, workers: int, name: str = "relgraph-ids"):
-        self._todo: deque[Job] = deque()
+    def __init__(self, workers: int):
+        self._todo: deque[_Job] = deque()
         self._turn = threading.Condition()
         self._closed = False
-        self._threads = [threading.Thread(target=self._work, name=f"{name}-{i}") for i in range(workers)]
+        self._threads = [threading.Thread(target=self._work, name=f"relgraph-ids-{i}") for i in range(workers)]
         for t in self._threads:
             t.start()
 
-    def submit(self, call, *args) -> Job:
-        job = Job(call, args)
+    def submit(self, call, *args) -> _Job:
+        job = _Job(call, args)
         with self._turn:
             self._todo.append(job)
             self._turn.notify()
@@ -349,7 +348,7 @@ class Pool:
                 job = self._todo.popleft()
             job.run()
 
-    def __enter__(self) -> Pool:
+    def __enter__(self) -> _Pool:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -485,14 +485,14 @@ def test_typed_tables_round_trip_values():
 
 
 def test_the_id_pool_gives_each_result_and_raises_each_error():
-    """``tables.Pool`` (id_rows' two threads): every call made, its result or its
+    """``tables._Pool`` (id_rows' two threads): every call made, its result or its
     error where it is asked for, and the ``with`` block left only once all are done."""
     import threading
 
-    from relgraph.tables import Pool
+    from relgraph.tables import _Pool
 
     gate = threading.Event()
-    with Pool(2) as pool:
+    with _Pool(2) as pool:
         slow = pool.submit(lambda: gate.wait(5) and "late")
         jobs = [pool.submit(pow, n, 2) for n in range(20)]
         bad = pool.submit(int, "x")

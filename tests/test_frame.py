@@ -212,38 +212,3 @@ def test_a_graph_built_by_hand_gets_the_defaults():
     assert [(c["level"], c["role"], c["status"]) for c in row["cells"] if c["contacts"]] == [
         ("hq", "decision_maker", "covered")
     ]
-
-
-@pytest.mark.parametrize("analysis", ["coverage", "gaps", "risk"])
-def test_what_each_portfolio_analysis_reads_of_the_frame_is_declared(tmp_path, analysis):
-    """A portfolio command builds the frame parts its analysis reads in a second
-    thread while the strengths are worked out (``FrameReads``, ``Frame.build``):
-    once they are built, the analysis builds no other part (on the demo, with
-    staff due soon, so that every branch of the gaps' suggestions runs), and the
-    strengths read none of them."""
-    from relgraph.analysis.coverage import COVERAGE_READS, GAPS_READS, frame_coverage, frame_gaps
-    from relgraph.analysis.successor import due_soon
-    from relgraph.analysis.threads import SOLE_READS, sole_threads
-    from relgraph.demo import DEMO_AS_OF
-
-    write_demo(tmp_path)
-    F = frame_from_tables(FileStore(tmp_path).tables())
-
-    def built() -> tuple[set, set]:
-        return set(F.__dict__), set(F._codes)
-
-    before = built()
-    ps = pair_strengths(F.strengths, as_of=DEMO_AS_OF)
-    assert built() == before
-    due = due_soon(F, as_of=DEMO_AS_OF, horizon=365, rotation_years=1)
-    assert due  # (staff due soon: the gaps suggest others)
-    reads, run = {
-        "coverage": (COVERAGE_READS, lambda: frame_coverage(F, ps)),
-        "gaps": (GAPS_READS, lambda: frame_gaps(F, ps, due=due)),
-        "risk": (SOLE_READS, lambda: sole_threads(F, ps)),
-    }[analysis]
-    F.build(reads)
-    ready = built()
-    assert ready != before
-    assert run()
-    assert built() == ready

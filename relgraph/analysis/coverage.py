@@ -42,7 +42,6 @@ from ..model import COVERAGE_ROLES, GRADE_WEIGHT, TOUCHPOINT_METHODS, TRIANGLE, 
 from .access import Access, FrameAccounts, staff_index
 from .frame import (
     Frame,
-    FrameReads,
     PairStrengths,
     best_strengths,
     day,
@@ -226,15 +225,6 @@ def _by_account(account: np.ndarray, ids: list[str], rows: np.ndarray) -> dict[i
     return out
 
 
-COVERAGE_READS = FrameReads(
-    parts=("account_ids", "account_names", "account_grades", "contact_account", "contact_influence", "contact_unit",
-           "unit_account", "team_staff", "tp_day", "tp_listed"),
-    coded=("account_grades", "unit_levels", "contact_levels", "contact_roles", "contact_attitudes", "staff_roles",
-           "team_roles", "tp_method"),
-)
-"""What :func:`frame_coverage` reads of its frame besides the strengths."""
-
-
 def frame_coverage(
     F: Frame, ps: PairStrengths, *, accounts: Sequence[int] | None = None, cells: bool = True
 ) -> list[dict[str, Any]]:
@@ -368,14 +358,6 @@ def gap_sort_key(gap: dict[str, Any]) -> tuple:
         level_sort_key(gap["level"]),
         COVERAGE_ROLES.index(gap["role"]),
     )
-
-
-GAPS_READS = FrameReads(
-    parts=("account_ids", "account_grades", "contact_account", "contact_influence", "unit_account", "link_source",
-           "staff_names"),
-    coded=("account_grades", "unit_levels", "contact_levels", "contact_roles", "contact_attitudes"),
-)
-"""What :func:`frame_gaps` reads of its frame besides the strengths (and ``due``)."""
 
 
 def frame_gaps(

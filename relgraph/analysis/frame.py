@@ -36,7 +36,6 @@ from .rules import NO_DATE, day, decay, in_force_days, key_contacts, rotates
 __all__ = [
     "NO_DATE",
     "Frame",
-    "FrameReads",
     "PairStrengths",
     "StrengthInputs",
     "best_strengths",
@@ -284,19 +283,6 @@ def thread_counts(F: Frame, ps: PairStrengths) -> np.ndarray:
     return np.bincount(ps.contact[ps.strong], minlength=len(F.contact_ids))
 
 
-@dataclass(frozen=True)
-class FrameReads:
-    """The parts of a :class:`Frame` an analysis reads besides its
-    :attr:`~Frame.strengths`: ``parts`` as attributes, ``coded`` by
-    :meth:`Frame.coded`. Declared beside each analysis that a portfolio command
-    runs, so that they can be built in a second thread while the strengths are
-    worked out (:meth:`Frame.build`); the tests hold each to all that its analysis
-    reads (after they are built it builds none)."""
-
-    parts: tuple[str, ...] = ()
-    coded: tuple[str, ...] = ()
-
-
 class Frame:
     """The frame of a graph or data set (see the module docstring).
 
@@ -383,16 +369,6 @@ class Frame:
         if got is None:
             got = self._codes[name] = self._coders[name]()
         return got
-
-    def build(self, reads: FrameReads) -> None:
-        """Build the parts an analysis reads (``reads``: its :class:`FrameReads`)
-        that are not built yet, so that it then builds none: for a thread that
-        builds them while another works out the strengths (which read only
-        :attr:`strengths`, never built on use)."""
-        for name in reads.parts:
-            getattr(self, name)
-        for name in reads.coded:
-            self.coded(name)
 
     @property
     def contact_ids(self) -> list[str]:

@@ -27,12 +27,12 @@ from ..graph import STAFF
 from ..rows import paused_gc
 from ..workers import forked_stages, jobs, shares
 from .access import FrameAccounts
-from .coverage import COVERAGE_READS, GAPS_READS, frame_coverage, frame_gaps, gap_sort_key
-from .frame import Frame, PairStrengths, contacts_of, frame_of, pair_strengths, select_accounts
+from .coverage import frame_coverage, frame_gaps, gap_sort_key
+from .frame import Frame, contacts_of, frame_of, pair_strengths, select_accounts
 from .influencers import frame_influencers
 from .paths import frame_paths
 from .successor import due_soon, staff_rotation
-from .threads import SOLE_READS, frame_threads, risk_rows, sole_threads, threads_sort_key
+from .threads import frame_threads, risk_rows, sole_threads, threads_sort_key
 from .whatif import check_since, frame_diff, frame_whatif
 
 __all__ = [
@@ -69,24 +69,6 @@ def _over_frames(
         if progress is not None:
             progress(done, total)
     return out
-
-
-def _strengths_beside(F: Frame, ready: Callable[[], T], **options) -> tuple[PairStrengths, T]:
-    """``(pair_strengths(F.strengths, **options), ready())``, ``ready`` called in a
-    second thread meanwhile: what an analysis needs of the frame besides the
-    strengths (:meth:`Frame.build` of its :class:`~relgraph.analysis.frame.FrameReads`,
-    and what is worked out from them alone), which must not read the strengths.
-    The strengths are numpy's sorts and look-ups over every relationship and
-    touchpoint, which run outside the GIL, and the parts are mostly arrow's and
-    numpy's work: on the 300-account portfolio the two take about 25 ms less
-    together than one after the other (16 alternated runs, medians 110 and 85
-    ms). An error of ``ready`` is raised here."""
-    from ..tables import Pool
-
-    with Pool(1, name="relgraph-frame") as pool:
-        job = pool.submit(ready)
-        ps = pair_strengths(F.strengths, **options)
-    return ps, job.result()
 
 
 def _sorted_runs(
@@ -191,8 +173,7 @@ def coverage_report(
     over the store, accounts sorted by id (or in the order given)."""
 
     def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
-        ps, _ = _strengths_beside(F, lambda: F.build(COVERAGE_READS), as_of=as_of, half_life=half_life, grace=grace,
-                                  strong=strong)
+        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
         return frame_coverage(F, ps, accounts=picked)
 
     with paused_gc():  # (the cells, and their lists of contacts: none in a cycle)
@@ -217,11 +198,8 @@ def gaps_report(
     store, highest priority first, at most ``limit``."""
 
     def compute(F: Frame, picked: list[int]) -> list[dict[str, Any]]:
-        def ready() -> frozenset[str]:
-            F.build(GAPS_READS)
-            return due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
-
-        ps, due = _strengths_beside(F, ready, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
+        due = due_soon(F, as_of=as_of, horizon=horizon, rotation_years=rotation_years)
         return frame_gaps(F, ps, accounts=picked, due=due)
 
     out = [g for part in _over_frames(store, accounts, compute, progress) for g in part]
@@ -277,8 +255,7 @@ def risk_report(
     every active staff member of the store (also those in no account)."""
 
     def compute(F: Frame, picked: list[int]) -> dict[str, list[tuple[str, int]]]:
-        ps, _ = _strengths_beside(F, lambda: F.build(SOLE_READS), as_of=as_of, half_life=half_life, grace=grace,
-                                  strong=strong)
+        ps = pair_strengths(F.strengths, as_of=as_of, half_life=half_life, grace=grace, strong=strong)
         return sole_threads(F, ps, picked)
 
     sole: dict[str, list[tuple[str, int]]] = {}

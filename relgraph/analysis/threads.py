@@ -32,7 +32,7 @@ from ..tables import listed_together
 from .access import Access, Dominators, FrameAccounts, staff_index
 from .rules import horizon_end, is_due, rotation_due, staff_rotation_due
 from .successor import due_soon, not_due, successor
-from .frame import Frame, FrameReads, PairStrengths, frame_from_graph, frame_from_tables, is_key, pair_strengths, select_accounts, thread_counts
+from .frame import Frame, PairStrengths, frame_from_graph, frame_from_tables, is_key, pair_strengths, select_accounts, thread_counts
 
 __all__ = [
     "contact_threads",
@@ -206,11 +206,6 @@ def contact_threads(
     rows = frame_threads(F, ps, accounts=select_accounts(F, accounts), all=all, due=due)
     rows.sort(key=threads_sort_key)
     return rows
-
-
-SOLE_READS = FrameReads(parts=("account_ids", "contact_account", "contact_influence"),
-                        coded=("account_grades", "contact_roles"))
-"""What :func:`sole_threads` reads of its frame besides the strengths."""
 
 
 def sole_threads(F: Frame, ps: PairStrengths, accounts: Iterable[int] | None = None) -> dict[str, list[tuple[str, int]]]:
