@@ -9,9 +9,12 @@ import csv
 import datetime as dt
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from relgraph.analysis.coverage import FrameGaps, frame_coverage, frame_gaps, gap_sort_key
-from relgraph.analysis.frame import _newest, contacts_of, frame_from_tables, pair_strengths
+from relgraph.analysis.frame import contacts_of, frame_from_tables, pair_strengths, touched_days
+from relgraph.analysis.rules import NO_DATE
 from relgraph.analysis.successor import due_soon
 from relgraph.demo import write_demo
 from relgraph.stores.files import FileStore
@@ -69,26 +72,33 @@ def test_parts_are_built_once_and_coded_columns_match_their_lists(tmp_path):
         raise AssertionError("an unknown attribute must raise AttributeError")
 
 
-def _newest_by_hand(contact, staff, days) -> tuple[list[int], list[int]]:
+def _touched_by_hand(pairs, contact, staff, days, a) -> list[int]:
     newest: dict[int, int] = {}
     for c, s, d in zip(contact.tolist(), staff.tolist(), days.tolist()):
         k = (c << 32) | s
-        newest[k] = max(newest.get(k, d), d)
-    return sorted(newest), [newest[k] for k in sorted(newest)]
+        if d <= a:
+            newest[k] = max(newest.get(k, d), d)
+    return [newest.get(k, NO_DATE) for k in pairs.tolist()]
 
 
-def test_newest_touchpoint_per_pair_packed_and_general_alike():
-    rng = np.random.default_rng(7)
-    contact = rng.integers(0, 40, 500)
-    staff = rng.integers(0, 9, 500)
-    days = rng.integers(19000, 19400, 500)
-    key, newest = _newest(contact, staff, days)
-    assert (key.tolist(), newest.tolist()) == _newest_by_hand(contact, staff, days)
-    assert len(key) < 360  # pairs met more than once
-    # Indexes and days too wide to pack in one integer take the general way.
-    contact, days = contact + 2**28, np.r_[days[:-1], -(2**31)]
-    key, newest = _newest(contact, staff, days)
-    assert (key.tolist(), newest.tolist()) == _newest_by_hand(contact, staff, days)
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_newest_touchpoint_of_each_pair_as_by_hand(data):
+    # Staff indexes up to 200 collide modulo 64 (the sieve's bits): the entries of
+    # a staff member of the same bit as one of the contact's pairs are let through
+    # and must then be told apart.
+    n_contacts = data.draw(st.integers(1, 30))
+    people = st.tuples(st.integers(0, n_contacts - 1), st.integers(0, 200))
+    pairs = np.array(sorted({(c << 32) | s for c, s in data.draw(st.lists(people, min_size=1, max_size=60))}))
+    entries = data.draw(st.lists(st.tuples(people, st.integers(19000, 19060)), max_size=300))
+    # Entries of the pairs themselves too, most of them not drawn above.
+    entries += [((k >> 32, k & 0xFFFFFFFF), d) for k, d in
+                data.draw(st.lists(st.tuples(st.sampled_from(pairs.tolist()), st.integers(19000, 19060)), max_size=60))]
+    contact = np.array([c for (c, _), _ in entries], dtype=np.int64)
+    staff = np.array([s for (_, s), _ in entries], dtype=np.int64)
+    days = np.array([d for _, d in entries], dtype=np.int64)
+    a = data.draw(st.integers(18990, 19070))
+    assert touched_days(pairs, contact, staff, days, a).tolist() == _touched_by_hand(pairs, contact, staff, days, a)
 
 
 def test_gaps_cut_the_frame_for_the_accounts_asked_with_a_gap_alone(tmp_path):

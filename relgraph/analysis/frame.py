@@ -175,21 +175,13 @@ def pair_strengths(
     order = np.argsort(key, kind="stable")
     key, keep = key[order], keep[order]
     del order
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
     last = inp.knows_last[keep]
     # The newest touchpoint on or before as-of listing both people of each row.
-    touched = (inp.touch_contact, inp.touch_staff, inp.touch_day)
-    t_ok = inp.touch_day <= a
-    if contacts is not None:
-        t_ok &= contacts[inp.touch_contact]
-    if not t_ok.all():  # (all of them, often: no copies to make)
-        touched = tuple(x[t_ok] for x in touched)
-    if len(touched[0]) and len(key):
-        ukey, uday = _newest(*touched)
-        pos = np.searchsorted(ukey, key)
-        np.minimum(pos, len(ukey) - 1, out=pos)
-        hit = ukey[pos] == key
-        np.maximum(last, uday[pos], out=last, where=hit)
-        del pos, hit, ukey, uday
+    if len(inp.touch_day) and len(key):
+        newest = touched_days(key[starts], inp.touch_contact, inp.touch_staff, inp.touch_day, a)
+        np.maximum(last, np.repeat(newest, np.diff(np.r_[starts, len(key)])), out=last)
+        del newest
     decays = (last != NO_DATE) & (last <= a)
     factor = np.ones(len(last))
     if decays.any():
@@ -201,7 +193,6 @@ def pair_strengths(
         factor[decays] = table[age]
     eff = inp.knows_strength[keep] * factor
     # The strongest row of each pair.
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
     best = np.maximum.reduceat(eff, starts) if len(key) else np.zeros(0)
     counts = _counting_rows(starts, eff, best)
     ps, pc = key[starts] & 0xFFFFFFFF, key[starts] >> 32
@@ -222,36 +213,40 @@ def pair_strengths(
     )
 
 
-def _newest(contact: np.ndarray, staff: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct (contact, staff) pairs of touchpoint entries as sorted keys
-    ``contact << 32 | staff``, and the newest day of each."""
-    first = int(days.min())
-    day_bits = (int(days.max()) - first).bit_length()
-    staff_bits = int(staff.max()).bit_length()
-    if int(contact.max()).bit_length() + staff_bits + day_bits <= 62:
-        # One sort of (pair, day) packed in one integer, by shifts: each pair's
-        # newest day is its last (a plain sort is several times faster than an
-        # argsort, a shift than a division).
-        packed = contact << (staff_bits + day_bits)
-        packed |= staff << day_bits
-        packed |= days - first
-        packed.sort()
-        pair = packed >> day_bits
-        ends = np.flatnonzero(np.r_[pair[1:] != pair[:-1], True])
-        pair = pair[ends]
-        newest = packed[ends]
-        del packed, ends
-        newest &= (1 << day_bits) - 1
-        newest += first
-        key = pair >> staff_bits
-        key <<= 32
-        key |= pair & ((1 << staff_bits) - 1)
-        return key, newest
-    key = (contact << 32) | staff
+def touched_days(pairs: np.ndarray, contact: np.ndarray, staff: np.ndarray, days: np.ndarray, a: int) -> np.ndarray:
+    """For each of ``pairs`` (distinct sorted keys ``contact << 32 | staff``) the
+    newest of ``days`` on or before day ``a`` of the touchpoint entries (``contact``,
+    ``staff``, ``days``: one per touchpoint, staff member and contact listed) of
+    that pair; ``NO_DATE`` where there is none.
+
+    Most entries are of no pair (on the 300-account portfolio 20,000 of 650,000:
+    people met together who have no relationship row), so they are sieved first:
+    a bit per contact for each staff index modulo 64 of its pairs (a contact has
+    a few) lets through the entries of the pairs and a few percent of the others,
+    and only those are looked up, sorted (a binary search each, in step). A sort
+    of every entry by pair, to match the pairs to them in one pass, took three
+    times as long.
+
+    >>> touched_days(np.array([1 << 32 | 2, 1 << 32 | 66, 3 << 32 | 2]), np.array([1, 1, 1, 3, 0]),
+    ...              np.array([66, 66, 2, 3, 2]), np.array([10, 12, 11, 5, 9]), 11).tolist()
+    [11, 10, -2147483648]
+    """
+    newest = np.full(len(pairs), NO_DATE, dtype=np.int64)
+    if not len(pairs) or not len(contact):
+        return newest
+    held = np.zeros(max(int(contact.max()), int(pairs[-1] >> 32)) + 1, dtype=np.uint64)
+    np.bitwise_or.at(held, pairs >> 32, np.left_shift(np.uint64(1), (pairs & 63).astype(np.uint64)))
+    maybe = np.flatnonzero((held[contact] >> (staff & 63).astype(np.uint64)) & np.uint64(1))
+    maybe = maybe[days[maybe] <= a]
+    key = contact[maybe] << 32
+    key |= staff[maybe]
     order = np.argsort(key)
-    key, days = key[order], days[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    return key[starts], np.maximum.reduceat(days, starts)
+    key, on = key[order], days[maybe[order]]
+    at = np.searchsorted(pairs, key)
+    np.minimum(at, len(pairs) - 1, out=at)
+    hit = pairs[at] == key
+    np.maximum.at(newest, at[hit], on[hit])
+    return newest
 
 
 def _counting_rows(starts: np.ndarray, eff: np.ndarray, best: np.ndarray) -> np.ndarray:
