@@ -43,3 +43,11 @@ def test_the_count_is_the_same_from_run_to_run(tmp_path):
         counts.append(int(m.group(1).replace(",", "")))
     assert counts[0] > 10**8
     assert abs(counts[0] - counts[1]) / counts[0] < 0.002  # (the threads' scheduling: a few in ten thousand)
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_a_command_that_fails_shows_its_error_and_no_count(tmp_path):
+    r = run("validate", str(tmp_path / "no-such-folder"))
+    assert r.returncode == 1 and r.stdout == ""
+    assert "no-such-folder" in r.stderr  # relgraph's own message, not valgrind's
+    assert "instructions: relgraph validate " in r.stderr and "failed (exit 2)" in r.stderr
