@@ -25,6 +25,7 @@ from relgraph.errors import InvalidData
 from relgraph.graph import EDGE_TYPES, KNOWS, ON_TEAM, account_subgraph, build_graph
 from relgraph.readwrite import _fast, check, load, read, read_raw
 from relgraph.readwrite.columns import CODED, TypedTables
+from relgraph.readwrite import fastcsv
 from relgraph.readwrite.fastcsv import WHITESPACE
 from relgraph.stores.files import FileStore
 from relgraph.validate import validate
@@ -78,6 +79,15 @@ def data(tmp_path):
     d = tmp_path / "data"
     shutil.copytree(TINY, d)
     return d
+
+
+@pytest.fixture(params=["read", "mapped"])
+def reading(request, monkeypatch):
+    """Each file read whole, or each one not empty mapped (fastcsv maps files of
+    ``_MAP_FROM`` bytes and more, and keeps them mapped where they are plain)."""
+    if request.param == "mapped":
+        monkeypatch.setattr(fastcsv, "_MAP_FROM", 1)
+    return request.param
 
 
 def put(folder: Path, name: str, text: str, encoding: str = "utf-8") -> None:
@@ -150,7 +160,7 @@ FAST = {
 
 
 @pytest.mark.parametrize("case", sorted(FAST))
-def test_fast_path_agrees_with_exact(data, case):
+def test_fast_path_agrees_with_exact(data, case, reading):
     name, text = FAST[case]
     if name is None:
         for f in ("units.csv", "links.csv", "touchpoints.csv", "team.csv"):
@@ -161,7 +171,30 @@ def test_fast_path_agrees_with_exact(data, case):
     assert same_as_exact(data), "the fast path should have read this itself"
 
 
-def test_files_of_many_parser_blocks_agree(data, monkeypatch):
+@pytest.mark.parametrize("text, plain", [
+    (b"id,name\nA1,East\n", True),
+    (b"id,name\nA1,\"East, North\"\n", False),  # a quote
+    (b"id,name\r\nA1,East\r\n", False),  # a carriage return
+    ("id,name\nA1,\u4e1c\u65b9\n".encode(), False),  # not ASCII
+    (b"\xef\xbb\xbfid,name\nA1,East\n", False),  # a byte order mark
+    (b"id,name\nA1,Ea\x00st\n", False),  # a NUL
+    (b"id,name\nA1,East1234\n" + b"A2,West\xe2\x80\xa8\n", False),  # not ASCII past the last whole word
+])
+def test_files_are_mapped_where_plain_and_read_else(tmp_path, monkeypatch, text, plain):
+    f = tmp_path / "accounts.csv"
+    f.write_bytes(text)
+    monkeypatch.setattr(fastcsv, "_MAP_FROM", 1)
+    data, is_plain = fastcsv._text_of(f)
+    assert is_plain is plain and isinstance(data, bytes) is not plain
+    assert bytes(data) == text
+    monkeypatch.setattr(fastcsv, "_MAP_FROM", len(text) + 1)  # smaller files are read
+    assert fastcsv._text_of(f) == (text, False)
+    f.write_bytes(b"")
+    monkeypatch.setattr(fastcsv, "_MAP_FROM", 0)  # an empty file does not map: read
+    assert fastcsv._text_of(f) == (b"", False)
+
+
+def test_files_of_many_parser_blocks_agree(data, monkeypatch, reading):
     """A file longer than the parser's block is read in chunks and typed column by
     column: every kind of column, quoted cells, cells to trim, columns whose every
     cell is empty, and an empty cell in a later chunk come out as the exact path
@@ -246,7 +279,7 @@ RULES = {
 
 
 @pytest.mark.parametrize("case", sorted(EXACT))
-def test_exact_path_decides(data, case):
+def test_exact_path_decides(data, case, reading):
     name, text = EXACT[case]
     if text is None:
         (data / name).unlink()
@@ -256,7 +289,7 @@ def test_exact_path_decides(data, case):
 
 
 @pytest.mark.parametrize("case", sorted(RULES))
-def test_rules_word_the_same_problems_on_both_paths(data, case):
+def test_rules_word_the_same_problems_on_both_paths(data, case, reading):
     name, text = RULES[case]
     put(data, name, text)
     assert check(data)[0], "this input breaks a rule"

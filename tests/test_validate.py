@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from relgraph.errors import InvalidData
-from relgraph.readwrite import check, read
+from relgraph.readwrite import check, fastcsv, read
 from relgraph.readwrite.jsonfile import read_obj
 
 TINY = Path(__file__).parent / "data" / "tiny"
@@ -405,6 +405,9 @@ def test_table_file_that_cannot_be_read(data, monkeypatch):
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", denied)
+    # (the fast reader opens the files itself, to map them: denied there too)
+    real_text = fastcsv._text_of
+    monkeypatch.setattr(fastcsv, "_text_of", lambda f: denied(f) if f.name == "staff.csv" else real_text(f))
     assert lines(data) == ["staff.csv:1: cannot read staff.csv: Permission denied"]
 
 

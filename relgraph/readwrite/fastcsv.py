@@ -12,6 +12,7 @@ line. The rules across rows and tables are not here: they are
 
 from __future__ import annotations
 
+import mmap
 import os
 import re
 import threading
@@ -241,32 +242,75 @@ def _quotes_well_formed(data: bytes, sep: str) -> bool:
     return sum(m.count(b'"') for m in _QUOTED[sep].findall(data)) == data.count(b'"')
 
 
+def _text_of(file: Path) -> tuple[bytes | mmap.mmap, bool]:
+    """The bytes of a file, and whether they are *plain*: ASCII, with no NUL, carriage
+    return or quote (nor so a byte order mark), as most files relgraph writes or
+    generates are. A file of :data:`_MAP_FROM` bytes or more is mapped (its pages are
+    the page cache's, read in place), and kept so where it is plain; the others are
+    read (the checks of :func:`_read_strings` then look at them as bytes).
+
+    Read, the 53 MB of the 300-account portfolio's files were 13,000 pages faulted in
+    afresh and a copy, 0.03 s of the two reader threads' 0.35 s; mapped, 800 page
+    faults (the kernel maps a file's pages 16 at a time) and no copy. A file cut
+    short by another program while it is mapped ends the process (SIGBUS), where
+    read it would have been read short or whole: relgraph then writes nothing, as
+    for any failed command."""
+    with open(file, "rb") as f:
+        if os.fstat(f.fileno()).st_size >= _MAP_FROM:
+            try:
+                mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            except (OSError, ValueError):  # (not a file that maps: read)
+                pass
+            else:
+                if _plain(mapped):
+                    return mapped, True
+                mapped.close()
+        return f.read(), False
+
+
+_MAP_FROM = 1 << 20
+"""The least size of a file that :func:`_text_of` maps (a small file is read at once)."""
+
+
+def _plain(data: mmap.mmap) -> bool:
+    """Whether mapped bytes are plain (see :func:`_text_of`): ASCII (their 8-byte
+    words ORed together have no top bit: a pass, a twentieth of a copy's time) with
+    no NUL, carriage return or quote."""
+    if any(data.find(b) >= 0 for b in (*_ODD_BYTES, b"\r", b'"')):
+        return False
+    view = np.frombuffer(data, dtype=np.uint8)
+    whole = len(view) // 8 * 8
+    high = np.bitwise_or.reduce(view[:whole].view(np.uint64)) if whole else np.uint64(0)
+    return not (int(high) & 0x8080808080808080) and int(view[whole:].max(initial=0)) < 128
+
+
 def _read_strings(name: str, file: Path) -> tuple[list[str], pa.Table] | None:
     """(header names, the cells as strings) of an ordinary CSV file, or None.
 
     Rows whose cells are all empty are skipped, as the exact reader does, when they
     end the file (Excel's trailing ``,,,,,,`` rows: the lines of the rows above
     stay one per row); elsewhere they are left to the exact reader."""
-    data = file.read_bytes()
-    if data.startswith(_BOM):
-        data = data[len(_BOM) :]
-    if any(b in data for b in _ODD_BYTES):
-        return None
-    if not data.isascii():
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
+    data, plain = _text_of(file)
+    if not plain:
+        if data.startswith(_BOM):
+            data = data[len(_BOM) :]
+        if any(b in data for b in _ODD_BYTES):
             return None
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):  # a lone carriage return
-        return None
+        if not data.isascii():
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+        if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):  # a lone carriage return
+            return None
     end = data.find(b"\n")
-    header = (data if end < 0 else data[:end]).removesuffix(b"\r")
+    header = data[: len(data) if end < 0 else end].removesuffix(b"\r")
     if not header.strip() or b'"' in header:
         return None
     from .csvdir import separator
 
     sep = separator(header.decode("utf-8"))
-    quoted = b'"' in data
+    quoted = not plain and b'"' in data
     if quoted and not _quotes_well_formed(data, sep):
         return None
     names = canonical_columns(name, header.decode("utf-8").split(sep))
