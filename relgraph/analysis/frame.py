@@ -191,11 +191,15 @@ def pair_strengths(
     key, keep = key[order], keep[order]
     del order
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    # Each pair of one row, as in most portfolios: the rows are the pairs (no
+    # spreading, maximum or search over a pair's rows below).
+    single = len(starts) == len(key)
+    pairs = key if single else key[starts]
     last = inp.knows_last[keep]
     # The newest touchpoint on or before as-of listing both people of each row.
     if len(inp.touch_day) and len(key):
-        newest = touched_days(key[starts], inp.touch_contact, inp.touch_staff, inp.touch_day, a)
-        np.maximum(last, np.repeat(newest, np.diff(np.r_[starts, len(key)])), out=last)
+        newest = touched_days(pairs, inp.touch_contact, inp.touch_staff, inp.touch_day, a)
+        np.maximum(last, newest if single else np.repeat(newest, np.diff(np.r_[starts, len(key)])), out=last)
         del newest
     decays = (last != NO_DATE) & (last <= a)
     factor = np.ones(len(last))
@@ -208,9 +212,12 @@ def pair_strengths(
         factor[decays] = table[age]
     eff = inp.knows_strength[keep] * factor
     # The strongest row of each pair.
-    best = np.maximum.reduceat(eff, starts) if len(key) else np.zeros(0)
-    counts = _counting_rows(starts, eff, best)
-    ps, pc = key[starts] & 0xFFFFFFFF, key[starts] >> 32
+    if single:
+        best, counts = eff, slice(None)
+    else:
+        best = np.maximum.reduceat(eff, starts)
+        counts = _counting_rows(starts, eff, best)
+    ps, pc = pairs & 0xFFFFFFFF, pairs >> 32
     is_active = active[ps]
     value = np.where(is_active, best, 0.0)
     return PairStrengths(
