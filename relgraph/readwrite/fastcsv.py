@@ -467,7 +467,10 @@ def _typed_column(
         values = pa.array([None if v is None else int(v) for v in typed] if whole else typed,
                           type=pa.int64() if whole else pa.float64())
         return pc.take(values, codes), None
-    return pc.take(pa.array(typed, type=arrow_type(col)), codes), _coding(typed, codes) if coded else None
+    coding = _coding(typed, codes) if coded else None
+    if typed == distinct:  # (every cell is its own value, as written: "influences", "technical")
+        return cells, coding
+    return pc.take(pa.array(typed, type=arrow_type(col)), codes), coding
 
 
 def _coding(typed: list, codes: pa.Array) -> tuple[np.ndarray, list]:
