@@ -663,10 +663,12 @@ def _touch_pairs(
     # entries whose own bits meet them.
     s_tp = pc.list_parent_indices(staff_lists).to_numpy().astype(np.int64)
     s_ok = s_idx >= 0
-    listed = np.zeros(len(tp), dtype=np.uint64)
-    np.bitwise_or.at(listed, s_tp[s_ok], _bit(s_idx[s_ok]))
+    listed = staff_bits(s_tp[s_ok], s_idx[s_ok], len(tp))
     c_tp = pc.list_parent_indices(contact_lists).to_numpy().astype(np.int64)
-    maybe = np.flatnonzero((held[np.maximum(c_idx, 0)] & listed[c_tp]).astype(bool) & (c_idx >= 0))
+    if len(c_idx) and int(c_idx.min()) >= 0:  # (every contact listed is held: no mask)
+        maybe = np.flatnonzero(held[c_idx] & listed[c_tp])
+    else:
+        maybe = np.flatnonzero((held[np.maximum(c_idx, 0)] & listed[c_tp]).astype(bool) & (c_idx >= 0))
     # Each of those contacts with each staff member listed on the same touchpoint.
     i, j = listed_together(c_tp[maybe], staff_lists.offsets.to_numpy().astype(np.int64))
     entry = maybe[i]
@@ -682,12 +684,23 @@ def staff_bits(contact: np.ndarray, staff: np.ndarray, n_contacts: int) -> np.nd
     is not in its contact's word is none of them; where contacts have a few
     pairs each, most others are told apart so, by a gather, before a look-up."""
     held = np.zeros(n_contacts, dtype=np.uint64)
-    np.bitwise_or.at(held, contact, _bit(staff))
+    if len(contact) and bool((contact[1:] >= contact[:-1]).all()):
+        # By contact already (relationship rows often are, a touchpoint's staff
+        # always): each contact's bits ORed in one pass, where ufunc.at of an OR
+        # takes six times as long as of a sum.
+        starts = np.flatnonzero(np.r_[True, contact[1:] != contact[:-1]])
+        held[contact[starts]] = np.bitwise_or.reduceat(_bit(staff), starts)
+    else:
+        np.bitwise_or.at(held, contact, _bit(staff))
     return held
 
 
+_BITS = np.left_shift(np.uint64(1), np.arange(64, dtype=np.uint64))
+
+
 def _bit(staff: np.ndarray) -> np.ndarray:
-    return np.left_shift(np.uint64(1), (staff & 63).astype(np.uint64))
+    """The bit of each staff index in :func:`staff_bits`' words (its index modulo 64)."""
+    return _BITS[staff & 63]
 
 
 def _rows_where(mask: np.ndarray) -> np.ndarray | slice:
