@@ -460,7 +460,8 @@ def _held(typed: TypedTables) -> TypedTables:
 
 
 def _days_of(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return pc.fill_null(pc.cast(one_array(column), pa.int32()), NO_DATE).to_numpy(zero_copy_only=False).astype(np.int64)
+    days = pc.cast(one_array(column), pa.int32())
+    return (pc.fill_null(days, NO_DATE) if days.null_count else days).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _numbers(column: pa.Array | pa.ChunkedArray, dtype: type) -> np.ndarray:
@@ -714,7 +715,7 @@ def _moved(new: np.ndarray | None, ref: pa.Array) -> np.ndarray:
     """Row references (row numbers, null for none) as indexes into the table
     sorted by id, ``new`` giving each row's index (None: the rows' own order; -1
     for none)."""
-    rows = pc.fill_null(ref, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    rows = (pc.fill_null(ref, -1) if ref.null_count else ref).to_numpy(zero_copy_only=False).astype(np.int64)
     if new is None:
         return rows
     if not len(new):
