@@ -15,9 +15,10 @@ defects are worked around here and in the tests, never in product code:
   batch size (:data:`TEST_BATCH_SIZE`); a crashed server is restarted
   (:meth:`BoltServer.ensure_running`);
 * now and then, under load, it dies (or its Bolt port refuses connections) between
-  two CLI runs of a test: :func:`test_neo4j.invoke` then restarts it, pushes again
-  what the test had pushed (:meth:`BoltServer.recover`) and retries, with a warning
-  that carries the server's log;
+  two CLI runs of a test: :func:`test_neo4j.invoke` then restarts it, writes again
+  what the test had written (its pushes, through the CLI or a store, and its `log`,
+  `relate`, ... runs: :meth:`BoltServer.recover`) and retries, with a warning that
+  carries the server's log;
 * it crashes when asked to return a date/time value, rounds float parameters to 6
   decimals, ignores the database name, does not enforce read-only sessions and
   answers every error as UnknownError.
@@ -131,8 +132,8 @@ class BoltServer:
 
     def recover(self) -> bool:
         """A FalkorDB that died, or stopped answering Bolt, under a test (seen now and
-        then under load): restart it and push again what the test had pushed since the
-        graph was last cleared (:attr:`pushes`), so that the test can retry. Returns
+        then under load): restart it and write again, in order, what the test had written
+        since the graph was last cleared (:attr:`pushes`), so that the test can retry. Returns
         whether it had to. The server's log tail goes into a warning, so that a crash
         shows in the run's summary."""
         if self.name != "falkordb" or self.answers():

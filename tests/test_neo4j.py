@@ -121,7 +121,21 @@ def rich():
 
 
 def bolt_store(server, **kw) -> Neo4jStore:
-    return Neo4jStore(server.driver(), database=server.database, batch_size=kw.pop("batch_size", TEST_BATCH_SIZE), **kw)
+    """A store on the test server; on FalkorDB, each data set it pushes is recorded, to
+    be pushed again if the server dies under the test (:meth:`BoltServer.recover`)."""
+    batch = kw.pop("batch_size", TEST_BATCH_SIZE)
+    store = Neo4jStore(server.driver(), database=server.database, batch_size=batch, **kw)
+    if server.name == "falkordb":
+        push = store.push
+
+        def recorded(*args, **options):
+            out = push(*args, **options)
+            server.pushes.append(lambda: Neo4jStore(server.driver(), database=server.database, batch_size=batch,
+                                                    **kw).push(*args, **options))
+            return out
+
+        store.push = recorded
+    return store
 
 
 # --- without a server -------------------------------------------------------------------
@@ -281,15 +295,20 @@ def invoke(server, args, record=True, **kw):
         if server.name != "falkordb" or r.exit_code != 1 or attempt == 2:
             break
         server.recover()  # before the next attempt
-    if record and args and args[0] == "push" and r.exit_code == 0:
+    if record and args and args[0] in WRITES and r.exit_code == 0:
         server.pushes.append(functools.partial(_push_again, server, args, kw))
     return r
 
 
+WRITES = ("push", "log", "relate", "import", "init")
+"""The commands that write to a database: each one a test ran there is run again, in
+order, on a server restarted under the test (its graph is lost with it)."""
+
+
 def _push_again(server, args, kw):
-    """Replay a push of the test on a restarted server (:meth:`BoltServer.recover`)."""
+    """Replay a write of the test on a restarted server (:meth:`BoltServer.recover`)."""
     r = invoke(server, args, record=False, **kw)
-    assert r.exit_code == 0, f"pushing again on the restarted server failed: {r.output}"
+    assert r.exit_code == 0, f"writing again on the restarted server failed: {r.output}"
 
 
 @pytest.fixture
@@ -329,6 +348,28 @@ def test_a_falkordb_that_dies_under_a_test_is_restarted_with_its_pushes(bolt_ser
     with pytest.warns(UserWarning, match="stopped answering; restarted it"):
         after = invoke(bolt_server, ["coverage", bolt_server.uri, "--as-of", "2024-08-01", "--format", "json"])
     assert bolt_server.restarts == restarts + 1
+    assert after.exit_code == 0, after.output
+    assert after.stdout == before.stdout
+
+
+@pytest.mark.neo4j
+def test_a_falkordb_that_dies_under_a_test_gets_every_write_again(bolt_server, rich_file):
+    """The harness replays, in order, the data sets a test pushed through a store and
+    the CLI writes it made (`log`, `relate`), not only the CLI's pushes: a test that
+    logged a meeting reads it after a restart."""
+    if bolt_server.name != "falkordb":
+        pytest.skip("only FalkorDB is restarted by the tests")
+    bolt_store(bolt_server).push(read_obj(json.loads(rich_file.read_text())))
+    r = invoke(bolt_server, ["log", bolt_server.uri, "--date", "2024-07-20", "--method", "meeting", "--staff", "s1",
+                             "--contacts", "c1"])
+    assert r.exit_code == 0, r.output
+    before = invoke(bolt_server, ["coverage", bolt_server.uri, "--as-of", "2024-08-01", "--format", "json"])
+    assert before.exit_code == 0, before.output
+    assert '"meeting":1' in before.stdout
+    bolt_server.process.kill()
+    bolt_server.process.wait(timeout=10)
+    with pytest.warns(UserWarning, match="stopped answering; restarted it"):
+        after = invoke(bolt_server, ["coverage", bolt_server.uri, "--as-of", "2024-08-01", "--format", "json"])
     assert after.exit_code == 0, after.output
     assert after.stdout == before.stdout
 
