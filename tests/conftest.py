@@ -103,6 +103,9 @@ def make_store(request):
         server.clear()
         store = Neo4jStore(server.driver(), database=server.database, batch_size=TEST_BATCH_SIZE)
         store.push(ds)
+        # (pushed again if the server dies under a CLI run of the test: BoltServer.recover)
+        server.pushes.append(
+            lambda: Neo4jStore(server.driver(), database=server.database, batch_size=TEST_BATCH_SIZE).push(ds))
         return store
 
     return make
