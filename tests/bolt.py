@@ -194,6 +194,30 @@ class BoltServer:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+def bolt_store(server: BoltServer, **kw):
+    """A Neo4jStore on the test server (write batches of :data:`TEST_BATCH_SIZE`
+    unless ``batch_size`` is given); on FalkorDB, each data set it pushes is recorded,
+    to be pushed again if the server dies under the test (:meth:`BoltServer.recover`)."""
+    from relgraph.stores.neo4j import Neo4jStore
+
+    batch = kw.pop("batch_size", TEST_BATCH_SIZE)
+
+    def new() -> Neo4jStore:
+        return Neo4jStore(server.driver(), database=server.database, batch_size=batch, **kw)
+
+    store = new()
+    if server.name == "falkordb":
+        push = store.push
+
+        def recorded(*args, **options):
+            out = push(*args, **options)
+            server.pushes.append(lambda: new().push(*args, **options))
+            return out
+
+        store.push = recorded
+    return store
+
+
 def _spawn(command: list[str], workdir: str | None) -> subprocess.Popen:
     log = open(os.path.join(workdir or tempfile.gettempdir(), "server.log"), "ab")
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

@@ -95,17 +95,12 @@ def make_store(request):
             return FileStore.from_dataset(ds)
         # A Bolt store: the data set pushed into the session's server (the graph is
         # cleared first, so only the latest store made in a test is current).
-        from bolt import TEST_BATCH_SIZE
-
-        from relgraph.stores.neo4j import Neo4jStore
+        from bolt import bolt_store
 
         server = request.getfixturevalue(f"{request.param}_server")
         server.clear()
-        store = Neo4jStore(server.driver(), database=server.database, batch_size=TEST_BATCH_SIZE)
+        store = bolt_store(server)  # (its push recorded: pushed again if the server dies under a CLI run)
         store.push(ds)
-        # (pushed again if the server dies under a CLI run of the test: BoltServer.recover)
-        server.pushes.append(
-            lambda: Neo4jStore(server.driver(), database=server.database, batch_size=TEST_BATCH_SIZE).push(ds))
         return store
 
     return make

@@ -13,14 +13,13 @@ import time
 
 import networkx as nx
 import pytest
-from bolt import TEST_BATCH_SIZE, free_port
+from bolt import TEST_BATCH_SIZE, bolt_store, free_port
 from click.testing import CliRunner
 
 from relgraph.cli import cli
 from relgraph.readwrite.jsonfile import read_obj
 from relgraph.stores.files import FileStore
 from relgraph.stores.neo4j import (
-    Neo4jStore,
     dataset_revision,
     schema_statements,
     statements,
@@ -118,24 +117,6 @@ def snapshot(server) -> list[str]:
 @pytest.fixture
 def rich():
     return read_obj(RICH)
-
-
-def bolt_store(server, **kw) -> Neo4jStore:
-    """A store on the test server; on FalkorDB, each data set it pushes is recorded, to
-    be pushed again if the server dies under the test (:meth:`BoltServer.recover`)."""
-    batch = kw.pop("batch_size", TEST_BATCH_SIZE)
-    store = Neo4jStore(server.driver(), database=server.database, batch_size=batch, **kw)
-    if server.name == "falkordb":
-        push = store.push
-
-        def recorded(*args, **options):
-            out = push(*args, **options)
-            server.pushes.append(lambda: Neo4jStore(server.driver(), database=server.database, batch_size=batch,
-                                                    **kw).push(*args, **options))
-            return out
-
-        store.push = recorded
-    return store
 
 
 # --- without a server -------------------------------------------------------------------
